@@ -1,0 +1,116 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, testDatabase, type TestApp } from '../test/build-test-app';
+import { login, signup, TEST_PASSWORD } from '../test/factories';
+import { buildApp } from './app';
+
+let t: TestApp;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  t = await buildTestApp({ logger: { level: 'info', stream, redact: ['req.headers.authorization'] } });
+});
+afterAll(() => t.app.close());
+
+describe('health', () => {
+  it('answers ok when the database answers', async () => {
+    const res = await t.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers 503 when the database does not', async () => {
+    const database = await testDatabase();
+    const app = await buildApp({
+      config: { secretKey: 'k'.repeat(40), publicUrl: 'http://x', allowSignup: true },
+      database: { db: database.db, ping: () => Promise.reject(new Error('connection refused')) },
+    });
+    const res = await app.inject({ url: '/healthz' });
+    await app.close();
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('service_unavailable');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('serves an OpenAPI 3.1 document with every API route and the bearer scheme', async () => {
+    const res = await t.app.inject({ url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const routes = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD' && r.url !== '/api/v1/openapi.json')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(documented).toEqual(expect.arrayContaining(routes));
+    expect(doc.paths['/api/v1/users'].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(
+      doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('email');
+  });
+
+  it('serves readable docs at /docs', async () => {
+    const res = await t.app.inject({ url: '/docs' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body.toLowerCase()).toContain('swagger');
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown routes with 404 not_found in the error format', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('answers unexpected errors with 500 internal, no stack, and logs them with the request id', async () => {
+    const database = await testDatabase();
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const app = await buildApp({
+      config: { secretKey: 'k'.repeat(40), publicUrl: 'http://x', allowSignup: true },
+      database,
+      logger: { level: 'error', stream },
+    });
+    app.get('/boom', async () => {
+      throw new Error('secret internals at /srv/db.ts:42');
+    });
+    const res = await app.inject({ url: '/boom' });
+    await app.close();
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: { code: 'internal', message: 'Something went wrong on our side' } });
+    expect(res.body).not.toContain('secret internals');
+    const requestId = res.headers['x-request-id'];
+    expect(requestId).toBeTruthy();
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50);
+    expect(logged).toMatchObject({ reqId: requestId, err: { message: 'secret internals at /srv/db.ts:42' } });
+  });
+});
+
+describe('logging', () => {
+  it('logs requests with ids and never passwords or tokens', async () => {
+    const admin = await signup(t.app, 'Log Org');
+    await login(t.app, admin.email, TEST_PASSWORD);
+    await t.app.inject({ url: '/api/v1/me', headers: admin.headers });
+    const all = logLines.join('\n');
+    expect(all).toContain('"reqId"');
+    expect(all).not.toContain(TEST_PASSWORD);
+    expect(all).not.toContain(admin.accessToken);
+    expect(all).not.toContain(admin.refreshToken);
+  });
+});

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ReadyConfig } from './config/config';
+import { createAccessTokens } from './domain/auth/access-tokens';
+import { createAuthService } from './domain/auth/auth-service';
+import { createLoginThrottle, type ThrottleLimits } from './domain/auth/login-throttle';
+import { createPasswordHasher, type PasswordHasher } from './domain/auth/password-hasher';
+import { systemClock, type Clock } from './domain/clock';
+import { createMemberService } from './domain/members/member-service';
+import { createTeamService } from './domain/teams/team-service';
+import { authRoutes } from './http/auth/routes';
+import { healthRoutes } from './http/health/routes';
+import { meRoutes } from './http/me/routes';
+import { teamRoutes } from './http/teams/routes';
+import { userRoutes } from './http/users/routes';
+import { authPlugin } from './plugins/auth';
+import { errorHandlerPlugin } from './plugins/error-handler';
+import { openapiPlugin } from './plugins/openapi';
+import type { MediaStore } from './domain/media/media-store';
+import type { GraphClient } from './meta/graph-client';
+import { createMessagingModule, type Background } from './messaging-module';
+import type { SendWorkerOptions } from './jobs/send-worker';
+import { createOutboundModule, type OutboundServices } from './outbound-module';
+import { createSyncModule } from './sync-gateway/sync-module';
+import type { Database } from './storage/db';
+
+/** What {@link buildApp} needs; everything with side effects comes in from outside. */
+export type AppDeps = {
+  config: Pick<ReadyConfig, 'secretKey' | 'publicUrl' | 'allowSignup'> &
+    Partial<Pick<ReadyConfig, 'metaGraphUrl' | 'metaApiVersion' | 'dataDir' | 'redisUrl'>>;
+  /** An open, migrated database (see `openDatabase`). */
+  database: Pick<Database, 'db' | 'ping'> & Partial<Pick<Database, 'engine'>>;
+  /** Fastify/pino logger options; false (default) logs nothing. */
+  logger?: FastifyServerOptions['logger'];
+  clock?: Clock;
+  /** Password hasher; defaults to argon2id with at most 2 hashes in flight. */
+  hasher?: PasswordHasher;
+  /** Login throttle limits (tests lower them). */
+  loginThrottle?: ThrottleLimits;
+  /** Max JSON body size in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Graph API client; default: `META_GRAPH_URL`/`META_API_VERSION` (tests and demo aim it at the emulator). */
+  graph?: GraphClient;
+  /** Media bytes; default: the filesystem under `DATA_DIR/media`. */
+  mediaStore?: MediaStore;
+  /**
+   * Run background work (webhook processing with boot replay, media fetch, snooze wake-ups)
+   * between ready and close; default true. False leaves stored webhooks unprocessed (tests of
+   * a crash between receipt and processing).
+   */
+  background?: boolean;
+  /** Job queue namespace: apps sharing one database (test workers on PostgreSQL) never take each other's jobs. */
+  jobNamespace?: string;
+  /** Send-queue settings (tests shorten its waits; benchmarks turn pair-rate pacing off). */
+  sendQueue?: SendWorkerOptions;
+  /** Sync heartbeat period in ms (default 10 s; tests shorten it). */
+  syncTickMs?: number;
+};
+
+/** A method + URL pattern, as registered. */
+export type RouteEntry = { method: string; url: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route (for tests that must cover each one, e.g. the cross-tenant matrix). */
+    routeTable: RouteEntry[];
+    /** Background work of the messaging module (tests and benchmarks wait on `idle()`). */
+    background: Background;
+    /** The outbound module: its services, and `idle()` once no send work is due or in flight. */
+    outbound: { services: OutboundServices; idle: () => Promise<void> };
+  }
+}
+
+/** The services the HTTP modules are built from, exposed so later modules and tests can reuse them. */
+export type AppServices = ReturnType<typeof createServices>;
+
+const createServices = (deps: AppDeps) => {
+  const clock = deps.clock ?? systemClock;
+  const db = deps.database.db;
+  const hasher = deps.hasher ?? createPasswordHasher();
+  const auth = createAuthService({
+    db,
+    hasher,
+    clock,
+    tokens: createAccessTokens({ secretKey: deps.config.secretKey, clock }),
+    throttle: createLoginThrottle(clock, deps.loginThrottle),
+    allowSignup: deps.config.allowSignup,
+  });
+  const members = createMemberService({
+    db,
+    hasher,
+    clock,
+    publicUrl: deps.config.publicUrl,
+  });
+  const teams = createTeamService({ db, clock });
+  const messaging = createMessagingModule({
+    db,
+    clock,
+    secretKey: deps.config.secretKey,
+    publicUrl: deps.config.publicUrl,
+    graph: deps.graph,
+    metaGraphUrl: deps.config.metaGraphUrl,
+    metaApiVersion: deps.config.metaApiVersion,
+    mediaStore: deps.mediaStore,
+    dataDir: deps.config.dataDir,
+    jobNamespace: deps.jobNamespace,
+    engine: deps.database.engine,
+  });
+  const outbound = createOutboundModule({
+    db,
+    clock,
+    messaging: messaging.services,
+    sendQueue: deps.sendQueue,
+    jobNamespace: deps.jobNamespace,
+  });
+  const sync = createSyncModule({
+    db,
+    clock,
+    authenticate: auth.authenticate,
+    toAccount: messaging.services.accounts.toAccount,
+    jobs: messaging.services.jobs,
+    onSendQueued: () => outbound.services.sendWorker.wake(),
+    redisUrl: deps.config.redisUrl,
+    tickMs: deps.syncTickMs,
+  });
+  return { auth, members, teams, messaging, outbound, sync };
+};
+
+/**
+ * Builds the Fastify app (plugins, modules, routes). It never listens: `main.ts` does, tests use
+ * `app.inject()`. Call `await app.ready()` (or inject) before reading `app.routeTable`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    // Our own ids only: a client-supplied id could forge or collide log correlation.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const services = createServices(deps);
+  await app.register(errorHandlerPlugin);
+  await app.register(openapiPlugin, { publicUrl: deps.config.publicUrl });
+  await app.register(authPlugin, { authenticate: services.auth.authenticate });
+  services.sync.attach(app);
+
+  app.decorate('background', services.messaging.background);
+  app.decorate('outbound', { services: services.outbound.services, idle: services.outbound.idle });
+  if (deps.background ?? true) {
+    app.addHook('onReady', async () => services.messaging.start(app.log));
+    app.addHook('onReady', async () => services.outbound.start(app.log));
+    app.addHook('onClose', () => services.outbound.stop());
+    app.addHook('onClose', () => services.messaging.stop());
+  }
+
+  await app.register(healthRoutes, { ping: deps.database.ping });
+  await services.messaging.registerWebhooks(app);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { auth: services.auth });
+      await api.register(meRoutes, { prefix: '/me', auth: services.auth });
+      await api.register(userRoutes, {
+        prefix: '/users',
+        members: services.members,
+      });
+      await api.register(teamRoutes, {
+        prefix: '/teams',
+        teams: services.teams,
+      });
+      await services.messaging.registerApi(api);
+      await services.outbound.registerApi(api);
+      await services.sync.registerApi(api);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureSecretKey, parseConfig } from './config';
+
+const errorOf = (env: Record<string, string>) => {
+  const r = parseConfig(env);
+  if (r.ok) throw new Error('expected a config error');
+  return r.error.message;
+};
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const r = parseConfig({});
+    expect(r.ok && r.value).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:8787',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      metaGraphUrl: 'https://graph.facebook.com',
+      metaApiVersion: 'v25.0',
+      demo: false,
+      allowSignup: true,
+      logLevel: 'info',
+    });
+    expect(r.ok && r.value.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const r = parseConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://parley.example.com/',
+      DATABASE_URL: 'postgres://u@db:5432/parley',
+      DATA_DIR: '/var/lib/parley',
+      REDIS_URL: 'redis://cache:6379',
+      SECRET_KEY: 's'.repeat(32),
+      META_GRAPH_URL: 'http://127.0.0.1:9999',
+      META_API_VERSION: 'v24.0',
+      DEMO: '1',
+      ALLOW_SIGNUP: '0',
+      LOG_LEVEL: 'debug',
+    });
+    expect(r.ok && r.value).toMatchObject({
+      port: 9000,
+      publicUrl: 'https://parley.example.com',
+      databaseUrl: 'postgres://u@db:5432/parley',
+      dataDir: '/var/lib/parley',
+      demo: true,
+      allowSignup: false,
+      metaApiVersion: 'v24.0',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT must be a port number \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^PORT must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL must be an absolute http\(s\) URL/],
+    [{ DEMO: 'yes' }, /^DEMO must be 0 or 1/],
+    [{ ALLOW_SIGNUP: '2' }, /^ALLOW_SIGNUP must be 0 or 1/],
+    [{ SECRET_KEY: 'short' }, /^SECRET_KEY must be at least 32 characters/],
+    [{ META_API_VERSION: '25' }, /^META_API_VERSION must look like v25.0/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    [{ NODE_ENV: 'production' }, /^SECRET_KEY is required when NODE_ENV=production/],
+  ])('names the variable in one line: %o', (env, message) => {
+    const text = errorOf(env as Record<string, string>);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('generates a secret once into DATA_DIR and reuses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-cfg-'));
+    const r = parseConfig({ DATA_DIR: dir });
+    if (!r.ok) throw new Error(r.error.message);
+    const first = ensureSecretKey(r.value).secretKey;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(ensureSecretKey(r.value).secretKey).toBe(first);
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(first);
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('boot with bad configuration', () => {
+  it('stops the real process with one line naming the variable', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: 'not-a-port',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-boot-')),
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('Invalid configuration: PORT must be a port number (got "not-a-port")');
+  });
+});

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Result } from '#shared/result';
+
+const flag = (fallback: '0' | '1') =>
+  z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 0 or 1' })
+    .default(fallback)
+    .transform((v) => v === '1' || v === 'true');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(8787),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL', protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.url({ message: 'must be a postgres:// URL', protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  REDIS_URL: z.url({ message: 'must be a redis:// URL', protocol: /^rediss?$/ }).optional(),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  META_GRAPH_URL: z
+    .url({ message: 'must be an absolute http(s) URL', protocol: /^https?$/ })
+    .default('https://graph.facebook.com'),
+  META_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+    .default('v25.0'),
+  DEMO: flag('0'),
+  ALLOW_SIGNUP: flag('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Typed server configuration, parsed from the environment once at boot. */
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Base of URLs handed out (invite links, webhook URLs); never ends with a slash. */
+  publicUrl: string;
+  /** PostgreSQL connection string; undefined means embedded PGlite in `dataDir/pg`. */
+  databaseUrl: string | undefined;
+  /** Absolute path of the data directory. */
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Signing/encryption root secret; undefined until `ensureSecretKey` fills it outside production. */
+  secretKey: string | undefined;
+  metaGraphUrl: string;
+  metaApiVersion: string;
+  demo: boolean;
+  allowSignup: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+};
+
+/** A config whose secret key is known. */
+export type ReadyConfig = Config & { secretKey: string };
+
+/**
+ * Parses the environment. Fails with ONE line naming the first bad variable and what is wrong,
+ * which `main.ts` prints before exiting (`Invalid configuration: PORT must be a port number`).
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+): Result<Config, { code: 'invalid_config'; message: string }> {
+  // Empty strings count as unset so `PORT= npm run server` behaves like no PORT at all.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v.trim() !== ''),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    return fail(`${variable} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[variable] ?? '')})`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
+    return fail('SECRET_KEY is required when NODE_ENV=production (at least 32 random characters)');
+  }
+  const publicUrl = (
+    e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
+  ).replace(/\/+$/, '');
+  return {
+    ok: true,
+    value: {
+      nodeEnv: e.NODE_ENV,
+      port: e.PORT,
+      host: e.HOST,
+      publicUrl,
+      databaseUrl: e.DATABASE_URL,
+      dataDir: resolve(e.DATA_DIR),
+      redisUrl: e.REDIS_URL,
+      secretKey: e.SECRET_KEY,
+      metaGraphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
+      metaApiVersion: e.META_API_VERSION,
+      demo: e.DEMO,
+      allowSignup: e.ALLOW_SIGNUP,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}
+
+const fail = (message: string) => ({
+  ok: false as const,
+  error: { code: 'invalid_config' as const, message },
+});
+
+/**
+ * Returns the config with a secret key: the configured one, or (outside production) one generated
+ * once into `DATA_DIR/secret.key` (mode 0600) and reused on later boots, so tokens survive restarts.
+ */
+export function ensureSecretKey(config: Config): ReadyConfig {
+  if (config.secretKey) return { ...config, secretKey: config.secretKey };
+  if (config.nodeEnv === 'production') throw new Error('SECRET_KEY is required when NODE_ENV=production');
+  const file = join(config.dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length >= 32) return { ...config, secretKey: key };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { ...config, secretKey: key };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../../test/build-test-app';
+import { login } from '../../test/factories';
+import { createPasswordHasher } from '../domain/auth/password-hasher';
+import { systemClock } from '../domain/clock';
+import { createTeamRepo } from '../storage/team-repo';
+import { createUserRepo } from '../storage/user-repo';
+import { DEMO_USERS, seedDemo, type DemoContext } from './seed';
+
+describe('demo seed', () => {
+  it('is idempotent, runs extension steps, and its credentials sign in', async () => {
+    const t = await buildTestApp();
+    const deps = { hasher: createPasswordHasher(), clock: systemClock };
+    const seen: DemoContext[] = [];
+    const first = await seedDemo(t.database.db, deps, [async (ctx) => void seen.push(ctx)]);
+    const second = await seedDemo(t.database.db, deps);
+    expect(second.organizationId).toBe(first.organizationId);
+    expect(second.userIds).toEqual(first.userIds);
+    expect(second.teamIds).toEqual(first.teamIds);
+    expect(seen).toHaveLength(1);
+    expect(await createUserRepo(t.database.db).countMembers(first.organizationId)).toBe(4);
+    const teams = await createTeamRepo(t.database.db).list(first.organizationId, undefined, 10);
+    expect(teams.map((x) => x.name)).toEqual(['Sales', 'Support']);
+    expect(teams.find((x) => x.name === 'Support')?.memberIds).toHaveLength(3);
+    for (const u of DEMO_USERS) {
+      const s = await login(t.app, u.email, u.password);
+      expect(s.role).toBe(u.role);
+      expect(s.organizationId).toBe(first.organizationId);
+    }
+    await t.app.close();
+  });
+});

@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/build-test-app';
+import { signup } from '../../../test/factories';
+import { writeGenerationOf } from '../../storage/db';
+import { sessions } from '../../storage/schema/index';
+import { createGenerationCache } from './session-cache';
+
+describe('generation cache', () => {
+  it('serves a value only while the generation has not moved', () => {
+    let generation = 0;
+    const cache = createGenerationCache<string>(() => generation);
+    const mark = cache.mark();
+    cache.store('k', 'v', mark);
+    expect(cache.get('k')).toBe('v');
+    generation += 1;
+    expect(cache.get('k')).toBeUndefined();
+    // Moving back cannot resurrect anything: the entries were dropped, not hidden.
+    generation -= 1;
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('does not keep a value read while a write started or finished', () => {
+    let generation = 0;
+    const cache = createGenerationCache<string>(() => generation);
+    const mark = cache.mark();
+    generation += 1; // a write starts while the read is in flight
+    cache.store('k', 'stale', mark);
+    expect(cache.get('k')).toBeUndefined();
+    const later = cache.mark();
+    cache.store('k', 'fresh', later);
+    expect(cache.get('k')).toBe('fresh');
+  });
+
+  it('stays bounded', () => {
+    const cache = createGenerationCache<number>(() => 0, 3);
+    for (let i = 0; i < 10; i += 1) cache.store(`k${i}`, i, 0);
+    const kept = Array.from({ length: 10 }, (_, i) => cache.get(`k${i}`)).filter((v) => v !== undefined);
+    expect(kept.length).toBeLessThanOrEqual(3);
+    expect(cache.get('k9')).toBe(9);
+  });
+});
+
+describe('session check cache (PGlite) against writes that bypass the repositories', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(() => t.app.close());
+
+  const me = (headers: object) =>
+    t.app.inject({ method: 'GET', url: '/api/v1/me', headers: headers as Record<string, string> });
+
+  it('moves the write generation around writes and not around reads', async (ctx) => {
+    const generation = writeGenerationOf(t.database.db);
+    if (!generation) return ctx.skip(); // PostgreSQL: no cache, nothing to track
+    const { db } = t.database;
+    let g = generation();
+    await db.execute(sql`select 1`);
+    await db.select().from(sessions).limit(1);
+    expect(generation()).toBe(g);
+    await db.execute(sql`update sessions set revoked_reason = revoked_reason where false`);
+    expect(generation()).toBeGreaterThan(g);
+    g = generation();
+    await db.transaction(async (tx) => {
+      await tx.select().from(sessions).limit(1);
+    });
+    expect(generation()).toBeGreaterThan(g);
+    g = generation();
+    await db.execute(sql`with x as (select 1) select * from x`);
+    expect(generation()).toBeGreaterThan(g); // conservative: only plain SELECTs count as reads
+  });
+
+  it('rejects a session revoked by a raw UPDATE on the very next request', async () => {
+    const admin = await signup(t.app, 'Cache Org');
+    // Warm the cache: repeated checks of the same live session.
+    for (let i = 0; i < 3; i += 1) expect((await me(admin.headers)).statusCode).toBe(200);
+    await t.database.db.execute(
+      sql`update sessions set revoked_at = now(), revoked_reason = 'test' where user_id = ${admin.id}`,
+    );
+    const res = await me(admin.headers);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('session_revoked');
+  });
+
+  it('applies a role change and a deactivation made inside a transaction at once', async () => {
+    const admin = await signup(t.app, 'Cache Org 2');
+    // The principal's role (from the cached check) decides who may create teams.
+    const createTeam = (name: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/teams', headers: admin.headers, payload: { name } });
+    expect((await createTeam('Allowed')).statusCode).toBe(201);
+    await t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`update memberships set role = 'agent' where user_id = ${admin.id}`);
+    });
+    expect((await createTeam('Refused')).statusCode).toBe(403);
+    await t.database.db.execute(
+      sql`update memberships set deactivated_at = now() where user_id = ${admin.id}`,
+    );
+    expect((await me(admin.headers)).statusCode).toBe(401);
+  });
+
+  it('never keeps a check that overlapped a revocation', async () => {
+    const admin = await signup(t.app, 'Cache Org 3');
+    // Fire checks and the revocation together; whatever order they ran in, every check that
+    // starts after the revocation has finished must fail.
+    const inFlight = Array.from({ length: 10 }, () => me(admin.headers));
+    const revoke = t.database.db.execute(
+      sql`update sessions set revoked_at = now(), revoked_reason = 'test' where user_id = ${admin.id}`,
+    );
+    await Promise.all([...inFlight, revoke]);
+    for (let i = 0; i < 3; i += 1) expect((await me(admin.headers)).statusCode).toBe(401);
+  });
+});

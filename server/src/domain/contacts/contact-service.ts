@@ -1,0 +1,223 @@
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type {
+  Contact,
+  ContactPage,
+  CreateContactBody,
+  ListContactsQuery,
+  UpdateContactBody,
+} from '#shared/api/contacts';
+import { atLeast } from '#shared/domain/roles';
+import type { Principal } from '../auth/auth-service';
+import type { Clock } from '../clock';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { failure, notFound, success, type Outcome } from '../failure';
+import { escapeLike } from '../templates/template-service';
+import { recordChanges } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
+import { contacts, conversations } from '../../storage/schema/index';
+
+// Contacts of an organization. Every member may read and edit them (a shared address book, as in
+// Chatwoot); deleting is for managers and admins, and only for a contact no conversation
+// references — the history of a conversation must keep its customer, so such a contact is
+// kept (mark it opted out to stop messages). Every write logs its change.
+
+/** A contacts row. */
+export type ContactRow = typeof contacts.$inferSelect;
+
+/** A row as the contract's Contact. */
+export const toContact = (row: ContactRow): Contact => ({
+  id: row.id,
+  name: row.name ?? row.profileName,
+  profileName: row.profileName,
+  phone: row.phoneE164,
+  waId: row.waId,
+  userId: row.bsuid,
+  username: row.username,
+  tags: row.tags,
+  optedOut: row.optedOut,
+  customAttributes: (row.customAttributes ?? {}) as Record<string, string>,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+const Cursor = z.tuple([z.string(), z.uuid()]);
+const duplicate = (id: string) =>
+  failure('conflict', 'A contact with this number already exists.', { contactId: id });
+
+/** Contacts: list/search, read, create, update, delete. */
+export type ContactService = ReturnType<typeof createContactService>;
+
+/** Creates the contact service. Every method takes the organization and the acting principal. */
+export function createContactService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  const byId = async (organizationId: string, id: string) =>
+    (
+      await db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
+    )[0];
+
+  return {
+    /**
+     * Newest first, keyset paged. `q` matches the name (given or profile), the phone number
+     * (with or without `+`), the WhatsApp id, the business-scoped user id and the username.
+     */
+    list: async (
+      organizationId: string,
+      _actor: Principal,
+      q: ListContactsQuery,
+    ): Promise<Outcome<ContactPage>> => {
+      let after: z.infer<typeof Cursor> | undefined;
+      if (q.cursor) {
+        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
+        if (!parsed.success)
+          return failure('invalid_input', 'Invalid cursor', {
+            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
+          });
+        after = parsed.data;
+      }
+      let search: SQL | undefined;
+      const term = q.q?.trim();
+      if (term) {
+        const like = `%${escapeLike(term)}%`;
+        const digits = term.replace(/[\s\-().+]/g, '');
+        search = or(
+          sql`${contacts.name} ilike ${like}`,
+          sql`${contacts.profileName} ilike ${like}`,
+          sql`${contacts.username} ilike ${like}`,
+          sql`${contacts.bsuid} ilike ${like}`,
+          ...(/^\d+$/.test(digits)
+            ? [sql`${contacts.phoneE164} like ${`%${digits}%`}`, sql`${contacts.waId} like ${`%${digits}%`}`]
+            : []),
+        );
+      }
+      const rows = await db
+        .select()
+        .from(contacts)
+        .where(
+          and(
+            eq(contacts.organizationId, organizationId),
+            search,
+            after
+              ? or(
+                  lt(contacts.createdAt, new Date(after[0])),
+                  and(eq(contacts.createdAt, new Date(after[0])), lt(contacts.id, after[1])),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(desc(contacts.createdAt), desc(contacts.id))
+        .limit(q.limit + 1);
+      const pageRows = rows.slice(0, q.limit);
+      const last = pageRows[pageRows.length - 1];
+      return success({
+        data: pageRows.map(toContact),
+        nextCursor:
+          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      });
+    },
+
+    /** One contact; 404 for other organizations' ids. */
+    get: async (organizationId: string, _actor: Principal, id: string): Promise<Outcome<Contact>> => {
+      const row = await byId(organizationId, id);
+      return row ? success(toContact(row)) : notFound('Contact');
+    },
+
+    /** Creates a contact by phone number (E.164); 409 when the number already has a contact. */
+    create: async (
+      organizationId: string,
+      _actor: Principal,
+      body: CreateContactBody,
+    ): Promise<Outcome<Contact>> => {
+      const digits = body.phone.replace(/\D/g, '');
+      const phone = `+${digits}`;
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        // Serialises concurrent creations of one number (phone numbers are not a unique index).
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${digits}`}))`);
+        const [existing] = await tx
+          .select({ id: contacts.id })
+          .from(contacts)
+          .where(
+            and(
+              eq(contacts.organizationId, organizationId),
+              or(eq(contacts.phoneE164, phone), eq(contacts.waId, digits)),
+            ),
+          )
+          .limit(1);
+        if (existing) return duplicate(existing.id);
+        const [row] = await tx
+          .insert(contacts)
+          .values({
+            organizationId,
+            name: body.name ?? null,
+            phoneE164: phone,
+            tags: [...new Set(body.tags ?? [])],
+            optedOut: body.optedOut ?? false,
+            customAttributes: body.customAttributes ?? {},
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: row!.id }]);
+        return success(toContact(row!));
+      });
+    },
+
+    /** Field-level update (name, tags, opt-out, custom attributes). */
+    update: async (
+      organizationId: string,
+      _actor: Principal,
+      id: string,
+      body: UpdateContactBody,
+    ): Promise<Outcome<Contact>> => {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(contacts)
+          .set({
+            ...(body.name !== undefined && { name: body.name }),
+            ...(body.tags !== undefined && { tags: [...new Set(body.tags)] }),
+            ...(body.optedOut !== undefined && { optedOut: body.optedOut }),
+            ...(body.customAttributes !== undefined && { customAttributes: body.customAttributes }),
+            updatedAt: now,
+          })
+          .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
+          .returning();
+        if (!row) return notFound('Contact');
+        await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: id }]);
+        return success(toContact(row));
+      });
+    },
+
+    /** Deletes a contact no conversation references (managers and admins); else 409. */
+    remove: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<null>> =>
+      db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({ id: contacts.id })
+          .from(contacts)
+          .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
+          .for('update');
+        if (!row) return notFound('Contact');
+        if (!atLeast(actor.role, 'manager'))
+          return failure('forbidden', 'Only managers and admins can delete contacts');
+        const [used] = await tx
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(and(eq(conversations.organizationId, organizationId), eq(conversations.contactId, id)))
+          .limit(1);
+        if (used)
+          return failure(
+            'conflict',
+            'This contact has conversations, so it is kept with their history. Mark it opted out to stop messages.',
+          );
+        await tx
+          .delete(contacts)
+          .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)));
+        await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: id, op: 'del' }]);
+        return success(null);
+      }),
+  };
+}

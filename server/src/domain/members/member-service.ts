@@ -1,0 +1,214 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type {
+  CreateUserBody,
+  CreateUserResponse,
+  Member,
+  MemberPage,
+  UpdateUserBody,
+} from '#shared/api/users';
+import { atLeast } from '#shared/domain/roles';
+import type { Principal } from '../auth/auth-service';
+import type { PasswordHasher } from '../auth/password-hasher';
+import { newToken, sha256, temporaryPassword } from '../auth/secrets';
+import type { Clock } from '../clock';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { failure, notFound, success, type Outcome } from '../failure';
+import { recordChanges } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
+import { teamMembers } from '../../storage/schema/index';
+import { scopeChangesForRoleChange } from '../sync/scope';
+import { isUniqueViolation } from '../../storage/errors';
+import { createInvitationRepo } from '../../storage/invitation-repo';
+import { createSessionRepo } from '../../storage/session-repo';
+import { createUserRepo, type MemberRow } from '../../storage/user-repo';
+
+/** Invitations can be accepted for 7 days. */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/** Dependencies of {@link createMemberService}. */
+export type MemberServiceDeps = { db: Db; hasher: PasswordHasher; clock: Clock; publicUrl: string };
+
+/** Members of an organization: list, invite, change role, deactivate, remove. */
+export type MemberService = ReturnType<typeof createMemberService>;
+
+const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
+  joinedAt: row.joinedAt.toISOString(),
+});
+
+const adminOnly = () => failure('forbidden', 'Only admins can manage members');
+const lastAdmin = () =>
+  failure('conflict', 'This is the last active admin of the organization; make someone else admin first');
+
+const MemberCursor = z.tuple([z.number().int(), z.uuid()]);
+
+/** Creates the member service. Every method takes the organization and the acting principal. */
+export function createMemberService(deps: MemberServiceDeps) {
+  const { db, clock } = deps;
+  const repo = createUserRepo(db);
+
+  return {
+    /** A page of members; every role may list. */
+    list: async (
+      organizationId: string,
+      _actor: Principal,
+      q: { cursor?: string; limit: number },
+    ): Promise<Outcome<MemberPage>> => {
+      let after: { joinedAt: Date; id: string } | undefined;
+      if (q.cursor) {
+        const parsed = MemberCursor.safeParse(decodeCursor(q.cursor));
+        if (!parsed.success)
+          return failure('invalid_input', 'Invalid cursor', {
+            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
+          });
+        after = { joinedAt: new Date(parsed.data[0]), id: parsed.data[1] };
+      }
+      const rows = await repo.members(organizationId, after, q.limit + 1);
+      const pageRows = rows.slice(0, q.limit);
+      const last = pageRows[pageRows.length - 1];
+      return success({
+        data: pageRows.map(toMember),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.joinedAt.getTime(), last.id]) : null,
+      });
+    },
+
+    /** One member; 404 for ids outside the organization. */
+    get: async (organizationId: string, _actor: Principal, userId: string): Promise<Outcome<Member>> => {
+      const row = await repo.member(organizationId, userId);
+      return row ? success(toMember(row)) : notFound('User');
+    },
+
+    /** Invites by link, or creates the account with a temporary password (admin). */
+    create: async (
+      organizationId: string,
+      actor: Principal,
+      body: CreateUserBody,
+    ): Promise<Outcome<CreateUserResponse>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const now = clock.now();
+      const existing = await repo.userByEmail(body.email);
+      if (existing && (await repo.member(organizationId, existing.id)))
+        return failure('conflict', 'This person is already a member of the organization');
+      if (body.mode === 'link') {
+        const token = newToken('inv');
+        const invitation = await createInvitationRepo(db).insert(organizationId, {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          tokenHash: sha256(token),
+          invitedBy: actor.userId,
+          now,
+          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+        });
+        return success({
+          mode: 'link',
+          invitation: {
+            id: invitation.id,
+            email: invitation.email,
+            name: invitation.name,
+            role: invitation.role,
+            expiresAt: invitation.expiresAt.toISOString(),
+          },
+          // The token rides in the fragment, which browsers never send to a server or proxy log.
+          inviteUrl: `${deps.publicUrl}/invite#${token}`,
+        });
+      }
+      // Setting a password on someone else's existing account would be an account takeover.
+      if (existing)
+        return failure('email_taken', 'This e-mail already has a Parley account; invite it by link instead');
+      const password = temporaryPassword();
+      const passwordHash = await deps.hasher.hash(password);
+      try {
+        const userId = await db.transaction(async (tx) => {
+          const txRepo = createUserRepo(tx);
+          const user = await txRepo.insertUser({ email: body.email, name: body.name, passwordHash, now });
+          await txRepo.insertMembership(organizationId, user.id, body.role, now);
+          await recordChanges(tx, organizationId, [{ entity: 'member', entityId: user.id }]);
+          return user.id;
+        });
+        const row = await repo.member(organizationId, userId);
+        if (!row) throw new Error('member vanished after insert');
+        return success({ mode: 'password', user: toMember(row), temporaryPassword: password });
+      } catch (e) {
+        if (isUniqueViolation(e)) return failure('email_taken', 'This e-mail already has a Parley account');
+        throw e;
+      }
+    },
+
+    /** Changes role and/or deactivation (admin); keeps at least one active admin. */
+    update: async (
+      organizationId: string,
+      actor: Principal,
+      userId: string,
+      body: UpdateUserBody,
+    ): Promise<Outcome<Member>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const now = clock.now();
+      const outcome = await db.transaction(async (tx): Promise<Outcome<null>> => {
+        const txRepo = createUserRepo(tx);
+        const current = await txRepo.member(organizationId, userId);
+        if (!current) return notFound('User');
+        const admins = await txRepo.lockActiveAdmins(organizationId);
+        const losesAdmin =
+          current.role === 'admin' &&
+          current.deactivatedAt === null &&
+          ((body.role !== undefined && body.role !== 'admin') || body.deactivated === true);
+        if (losesAdmin && admins.filter((id) => id !== userId).length === 0) return lastAdmin();
+        await txRepo.updateMembership(organizationId, userId, {
+          ...(body.role !== undefined && { role: body.role }),
+          ...(body.deactivated !== undefined && {
+            deactivatedAt: body.deactivated ? (current.deactivatedAt ?? now) : null,
+          }),
+        });
+        if (body.deactivated === true)
+          await createSessionRepo(tx).revokeMemberSessions(organizationId, userId, 'deactivated', now);
+        // Synced: the member's row, and the role group when the role crosses the manager line.
+        await recordChanges(
+          tx,
+          organizationId,
+          await scopeChangesForRoleChange(
+            tx,
+            organizationId,
+            userId,
+            current.role,
+            body.role ?? current.role,
+          ),
+        );
+        return success(null);
+      });
+      if (!outcome.ok) return outcome;
+      const row = await repo.member(organizationId, userId);
+      return row ? success(toMember(row)) : notFound('User');
+    },
+
+    /** Removes the membership (admin); the user's sessions in this organization end at once. */
+    remove: async (organizationId: string, actor: Principal, userId: string): Promise<Outcome<null>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const now = clock.now();
+      return db.transaction(async (tx): Promise<Outcome<null>> => {
+        const txRepo = createUserRepo(tx);
+        const current = await txRepo.member(organizationId, userId);
+        if (!current) return notFound('User');
+        const admins = await txRepo.lockActiveAdmins(organizationId);
+        if (admins.includes(userId) && admins.length === 1) return lastAdmin();
+        await createSessionRepo(tx).revokeMemberSessions(organizationId, userId, 'removed', now);
+        // Their team memberships go with the membership: those teams' rows change too.
+        const teams = await tx
+          .select({ teamId: teamMembers.teamId })
+          .from(teamMembers)
+          .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, userId)));
+        await txRepo.deleteMembership(organizationId, userId);
+        await recordChanges(tx, organizationId, [
+          ...teams.map((t) => ({ entity: 'team', entityId: t.teamId })),
+          { entity: 'member', entityId: userId, op: 'del' as const },
+        ]);
+        return success(null);
+      });
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { and, desc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Message, MessagePage, Reaction } from '#shared/api/messages';
+import type { Principal } from '../auth/auth-service';
+import { visibleTo } from '../conversations/conversation-scope';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { failure, notFound, success, type Outcome } from '../failure';
+import type { Db } from '../../storage/db';
+import { conversations, media, messages, reactions } from '../../storage/schema/index';
+import { toMessage } from './message-content';
+
+const Cursor = z.tuple([z.number().int()]);
+
+/** Read side of messages: a conversation's history, and one message with its reactions. */
+export type MessageService = ReturnType<typeof createMessageService>;
+
+/** Creates the message read service; visibility follows the conversation's (conversation-scope.ts). */
+export function createMessageService(deps: { db: Db }) {
+  const { db } = deps;
+
+  const conversationVisible = async (organizationId: string, actor: Principal, conversationId: string) => {
+    const [row] = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.organizationId, organizationId),
+          eq(conversations.id, conversationId),
+          visibleTo(organizationId, actor),
+        ),
+      );
+    return row !== undefined;
+  };
+
+  /** Joins media rows and live reactions onto message rows (two queries per page). */
+  const hydrate = async (
+    organizationId: string,
+    rows: (typeof messages.$inferSelect)[],
+  ): Promise<Message[]> => {
+    if (rows.length === 0) return [];
+    const mediaIds = rows.flatMap((r) => (r.mediaId ? [r.mediaId] : []));
+    const mediaRows =
+      mediaIds.length === 0
+        ? []
+        : await db
+            .select()
+            .from(media)
+            .where(and(eq(media.organizationId, organizationId), inArray(media.id, mediaIds)));
+    const reactionRows = await db
+      .select()
+      .from(reactions)
+      .where(
+        and(
+          eq(reactions.organizationId, organizationId),
+          inArray(
+            reactions.messageId,
+            rows.map((r) => r.id),
+          ),
+          isNotNull(reactions.emoji),
+        ),
+      );
+    const byMedia = new Map(mediaRows.map((m) => [m.id, m]));
+    return rows.map((r) =>
+      toMessage(r, {
+        media: r.mediaId ? (byMedia.get(r.mediaId) ?? null) : null,
+        reactions: reactionRows
+          .filter((x) => x.messageId === r.id)
+          .map((x): Reaction => ({ emoji: x.emoji!, by: x.reactor, at: x.reactedAt.toISOString() })),
+      }),
+    );
+  };
+
+  return {
+    /** Newest first, keyset by conv_seq; 404 when the conversation is not visible to the actor. */
+    list: async (
+      organizationId: string,
+      actor: Principal,
+      conversationId: string,
+      q: { cursor?: string | undefined; limit: number },
+    ): Promise<Outcome<MessagePage>> => {
+      let before: number | undefined;
+      if (q.cursor) {
+        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
+        if (!parsed.success)
+          return failure('invalid_input', 'Invalid cursor', {
+            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
+          });
+        before = parsed.data[0];
+      }
+      if (!(await conversationVisible(organizationId, actor, conversationId)))
+        return notFound('Conversation');
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.organizationId, organizationId),
+            eq(messages.conversationId, conversationId),
+            before === undefined ? undefined : lt(messages.convSeq, before),
+          ),
+        )
+        .orderBy(desc(messages.convSeq))
+        .limit(q.limit + 1);
+      const pageRows = rows.slice(0, q.limit);
+      const last = pageRows[pageRows.length - 1];
+      return success({
+        data: await hydrate(organizationId, pageRows),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.convSeq]) : null,
+      });
+    },
+
+    /** One message with its status and reactions; 404 when its conversation is not visible. */
+    get: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<Message>> => {
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.organizationId, organizationId), eq(messages.id, id)));
+      if (!row || !(await conversationVisible(organizationId, actor, row.conversationId)))
+        return notFound('Message');
+      const [message] = await hydrate(organizationId, [row]);
+      return success(message!);
+    },
+  };
+}

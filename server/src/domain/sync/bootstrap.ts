@@ -1,0 +1,325 @@
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type {
+  BootstrapLine,
+  BootstrapQuery,
+  GroupRef,
+  HistoryQuery,
+  HistoryResponse,
+  PutEntry,
+  SyncEntity,
+} from '#shared/sync/protocol';
+import { SYNC_LIMITS } from '#shared/sync/protocol';
+import { atLeast } from '#shared/domain/roles';
+import type { Principal } from '../auth/auth-service';
+import type { Clock } from '../clock';
+import { toConversation } from '../conversations/conversation-service';
+import { toTemplate } from '../templates/template-service';
+import { notFound, success, type Outcome } from '../failure';
+import type { Db } from '../../storage/db';
+import {
+  contacts,
+  conversationReads,
+  conversations,
+  memberships,
+  teamMembers,
+  teams,
+  templates,
+  users,
+  whatsappAccounts,
+} from '../../storage/schema/index';
+import { bundlePuts, loadBundles } from './bundles';
+import { readClock } from './clients';
+import { toContact, type ToAccount } from './projection';
+import { loadViewer, scopeReasons, visibleConversationSql, type Viewer } from './scope';
+
+// The phased snapshot of sync-protocol §2.11 and the history pages of one conversation. Each
+// phase reads the tenant seq BEFORE its first row (its `snapshotSeq`): rows read later may be
+// newer, which is harmless because the client's applies are version-guarded and its catch-up
+// starts from the smallest snapshot seq. Pages are keyset-paged, never OFFSET.
+
+/** Dependencies of {@link createBootstrapService}. */
+export type BootstrapDeps = { db: Db; clock: Clock; toAccount: ToAccount };
+
+/** Conversations per phase-1 page, and per phase-2 message batch. */
+const PAGE = 500;
+const RECENT_BATCH = 100;
+/** Phase 2 covers at most this many recent conversations (the rest load lazily). */
+const RECENT_MAX = 2_000;
+/** "Recent": open or pending, or active in the last 7 days. */
+const RECENT_MS = 7 * 24 * 3600_000;
+
+/** Creates the bootstrap and history service. */
+export function createBootstrapService(deps: BootstrapDeps) {
+  const { db, clock } = deps;
+
+  /** A restriction to one group's conversations (partial bootstrap after a `group_join`). */
+  const groupFilter = (group: GroupRef | undefined, viewer: Viewer): SQL | undefined => {
+    if (!group) return undefined;
+    if (group === 'role') return atLeast(viewer.role, 'manager') ? undefined : sql`false`;
+    const teamId = group.slice(group.indexOf(':') + 1);
+    if (!viewer.teamIds.has(teamId)) return sql`false`;
+    return group.startsWith('team_all:')
+      ? eq(conversations.teamId, teamId)
+      : and(eq(conversations.teamId, teamId), isNull(conversations.assigneeId));
+  };
+
+  /** Phase 0: members, teams, templates and WhatsApp accounts. */
+  async function* metadata(organizationId: string, snapshotSeq: number): AsyncGenerator<PutEntry> {
+    const members = await db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: memberships.role,
+        deactivatedAt: memberships.deactivatedAt,
+        joinedAt: memberships.createdAt,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.organizationId, organizationId))
+      .orderBy(memberships.createdAt, memberships.userId);
+    for (const m of members)
+      yield {
+        e: 'member',
+        id: m.id,
+        v: snapshotSeq,
+        op: 'put',
+        row: {
+          ...m,
+          deactivatedAt: m.deactivatedAt?.toISOString() ?? null,
+          joinedAt: m.joinedAt.toISOString(),
+        },
+      };
+    const teamRows = await db
+      .select({ id: teams.id, name: teams.name, createdAt: teams.createdAt })
+      .from(teams)
+      .where(eq(teams.organizationId, organizationId))
+      .orderBy(teams.name, teams.id);
+    const links = await db
+      .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(eq(teamMembers.organizationId, organizationId))
+      .orderBy(teamMembers.createdAt, teamMembers.userId);
+    for (const t of teamRows)
+      yield {
+        e: 'team',
+        id: t.id,
+        v: snapshotSeq,
+        op: 'put',
+        row: {
+          id: t.id,
+          name: t.name,
+          createdAt: t.createdAt.toISOString(),
+          memberIds: links.filter((l) => l.teamId === t.id).map((l) => l.userId),
+        },
+      };
+    for (const a of await db
+      .select()
+      .from(whatsappAccounts)
+      .where(eq(whatsappAccounts.organizationId, organizationId))
+      .orderBy(whatsappAccounts.createdAt, whatsappAccounts.id))
+      yield { e: 'whatsapp_account', id: a.id, v: a.version, op: 'put', row: deps.toAccount(a) };
+    for (const t of await db
+      .select()
+      .from(templates)
+      .where(eq(templates.organizationId, organizationId))
+      .orderBy(templates.name, templates.language, templates.id))
+      yield { e: 'template', id: t.id, v: t.version, op: 'put', row: toTemplate(t) };
+  }
+
+  /** One keyset page of visible conversations, newest activity first, with their contacts. */
+  const conversationPage = async (
+    organizationId: string,
+    viewer: Viewer,
+    where: SQL | undefined,
+    after: { at: Date | null; id: string } | null,
+    limit: number,
+  ) => {
+    const rows = await db
+      .select({
+        c: conversations,
+        contact: contacts,
+        readUpTo: conversationReads.readUpToConvSeq,
+      })
+      .from(conversations)
+      .innerJoin(
+        contacts,
+        and(
+          eq(contacts.organizationId, conversations.organizationId),
+          eq(contacts.id, conversations.contactId),
+        ),
+      )
+      .leftJoin(
+        conversationReads,
+        and(
+          eq(conversationReads.organizationId, conversations.organizationId),
+          eq(conversationReads.conversationId, conversations.id),
+          eq(conversationReads.userId, viewer.userId),
+        ),
+      )
+      .where(
+        and(
+          eq(conversations.organizationId, organizationId),
+          visibleConversationSql(organizationId, viewer),
+          where,
+          after
+            ? after.at
+              ? or(
+                  lt(conversations.lastMessageAt, after.at),
+                  and(eq(conversations.lastMessageAt, after.at), lt(conversations.id, after.id)),
+                  isNull(conversations.lastMessageAt),
+                )
+              : and(isNull(conversations.lastMessageAt), lt(conversations.id, after.id))
+            : undefined,
+        ),
+      )
+      .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+      .limit(limit);
+    return rows;
+  };
+
+  const conversationPut = (
+    r: Awaited<ReturnType<typeof conversationPage>>[number],
+    viewer: Viewer,
+  ): PutEntry | null => {
+    const scope = scopeReasons(r.c, viewer);
+    if (scope.length === 0) return null;
+    return {
+      e: 'conversation',
+      id: r.c.id,
+      v: r.c.version,
+      op: 'put',
+      scope,
+      row: {
+        ...toConversation({
+          c: r.c,
+          contactId: r.contact.id,
+          contactName: r.contact.name ?? r.contact.profileName,
+          contactPhone: r.contact.phoneE164,
+          contactWaId: r.contact.waId,
+        }),
+        readUpToConvSeq: r.readUpTo ?? 0,
+        lastConvSeq: r.c.lastConvSeq,
+      },
+    };
+  };
+
+  /** Phase 1: conversations in scope (optionally one group's), each followed by its contact. */
+  async function* inScope(
+    organizationId: string,
+    viewer: Viewer,
+    group: GroupRef | undefined,
+  ): AsyncGenerator<PutEntry> {
+    const where = groupFilter(group, viewer);
+    const sentContacts = new Set<string>();
+    let after: { at: Date | null; id: string } | null = null;
+    for (;;) {
+      const rows = await conversationPage(organizationId, viewer, where, after, PAGE);
+      for (const r of rows) {
+        const put = conversationPut(r, viewer);
+        if (!put) continue;
+        yield put;
+        if (!sentContacts.has(r.contact.id)) {
+          sentContacts.add(r.contact.id);
+          yield {
+            e: 'contact',
+            id: r.contact.id,
+            v: r.contact.version,
+            op: 'put',
+            row: toContact(r.contact),
+          };
+        }
+      }
+      if (rows.length < PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = { at: last.c.lastMessageAt, id: last.c.id };
+    }
+  }
+
+  /** Phase 2: the newest messages (with reactions) and the notes of recent conversations, then floors. */
+  async function* recent(organizationId: string, viewer: Viewer): AsyncGenerator<BootstrapLine> {
+    const since = new Date(clock.now().getTime() - RECENT_MS);
+    const ids = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.organizationId, organizationId),
+          visibleConversationSql(organizationId, viewer),
+          or(inArray(conversations.status, ['open', 'pending']), gte(conversations.lastMessageAt, since)),
+        ),
+      )
+      .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+      .limit(RECENT_MAX);
+    for (let i = 0; i < ids.length; i += RECENT_BATCH) {
+      const batch = ids.slice(i, i + RECENT_BATCH).map((r) => r.id);
+      const bundles = await loadBundles(db, organizationId, batch, {
+        messages: SYNC_LIMITS.bootstrapRecentMessages,
+        contact: false,
+      });
+      for (const id of batch) {
+        const b = bundles.get(id)!;
+        yield* bundlePuts(b);
+        yield { floor: { conversationId: id, convSeq: b.hasOlder ? b.lowestConvSeq! : 1 } };
+      }
+    }
+  }
+
+  return {
+    /**
+     * One phase as a stream of lines, the trailer last. The tenant seq is read before anything
+     * else; the counts are the put lines sent per entity.
+     */
+    bootstrap: async function* (principal: Principal, q: BootstrapQuery): AsyncGenerator<BootstrapLine> {
+      const org = principal.organizationId;
+      const { seq: snapshotSeq } = await readClock(db, org);
+      const viewer = await loadViewer(db, org, principal.userId);
+      const counts: Partial<Record<SyncEntity, number>> = {};
+      const lines: AsyncGenerator<BootstrapLine> = !viewer.active
+        ? (async function* () {})()
+        : q.phase === 0
+          ? metadata(org, snapshotSeq)
+          : q.phase === 1
+            ? inScope(org, viewer, q.group)
+            : recent(org, viewer);
+      for await (const line of lines) {
+        if ('op' in line) counts[line.e] = (counts[line.e] ?? 0) + 1;
+        yield line;
+      }
+      yield { snapshotSeq, counts };
+    },
+
+    /**
+     * Older messages of one visible conversation, keyset by `convSeq` (newest first). The
+     * newest page also carries the conversation, its contact and its notes.
+     */
+    history: async (principal: Principal, q: HistoryQuery): Promise<Outcome<HistoryResponse>> => {
+      const org = principal.organizationId;
+      const { seq: snapshotSeq } = await readClock(db, org);
+      const viewer = await loadViewer(db, org, principal.userId);
+      const newest = q.beforeConvSeq === undefined;
+      const [conv] = viewer.active
+        ? await conversationPage(org, viewer, eq(conversations.id, q.conversationId), null, 1)
+        : [];
+      if (!conv) return notFound('Conversation');
+      const bundles = await loadBundles(db, org, [q.conversationId], {
+        messages: q.limit,
+        beforeConvSeq: q.beforeConvSeq,
+        contact: newest,
+        notes: newest,
+      });
+      const b = bundles.get(q.conversationId)!;
+      const head = newest ? [conversationPut(conv, viewer)].filter((x): x is PutEntry => x !== null) : [];
+      return success({
+        snapshotSeq,
+        conversationId: q.conversationId,
+        changes: [...head, ...bundlePuts(b)],
+        lowestConvSeq: b.lowestConvSeq,
+        hasMore: b.hasOlder,
+      });
+    },
+  };
+}
+
+/** The bootstrap and history service. */
+export type BootstrapService = ReturnType<typeof createBootstrapService>;

@@ -1,0 +1,479 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Contact } from '#shared/api/contacts';
+import type { Member } from '#shared/api/users';
+import type { WhatsAppAccount } from '#shared/api/whatsapp-accounts';
+import type { Note } from '#shared/api/notes';
+import type { Team } from '#shared/api/teams';
+import type {
+  ConversationRow,
+  MessageRow,
+  PutEntry,
+  ReactionRow,
+  ScopeReason,
+  SyncEntity,
+} from '#shared/sync/protocol';
+import { toConversation } from '../conversations/conversation-service';
+import { toMessage } from '../messages/message-content';
+import { toTemplate } from '../templates/template-service';
+import type { Db, Tx } from '../../storage/db';
+import {
+  contacts,
+  conversationReads,
+  conversations,
+  media,
+  memberships,
+  messages,
+  notes,
+  reactions,
+  teamMembers,
+  teams,
+  templates,
+  users,
+  whatsappAccounts,
+} from '../../storage/schema/index';
+import type { ConversationFacts } from './scope';
+
+// Current rows of synced entities, read in batches (one query per entity type, never per row)
+// and projected onto the wire shapes of src/shared/sync. Conversation-scoped rows come with the
+// facts of their conversation (team, assignee) so visibility can be decided per viewer; callers
+// that serve one viewer also pass that viewer's SQL scope predicate, so rows outside it are
+// never read at all.
+
+type Exec = Db | Tx;
+
+/** Maps a WhatsApp account row to its contract shape (the account service's, which knows the public URL). */
+export type ToAccount = (row: typeof whatsappAccounts.$inferSelect) => WhatsAppAccount;
+
+/** A conversation as read: its row (without the per-viewer read marker) and its facts. */
+export type LoadedConversation = {
+  facts: ConversationFacts;
+  contactId: string;
+  /** The row with `readUpToConvSeq` 0; {@link conversationFor} sets the viewer's marker. */
+  row: ConversationRow;
+  version: number;
+};
+
+/** A conversation-scoped row with the facts of its conversation. */
+export type Scoped<T> = { conversationId: string; facts: ConversationFacts; row: T; version: number };
+
+/** Everything read for one batch of ids. Missing ids are absent from the maps. */
+export type Loaded = {
+  conversation: Map<string, LoadedConversation>;
+  message: Map<string, MessageRow>;
+  messageMeta: Map<string, { conversationId: string; facts: ConversationFacts; version: number }>;
+  /** Reactions; a removed one (`emoji` null) maps to null. */
+  reaction: Map<string, Scoped<ReactionRow | null>>;
+  note: Map<string, Scoped<Note>>;
+  contact: Map<string, { row: Contact; version: number }>;
+  /** The facts of the conversations that reference each loaded contact. */
+  contactConversations: Map<string, ConversationFacts[]>;
+  template: Map<string, { row: ReturnType<typeof toTemplate>; version: number }>;
+  whatsapp_account: Map<string, { row: WhatsAppAccount; version: number }>;
+  member: Map<string, Member>;
+  team: Map<string, Team>;
+  /** Read markers: conversation id → user id → `read_up_to_conv_seq`. */
+  reads: Map<string, Map<string, number>>;
+};
+
+const emptyLoaded = (): Loaded => ({
+  conversation: new Map(),
+  message: new Map(),
+  messageMeta: new Map(),
+  reaction: new Map(),
+  note: new Map(),
+  contact: new Map(),
+  contactConversations: new Map(),
+  template: new Map(),
+  whatsapp_account: new Map(),
+  member: new Map(),
+  team: new Map(),
+  reads: new Map(),
+});
+
+/** What to read: ids per wire entity. */
+export type Wanted = Partial<Record<SyncEntity, Iterable<string>>>;
+
+/** Options of {@link loadRows}. */
+export type LoadOptions = {
+  toAccount: ToAccount;
+  /**
+   * A predicate over `conversations` (the viewer's scope): conversation-scoped rows outside it
+   * are not read, contacts only count conversations inside it. Absent = read everything.
+   */
+  scope?: SQL | undefined;
+  /** Read markers of these users only (absent = of every user, for the tailer). */
+  readersOf?: readonly string[] | undefined;
+};
+
+const factsOf = (c: { assigneeId: string | null; teamId: string | null }): ConversationFacts => ({
+  assigneeId: c.assigneeId,
+  teamId: c.teamId,
+});
+
+const ids = (xs: Iterable<string> | undefined): string[] => (xs ? [...new Set(xs)] : []);
+
+/** A contacts row as the contract's Contact. */
+export const toContact = (c: typeof contacts.$inferSelect): Contact => ({
+  id: c.id,
+  name: c.name ?? c.profileName,
+  profileName: c.profileName,
+  phone: c.phoneE164,
+  waId: c.waId,
+  userId: c.bsuid,
+  username: c.username,
+  tags: c.tags,
+  optedOut: c.optedOut,
+  customAttributes: Object.fromEntries(
+    Object.entries((c.customAttributes ?? {}) as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  ),
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+/** A notes row as the contract's Note. */
+export const toNote = (n: typeof notes.$inferSelect): Note => ({
+  id: n.id,
+  conversationId: n.conversationId,
+  authorId: n.authorId,
+  body: n.body,
+  createdAt: n.createdAt.toISOString(),
+});
+
+/** Reads the current rows of `wanted` for one organization (one query per entity type). */
+export async function loadRows(
+  exec: Exec,
+  organizationId: string,
+  wanted: Wanted,
+  opts: LoadOptions,
+): Promise<Loaded> {
+  const out = emptyLoaded();
+  const scope = opts.scope;
+  const inOrg = (col: AnyPgColumn) => eq(col, organizationId);
+
+  const convIds = ids(wanted.conversation);
+  if (convIds.length > 0) {
+    const rows = await exec
+      .select({
+        c: conversations,
+        contactId: contacts.id,
+        contactName: sql<string | null>`coalesce(${contacts.name}, ${contacts.profileName})`,
+        contactPhone: contacts.phoneE164,
+        contactWaId: contacts.waId,
+      })
+      .from(conversations)
+      .innerJoin(
+        contacts,
+        and(
+          eq(contacts.organizationId, conversations.organizationId),
+          eq(contacts.id, conversations.contactId),
+        ),
+      )
+      .where(and(inOrg(conversations.organizationId), inArray(conversations.id, convIds), scope));
+    for (const r of rows)
+      out.conversation.set(r.c.id, {
+        facts: factsOf(r.c),
+        contactId: r.contactId,
+        version: r.c.version,
+        row: { ...toConversation(r), readUpToConvSeq: 0, lastConvSeq: r.c.lastConvSeq },
+      });
+    const readRows = await exec
+      .select({
+        conversationId: conversationReads.conversationId,
+        userId: conversationReads.userId,
+        n: conversationReads.readUpToConvSeq,
+      })
+      .from(conversationReads)
+      .where(
+        and(
+          eq(conversationReads.organizationId, organizationId),
+          inArray(conversationReads.conversationId, convIds),
+          opts.readersOf ? inArray(conversationReads.userId, [...opts.readersOf]) : undefined,
+        ),
+      );
+    for (const r of readRows) {
+      let m = out.reads.get(r.conversationId);
+      if (!m) out.reads.set(r.conversationId, (m = new Map()));
+      m.set(r.userId, r.n);
+    }
+  }
+
+  const messageIds = ids(wanted.message);
+  if (messageIds.length > 0) {
+    const rows = await exec
+      .select({ m: messages, media, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+      .from(messages)
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.organizationId, messages.organizationId),
+          eq(conversations.id, messages.conversationId),
+        ),
+      )
+      .leftJoin(media, and(eq(media.organizationId, messages.organizationId), eq(media.id, messages.mediaId)))
+      .where(and(inOrg(messages.organizationId), inArray(messages.id, messageIds), scope));
+    for (const r of rows) {
+      out.message.set(r.m.id, toMessage(r.m, { media: r.media }));
+      out.messageMeta.set(r.m.id, {
+        conversationId: r.m.conversationId,
+        facts: factsOf(r),
+        version: r.m.version,
+      });
+    }
+  }
+
+  const reactionIds = ids(wanted.reaction);
+  if (reactionIds.length > 0) {
+    const rows = await exec
+      .select({
+        r: reactions,
+        conversationId: messages.conversationId,
+        assigneeId: conversations.assigneeId,
+        teamId: conversations.teamId,
+      })
+      .from(reactions)
+      .innerJoin(
+        messages,
+        and(eq(messages.organizationId, reactions.organizationId), eq(messages.id, reactions.messageId)),
+      )
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.organizationId, messages.organizationId),
+          eq(conversations.id, messages.conversationId),
+        ),
+      )
+      .where(and(inOrg(reactions.organizationId), inArray(reactions.id, reactionIds), scope));
+    for (const x of rows)
+      out.reaction.set(x.r.id, {
+        conversationId: x.conversationId,
+        facts: factsOf(x),
+        version: x.r.version,
+        row:
+          x.r.emoji === null
+            ? null
+            : {
+                id: x.r.id,
+                conversationId: x.conversationId,
+                messageId: x.r.messageId,
+                by: x.r.reactor,
+                emoji: x.r.emoji,
+                at: x.r.reactedAt.toISOString(),
+              },
+      });
+  }
+
+  const noteIds = ids(wanted.note);
+  if (noteIds.length > 0) {
+    const rows = await exec
+      .select({ n: notes, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+      .from(notes)
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.organizationId, notes.organizationId),
+          eq(conversations.id, notes.conversationId),
+        ),
+      )
+      .where(and(inOrg(notes.organizationId), inArray(notes.id, noteIds), scope));
+    for (const x of rows)
+      out.note.set(x.n.id, {
+        conversationId: x.n.conversationId,
+        facts: factsOf(x),
+        version: x.n.version,
+        row: toNote(x.n),
+      });
+  }
+
+  const contactIds = ids(wanted.contact);
+  if (contactIds.length > 0) {
+    const rows = await exec
+      .select()
+      .from(contacts)
+      .where(and(inOrg(contacts.organizationId), inArray(contacts.id, contactIds)));
+    for (const c of rows) out.contact.set(c.id, { row: toContact(c), version: c.version });
+    const refs = await exec
+      .select({
+        contactId: conversations.contactId,
+        assigneeId: conversations.assigneeId,
+        teamId: conversations.teamId,
+      })
+      .from(conversations)
+      .where(and(inOrg(conversations.organizationId), inArray(conversations.contactId, contactIds), scope));
+    for (const r of refs) {
+      const list = out.contactConversations.get(r.contactId) ?? [];
+      list.push(factsOf(r));
+      out.contactConversations.set(r.contactId, list);
+    }
+  }
+
+  const templateIds = ids(wanted.template);
+  if (templateIds.length > 0) {
+    const rows = await exec
+      .select()
+      .from(templates)
+      .where(and(inOrg(templates.organizationId), inArray(templates.id, templateIds)));
+    for (const t of rows) out.template.set(t.id, { row: toTemplate(t), version: t.version });
+  }
+
+  const accountIds = ids(wanted.whatsapp_account);
+  if (accountIds.length > 0) {
+    const rows = await exec
+      .select()
+      .from(whatsappAccounts)
+      .where(and(inOrg(whatsappAccounts.organizationId), inArray(whatsappAccounts.id, accountIds)));
+    for (const a of rows) out.whatsapp_account.set(a.id, { row: opts.toAccount(a), version: a.version });
+  }
+
+  const memberIds = ids(wanted.member);
+  if (memberIds.length > 0) {
+    const rows = await exec
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: memberships.role,
+        deactivatedAt: memberships.deactivatedAt,
+        joinedAt: memberships.createdAt,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(inOrg(memberships.organizationId), inArray(memberships.userId, memberIds)));
+    for (const m of rows)
+      out.member.set(m.id, {
+        ...m,
+        deactivatedAt: m.deactivatedAt?.toISOString() ?? null,
+        joinedAt: m.joinedAt.toISOString(),
+      });
+  }
+
+  const teamIds = ids(wanted.team);
+  if (teamIds.length > 0) {
+    const rows = await exec
+      .select({ id: teams.id, name: teams.name, createdAt: teams.createdAt })
+      .from(teams)
+      .where(and(inOrg(teams.organizationId), inArray(teams.id, teamIds)));
+    const links = await exec
+      .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.teamId, teamIds)))
+      .orderBy(teamMembers.createdAt, teamMembers.userId);
+    for (const t of rows)
+      out.team.set(t.id, {
+        id: t.id,
+        name: t.name,
+        createdAt: t.createdAt.toISOString(),
+        memberIds: links.filter((l) => l.teamId === t.id).map((l) => l.userId),
+      });
+  }
+  return out;
+}
+
+/** The conversation row as `userId` sees it (their read marker). */
+export function conversationFor(loaded: Loaded, c: LoadedConversation, userId: string): ConversationRow {
+  const mark = loaded.reads.get(c.row.id)?.get(userId) ?? 0;
+  return mark === c.row.readUpToConvSeq ? c.row : { ...c.row, readUpToConvSeq: mark };
+}
+
+/**
+ * The put entry of one loaded row for a viewer whose visibility the caller decided, or null
+ * when the row is missing or deleted (the caller then decides between `del` and omission).
+ * `fallbackVersion` versions members and teams, whose tables have no `version` column: the log
+ * seq of the entry (pull, live) or the snapshot seq (bootstrap).
+ */
+export function putOf(
+  loaded: Loaded,
+  entity: SyncEntity,
+  id: string,
+  userId: string,
+  reasons: ScopeReason[],
+  fallbackVersion: number,
+): PutEntry | null {
+  switch (entity) {
+    case 'conversation': {
+      const c = loaded.conversation.get(id);
+      if (!c || reasons.length === 0) return null;
+      return {
+        e: 'conversation',
+        id,
+        v: c.version,
+        op: 'put',
+        row: conversationFor(loaded, c, userId),
+        scope: reasons,
+      };
+    }
+    case 'message': {
+      const m = loaded.message.get(id);
+      const meta = loaded.messageMeta.get(id);
+      return m && meta ? { e: 'message', id, v: meta.version, op: 'put', row: m } : null;
+    }
+    case 'reaction': {
+      const r = loaded.reaction.get(id);
+      return r?.row ? { e: 'reaction', id, v: r.version, op: 'put', row: r.row } : null;
+    }
+    case 'note': {
+      const n = loaded.note.get(id);
+      return n ? { e: 'note', id, v: n.version, op: 'put', row: n.row } : null;
+    }
+    case 'contact': {
+      const c = loaded.contact.get(id);
+      return c ? { e: 'contact', id, v: c.version, op: 'put', row: c.row } : null;
+    }
+    case 'template': {
+      const t = loaded.template.get(id);
+      return t ? { e: 'template', id, v: t.version, op: 'put', row: t.row } : null;
+    }
+    case 'whatsapp_account': {
+      const a = loaded.whatsapp_account.get(id);
+      return a ? { e: 'whatsapp_account', id, v: a.version, op: 'put', row: a.row } : null;
+    }
+    case 'member': {
+      const m = loaded.member.get(id);
+      return m ? { e: 'member', id, v: fallbackVersion, op: 'put', row: m } : null;
+    }
+    case 'team': {
+      const t = loaded.team.get(id);
+      return t ? { e: 'team', id, v: fallbackVersion, op: 'put', row: t } : null;
+    }
+  }
+}
+
+/** The conversation a loaded conversation-scoped row belongs to, with its facts. */
+export function scopeOf(
+  loaded: Loaded,
+  entity: SyncEntity,
+  id: string,
+): { conversationId: string; facts: ConversationFacts } | undefined {
+  switch (entity) {
+    case 'conversation': {
+      const c = loaded.conversation.get(id);
+      return c && { conversationId: id, facts: c.facts };
+    }
+    case 'message':
+      return loaded.messageMeta.get(id);
+    case 'reaction':
+      return loaded.reaction.get(id);
+    case 'note':
+      return loaded.note.get(id);
+    default:
+      return undefined;
+  }
+}
+
+/** Wire entities of the log (`sync_log.entity` values sent to clients). */
+export const WIRE_ENTITIES: ReadonlySet<string> = new Set<SyncEntity>([
+  'conversation',
+  'message',
+  'contact',
+  'template',
+  'member',
+  'team',
+  'note',
+  'reaction',
+  'whatsapp_account',
+]);
+
+/** Whether a log entity is sent to clients (internal ones like `media` are not). */
+export const isWireEntity = (entity: string): entity is SyncEntity => WIRE_ENTITIES.has(entity);

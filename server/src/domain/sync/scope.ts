@@ -1,0 +1,284 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { GroupRef, ScopeReason } from '#shared/sync/protocol';
+import { atLeast, type Role } from '#shared/domain/roles';
+import type { Change } from '../../storage/change-log';
+import type { Db, Tx } from '../../storage/db';
+import { conversations, memberships, organizationSettings, teamMembers } from '../../storage/schema/index';
+
+// Who sees what (sync-protocol §2.3, decision 4), evaluated against current state:
+// - managers and admins see every conversation of the organization (reason `role`);
+// - an agent sees the conversations assigned to them (`assignee`) and the unassigned ones of
+//   their teams (`team:<id>`); with the organization setting `agents_see_all_team_conversations`
+//   all of their teams' conversations, assigned or not;
+// - conversation-scoped entities (messages, notes, reactions) follow their conversation;
+// - a contact is visible when a visible conversation references it (managers: all contacts);
+// - members, teams, templates and WhatsApp accounts are tenant-public.
+// The same rule is used by pull, bootstrap, history, the tailer's routing and the revoke/grant
+// entries that scope changes write, so the replica and the API never disagree.
+
+/** Any statement runner: the database or a transaction. */
+type Exec = Db | Tx;
+
+/** A member as scope sees them. */
+export type Viewer = {
+  userId: string;
+  role: Role;
+  /** Deactivated or removed members see nothing. */
+  active: boolean;
+  teamIds: ReadonlySet<string>;
+  /** The organization lets agents see all of their teams' conversations. */
+  seeAll: boolean;
+};
+
+/** The facts of a conversation its visibility depends on. */
+export type ConversationFacts = { assigneeId: string | null; teamId: string | null };
+
+/** Why `viewer` sees a conversation with these facts (empty = not visible). */
+export function scopeReasons(conv: ConversationFacts, viewer: Viewer): ScopeReason[] {
+  if (!viewer.active) return [];
+  const reasons: ScopeReason[] = [];
+  if (atLeast(viewer.role, 'manager')) reasons.push('role');
+  if (conv.assigneeId !== null && conv.assigneeId === viewer.userId) reasons.push('assignee');
+  if (conv.teamId !== null && viewer.teamIds.has(conv.teamId) && (conv.assigneeId === null || viewer.seeAll))
+    reasons.push(`team:${conv.teamId}`);
+  return reasons;
+}
+
+/** Whether `viewer` sees a conversation with these facts. */
+export const canSeeConversation = (conv: ConversationFacts, viewer: Viewer): boolean =>
+  scopeReasons(conv, viewer).length > 0;
+
+/** The groups a member's scope depends on: `role` for managers and admins, and one per team. */
+export function groupsOf(viewer: Pick<Viewer, 'role' | 'teamIds' | 'seeAll'>): GroupRef[] {
+  const groups: GroupRef[] = [];
+  if (atLeast(viewer.role, 'manager')) groups.push('role');
+  for (const t of viewer.teamIds) groups.push(teamGroup(t, viewer.seeAll));
+  return groups;
+}
+
+/** The group a team gives its members under the organization's policy. */
+export const teamGroup = (teamId: string, seeAll: boolean): GroupRef =>
+  seeAll ? `team_all:${teamId}` : `team:${teamId}`;
+
+/** Whether the organization lets agents see all of their teams' conversations. */
+export async function readSeeAll(exec: Exec, organizationId: string): Promise<boolean> {
+  const [row] = await exec
+    .select({ v: organizationSettings.agentsSeeAllTeamConversations })
+    .from(organizationSettings)
+    .where(eq(organizationSettings.organizationId, organizationId));
+  return row?.v ?? false;
+}
+
+/** The current scope of one member (inactive when not a member). */
+export async function loadViewer(exec: Exec, organizationId: string, userId: string): Promise<Viewer> {
+  const [member] = await exec
+    .select({ role: memberships.role, deactivatedAt: memberships.deactivatedAt })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+  const teams = await exec
+    .select({ teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, userId)));
+  return {
+    userId,
+    role: member?.role ?? 'agent',
+    active: member !== undefined && member.deactivatedAt === null,
+    teamIds: new Set(teams.map((t) => t.teamId)),
+    seeAll: await readSeeAll(exec, organizationId),
+  };
+}
+
+/** The current scope of several members at once (two queries plus the setting). */
+export async function loadViewers(
+  exec: Exec,
+  organizationId: string,
+  userIds: readonly string[],
+): Promise<Map<string, Viewer>> {
+  const out = new Map<string, Viewer>();
+  if (userIds.length === 0) return out;
+  const ids = [...new Set(userIds)];
+  const members = await exec
+    .select({ userId: memberships.userId, role: memberships.role, deactivatedAt: memberships.deactivatedAt })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), inArray(memberships.userId, ids)));
+  const links = await exec
+    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.userId, ids)));
+  const seeAll = await readSeeAll(exec, organizationId);
+  for (const id of ids) {
+    const m = members.find((x) => x.userId === id);
+    out.set(id, {
+      userId: id,
+      role: m?.role ?? 'agent',
+      active: m !== undefined && m.deactivatedAt === null,
+      teamIds: new Set(links.filter((l) => l.userId === id).map((l) => l.teamId)),
+      seeAll,
+    });
+  }
+  return out;
+}
+
+/**
+ * SQL: "the `conversations` row is visible to `viewer`" (true for managers and admins). Reads
+ * the viewer's teams and the organization's policy in subqueries, so it is always current.
+ */
+export function visibleConversationSql(organizationId: string, viewer: { userId: string; role: Role }): SQL {
+  if (atLeast(viewer.role, 'manager')) return sql`true`;
+  return sql`(${conversations.assigneeId} = ${viewer.userId} or (${conversations.teamId} in (
+      select ${teamMembers.teamId} from ${teamMembers}
+      where ${teamMembers.organizationId} = ${organizationId} and ${teamMembers.userId} = ${viewer.userId})
+    and (${conversations.assigneeId} is null or coalesce((
+      select ${organizationSettings.agentsSeeAllTeamConversations} from ${organizationSettings}
+      where ${organizationSettings.organizationId} = ${organizationId}), false))))`;
+}
+
+/**
+ * Revoke and grant log entries for a change of a conversation's assignee and/or team
+ * (sync-protocol §2.10 steps 3–4): `revoke` for every member who saw it before and no longer
+ * does, `grant` for every member who sees it now and did not. Managers and admins never change
+ * (they see everything), so only the old and new assignee and the members of the old and new
+ * team are examined. Call inside the writing transaction, after the update, and log the result
+ * with the conversation's `put`.
+ */
+export async function scopeChangesForConversation(
+  tx: Exec,
+  organizationId: string,
+  conversationId: string,
+  before: ConversationFacts,
+  after: ConversationFacts,
+): Promise<Change[]> {
+  if (before.assigneeId === after.assigneeId && before.teamId === after.teamId) return [];
+  const teamIds = [...new Set([before.teamId, after.teamId].filter((t): t is string => t !== null))];
+  const candidates = new Set([before.assigneeId, after.assigneeId].filter((u): u is string => u !== null));
+  if (teamIds.length > 0) {
+    const links = await tx
+      .select({ userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.teamId, teamIds)));
+    for (const l of links) candidates.add(l.userId);
+  }
+  const viewers = await loadViewers(tx, organizationId, [...candidates]);
+  const changes: Change[] = [];
+  for (const viewer of [...viewers.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
+    const was = canSeeConversation(before, viewer);
+    const is = canSeeConversation(after, viewer);
+    if (was && !is)
+      changes.push({
+        entity: 'conversation',
+        entityId: conversationId,
+        op: 'revoke',
+        subjectUser: viewer.userId,
+        conversationId,
+      });
+    if (!was && is)
+      changes.push({
+        entity: 'conversation',
+        entityId: conversationId,
+        op: 'grant',
+        subjectUser: viewer.userId,
+        conversationId,
+      });
+  }
+  return changes;
+}
+
+/** The `sync_log.entity` of a group entry: `group:role`, `group:team` or `group:team_all`. */
+export const GROUP_ENTITY = {
+  role: 'group:role',
+  team: 'group:team',
+  team_all: 'group:team_all',
+} as const;
+
+/** The log change for a member joining or leaving `group`. */
+export function groupChange(userId: string, group: GroupRef, op: 'group_join' | 'group_leave'): Change {
+  if (group === 'role') return { entity: GROUP_ENTITY.role, entityId: userId, op, subjectUser: userId };
+  const [kind, teamId] = group.split(':') as ['team' | 'team_all', string];
+  return { entity: GROUP_ENTITY[kind], entityId: teamId, op, subjectUser: userId };
+}
+
+/** The group of a group log entry, or null when `entity` is not one. */
+export function groupOfEntry(entity: string, entityId: string): GroupRef | null {
+  if (entity === GROUP_ENTITY.role) return 'role';
+  if (entity === GROUP_ENTITY.team) return `team:${entityId}`;
+  if (entity === GROUP_ENTITY.team_all) return `team_all:${entityId}`;
+  return null;
+}
+
+/**
+ * Log entries for a member's team membership change (sync-protocol §2.10 "team membership"):
+ * the team's `put` (its member list changed) and `group_join`/`group_leave` for the member.
+ */
+export async function scopeChangesForTeamMembership(
+  tx: Exec,
+  organizationId: string,
+  teamId: string,
+  userId: string,
+  op: 'group_join' | 'group_leave',
+): Promise<Change[]> {
+  const seeAll = await readSeeAll(tx, organizationId);
+  return [{ entity: 'team', entityId: teamId }, groupChange(userId, teamGroup(teamId, seeAll), op)];
+}
+
+/**
+ * Log entries for a member's role change: the member's `put`, and when the change crosses the
+ * manager line, `group_join role` (promotion: partial bootstrap of everything) or
+ * `group_leave role` plus `group_join` of each team (demotion: the client drops what only the
+ * role gave and re-fetches its teams' queues).
+ */
+export async function scopeChangesForRoleChange(
+  tx: Exec,
+  organizationId: string,
+  userId: string,
+  before: Role,
+  after: Role,
+): Promise<Change[]> {
+  const changes: Change[] = [{ entity: 'member', entityId: userId }];
+  const wasManager = atLeast(before, 'manager');
+  const isManager = atLeast(after, 'manager');
+  if (!wasManager && isManager) changes.push(groupChange(userId, 'role', 'group_join'));
+  if (wasManager && !isManager) {
+    changes.push(groupChange(userId, 'role', 'group_leave'));
+    const viewer = await loadViewer(tx, organizationId, userId);
+    for (const teamId of [...viewer.teamIds].sort())
+      changes.push(groupChange(userId, teamGroup(teamId, viewer.seeAll), 'group_join'));
+  }
+  return changes;
+}
+
+/**
+ * Turns the organization's "agents see all of their teams' conversations" policy on or off
+ * inside `tx`, with the log entries that follow: for every team membership, the member leaves
+ * the old group and joins the new one (`team:` ⇄ `team_all:`), so clients drop what they may no
+ * longer see and partially bootstrap what they now may. Returns the changes to log.
+ */
+export async function setTeamVisibilityPolicy(
+  tx: Tx,
+  organizationId: string,
+  seeAll: boolean,
+  now: Date,
+): Promise<Change[]> {
+  const current = await readSeeAll(tx, organizationId);
+  if (current === seeAll) return [];
+  await tx
+    .insert(organizationSettings)
+    .values({ organizationId, agentsSeeAllTeamConversations: seeAll, updatedAt: now })
+    .onConflictDoUpdate({
+      target: organizationSettings.organizationId,
+      set: { agentsSeeAllTeamConversations: seeAll, updatedAt: now },
+    });
+  const links = await tx
+    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(eq(teamMembers.organizationId, organizationId))
+    .orderBy(teamMembers.teamId, teamMembers.userId);
+  const changes: Change[] = [{ entity: SETTINGS_ENTITY, entityId: organizationId }];
+  for (const l of links) {
+    changes.push(groupChange(l.userId, teamGroup(l.teamId, current), 'group_leave'));
+    changes.push(groupChange(l.userId, teamGroup(l.teamId, seeAll), 'group_join'));
+  }
+  return changes;
+}
+
+/** Log entity of the organization's scope settings (never sent; the tailer re-reads the policy). */
+export const SETTINGS_ENTITY = 'organization_settings';

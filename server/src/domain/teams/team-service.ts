@@ -1,0 +1,208 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#shared/api/teams';
+import { atLeast } from '#shared/domain/roles';
+import type { Principal } from '../auth/auth-service';
+import type { Clock } from '../clock';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { failure, notFound, success, type Outcome } from '../failure';
+import { recordChanges, type Change } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
+import { isUniqueViolation } from '../../storage/errors';
+import { conversations } from '../../storage/schema/index';
+import { readSeeAll, scopeChangesForTeamMembership, teamGroup, groupChange } from '../sync/scope';
+import { createTeamRepo, type TeamRow } from '../../storage/team-repo';
+import { createUserRepo } from '../../storage/user-repo';
+
+/** Dependencies of {@link createTeamService}. */
+export type TeamServiceDeps = { db: Db; clock: Clock };
+
+/** Teams of an organization and their members. */
+export type TeamService = ReturnType<typeof createTeamService>;
+
+const toTeam = (row: TeamRow): Team => ({
+  id: row.id,
+  name: row.name,
+  memberIds: row.memberIds,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const adminOnly = () => failure('forbidden', 'Only admins can manage teams');
+const nameTaken = () => failure('conflict', 'A team with this name already exists');
+const TeamCursor = z.tuple([z.string(), z.uuid()]);
+
+/** Creates the team service. Every method takes the organization and the acting principal. */
+export function createTeamService(deps: TeamServiceDeps) {
+  const { db, clock } = deps;
+  const repo = createTeamRepo(db);
+
+  /** Every id must be a member of the organization; other organizations' users look nonexistent. */
+  const unknownMember = async (tx: Db, organizationId: string, userIds: string[]) => {
+    const users = createUserRepo(tx);
+    for (const id of userIds) if (!(await users.member(organizationId, id))) return id;
+    return undefined;
+  };
+
+  return {
+    /** A page of teams by name; every role may list. */
+    list: async (
+      organizationId: string,
+      _actor: Principal,
+      q: { cursor?: string; limit: number },
+    ): Promise<Outcome<TeamPage>> => {
+      let after: { name: string; id: string } | undefined;
+      if (q.cursor) {
+        const parsed = TeamCursor.safeParse(decodeCursor(q.cursor));
+        if (!parsed.success)
+          return failure('invalid_input', 'Invalid cursor', {
+            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
+          });
+        after = { name: parsed.data[0], id: parsed.data[1] };
+      }
+      const rows = await repo.list(organizationId, after, q.limit + 1);
+      const pageRows = rows.slice(0, q.limit);
+      const last = pageRows[pageRows.length - 1];
+      return success({
+        data: pageRows.map(toTeam),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.id]) : null,
+      });
+    },
+
+    /** One team; 404 for other organizations' ids. */
+    get: async (organizationId: string, _actor: Principal, teamId: string): Promise<Outcome<Team>> => {
+      const row = await repo.byId(organizationId, teamId);
+      return row ? success(toTeam(row)) : notFound('Team');
+    },
+
+    /** Creates a team with optional initial members (admin). */
+    create: async (
+      organizationId: string,
+      actor: Principal,
+      body: CreateTeamBody,
+    ): Promise<Outcome<Team>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const now = clock.now();
+      try {
+        const outcome = await db.transaction(async (tx): Promise<Outcome<string>> => {
+          const memberIds = [...new Set(body.memberIds)];
+          const unknown = await unknownMember(tx, organizationId, memberIds);
+          if (unknown) return notFound(`User ${unknown}`);
+          const txRepo = createTeamRepo(tx);
+          if (await txRepo.nameTaken(organizationId, body.name)) return nameTaken();
+          const id = await txRepo.insert(organizationId, body.name, now);
+          await txRepo.addMembers(organizationId, id, memberIds, now);
+          // Synced: the team, and a group_join for each first member.
+          const seeAll = await readSeeAll(tx, organizationId);
+          await recordChanges(tx, organizationId, [
+            { entity: 'team', entityId: id },
+            ...memberIds.map((u) => groupChange(u, teamGroup(id, seeAll), 'group_join')),
+          ]);
+          return success(id);
+        });
+        if (!outcome.ok) return outcome;
+        const row = await repo.byId(organizationId, outcome.value);
+        return row ? success(toTeam(row)) : notFound('Team');
+      } catch (e) {
+        if (isUniqueViolation(e)) return nameTaken();
+        throw e;
+      }
+    },
+
+    /** Renames a team (admin). */
+    update: async (
+      organizationId: string,
+      actor: Principal,
+      teamId: string,
+      body: UpdateTeamBody,
+    ): Promise<Outcome<Team>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      if (await repo.nameTaken(organizationId, body.name, teamId)) return nameTaken();
+      try {
+        const renamed = await db.transaction(async (tx) => {
+          if (!(await createTeamRepo(tx).rename(organizationId, teamId, body.name))) return false;
+          await recordChanges(tx, organizationId, [{ entity: 'team', entityId: teamId }]);
+          return true;
+        });
+        if (!renamed) return notFound('Team');
+      } catch (e) {
+        if (isUniqueViolation(e)) return nameTaken();
+        throw e;
+      }
+      const row = await repo.byId(organizationId, teamId);
+      return row ? success(toTeam(row)) : notFound('Team');
+    },
+
+    /** Deletes a team (admin). */
+    remove: async (organizationId: string, actor: Principal, teamId: string): Promise<Outcome<null>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      return db.transaction(async (tx): Promise<Outcome<null>> => {
+        const team = await createTeamRepo(tx).byId(organizationId, teamId);
+        if (!team) return notFound('Team');
+        // Its conversations lose their team (ON DELETE SET NULL): they are logged too, and its
+        // members leave the group (agents drop the team's queue).
+        const routed = await tx
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(and(eq(conversations.organizationId, organizationId), eq(conversations.teamId, teamId)));
+        if (!(await createTeamRepo(tx).delete(organizationId, teamId))) return notFound('Team');
+        const seeAll = await readSeeAll(tx, organizationId);
+        const changes: Change[] = [
+          ...routed.map((c) => ({ entity: 'conversation', entityId: c.id, conversationId: c.id })),
+          ...team.memberIds.map((u) => groupChange(u, teamGroup(teamId, seeAll), 'group_leave')),
+          { entity: 'team', entityId: teamId, op: 'del' },
+        ];
+        await recordChanges(tx, organizationId, changes);
+        return success(null);
+      });
+    },
+
+    /** Adds a member to a team (admin); idempotent. */
+    addMember: async (
+      organizationId: string,
+      actor: Principal,
+      teamId: string,
+      userId: string,
+    ): Promise<Outcome<Team>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      if (await unknownMember(db, organizationId, [userId])) return notFound('User');
+      await db.transaction(async (tx) => {
+        const before = await createTeamRepo(tx).byId(organizationId, teamId);
+        if (!before || before.memberIds.includes(userId)) return;
+        await createTeamRepo(tx).addMembers(organizationId, teamId, [userId], clock.now());
+        await recordChanges(
+          tx,
+          organizationId,
+          await scopeChangesForTeamMembership(tx, organizationId, teamId, userId, 'group_join'),
+        );
+      });
+      const row = await repo.byId(organizationId, teamId);
+      return row ? success(toTeam(row)) : notFound('Team');
+    },
+
+    /** Removes a member from a team (admin); idempotent for members of the organization. */
+    removeMember: async (
+      organizationId: string,
+      actor: Principal,
+      teamId: string,
+      userId: string,
+    ): Promise<Outcome<Team>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      if (await unknownMember(db, organizationId, [userId])) return notFound('User');
+      await db.transaction(async (tx) => {
+        const before = await createTeamRepo(tx).byId(organizationId, teamId);
+        if (!before?.memberIds.includes(userId)) return;
+        await createTeamRepo(tx).removeMember(organizationId, teamId, userId);
+        await recordChanges(
+          tx,
+          organizationId,
+          await scopeChangesForTeamMembership(tx, organizationId, teamId, userId, 'group_leave'),
+        );
+      });
+      const row = await repo.byId(organizationId, teamId);
+      return row ? success(toTeam(row)) : notFound('Team');
+    },
+  };
+}

@@ -1,0 +1,334 @@
+import { z } from 'zod';
+import type {
+  CreateWhatsAppAccountBody,
+  SyncTemplatesResult,
+  UpdateWhatsAppAccountBody,
+  WhatsAppAccount,
+  WhatsAppAccountPage,
+} from '#shared/api/whatsapp-accounts';
+import { atLeast } from '#shared/domain/roles';
+import type { AppError } from '#shared/result';
+import type { Principal } from '../auth/auth-service';
+import type { Clock } from '../clock';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { failure, notFound, success, type Outcome } from '../failure';
+import { mirrorTemplates } from '../templates/template-service';
+import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-client';
+import { recordChanges } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
+import { isUniqueViolation } from '../../storage/errors';
+import { createWhatsAppAccountRepo, type WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
+import type { SecretBox } from './secret-box';
+
+/** Dependencies of {@link createAccountService}. */
+export type AccountServiceDeps = {
+  db: Db;
+  clock: Clock;
+  graph: GraphClient;
+  secrets: SecretBox;
+  /** Base of webhook URLs (`PUBLIC_URL`). */
+  publicUrl: string;
+  /** Called after an account's credentials or status changed (webhook caches drop it). */
+  onChanged?: (accountId: string) => void;
+};
+
+/** WhatsApp numbers of an organization: connect (verified with Meta), list, update, disconnect. */
+export type AccountService = ReturnType<typeof createAccountService>;
+
+/** The decrypted credentials of an account, for workers (media fetch, send queue). */
+export type AccountCredentials = {
+  id: string;
+  organizationId: string;
+  phoneNumberId: string;
+  businessAccountId: string;
+  accessToken: string;
+  status: WhatsAppAccountRow['status'];
+  throughputMps: number;
+};
+
+const adminOnly = () => failure('forbidden', 'Only admins can manage WhatsApp numbers');
+const TOKEN_INVALID =
+  'The access token is invalid or has expired. Create a new token in Meta Business Settings and try again.';
+const Cursor = z.tuple([z.string(), z.uuid()]);
+
+/** What Meta's answer means for the admin (190 → 422 meta_token_invalid, unreachable → 502). */
+export function graphFailure(e: GraphError): { ok: false; error: AppError } {
+  if (e.kind === 'meta') {
+    if (e.metaCode === 190 || e.metaCode === 0) return failure('meta_token_invalid', TOKEN_INVALID);
+    if (e.catalog.kind === 'auth')
+      return failure('unprocessable', `Meta refused these credentials: ${e.title} (code ${e.metaCode}).`);
+    if (e.metaCode === 100 || e.metaCode === 33)
+      return failure(
+        'unprocessable',
+        'Meta does not know this phone number ID or WhatsApp Business Account ID for this token. Check both IDs in the App Dashboard.',
+      );
+    return failure('unprocessable', `Meta refused the request: ${e.title} (code ${e.metaCode}).`);
+  }
+  return failure(
+    'upstream_unavailable',
+    'Could not reach Meta to check the credentials. Try again in a moment.',
+  );
+}
+
+const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
+  requested ?? (info.throughputLevel === 'HIGH' ? 1000 : 80);
+
+/** Creates the account service. Every method takes the organization and the acting principal. */
+export function createAccountService(deps: AccountServiceDeps) {
+  const { db, clock, graph, secrets, publicUrl } = deps;
+  const repo = createWhatsAppAccountRepo(db);
+
+  const toAccount = (row: WhatsAppAccountRow): WhatsAppAccount => ({
+    id: row.id,
+    name: row.name,
+    phoneNumberId: row.phoneNumberId,
+    businessAccountId: row.businessAccountId,
+    displayPhoneNumber: row.displayPhoneNumber,
+    verifiedName: row.verifiedName,
+    qualityRating: row.qualityRating,
+    throughputMps: row.throughputMps,
+    status: row.status,
+    statusReason: row.statusReason,
+    webhookUrl: `${publicUrl}/webhooks/whatsapp/${row.id}`,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  });
+
+  /** Reads the number with the token, and checks it belongs to the WABA. */
+  const verify = async (
+    phoneNumberId: string,
+    businessAccountId: string,
+    token: string,
+  ): Promise<Outcome<PhoneNumberInfo>> => {
+    const info = await graph.getPhoneNumber(phoneNumberId, token);
+    if (!info.ok) return graphFailure(info.error);
+    const numbers = await graph.listPhoneNumbers(businessAccountId, token);
+    if (!numbers.ok) return graphFailure(numbers.error);
+    if (!numbers.value.some((n) => n.id === phoneNumberId))
+      return failure(
+        'unprocessable',
+        'This phone number does not belong to that WhatsApp Business Account. Check both IDs in the App Dashboard.',
+      );
+    return success(info.value);
+  };
+
+  /** Marks an account's token invalid (Meta said 190) so its queue stops; logged for sync. */
+  const flagTokenInvalid = async (row: Pick<WhatsAppAccountRow, 'organizationId' | 'id'>) => {
+    await db.transaction(async (tx) => {
+      await createWhatsAppAccountRepo(tx).update(row.organizationId, row.id, {
+        status: 'token_invalid',
+        statusReason: TOKEN_INVALID,
+        updatedAt: clock.now(),
+      });
+      await recordChanges(tx, row.organizationId, [{ entity: 'whatsapp_account', entityId: row.id }]);
+    });
+    deps.onChanged?.(row.id);
+  };
+
+  return {
+    toAccount,
+    flagTokenInvalid,
+
+    /** Every member may list the organization's numbers (never with secrets). */
+    list: async (
+      organizationId: string,
+      _actor: Principal,
+      q: { cursor?: string | undefined; limit: number },
+    ): Promise<Outcome<WhatsAppAccountPage>> => {
+      let after: { createdAt: Date; id: string } | undefined;
+      if (q.cursor) {
+        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
+        const at = parsed.success ? new Date(parsed.data[0]) : undefined;
+        if (!parsed.success || !at || Number.isNaN(at.getTime()))
+          return failure('invalid_input', 'Invalid cursor', {
+            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
+          });
+        after = { createdAt: at, id: parsed.data[1] };
+      }
+      const rows = await repo.list(organizationId, after, q.limit + 1);
+      const pageRows = rows.slice(0, q.limit);
+      const last = pageRows[pageRows.length - 1];
+      return success({
+        data: pageRows.map(toAccount),
+        nextCursor:
+          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      });
+    },
+
+    get: async (organizationId: string, _actor: Principal, id: string): Promise<Outcome<WhatsAppAccount>> => {
+      const row = await repo.byId(organizationId, id);
+      return row ? success(toAccount(row)) : notFound('WhatsApp account');
+    },
+
+    /**
+     * Connects a number (admin): verifies the credentials with Meta, stores them encrypted.
+     * A number another live account holds → 409; this organization's disconnected account for
+     * the number is reconnected in place (its history stays attached).
+     */
+    create: async (
+      organizationId: string,
+      actor: Principal,
+      body: CreateWhatsAppAccountBody,
+    ): Promise<Outcome<WhatsAppAccount>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const verified = await verify(body.phoneNumberId, body.businessAccountId, body.accessToken);
+      if (!verified.ok) return verified;
+      const info = verified.value;
+      const now = clock.now();
+      const fields = {
+        name: body.name,
+        businessAccountId: body.businessAccountId,
+        displayPhoneNumber: info.displayPhoneNumber,
+        verifiedName: info.verifiedName,
+        qualityRating: info.qualityRating,
+        throughputMps: throughputOf(info, body.throughputMps),
+        accessTokenEnc: secrets.seal(body.accessToken, 'access_token'),
+        appSecretEnc: secrets.seal(body.appSecret, 'app_secret'),
+        verifyTokenEnc: secrets.seal(body.verifyToken, 'verify_token'),
+        status: 'connected' as const,
+        statusReason: null,
+        updatedAt: now,
+      };
+      try {
+        const row = await db.transaction(async (tx) => {
+          const txRepo = createWhatsAppAccountRepo(tx);
+          const old = await txRepo.disconnectedByNumber(organizationId, body.phoneNumberId);
+          const saved = old
+            ? await txRepo.update(organizationId, old.id, fields)
+            : await txRepo.insert({
+                ...fields,
+                organizationId,
+                phoneNumberId: body.phoneNumberId,
+                createdAt: now,
+              });
+          await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: saved!.id }]);
+          return saved!;
+        });
+        deps.onChanged?.(row.id);
+        return success(toAccount((await repo.byId(organizationId, row.id)) ?? row));
+      } catch (e) {
+        if (isUniqueViolation(e))
+          return failure('conflict', 'This WhatsApp number is already connected to Parley.');
+        throw e;
+      }
+    },
+
+    /** Renames, rotates credentials (re-verified when the token changes) or changes the send cap (admin). */
+    update: async (
+      organizationId: string,
+      actor: Principal,
+      id: string,
+      body: UpdateWhatsAppAccountBody,
+    ): Promise<Outcome<WhatsAppAccount>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const row = await repo.byId(organizationId, id);
+      if (!row) return notFound('WhatsApp account');
+      if (row.status === 'disconnected')
+        return failure('conflict', 'This number is disconnected. Connect it again to change it.');
+      let info: PhoneNumberInfo | undefined;
+      if (body.accessToken !== undefined) {
+        const verified = await verify(row.phoneNumberId, row.businessAccountId, body.accessToken);
+        if (!verified.ok) return verified;
+        info = verified.value;
+      }
+      const now = clock.now();
+      const saved = await db.transaction(async (tx) => {
+        const updated = await createWhatsAppAccountRepo(tx).update(organizationId, id, {
+          ...(body.name !== undefined && { name: body.name }),
+          ...(body.throughputMps !== undefined && { throughputMps: body.throughputMps }),
+          ...(body.appSecret !== undefined && { appSecretEnc: secrets.seal(body.appSecret, 'app_secret') }),
+          ...(body.verifyToken !== undefined && {
+            verifyTokenEnc: secrets.seal(body.verifyToken, 'verify_token'),
+          }),
+          ...(body.accessToken !== undefined &&
+            info && {
+              accessTokenEnc: secrets.seal(body.accessToken, 'access_token'),
+              displayPhoneNumber: info.displayPhoneNumber,
+              verifiedName: info.verifiedName,
+              qualityRating: info.qualityRating,
+              status: 'connected' as const,
+              statusReason: null,
+            }),
+          updatedAt: now,
+        });
+        await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
+        return updated!;
+      });
+      deps.onChanged?.(id);
+      return success(toAccount((await repo.byId(organizationId, id)) ?? saved));
+    },
+
+    /**
+     * Disconnects (admin): soft — history stays, sending stops, webhooks for the number are
+     * acknowledged and dropped, and the number may be connected again (here or elsewhere).
+     */
+    disconnect: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<void>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const row = await repo.byId(organizationId, id);
+      if (!row) return notFound('WhatsApp account');
+      if (row.status === 'disconnected') return success(undefined);
+      await db.transaction(async (tx) => {
+        await createWhatsAppAccountRepo(tx).update(organizationId, id, {
+          status: 'disconnected',
+          statusReason: 'Disconnected by an admin',
+          updatedAt: clock.now(),
+        });
+        await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
+      });
+      deps.onChanged?.(id);
+      return success(undefined);
+    },
+
+    /** Pulls every template page from the WABA and mirrors it (admin). */
+    syncTemplates: async (
+      organizationId: string,
+      actor: Principal,
+      id: string,
+    ): Promise<Outcome<SyncTemplatesResult>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const row = await repo.byId(organizationId, id);
+      if (!row) return notFound('WhatsApp account');
+      if (row.status === 'disconnected')
+        return failure('conflict', 'This number is disconnected. Connect it again to sync templates.');
+      const token = secrets.open(row.accessTokenEnc, 'access_token');
+      const listed = await graph.listTemplates(row.businessAccountId, token, {
+        pageSize: 100,
+        maxPages: 100,
+      });
+      if (!listed.ok) {
+        if (listed.error.kind === 'meta' && listed.error.metaCode === 190) await flagTokenInvalid(row);
+        return graphFailure(listed.error);
+      }
+      const now = clock.now();
+      const result = await db.transaction(async (tx) => {
+        const r = await mirrorTemplates(tx, organizationId, id, listed.value, now);
+        await recordChanges(
+          tx,
+          organizationId,
+          [...r.changed, ...r.markedDeleted].map((entityId) => ({ entity: 'template', entityId })),
+        );
+        return r;
+      });
+      return success({
+        synced: listed.value.length,
+        changed: result.changed.length,
+        markedDeleted: result.markedDeleted.length,
+      });
+    },
+
+    /** Decrypted credentials for workers; undefined for unknown ids. Never leaves the server. */
+    credentials: async (organizationId: string, id: string): Promise<AccountCredentials | undefined> => {
+      const row = await repo.byId(organizationId, id);
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        organizationId: row.organizationId,
+        phoneNumberId: row.phoneNumberId,
+        businessAccountId: row.businessAccountId,
+        accessToken: secrets.open(row.accessTokenEnc, 'access_token'),
+        status: row.status,
+        throughputMps: row.throughputMps,
+      };
+    },
+  };
+}

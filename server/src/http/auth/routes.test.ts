@@ -1,0 +1,328 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/build-test-app';
+import { createOrg, login, signup, TEST_PASSWORD, uniqueEmail, type TestOrg } from '../../../test/factories';
+import { sessions, users } from '../../storage/schema/index';
+
+let t: TestApp;
+let org: TestOrg;
+
+beforeAll(async () => {
+  t = await buildTestApp({ loginThrottle: { perAccount: 5, perIp: 8, windowMs: 15 * 60 * 1000 } });
+  org = await createOrg(t.app, 'Auth Org');
+});
+afterAll(() => t.app.close());
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+describe('signup', () => {
+  it('creates an organization and its admin, signed in', async () => {
+    const email = uniqueEmail('Founder').toUpperCase();
+    const res = await post('/api/v1/signup', {
+      organizationName: 'Acme',
+      name: 'Ann',
+      email,
+      password: TEST_PASSWORD,
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body.user).toMatchObject({
+      email: email.toLowerCase(),
+      name: 'Ann',
+      role: 'admin',
+      organizationName: 'Acme',
+    });
+    expect(body.organizations).toEqual([{ id: body.user.organizationId, name: 'Acme', role: 'admin' }]);
+    const me = await t.app.inject({
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${body.accessToken}` },
+    });
+    expect(me.json().user.id).toBe(body.user.id);
+  });
+
+  it('stores an argon2id hash with m ≥ 19456, t ≥ 2, p = 1', async () => {
+    const [row] = await t.database.db.select().from(users).where(eq(users.id, org.admin.id));
+    const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(row!.passwordHash);
+    expect(match).not.toBeNull();
+    expect(Number(match![1])).toBeGreaterThanOrEqual(19456);
+    expect(Number(match![2])).toBeGreaterThanOrEqual(2);
+    expect(Number(match![3])).toBe(1);
+  });
+
+  it('refuses a taken e-mail with 409 email_taken', async () => {
+    const res = await post('/api/v1/signup', {
+      organizationName: 'X',
+      name: 'X',
+      email: org.agent.email,
+      password: TEST_PASSWORD,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('email_taken');
+  });
+
+  it('answers 403 signup_disabled when ALLOW_SIGNUP=0, and writes nothing', async () => {
+    const closed = await buildTestApp({ config: { allowSignup: false } });
+    const email = uniqueEmail('nope');
+    const res = await closed.app.inject({
+      method: 'POST',
+      url: '/api/v1/signup',
+      payload: { organizationName: 'X', name: 'X', email, password: TEST_PASSWORD },
+    });
+    await closed.app.close();
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ error: { code: 'signup_disabled', message: expect.any(String) } });
+    expect(await t.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+  });
+});
+
+describe('login', () => {
+  it('signs in and scopes the token to one organization', async () => {
+    const res = await post('/api/v1/auth/login', {
+      email: org.manager.email,
+      password: org.manager.password,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toMatchObject({
+      id: org.manager.id,
+      role: 'manager',
+      organizationId: org.organizationId,
+    });
+    expect(typeof res.json().accessTokenExpiresAt).toBe('string');
+  });
+
+  it('answers 401 invalid_credentials for a wrong password or unknown e-mail, alike', async () => {
+    const wrong = await post(
+      '/api/v1/auth/login',
+      { email: org.agent.email, password: 'not the password' },
+      { 'x-forwarded-for': '1' },
+    );
+    const unknown = await post('/api/v1/auth/login', { email: uniqueEmail(), password: 'whatever12' });
+    for (const res of [wrong, unknown]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({
+        error: { code: 'invalid_credentials', message: 'Wrong e-mail or password' },
+      });
+    }
+  });
+
+  it('picks the first organization by default and another one on request', async () => {
+    const other = await signup(t.app, 'Second Org');
+    // Invite the first org's agent into the second org by link, and accept with their password.
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: other.headers,
+      payload: { email: org.agent.email, name: 'ignored', role: 'manager' },
+    });
+    expect(invite.statusCode, invite.body).toBe(201);
+    const token = invite.json().inviteUrl.split('#')[1];
+    expect(invite.json().inviteUrl).toBe(`http://parley.test/invite#${token}`);
+    const accepted = await post('/api/v1/invitations/accept', {
+      token,
+      name: 'Whoever',
+      password: org.agent.password,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().user).toMatchObject({ organizationId: other.organizationId, role: 'manager' });
+
+    const byDefault = await login(t.app, org.agent.email, org.agent.password);
+    expect(byDefault.organizationId).toBe(org.organizationId);
+    const chosen = await login(t.app, org.agent.email, org.agent.password, other.organizationId);
+    expect(chosen.organizationId).toBe(other.organizationId);
+    expect(chosen.role).toBe('manager');
+    const res = await post('/api/v1/auth/login', {
+      email: org.agent.email,
+      password: org.agent.password,
+      organizationId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(res.statusCode).toBe(403);
+    // The invitation is single-use.
+    const again = await post('/api/v1/invitations/accept', {
+      token,
+      name: 'Whoever',
+      password: org.agent.password,
+    });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('creates an account from an invite link for a new e-mail', async () => {
+    const email = uniqueEmail('invitee');
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: org.admin.headers,
+      payload: { email, name: 'New Person', role: 'agent', mode: 'link' },
+    });
+    expect(invite.statusCode).toBe(201);
+    expect(invite.json().invitation).toMatchObject({ email, role: 'agent' });
+    const token = invite.json().inviteUrl.split('#')[1];
+    const res = await post('/api/v1/invitations/accept', {
+      token,
+      name: 'Chosen Name',
+      password: 'a brand new password',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toMatchObject({
+      email,
+      name: 'Chosen Name',
+      role: 'agent',
+      organizationId: org.organizationId,
+    });
+    await login(t.app, email, 'a brand new password');
+  });
+});
+
+describe('refresh and logout', () => {
+  it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
+    const s = await login(t.app, org.manager.email, org.manager.password);
+    const r1 = await post('/api/v1/auth/refresh', { refreshToken: s.refreshToken });
+    expect(r1.statusCode).toBe(200);
+    const next = r1.json();
+    expect(next.refreshToken).not.toBe(s.refreshToken);
+    const r2 = await post('/api/v1/auth/refresh', { refreshToken: next.refreshToken });
+    expect(r2.statusCode).toBe(200);
+
+    // Replay of the first (rotated) token: the family is revoked...
+    const reuse = await post('/api/v1/auth/refresh', { refreshToken: s.refreshToken });
+    expect(reuse.statusCode).toBe(401);
+    expect(reuse.json().error.code).toBe('session_revoked');
+    // ...so the latest token and every access token of the family stop working at once.
+    const latest = await post('/api/v1/auth/refresh', { refreshToken: r2.json().refreshToken });
+    expect(latest.json().error.code).toBe('session_revoked');
+    const me = await t.app.inject({
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${r2.json().accessToken}` },
+    });
+    expect(me.statusCode).toBe(401);
+    expect(me.json().error.code).toBe('session_revoked');
+    // Other sessions of the same user are untouched.
+    const other = await t.app.inject({ url: '/api/v1/me', headers: org.manager.headers });
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('rejects unknown refresh tokens with 401', async () => {
+    const res = await post('/api/v1/auth/refresh', { refreshToken: 'rt_nope' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthorized');
+  });
+
+  it('logout revokes the session: its access and refresh tokens stop working', async () => {
+    const s = await login(t.app, org.manager.email, org.manager.password);
+    const out = await post('/api/v1/auth/logout', { refreshToken: s.refreshToken });
+    expect(out.statusCode).toBe(204);
+    expect(out.body).toBe('');
+    expect((await t.app.inject({ url: '/api/v1/me', headers: s.headers })).statusCode).toBe(401);
+    expect((await post('/api/v1/auth/refresh', { refreshToken: s.refreshToken })).statusCode).toBe(401);
+    const [row] = await t.database.db.select().from(sessions).where(eq(sessions.userId, org.manager.id));
+    expect(row).toBeDefined();
+  });
+
+  it('expires access tokens after about 15 minutes', async () => {
+    const s = await login(t.app, org.manager.email, org.manager.password);
+    t.clock.advance(15 * 60 * 1000 + 1000);
+    try {
+      const res = await t.app.inject({ url: '/api/v1/me', headers: s.headers });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('token_expired');
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    } finally {
+      t.clock.advance(-(15 * 60 * 1000 + 1000));
+    }
+  });
+
+  it('rejects missing, malformed and forged bearer tokens', async () => {
+    const forged = org.admin.accessToken.slice(0, -4) + 'AAAA';
+    for (const authorization of [undefined, 'Bearer', 'Basic abc', 'Bearer not.a.jwt', `Bearer ${forged}`]) {
+      const res = await t.app.inject({ url: '/api/v1/me', headers: authorization ? { authorization } : {} });
+      expect(res.statusCode, String(authorization)).toBe(401);
+      expect(res.json().error.code).toBe('unauthorized');
+    }
+  });
+});
+
+describe('throttling', () => {
+  it('locks an account after 5 failures with 429, Retry-After and details.retryAfter', async () => {
+    const target = await signup(t.app, 'Throttle Org');
+    for (let i = 0; i < 5; i++) {
+      const res = await post('/api/v1/auth/login', { email: target.email, password: `wrong ${i}` });
+      expect(res.statusCode).toBe(401);
+    }
+    // Even the right password is refused while locked.
+    const res = await post('/api/v1/auth/login', { email: target.email, password: target.password });
+    expect(res.statusCode).toBe(429);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: `Too many attempts, try again in ${retryAfter} s`,
+        details: { retryAfter },
+      },
+    });
+    t.clock.advance(retryAfter * 1000);
+    await login(t.app, target.email, target.password);
+  });
+
+  it('limits failures per IP across accounts', async () => {
+    const ip = '203.0.113.7';
+    const ipPost = (email: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+        remoteAddress: ip,
+      });
+    for (let i = 0; i < 8; i++)
+      expect((await ipPost(uniqueEmail('spray'), 'wrong password')).statusCode).toBe(401);
+    const res = await ipPost(org.admin.email, org.admin.password);
+    expect(res.statusCode).toBe(429);
+    // Another address is not affected.
+    await login(t.app, org.admin.email, org.admin.password);
+    t.clock.advance(15 * 60 * 1000);
+  });
+});
+
+describe('me', () => {
+  it('reads and renames the caller', async () => {
+    // Earlier tests moved the clock past the factory tokens' expiry, so sign in afresh.
+    const agent = await login(t.app, org.agent.email, org.agent.password);
+    const me = await t.app.inject({ url: '/api/v1/me', headers: agent.headers });
+    expect(me.json().user).toMatchObject({ id: org.agent.id, role: 'agent', organizationName: 'Auth Org' });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: agent.headers,
+      payload: { name: '  Renamed  ' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.name).toBe('Renamed');
+  });
+
+  it('changing the password revokes every other session but keeps this one', async () => {
+    const user = await signup(t.app, 'Pw Org');
+    const other = await login(t.app, user.email, user.password);
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: user.headers,
+      payload: { currentPassword: 'nope nope nope', newPassword: 'another long password' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: user.headers,
+      payload: { currentPassword: user.password, newPassword: 'another long password' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: user.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: other.headers })).statusCode).toBe(401);
+    expect((await post('/api/v1/auth/refresh', { refreshToken: other.refreshToken })).statusCode).toBe(401);
+    expect(
+      (await post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode,
+    ).toBe(401);
+    await login(t.app, user.email, 'another long password');
+  });
+});

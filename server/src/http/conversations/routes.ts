@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams } from '#shared/api/common';
+import {
+  Conversation,
+  ConversationPage,
+  ListConversationsQuery,
+  UpdateConversationBody,
+} from '#shared/api/conversations';
+import type { ConversationService } from '../../domain/conversations/conversation-service';
+import { principalOf } from '../../plugins/auth';
+import { AUTHED, bearer, errors, nonEmpty, unwrap } from '../responses';
+
+/**
+ * `/api/v1/conversations`: the inbox (filters and keyset paging), one conversation, and workflow
+ * changes. Agents see what is assigned to them and their teams' unassigned queue; others 404.
+ */
+export const conversationRoutes: FastifyPluginAsyncZod<{ conversations: ConversationService }> = async (
+  app,
+  { conversations },
+) => {
+  app.addHook('preHandler', app.requireAuth);
+  const common = { tags: ['conversations'], security: bearer };
+  app.get(
+    '/',
+    {
+      schema: {
+        ...common,
+        summary: 'List conversations, newest activity first',
+        querystring: ListConversationsQuery,
+        response: { 200: ConversationPage, ...errors(...AUTHED) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await conversations.list(p.organizationId, p, req.query));
+    },
+  );
+  app.get(
+    '/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'One conversation',
+        params: IdParams,
+        response: { 200: Conversation, ...errors(...AUTHED, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await conversations.get(p.organizationId, p, req.params.id));
+    },
+  );
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Change status (and snooze), assignee, team, important flag or labels',
+        params: IdParams,
+        body: nonEmpty(UpdateConversationBody),
+        response: { 200: Conversation, ...errors(...AUTHED, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await conversations.update(p.organizationId, p, req.params.id, req.body));
+    },
+  );
+};

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams } from '#shared/api/common';
+import { ListTemplatesQuery, Template, TemplatePage } from '#shared/api/templates';
+import type { TemplateService } from '../../domain/templates/template-service';
+import { principalOf } from '../../plugins/auth';
+import { AUTHED, bearer, errors, unwrap } from '../responses';
+
+/** `/api/v1/templates`: templates synced from the organization's WABAs (every member may read). */
+export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService }> = async (
+  app,
+  { templates },
+) => {
+  app.addHook('preHandler', app.requireAuth);
+  const common = { tags: ['templates'], security: bearer };
+  app.get(
+    '/',
+    {
+      schema: {
+        ...common,
+        summary: 'List templates (filter by status, language, number, name)',
+        querystring: ListTemplatesQuery,
+        response: { 200: TemplatePage, ...errors(...AUTHED) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await templates.list(p.organizationId, p, req.query));
+    },
+  );
+  app.get(
+    '/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'One template',
+        params: IdParams,
+        response: { 200: Template, ...errors(...AUTHED, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await templates.get(p.organizationId, p, req.params.id));
+    },
+  );
+};

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/build-test-app';
+import { createOrg, createTeam, type TestOrg } from '../../test/factories';
+import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
+import {
+  contacts,
+  conversations,
+  invitations,
+  media,
+  memberships,
+  messages,
+  sessions,
+  syncLog,
+  teamMembers,
+  teams,
+  templates,
+  whatsappAccounts,
+} from '../storage/schema/index';
+
+// The cross-tenant matrix (quality bar 5.5.1): every REST route with an id in its path, taken
+// from the app's route table at run time, is called by an admin of organization A with ids of
+// organization B. A new :id route without a case below fails this test.
+
+let w: WhatsAppWorld;
+let t: TestApp;
+let a: TestOrg;
+let b: TestOrg;
+let teamA: { id: string };
+let teamB: { id: string };
+/** B's WhatsApp fixtures: an account, a conversation with an image message, a synced template. */
+let bWa: {
+  accountId: string;
+  contactId: string;
+  conversationId: string;
+  messageId: string;
+  mediaId: string;
+  templateId: string;
+};
+let aConversationId: string;
+
+beforeAll(async () => {
+  w = await startWhatsAppWorld();
+  t = w.t;
+  [a, b] = await Promise.all([createOrg(t.app, 'Tenant A'), createOrg(t.app, 'Tenant B')]);
+  teamA = await createTeam(t.app, a.admin, 'A team', [a.agent.id]);
+  teamB = await createTeam(t.app, b.admin, 'B team', [b.agent.id]);
+
+  const numberA = await w.connect(a.admin);
+  await numberA.send(numberA.addCustomer('Alice'), { type: 'text', body: 'hi A' });
+  aConversationId = (await t.app.inject({ url: '/api/v1/conversations', headers: a.admin.headers })).json()
+    .data[0].id;
+
+  const numberB = await w.connect(b.admin);
+  w.emu.control.addTemplate(numberB.wabaId, {
+    name: 'b_secret_template',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    parameterFormat: 'POSITIONAL',
+    components: [{ type: 'BODY', text: 'B only' }],
+  });
+  const synced = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/whatsapp-accounts/${numberB.account.id}/sync-templates`,
+    headers: b.admin.headers,
+  });
+  expect(synced.statusCode, synced.body).toBe(200);
+  await numberB.send(numberB.addCustomer('Bob'), { type: 'image', caption: 'B photo' });
+  await w.settle();
+  const conv = (await t.app.inject({ url: '/api/v1/conversations', headers: b.admin.headers })).json()
+    .data[0];
+  const msg = (
+    await t.app.inject({ url: `/api/v1/conversations/${conv.id}/messages`, headers: b.admin.headers })
+  ).json().data[0];
+  const tpl = (await t.app.inject({ url: '/api/v1/templates', headers: b.admin.headers })).json().data[0];
+  expect(msg.media.state).toBe('ready');
+  bWa = {
+    accountId: numberB.account.id,
+    contactId: conv.contact.id,
+    conversationId: conv.id,
+    messageId: msg.id,
+    mediaId: msg.media.id,
+    templateId: tpl.id,
+  };
+});
+afterAll(() => w.close());
+
+/** Which of B's ids fills each path parameter, by resource prefix. */
+const idFor = (url: string, param: string): string | undefined => {
+  if (param === 'userId') return b.agent.id;
+  if (param !== 'id') return undefined;
+  if (url.startsWith('/api/v1/users/')) return b.agent.id;
+  if (url.startsWith('/api/v1/teams/')) return teamB.id;
+  if (url.startsWith('/api/v1/whatsapp-accounts/')) return bWa.accountId;
+  if (url.startsWith('/api/v1/conversations/')) return bWa.conversationId;
+  if (url.startsWith('/api/v1/messages/')) return bWa.messageId;
+  if (url.startsWith('/api/v1/templates/')) return bWa.templateId;
+  if (url.startsWith('/api/v1/media/')) return bWa.mediaId;
+  if (url.startsWith('/api/v1/contacts/')) return bWa.contactId;
+  return undefined;
+};
+
+/** A body that would be valid (so 404 cannot hide behind 400). */
+const bodies: Record<string, object> = {
+  'PATCH /api/v1/users/:id': { role: 'admin' },
+  'PATCH /api/v1/teams/:id': { name: 'Hijacked' },
+  'PATCH /api/v1/whatsapp-accounts/:id': { name: 'Hijacked' },
+  'PATCH /api/v1/conversations/:id': { status: 'resolved', important: true },
+  'POST /api/v1/conversations/:id/messages': { type: 'text', text: 'Hijacked' },
+  'PATCH /api/v1/contacts/:id': { name: 'Hijacked', optedOut: true },
+};
+
+const snapshotOfB = async () => {
+  const db = t.database.db;
+  const org = b.organizationId;
+  return {
+    memberships: await db.select().from(memberships).where(eq(memberships.organizationId, org)),
+    teams: await db.select().from(teams).where(eq(teams.organizationId, org)),
+    teamMembers: await db.select().from(teamMembers).where(eq(teamMembers.organizationId, org)),
+    sessions: await db.select().from(sessions).where(eq(sessions.organizationId, org)),
+    invitations: await db.select().from(invitations).where(eq(invitations.organizationId, org)),
+    whatsappAccounts: await db
+      .select()
+      .from(whatsappAccounts)
+      .where(eq(whatsappAccounts.organizationId, org)),
+    templates: await db.select().from(templates).where(eq(templates.organizationId, org)),
+    contacts: await db.select().from(contacts).where(eq(contacts.organizationId, org)),
+    conversations: await db.select().from(conversations).where(eq(conversations.organizationId, org)),
+    messages: await db.select().from(messages).where(eq(messages.organizationId, org)),
+    media: await db.select().from(media).where(eq(media.organizationId, org)),
+    syncLog: await db.select().from(syncLog).where(eq(syncLog.organizationId, org)),
+  };
+};
+
+const idRoutes = () =>
+  t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && r.url.includes('/:') && r.method !== 'HEAD');
+
+describe('cross-tenant matrix', () => {
+  it('covers at least the users and teams :id routes', () => {
+    const keys = idRoutes().map((r) => `${r.method} ${r.url}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/users/:id',
+        'PATCH /api/v1/users/:id',
+        'DELETE /api/v1/users/:id',
+        'GET /api/v1/teams/:id',
+        'PATCH /api/v1/teams/:id',
+        'DELETE /api/v1/teams/:id',
+        'PUT /api/v1/teams/:id/members/:userId',
+        'DELETE /api/v1/teams/:id/members/:userId',
+        'GET /api/v1/whatsapp-accounts/:id',
+        'PATCH /api/v1/whatsapp-accounts/:id',
+        'DELETE /api/v1/whatsapp-accounts/:id',
+        'POST /api/v1/whatsapp-accounts/:id/sync-templates',
+        'GET /api/v1/conversations/:id',
+        'PATCH /api/v1/conversations/:id',
+        'GET /api/v1/conversations/:id/messages',
+        'GET /api/v1/messages/:id',
+        'GET /api/v1/templates/:id',
+        'GET /api/v1/media/:id',
+        'POST /api/v1/conversations/:id/messages',
+        'POST /api/v1/conversations/:id/read',
+        'GET /api/v1/contacts/:id',
+        'PATCH /api/v1/contacts/:id',
+        'DELETE /api/v1/contacts/:id',
+      ]),
+    );
+  });
+
+  it("answers 404 to A's admin for every id of B, and changes nothing in B", async () => {
+    const before = await snapshotOfB();
+    for (const route of idRoutes()) {
+      const key = `${route.method} ${route.url}`;
+      const url = route.url.replace(/:(\w+)/g, (_, param: string) => {
+        const id = idFor(route.url, param);
+        if (!id)
+          throw new Error(`No cross-tenant case for ${key} (parameter :${param}); add one to this test`);
+        return id;
+      });
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: a.admin.headers,
+        ...(bodies[key] && { payload: bodies[key] }),
+      });
+      expect(res.statusCode, `${key} → ${res.body}`).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+      expect(res.body).not.toContain(b.organizationId);
+      expect(res.body).not.toContain('B team');
+    }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it("refuses B's members as foreign references inside A's own resources", async () => {
+    const before = await snapshotOfB();
+    const calls = [
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/teams/${teamA.id}/members/${b.agent.id}`,
+        headers: a.admin.headers,
+      }),
+      t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/teams/${teamA.id}/members/${b.agent.id}`,
+        headers: a.admin.headers,
+      }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/teams',
+        headers: a.admin.headers,
+        payload: { name: 'Mixed', memberIds: [a.agent.id, b.agent.id] },
+      }),
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/conversations/${aConversationId}`,
+        headers: a.admin.headers,
+        payload: { assigneeId: b.agent.id },
+      }),
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/conversations/${aConversationId}`,
+        headers: a.admin.headers,
+        payload: { teamId: teamB.id, important: true },
+      }),
+      // Sends in A's own conversation or from B's number must not reach B's media or account.
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/conversations/${aConversationId}/messages`,
+        headers: a.admin.headers,
+        payload: { type: 'image', mediaId: bWa.mediaId },
+      }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/messages',
+        headers: a.admin.headers,
+        payload: {
+          whatsappAccountId: bWa.accountId,
+          to: '+14155550123',
+          message: { type: 'template', templateName: 'b_secret_template', language: 'en_US' },
+        },
+      }),
+    ];
+    for (const res of await Promise.all(calls)) expect(res.statusCode, res.body).toBe(404);
+    // B's messages are no reply or reaction target in A's conversation.
+    for (const payload of [
+      { type: 'reaction', messageId: bWa.messageId, emoji: '👍' },
+      { type: 'text', text: 'x', replyToMessageId: bWa.messageId },
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/conversations/${aConversationId}/messages`,
+        headers: a.admin.headers,
+        payload,
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.body).not.toContain(b.organizationId);
+    }
+    const teamsOfA = await t.database.db
+      .select()
+      .from(teams)
+      .where(eq(teams.organizationId, a.organizationId));
+    expect(teamsOfA.map((x) => x.name)).not.toContain('Mixed');
+    const linksOfA = await t.database.db.select().from(teamMembers).where(eq(teamMembers.teamId, teamA.id));
+    expect(linksOfA.map((x) => x.userId)).toEqual([a.agent.id]);
+    const [convA] = await t.database.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, aConversationId));
+    expect(convA).toMatchObject({ assigneeId: null, teamId: null, important: false });
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it("lists only the caller's organization", async () => {
+    const users = (await t.app.inject({ url: '/api/v1/users', headers: a.agent.headers })).json().data;
+    expect(users.map((u: { id: string }) => u.id)).not.toContain(b.agent.id);
+    const teamList = (await t.app.inject({ url: '/api/v1/teams', headers: a.agent.headers })).json().data;
+    expect(teamList.map((x: { id: string }) => x.id)).toEqual([teamA.id]);
+    // B is unaffected and still sees its own data.
+    const own = await t.app.inject({ url: `/api/v1/teams/${teamB.id}`, headers: b.agent.headers });
+    expect(own.statusCode).toBe(200);
+    for (const url of [
+      '/api/v1/whatsapp-accounts',
+      '/api/v1/conversations',
+      '/api/v1/templates',
+      '/api/v1/contacts',
+    ]) {
+      const res = await t.app.inject({ url, headers: a.admin.headers });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).not.toContain(bWa.accountId);
+      expect(res.body, url).not.toContain(bWa.conversationId);
+      expect(res.body, url).not.toContain('b_secret_template');
+      expect(res.body, url).not.toContain(bWa.contactId);
+    }
+    // Media is tenant-scoped: B's members get it.
+    const mediaOfB = await t.app.inject({ url: `/api/v1/media/${bWa.mediaId}`, headers: b.agent.headers });
+    expect(mediaOfB.statusCode).toBe(200);
+  });
+});
+
+// The sync routes take B's ids in the query string, not the path: each gets its own case
+// (a new /api/v1/sync route without one fails). Whatever A sends, nothing of B comes back and
+// nothing of B is written.
+describe('cross-tenant sync routes', () => {
+  /** One or more requests per sync route, as A's admin with B's ids; each must leak nothing. */
+  const syncCases: Record<string, () => Promise<{ status: number; body: string }[]>> = {
+    'GET /api/v1/sync/pull': async () => {
+      const bClient = randomUUID();
+      // B's client id, registered by B first: A gets 404, not B's results.
+      const own = await t.app.inject({
+        url: `/api/v1/sync/pull?cursor=0&clientId=${bClient}`,
+        headers: b.admin.headers,
+      });
+      expect(own.statusCode).toBe(200);
+      const out = [];
+      for (const q of [
+        `cursor=0&clientId=${bClient}`,
+        `cursor=0&clientId=${randomUUID()}`,
+        `cursor=1&clientId=${randomUUID()}&lmid=5`,
+      ]) {
+        const res = await t.app.inject({ url: `/api/v1/sync/pull?${q}`, headers: a.admin.headers });
+        out.push({ status: res.statusCode, body: res.body });
+      }
+      expect(out[0]!.status).toBe(404);
+      return out;
+    },
+    'GET /api/v1/sync/bootstrap': async () => {
+      const out = [];
+      for (const q of [
+        'phase=0',
+        'phase=1',
+        'phase=2',
+        `phase=1&group=team:${teamB.id}`,
+        `phase=1&group=team_all:${teamB.id}`,
+      ]) {
+        const res = await t.app.inject({ url: `/api/v1/sync/bootstrap?${q}`, headers: a.admin.headers });
+        expect(res.statusCode, q).toBe(200);
+        out.push({ status: res.statusCode, body: res.body });
+      }
+      return out;
+    },
+    'GET /api/v1/sync/history': async () => {
+      const res = await t.app.inject({
+        url: `/api/v1/sync/history?conversationId=${bWa.conversationId}`,
+        headers: a.admin.headers,
+      });
+      expect(res.statusCode).toBe(404);
+      return [{ status: res.statusCode, body: res.body }];
+    },
+  };
+
+  it('answers A with nothing of B on every sync route, and writes nothing of B', async () => {
+    const routes = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/sync/') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes.sort()).toEqual(Object.keys(syncCases).sort());
+    const before = await snapshotOfB();
+    for (const key of routes) {
+      const run = syncCases[key];
+      if (!run) throw new Error(`No cross-tenant case for ${key}; add one to this test`);
+      for (const res of await run()) {
+        for (const id of [
+          b.organizationId,
+          bWa.conversationId,
+          bWa.contactId,
+          bWa.messageId,
+          bWa.accountId,
+          teamB.id,
+        ])
+          expect(res.body, key).not.toContain(id);
+        expect(res.body, key).not.toContain('b_secret_template');
+        expect(res.body, key).not.toContain('B photo');
+      }
+    }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+});

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, JobQueue } from './job-queue';
+
+/**
+ * What a handler decides. Returning nothing completes the job; throwing retries it with backoff.
+ * - `retry`: failed attempt, retried after backoff (or `afterMs`), unless out of attempts;
+ * - `fail`: permanent failure, never retried;
+ * - `reschedule`: not an attempt (throttled, waiting on something), run again at `at`.
+ * A handler that already settled the job itself (e.g. completed it inside its own transaction
+ * with `queue.complete(job, workerId, tx)`) returns `settled`.
+ */
+export type JobOutcome =
+  | void
+  | { kind: 'done' }
+  | { kind: 'retry'; error: string; afterMs?: number }
+  | { kind: 'fail'; error: string }
+  | { kind: 'reschedule'; at: Date }
+  | { kind: 'settled' };
+
+/** A handler with the worker's id (for settling inside its own transaction). */
+export type JobHandler<P = unknown> = (job: Job<P>, ctx: { workerId: string }) => Promise<JobOutcome>;
+
+export type WorkerOptions<P> = {
+  queue: string;
+  jobs: JobQueue;
+  handler: JobHandler<P>;
+  /** Jobs claimed per poll and run concurrently (default 4). */
+  concurrency?: number;
+  /** Sleep between polls when idle; doubles up to `maxIdleMs` (defaults 50 ms → 1 s). */
+  idleMs?: number;
+  maxIdleMs?: number;
+  /** Lease per claim (default 60 s): a crashed worker's job is claimed again after it. */
+  leaseMs?: number;
+  /** Errors of the loop itself (database down…), with a back-off; default: ignored. */
+  onError?: (error: unknown) => void;
+  workerId?: string;
+};
+
+/** A running poll loop for one queue. */
+export type Worker = {
+  readonly workerId: string;
+  start: () => void;
+  /** Ends the idle sleep now (call after committing an enqueue, or from a LISTEN callback). */
+  wake: () => void;
+  /** Stops claiming and resolves when in-flight jobs have settled. */
+  stop: () => Promise<void>;
+  /** Resolves when a poll found nothing to do (tests: "drain until idle"). */
+  idle: () => Promise<void>;
+};
+
+/**
+ * A polling loop per queue: claim a batch, run the handlers concurrently, settle each, repeat
+ * at once while there is work; when idle, sleep briefly (growing to `maxIdleMs`) or until
+ * `wake()`. No LISTEN connection is needed; a pg_notify listener may call `wake()`.
+ */
+export function createWorker<P = unknown>(opts: WorkerOptions<P>): Worker {
+  const workerId = opts.workerId ?? `${opts.queue}:${randomUUID()}`;
+  const { jobs } = opts;
+  const idleMin = opts.idleMs ?? 50;
+  const idleMax = opts.maxIdleMs ?? 1_000;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  /** Claims started so far; an idle() waiter needs an empty claim that started after it asked. */
+  let polls = 0;
+  let idleWaiters: { after: number; resolve: () => void }[] = [];
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const settle = async (job: Job<P>) => {
+    let outcome: JobOutcome;
+    try {
+      outcome = await opts.handler(job, { workerId });
+    } catch (e) {
+      outcome = { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
+    }
+    if (!outcome || outcome.kind === 'done') await jobs.complete(job, workerId);
+    else if (outcome.kind === 'retry')
+      await jobs.fail(
+        job,
+        workerId,
+        outcome.error,
+        outcome.afterMs === undefined ? {} : { retryAfterMs: outcome.afterMs },
+      );
+    else if (outcome.kind === 'fail') await jobs.fail(job, workerId, outcome.error, { permanent: true });
+    else if (outcome.kind === 'reschedule') await jobs.reschedule(job, workerId, outcome.at);
+  };
+
+  const run = async () => {
+    let idle = idleMin;
+    await jobs.recoverExpired(opts.queue).catch((e: unknown) => opts.onError?.(e));
+    while (running) {
+      let claimed: Job[] = [];
+      const poll = ++polls;
+      try {
+        claimed = await jobs.claim(opts.queue, {
+          workerId,
+          limit: opts.concurrency ?? 4,
+          ...(opts.leaseMs !== undefined && { leaseMs: opts.leaseMs }),
+        });
+      } catch (e) {
+        opts.onError?.(e);
+        await sleep(idleMax);
+        continue;
+      }
+      if (claimed.length === 0) {
+        const ready = idleWaiters.filter((w) => w.after < poll);
+        idleWaiters = idleWaiters.filter((w) => w.after >= poll);
+        ready.forEach((w) => w.resolve());
+        await sleep(idle);
+        idle = Math.min(idleMax, idle * 2);
+        continue;
+      }
+      idle = idleMin;
+      await Promise.all(
+        claimed.map((job) =>
+          settle(job as Job<P>).catch((e: unknown) => {
+            // Settling itself failed (database down): the lease expires and the job runs again.
+            opts.onError?.(e);
+          }),
+        ),
+      );
+    }
+  };
+
+  return {
+    workerId,
+    start: () => {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake: () => {
+      if (wakeUp) wakeUp();
+      else woken = true;
+    },
+    stop: async () => {
+      running = false;
+      wakeUp?.();
+      await loop;
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      waiters.forEach((w) => w.resolve());
+    },
+    idle: () =>
+      new Promise<void>((resolve) => {
+        if (!running) return resolve();
+        idleWaiters.push({ after: polls, resolve });
+        if (wakeUp) wakeUp();
+        else woken = true;
+      }),
+  };
+}

@@ -1,0 +1,179 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Clock } from './domain/clock';
+import {
+  createConversationService,
+  CONVERSATION_WAKE_QUEUE,
+} from './domain/conversations/conversation-service';
+import { createFsMediaStore, type MediaStore } from './domain/media/media-store';
+import { createMediaService } from './domain/media/media-service';
+import {
+  createInboundIngest,
+  MEDIA_FETCH_QUEUE,
+  type MediaFetchPayload,
+} from './domain/messages/inbound-ingest';
+import { createMessageService } from './domain/messages/message-service';
+import { createTemplateService } from './domain/templates/template-service';
+import { createAccountService } from './domain/whatsapp/account-service';
+import { createInboundProcessor } from './domain/whatsapp/inbound-processor';
+import { createSecretBox } from './domain/whatsapp/secret-box';
+import { createWebhookAccounts } from './domain/whatsapp/webhook-accounts';
+import { createWebhookReceiver } from './domain/whatsapp/webhook-receiver';
+import { conversationRoutes } from './http/conversations/routes';
+import { mediaRoutes } from './http/media/routes';
+import { messageRoutes } from './http/messages/routes';
+import { templateRoutes } from './http/templates/routes';
+import { webhookRoutes } from './http/webhooks/routes';
+import { whatsappAccountRoutes } from './http/whatsapp-accounts/routes';
+import { createJobQueue } from './jobs/job-queue';
+import { createWorker } from './jobs/worker';
+import { createGraphClient, type GraphClient } from './meta/graph-client';
+import type { Db } from './storage/db';
+
+/** What the WhatsApp/messaging module needs. */
+export type MessagingDeps = {
+  db: Db;
+  clock: Clock;
+  secretKey: string;
+  publicUrl: string;
+  /** Graph API client (tests and demo pass one aimed at the Meta emulator). */
+  graph?: GraphClient | undefined;
+  metaGraphUrl?: string | undefined;
+  metaApiVersion?: string | undefined;
+  /** Where media bytes go; default `DATA_DIR/media` (or a temp dir when there is no DATA_DIR). */
+  mediaStore?: MediaStore | undefined;
+  dataDir?: string | undefined;
+  /** Job queue namespace (tests isolate apps sharing one database); empty in production. */
+  jobNamespace?: string | undefined;
+  /** The engine: on PGlite webhook processing yields to acknowledgements (one engine for both). */
+  engine?: 'pglite' | 'postgres' | undefined;
+};
+
+/** Background work the module runs while the app is up, with hooks for tests and benchmarks. */
+export type Background = {
+  /** Resolves when stored webhooks are processed and due media/wake-up jobs are drained. */
+  idle: () => Promise<void>;
+  /** Recently dropped webhook events (unknown numbers, untrusted owners). */
+  dropped: () => ReadonlyArray<{ receiptId: number; reason: string }>;
+};
+
+/**
+ * Builds the WhatsApp side: accounts, webhook receipt and processing, conversations, messages,
+ * templates, media, the job queue and its workers. Returns the services (for later modules:
+ * the send queue builds on `jobs`, `accounts.credentials`, `graph`), a route registrar and the
+ * background lifecycle.
+ */
+export function createMessagingModule(deps: MessagingDeps) {
+  const { db, clock } = deps;
+  const graph =
+    deps.graph ??
+    createGraphClient({
+      baseUrl: deps.metaGraphUrl ?? 'https://graph.facebook.com',
+      version: deps.metaApiVersion ?? 'v25.0',
+    });
+  const mediaStore =
+    deps.mediaStore ?? createFsMediaStore(join(deps.dataDir ?? join(tmpdir(), 'parley-data'), 'media'));
+  const secrets = createSecretBox(deps.secretKey);
+  const jobs = createJobQueue({ db, clock, namespace: deps.jobNamespace });
+  const webhookAccounts = createWebhookAccounts({ db, secrets, clock });
+  const accounts = createAccountService({
+    db,
+    clock,
+    graph,
+    secrets,
+    publicUrl: deps.publicUrl,
+    onChanged: (id) => webhookAccounts.invalidate(id),
+  });
+  const templates = createTemplateService({ db, clock });
+  const conversations = createConversationService({ db, clock, jobs });
+  const messages = createMessageService({ db });
+  const media = createMediaService({ db, clock, store: mediaStore, graph, accounts });
+  const ingest = createInboundIngest({ jobs });
+
+  let log: FastifyBaseLogger | undefined;
+  const mediaWorker = createWorker<MediaFetchPayload>({
+    queue: MEDIA_FETCH_QUEUE,
+    jobs,
+    handler: media.fetchJob,
+    concurrency: 4,
+    onError: (e) => log?.error({ err: e }, 'media worker error'),
+  });
+  const wakeWorker = createWorker({
+    queue: CONVERSATION_WAKE_QUEUE,
+    jobs,
+    handler: conversations.wakeJob,
+    maxIdleMs: 5_000,
+    onError: (e) => log?.error({ err: e }, 'wake-up worker error'),
+  });
+  const single = deps.engine !== 'postgres';
+  const processor = createInboundProcessor({
+    db,
+    clock,
+    accounts: webhookAccounts,
+    ingest,
+    ...(single && { yieldTo: () => receiver.busy() }),
+    log: {
+      info: (o, m) => log?.info(o, m),
+      warn: (o, m) => log?.warn(o, m),
+      error: (o, m) => log?.error(o, m),
+    },
+    onMediaQueued: () => mediaWorker.wake(),
+  });
+  const receiver = createWebhookReceiver({
+    db,
+    accounts: webhookAccounts,
+    concurrentWrites: single ? 1 : 4,
+    onStored: () => processor.notify(),
+    log: { warn: (o, m) => log?.warn(o, m), info: (o, m) => log?.info(o, m) },
+  });
+
+  const background: Background = {
+    idle: async () => {
+      await processor.idle();
+      await mediaWorker.idle();
+      await wakeWorker.idle();
+    },
+    dropped: () => processor.dropped(),
+  };
+
+  return {
+    services: {
+      jobs,
+      graph,
+      mediaStore,
+      accounts,
+      templates,
+      conversations,
+      messages,
+      media,
+      receiver,
+      processor,
+    },
+    background,
+    /** Registers `/webhooks/whatsapp` on the root and the REST modules on `api` (the /api/v1 scope). */
+    registerWebhooks: (app: FastifyInstance) =>
+      app.register(webhookRoutes, { prefix: '/webhooks/whatsapp', receiver }),
+    registerApi: async (api: FastifyInstance) => {
+      await api.register(whatsappAccountRoutes, { prefix: '/whatsapp-accounts', accounts });
+      await api.register(conversationRoutes, { prefix: '/conversations', conversations });
+      await api.register(messageRoutes, { messages });
+      await api.register(templateRoutes, { prefix: '/templates', templates });
+      await api.register(mediaRoutes, { prefix: '/media', media });
+    },
+    /** Starts webhook processing (replaying what an earlier run left) and the workers. */
+    start: (logger: FastifyBaseLogger) => {
+      log = logger;
+      processor.start();
+      mediaWorker.start();
+      wakeWorker.start();
+    },
+    stop: async () => {
+      await processor.stop();
+      await Promise.all([mediaWorker.stop(), wakeWorker.stop()]);
+    },
+  };
+}
+
+/** The module's services, for later modules. */
+export type MessagingServices = ReturnType<typeof createMessagingModule>['services'];

@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Principal } from '../domain/auth/auth-service';
+import type { Outcome } from '../domain/failure';
+import { sendAppError } from './error-handler';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: requires a valid bearer access token and sets `request.principal`. */
+    requireAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller; set by `requireAuth`, null elsewhere. */
+    principal: Principal | null;
+  }
+}
+
+/** Options of {@link authPlugin}: how to turn a bearer token into a principal. */
+export type AuthPluginOptions = { authenticate: (token: string) => Promise<Outcome<Principal>> };
+
+/** Decorates the `requireAuth` hook; the tenant always comes from the token, never the body. */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, { authenticate }) => {
+    app.decorateRequest('principal', null);
+    app.decorate('requireAuth', async (request: FastifyRequest, reply: FastifyReply) => {
+      const header = request.headers.authorization;
+      const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+      if (!match?.[1]) {
+        await sendAppError(reply, { code: 'unauthorized', message: 'Sign in first (missing bearer token)' });
+        return reply;
+      }
+      const outcome = await authenticate(match[1]);
+      if (!outcome.ok) {
+        await sendAppError(reply, outcome.error);
+        return reply;
+      }
+      request.principal = outcome.value;
+    });
+  },
+  { name: 'auth', dependencies: ['error-handler'] },
+);
+
+/** The principal of a request behind `requireAuth`; calling it elsewhere is a bug. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('principalOf() on a route without requireAuth');
+  return request.principal;
+}

@@ -1,0 +1,249 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { connect as tcpConnect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResponse } from '#shared/api/auth';
+import type { LoggedIn } from '../../test/factories';
+import { connectSync, until, type TestSocket } from '../../test/sync';
+import { createSecretBox } from '../domain/whatsapp/secret-box';
+import { rowsOf } from '../storage/change-log';
+import { openDatabase, type Database } from '../storage/db';
+import { createWhatsAppAccountRepo } from '../storage/whatsapp-account-repo';
+
+// Two server processes on one PostgreSQL database with the Redis adapter (sync-protocol §2.6
+// "multiple nodes"): a client connected to one process sees what the other ingests; exactly one
+// process tails the organization (lease); revocation reaches sockets on the other process.
+// Needs PostgreSQL (PG_ADMIN_URL) and Redis at 127.0.0.1:6379; skips, saying why, without them.
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECRET_KEY = 'multi-process-secret-key-0123456789-abcdefgh';
+const entry = fileURLToPath(new URL('../../test/sync-process.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+
+const reachable = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = tcpConnect({ host, port, timeout: 1000 }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => (s.destroy(), resolve(false)));
+  });
+
+const redisUrl = new URL(REDIS_URL);
+const hasRedis = await reachable(redisUrl.hostname, Number(redisUrl.port || 6379));
+const adminUrl = new URL(ADMIN_URL);
+const hasPg = await reachable(adminUrl.hostname, Number(adminUrl.port || 5432));
+const skip = !hasRedis
+  ? `Redis is not reachable at ${REDIS_URL}`
+  : !hasPg
+    ? `PostgreSQL is not reachable at ${ADMIN_URL}`
+    : null;
+if (skip) console.warn(`multi-process sync test skipped: ${skip}`);
+
+type Proc = { child: ChildProcess; url: string };
+const dbName = `parley_multi_${Date.now()}_${process.pid}`;
+let databaseUrl: string;
+let database: Database;
+let a: Proc;
+let b: Proc;
+const sockets: TestSocket[] = [];
+
+const startServer = (): Promise<Proc> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsx, entry], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, SECRET_KEY },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', (line) =>
+      resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }),
+    );
+  });
+
+const api = async (p: Proc, method: string, path: string, body?: unknown, token?: string) => {
+  const res = await fetch(`${p.url}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> };
+};
+const asUser = (r: AuthResponse, password: string): LoggedIn => ({
+  id: r.user.id,
+  email: r.user.email,
+  password,
+  role: r.user.role,
+  organizationId: r.user.organizationId,
+  accessToken: r.accessToken,
+  refreshToken: r.refreshToken,
+  headers: { authorization: `Bearer ${r.accessToken}` },
+});
+
+describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)', () => {
+  let admin: LoggedIn;
+  let manager: LoggedIn;
+  let account: { id: string; appSecret: string; phoneNumberId: string };
+
+  beforeAll(async () => {
+    const admin0 = new pg.Client({ connectionString: ADMIN_URL });
+    await admin0.connect();
+    await admin0.query(`create database ${dbName}`);
+    await admin0.end();
+    const u = new URL(ADMIN_URL);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+    database = await openDatabase({ databaseUrl, poolSize: 2 });
+    await database.migrate();
+    [a, b] = await Promise.all([startServer(), startServer()]);
+
+    const signup = await api(a, 'POST', '/api/v1/signup', {
+      organizationName: 'Two processes',
+      name: 'Admin',
+      email: `admin-${randomUUID().slice(0, 8)}@example.test`,
+      password: 'correct horse battery staple',
+    });
+    expect(signup.status).toBe(201);
+    admin = asUser(signup.json as unknown as AuthResponse, 'correct horse battery staple');
+    const created = await api(
+      a,
+      'POST',
+      '/api/v1/users',
+      {
+        email: `manager-${randomUUID().slice(0, 8)}@example.test`,
+        name: 'Manager',
+        role: 'manager',
+        mode: 'password',
+      },
+      admin.accessToken,
+    );
+    expect(created.status).toBe(201);
+    const password = created.json.temporaryPassword as string;
+    const login = await api(b, 'POST', '/api/v1/auth/login', {
+      email: (created.json.user as { email: string }).email,
+      password,
+    });
+    expect(login.status).toBe(200);
+    manager = asUser(login.json as unknown as AuthResponse, password);
+
+    const box = createSecretBox(SECRET_KEY);
+    const appSecret = `secret-${randomUUID()}`;
+    const phoneNumberId = String(100_000_000_000_000 + Math.floor(Math.random() * 1e14));
+    const row = await createWhatsAppAccountRepo(database.db).insert({
+      organizationId: admin.organizationId,
+      name: 'Line',
+      phoneNumberId,
+      businessAccountId: '102290129340398',
+      accessTokenEnc: box.seal('EAAG-test', 'access_token'),
+      appSecretEnc: box.seal(appSecret, 'app_secret'),
+      verifyTokenEnc: box.seal('verify', 'verify_token'),
+    });
+    account = { id: row.id, appSecret, phoneNumberId };
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    for (const p of [a, b]) {
+      if (!p) continue;
+      const exited = new Promise((r) => p.child.once('exit', r));
+      p.child.kill('SIGTERM');
+      await exited;
+    }
+    await database?.close();
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(`drop database if exists ${dbName} with (force)`);
+    await c.end();
+  }, 60_000);
+
+  /** The customer writes; the webhook is POSTed, signed like Meta, to `to`. */
+  const inbound = async (to: Proc, text: string) => {
+    const waId = '15551230000';
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: account.phoneNumberId },
+                contacts: [{ profile: { name: 'Two' }, wa_id: waId }],
+                messages: [
+                  {
+                    from: waId,
+                    id: `wamid.${randomUUID()}`,
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: text },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`${to.url}/webhooks/whatsapp/${account.id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', account.appSecret).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+  };
+  const got = (s: TestSocket, text: string) => JSON.stringify(s.packets).includes(text);
+
+  it('delivers what one process ingests to clients of both, with exactly one tailer per organization', async () => {
+    const onB = await connectSync(b.url, manager);
+    const onA = await connectSync(a.url, admin);
+    sockets.push(onA, onB);
+    await inbound(a, 'ingested by A');
+    await until(() => got(onB, 'ingested by A') && got(onA, 'ingested by A'), 10_000, 'A → both');
+    await inbound(b, 'ingested by B');
+    await until(() => got(onA, 'ingested by B') && got(onB, 'ingested by B'), 10_000, 'B → both');
+    // One tailer lease for the organization, held by one process.
+    const leases = rowsOf<{ locked_by: string | null }>(
+      await database.db.execute(
+        sql`select locked_by from jobs where queue like '%_lease' and dedupe_key = ${`sync-tailer:${admin.organizationId}`}`,
+      ),
+    );
+    expect(leases).toHaveLength(1);
+    expect(leases[0]!.locked_by).not.toBeNull();
+    // Each client got each message exactly once, in one chain.
+    for (const s of [onA, onB]) {
+      const texts = s.packets.flatMap((p) => p.changes).filter((c) => c.e === 'message' && c.op === 'put');
+      expect(texts).toHaveLength(2);
+      for (let i = 1; i < s.packets.length; i++)
+        if (s.packets[i]!.prev !== null) expect(s.packets[i]!.prev).toBe(s.packets[i - 1]!.seq);
+    }
+  });
+
+  it('disconnects a deactivated member on the other process within a second', async () => {
+    const onB = await connectSync(b.url, manager);
+    sockets.push(onB);
+    const started = Date.now();
+    const res = await api(
+      a,
+      'PATCH',
+      `/api/v1/users/${manager.id}`,
+      { deactivated: true },
+      admin.accessToken,
+    );
+    expect(res.status).toBe(200);
+    await until(() => onB.disconnectedAt !== null, 1_000, 'cross-process disconnect');
+    expect(onB.disconnectedAt! - started).toBeLessThan(1_000);
+  });
+});

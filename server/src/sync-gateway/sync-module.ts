@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../domain/auth/auth-service';
+import type { Clock } from '../domain/clock';
+import type { Outcome } from '../domain/failure';
+import { createBootstrapService } from '../domain/sync/bootstrap';
+import { createMutationLedger } from '../domain/sync/mutations';
+import type { MutatorDeps } from '../domain/sync/mutators';
+import { createNotifications, isPglite, SESSION_CHANNEL, SYNC_CHANNEL } from '../domain/sync/notifications';
+import type { ToAccount } from '../domain/sync/projection';
+import { createPullService } from '../domain/sync/pull';
+import { createRetention } from '../domain/sync/retention';
+import { createTailerHub, type TailerHub } from '../domain/sync/tailer';
+import { syncRoutes } from '../http/sync/routes';
+import { createLeases } from '../jobs/lease';
+import type { Db } from '../storage/db';
+import { createSyncGateway, type SyncGateway } from './gateway';
+
+/** What the sync module needs. */
+export type SyncDeps = {
+  db: Db;
+  clock: Clock;
+  authenticate: (token: string) => Promise<Outcome<Principal>>;
+  toAccount: ToAccount;
+  /** The job queue the mutators enqueue into (send jobs, mark-read, snooze wake-ups). */
+  jobs: MutatorDeps['jobs'];
+  /** Wakes the send worker after a mutation queued a send or a mark-read. */
+  onSendQueued?: () => void;
+  /** `REDIS_URL`: several processes share emits through the Redis adapter. */
+  redisUrl?: string | undefined;
+  /** Heartbeat period (tests shorten it). */
+  tickMs?: number | undefined;
+};
+
+/** What tests and benchmarks reach through `app.sync`. */
+export type SyncHandle = {
+  gateway: SyncGateway;
+  tailers: TailerHub;
+  /** Resolves when every tailed organization has emitted what it was notified of. */
+  idle: () => Promise<void>;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The sync gateway and tailers (tests, benchmarks). */
+    sync: SyncHandle;
+  }
+}
+
+/**
+ * The sync half of the server (sync-protocol §2): HTTP pull/bootstrap/history, the mutation
+ * ledger, the Socket.IO gateway on the app's HTTP server, the per-organization tailers behind
+ * PostgreSQL notifications, and log retention.
+ */
+export function createSyncModule(deps: SyncDeps) {
+  const { db, clock } = deps;
+  const pull = createPullService({ db, clock, toAccount: deps.toAccount });
+  const bootstrap = createBootstrapService({ db, clock, toAccount: deps.toAccount });
+  const ledger = createMutationLedger({
+    db,
+    clock,
+    mutator: { clock, jobs: deps.jobs },
+    afterCommit: () => deps.onSendQueued?.(),
+  });
+  const retention = createRetention({ db, clock });
+
+  return {
+    services: { pull, bootstrap, ledger, retention },
+
+    /** Registers `/api/v1/sync/*` on `api` (the /api/v1 scope). */
+    registerApi: (api: FastifyInstance) => api.register(syncRoutes, { prefix: '/sync', pull, bootstrap }),
+
+    /**
+     * Attaches the gateway to `app.server` and runs the tailers, the notification listener and
+     * retention between ready and close.
+     */
+    attach: (app: FastifyInstance): void => {
+      const log = (msg: string, err?: unknown) => app.log.warn({ err }, msg);
+      const ref: { tailers?: TailerHub } = {};
+      const gateway = createSyncGateway({
+        httpServer: app.server,
+        db,
+        clock,
+        authenticate: deps.authenticate,
+        ledger,
+        tailers: () => ref.tailers!,
+        redisUrl: deps.redisUrl,
+        log,
+      });
+      const embedded = isPglite(db);
+      const tailers = createTailerHub({
+        db,
+        toAccount: deps.toAccount,
+        emit: gateway.emitter,
+        leases: embedded ? undefined : createLeases({ db, clock }),
+        holder: randomUUID(),
+        log,
+        tickMs: deps.tickMs,
+        mayTail: embedded || gateway.shared ? undefined : (org) => gateway.hasSockets(org),
+      });
+      ref.tailers = tailers;
+      const notifications = createNotifications(db, log);
+      notifications.on(SYNC_CHANNEL, (payload) => {
+        const i = payload.lastIndexOf(':');
+        const seq = Number(payload.slice(i + 1));
+        if (i > 0 && Number.isSafeInteger(seq)) tailers.notified(payload.slice(0, i), seq);
+      });
+      notifications.on(SESSION_CHANNEL, (userId) => void gateway.recheckUser(userId).catch(() => undefined));
+      notifications.onReconnect(() => void tailers.resync().catch((e) => log('sync resync failed', e)));
+
+      app.decorate('sync', { gateway, tailers, idle: () => tailers.idle() } satisfies SyncHandle);
+      app.addHook('onReady', async () => {
+        await notifications.start();
+        await tailers.start();
+        retention.start(log);
+      });
+      app.addHook('preClose', async () => {
+        retention.stop();
+        await notifications.stop();
+        await tailers.stop();
+        await gateway.close();
+      });
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { PageQuery, page } from './common';
+
+/** Connection state of a WhatsApp number. `token_invalid` stops its send queue until fixed. */
+export const WhatsAppAccountStatus = z.enum(['connected', 'token_invalid', 'disconnected']);
+export type WhatsAppAccountStatus = z.infer<typeof WhatsAppAccountStatus>;
+
+/** A connected WhatsApp business number. Never carries the access token, app secret or verify token. */
+export const WhatsAppAccount = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  phoneNumberId: z.string(),
+  businessAccountId: z.string(),
+  /** As Meta formats it, e.g. "+1 631-555-5555". */
+  displayPhoneNumber: z.string().nullable(),
+  verifiedName: z.string().nullable(),
+  /** GREEN, YELLOW, RED, UNKNOWN or NA, as Meta reports it. */
+  qualityRating: z.string().nullable(),
+  /** Send-queue cap in messages per second (Meta's default tier is 80). */
+  throughputMps: z.number().int().positive(),
+  status: WhatsAppAccountStatus,
+  /** Why the account is not connected, in a sentence. */
+  statusReason: z.string().nullable(),
+  /** Where Meta must send this number's webhooks: `PUBLIC_URL/webhooks/whatsapp/:id`. */
+  webhookUrl: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WhatsAppAccount = z.infer<typeof WhatsAppAccount>;
+
+const metaId = (label: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,32}$/, { message: `${label} is the numeric id Meta shows in the App Dashboard` });
+
+/** `POST /api/v1/whatsapp-accounts`: connect a number; credentials are verified with Meta first. */
+export const CreateWhatsAppAccountBody = z.object({
+  name: z.string().trim().min(1).max(120),
+  phoneNumberId: metaId('Phone number ID'),
+  businessAccountId: metaId('WhatsApp Business Account ID'),
+  accessToken: z.string().trim().min(10).max(2048),
+  appSecret: z.string().trim().min(8).max(256),
+  verifyToken: z.string().trim().min(8).max(256),
+  throughputMps: z.number().int().min(1).max(1000).optional(),
+});
+export type CreateWhatsAppAccountBody = z.infer<typeof CreateWhatsAppAccountBody>;
+
+/** `PATCH /api/v1/whatsapp-accounts/:id`: rename, rotate credentials, change the send cap. */
+export const UpdateWhatsAppAccountBody = CreateWhatsAppAccountBody.pick({
+  name: true,
+  accessToken: true,
+  appSecret: true,
+  verifyToken: true,
+  throughputMps: true,
+}).partial();
+export type UpdateWhatsAppAccountBody = z.infer<typeof UpdateWhatsAppAccountBody>;
+
+/** `GET /api/v1/whatsapp-accounts` (every member may list). */
+export const ListWhatsAppAccountsQuery = PageQuery;
+export type ListWhatsAppAccountsQuery = z.infer<typeof ListWhatsAppAccountsQuery>;
+
+/** A keyset page of WhatsApp accounts, oldest connection first. */
+export const WhatsAppAccountPage = page(WhatsAppAccount);
+export type WhatsAppAccountPage = z.infer<typeof WhatsAppAccountPage>;
+
+/** `POST /api/v1/whatsapp-accounts/:id/sync-templates`: what the sync changed. */
+export const SyncTemplatesResult = z.object({
+  /** Templates Meta listed (all pages). */
+  synced: z.number().int().nonnegative(),
+  /** Templates that were new or changed. */
+  changed: z.number().int().nonnegative(),
+  /** Templates Parley knew that Meta no longer lists, now marked DELETED. */
+  markedDeleted: z.number().int().nonnegative(),
+});
+export type SyncTemplatesResult = z.infer<typeof SyncTemplatesResult>;

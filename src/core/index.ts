@@ -1,0 +1,416 @@
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { CoreApi, IpcHandlers } from '#shared/ipc/contract';
+import { err, ok, type Result } from '#shared/result';
+import {
+  createConsoleLogger,
+  systemClock,
+  type AppFacts,
+  type Clock,
+  type HttpFetch,
+  type Logger,
+  type TokenStore,
+} from './deps';
+import { createCommands, type Commands } from './commands/commands';
+import { resolveMigrationsDir } from './db/migrate';
+import type { OpenReplica } from './db/open-db';
+import { createCoreEvents } from './events';
+import { writeJsonFile } from './fs-util';
+import { createOutboxStore } from './outbox/outbox-store';
+import { createReplicaQueries, type ReplicaQueries } from './replica/queries';
+import { MetaKey, getMeta } from './replica/meta-store';
+import { createAuthClient } from './session/auth-client';
+import { createSessionManager } from './session/session-manager';
+import { createSettingsStore } from './settings/settings-store';
+import { createSyncEngine, type EngineTiming, type SyncEngine } from './sync/engine';
+import { createMediaCache, type MediaCache } from './sync/media-cache';
+import { createSocketTransport } from './sync/socket-transport';
+import { createStatusTracker } from './sync/status-tracker';
+import type { SyncTransport } from './sync/transport';
+
+export type { AppFacts, Clock, HttpFetch, Logger, TokenStore } from './deps';
+export type { SyncTransport } from './sync/transport';
+
+/** Builds the sync transport for a server; the default is Socket.IO + fetch. */
+export type SyncTransportFactory = (config: {
+  serverUrl: string;
+  fetch: HttpFetch;
+  logger: Logger;
+}) => SyncTransport;
+export { createMemoryTokenStore, systemClock, silentLogger, createConsoleLogger } from './deps';
+
+/** Everything the client core needs from its host. */
+export interface ClientCoreDeps {
+  /** Where settings.json, session.json and replicas/ live (Electron: userData). */
+  dataDir: string;
+  /** The server URL pre-filled on the sign-in screen. */
+  defaultServerUrl: string;
+  /** HTTP transport (global fetch, or a fake in tests). */
+  fetch: HttpFetch;
+  /** Keeps the refresh token; decides `tokenStorage` and `secureStorageAvailable`. */
+  tokenStore: TokenStore;
+  /** Version and platform, reported by `app:info`. */
+  appInfo: AppFacts;
+  /** Time and timers; defaults to the system clock. */
+  clock?: Clock;
+  /** Defaults to a stderr logger. */
+  logger?: Logger;
+  /** Replica migrations folder; defaults to `resolveMigrationsDir()`. */
+  migrationsDir?: string;
+  /**
+   * Demo mode only (`npm start`): sign in with these credentials at startup when no session
+   * was restored. Hosts pass it only when PARLEY_DEMO_EMAIL/PASSWORD are set.
+   */
+  autoSignIn?: { serverUrl: string; email: string; password: string } | null;
+  /**
+   * The sync transport per signed-in server (default: Socket.IO over WebSocket + fetch). `null`
+   * runs the core without a sync engine: the inbox reads and queues writes locally, and the
+   * connection status follows the session's HTTP requests (the session tests use this).
+   */
+  syncTransport?: SyncTransportFactory | null;
+  /** Engine tunables (tests shorten timeouts). */
+  syncTiming?: Partial<EngineTiming>;
+  /** Cap of the media cache in bytes (default 500 MB). */
+  mediaCacheBytes?: number;
+}
+
+/** Everything that lives while one replica is open. */
+interface SyncParts {
+  replica: OpenReplica;
+  queries: ReplicaQueries;
+  commands: Commands;
+  engine: SyncEngine | null;
+  media: MediaCache | null;
+  clientId: string;
+}
+
+/**
+ * Builds the client core: the session, the replica and the settings behind the IPC contract's
+ * handlers. Returns at once; the handlers wait for the startup restore (reading session.json,
+ * opening and migrating the replica) before answering, so the first `session:get` is already
+ * truthful. Hosts parse inputs with the contract before calling a handler.
+ */
+export function createClientCore(deps: ClientCoreDeps): CoreApi {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createConsoleLogger('core');
+  mkdirSync(deps.dataDir, { recursive: true });
+  const migrationsDir = deps.migrationsDir ?? resolveMigrationsDir();
+
+  const events = createCoreEvents((e) => logger.error('core: event listener threw', { error: String(e) }));
+  const status = createStatusTracker(clock, (s) => events.emit('sync:status', s));
+  const auth = createAuthClient({
+    fetch: deps.fetch,
+    now: () => clock.now(),
+    observe: (r) => (r.reachable ? status.succeeded() : status.failed(r.message)),
+  });
+  const settings = createSettingsStore(deps.dataDir);
+  let sync: SyncParts | null = null;
+  const session = createSessionManager({
+    dataDir: deps.dataDir,
+    migrationsDir,
+    auth,
+    tokenStore: deps.tokenStore,
+    clock,
+    logger,
+    status,
+    onChange: (s) => {
+      if (s.status === 'signed_in') startSync();
+      events.emit('session:changed', s);
+    },
+    onReplicaClosing: () => stopSync(),
+  });
+
+  /** Starts the replica's engine, queries and commands (idempotent per replica). */
+  function startSync(): void {
+    const cur = session.current();
+    if (!cur || sync?.replica === cur.replica) return;
+    stopSync();
+    const sqlite = cur.replica.sqlite;
+    const clientId = getMeta(cur.replica.db, MetaKey.clientId) ?? '';
+    const queries = createReplicaQueries(sqlite, () => session.current()?.user.id ?? '');
+    const factory =
+      deps.syncTransport === undefined
+        ? (c: Parameters<SyncTransportFactory>[0]) => createSocketTransport(c)
+        : deps.syncTransport;
+    const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
+    const changed = (c: { tables: string[]; conversationIds?: string[] }) =>
+      events.emit('replica:changed', c);
+    const engine = transport
+      ? createSyncEngine({
+          db: sqlite,
+          transport,
+          queries,
+          clientId,
+          replicaId: basename(cur.replicaPath, '.sqlite'),
+          organizationId: cur.user.organizationId,
+          token: (o) => session.accessToken(o),
+          clock,
+          logger,
+          timing: deps.syncTiming,
+          onStatus: (st) => status.engine(st),
+          onChanged: changed,
+          onRevoked: (r) =>
+            events.emit('conversation:revoked', {
+              ...r,
+              reassignedToName: r.reassignedTo ? queries.memberName(r.reassignedTo) : null,
+            }),
+          onPresence: (p) => events.emit('presence:changed', p),
+          onSessionRevoked: () => void sessionRevoked(),
+        })
+      : null;
+    const commands = createCommands({
+      db: sqlite,
+      outbox: engine?.outbox ?? createOutboxStore(sqlite),
+      user: () => {
+        const u = session.current()?.user;
+        if (!u) throw new Error('no signed-in user');
+        return u;
+      },
+      now: () => clock.now(),
+      changed: (sum) =>
+        engine
+          ? engine.committed(sum)
+          : changed({ tables: [...sum.tables].sort(), conversationIds: [...sum.conversationIds] }),
+    });
+    const media = transport
+      ? createMediaCache({
+          db: sqlite,
+          dir: join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite')),
+          capBytes: deps.mediaCacheBytes,
+          now: () => clock.now(),
+          download: async (id) => {
+            const t = await session.accessToken();
+            if (!t.ok) throw new Error(t.error.message);
+            return transport.media(id, t.value);
+          },
+        })
+      : null;
+    sync = { replica: cur.replica, queries, commands, engine, media, clientId };
+    engine?.start();
+  }
+
+  /** Stops the engine before its replica closes. */
+  function stopSync(): void {
+    sync?.engine?.stop();
+    if (sync?.engine) status.engine(null);
+    sync = null;
+  }
+
+  /**
+   * The server says this user may no longer sync (deactivated or removed): keep what was not
+   * sent in a file next to the replica (the person can still copy it), then wipe the replica.
+   */
+  async function sessionRevoked(): Promise<void> {
+    const s = sync;
+    if (s) {
+      const unsent = s.commands.list(new Set()).filter((i) => i.text);
+      writeJsonFile(
+        join(deps.dataDir, 'unsent', `${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}.json`),
+        {
+          exportedAt: new Date(clock.now()).toISOString(),
+          items: unsent,
+        },
+      );
+    }
+    await session.signOut({ wipeReplica: true });
+  }
+
+  const ready = (async () => {
+    await session.restore();
+    const demo = deps.autoSignIn;
+    if (demo && session.state().status === 'signed_out') {
+      const r = await session.signIn({ ...demo, organizationId: undefined });
+      if (!r.ok) logger.warn('core: demo sign-in failed', { code: r.error.code, message: r.error.message });
+    }
+  })().catch((e: unknown) => {
+    // A replica that cannot open (disk full, corrupt file) must not take the sign-in screen down.
+    logger.error('core: restoring the session failed', { error: String(e) });
+  });
+
+  /** Waits for startup, and turns a thrown bug into an `internal` Result for the boundary. */
+  const guard =
+    <I, T>(name: string, fn: (input: I) => Promise<Result<T>> | Result<T>) =>
+    async (input: I): Promise<Result<T>> => {
+      await ready;
+      try {
+        return await fn(input);
+      } catch (e) {
+        logger.error(`core: ${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
+        return err({ code: 'internal', message: 'Something went wrong. Try again.' });
+      }
+    };
+  const okValue = <T>(value: T): Result<T> => ({ ok: true, value });
+  /** A handler that needs an open replica; `touch` marks user activity (the backfill yields). */
+  const withSync =
+    <I, T>(fn: (s: SyncParts, input: I) => Result<T> | Promise<Result<T>>) =>
+    (input: I): Result<T> | Promise<Result<T>> => {
+      const s = sync;
+      if (!s) return err({ code: 'unauthorized', message: 'Sign in first.' });
+      s.engine?.touch();
+      return fn(s, input);
+    };
+  const notFound = { code: 'not_found', message: 'This conversation is not on this device.' } as const;
+  const inFlight = (s: SyncParts) => s.engine?.inFlight() ?? new Set<number>();
+
+  const handlers: IpcHandlers = {
+    'app:info': guard('app:info', () =>
+      okValue({
+        version: deps.appInfo.version,
+        platform: deps.appInfo.platform,
+        defaultServerUrl: deps.defaultServerUrl,
+        secureStorageAvailable: deps.tokenStore.isSecure,
+      }),
+    ),
+    'session:get': guard('session:get', () => okValue(session.state())),
+    'session:signIn': guard('session:signIn', (i) => session.signIn(i)),
+    'session:signOut': guard('session:signOut', (i) => session.signOut(i)),
+    'profile:update': guard('profile:update', (i) => session.updateProfile(i)),
+    'profile:changePassword': guard('profile:changePassword', (i) => session.changePassword(i)),
+    'settings:get': guard('settings:get', () => okValue(settings.get())),
+    'settings:set': guard('settings:set', (patch) => {
+      const next = settings.set(patch);
+      events.emit('settings:changed', next);
+      return okValue(next);
+    }),
+    'sync:getStatus': guard('sync:getStatus', () => okValue(status.current())),
+
+    'conversations:list': guard(
+      'conversations:list',
+      withSync((s, i) => ok(s.queries.listConversations(i))),
+    ),
+    'conversations:counts': guard(
+      'conversations:counts',
+      withSync((s, i) => ok(s.queries.counts(i.view, i.teamId))),
+    ),
+    'conversation:get': guard(
+      'conversation:get',
+      withSync((s, i) => {
+        const d = s.queries.conversation(i.id);
+        return d ? ok(d) : err(notFound);
+      }),
+    ),
+    'messages:list': guard(
+      'messages:list',
+      withSync((s, i) => {
+        if (!s.queries.hasConversation(i.conversationId)) return err(notFound);
+        if (s.engine) return ok(s.engine.messages(i.conversationId, i.beforeConvSeq, i.limit));
+        const r = s.queries.messages(i.conversationId, i.beforeConvSeq, i.limit);
+        const hasOlder = r.full ? (r.lowest ?? 1) > 1 : r.floor !== 1;
+        return ok({
+          items: r.items,
+          hasOlder,
+          loadingOlder: false,
+          historyError: null,
+          nextBeforeConvSeq: hasOlder ? r.lowest : null,
+        });
+      }),
+    ),
+    'notes:list': guard(
+      'notes:list',
+      withSync((s, i) => ok(s.queries.notes(i.conversationId))),
+    ),
+    'templates:list': guard(
+      'templates:list',
+      withSync((s, i) => ok(s.queries.templates(i))),
+    ),
+    'members:list': guard(
+      'members:list',
+      withSync((s) => ok(s.queries.members())),
+    ),
+    'teams:list': guard(
+      'teams:list',
+      withSync((s) => ok(s.queries.teams())),
+    ),
+    'messages:send': guard(
+      'messages:send',
+      withSync((s, i) => s.commands.sendMessage(i)),
+    ),
+    'conversation:setStatus': guard(
+      'conversation:setStatus',
+      withSync((s, i) => s.commands.setStatus(i)),
+    ),
+    'conversation:assign': guard(
+      'conversation:assign',
+      withSync((s, i) => s.commands.assign(i)),
+    ),
+    'conversation:claim': guard(
+      'conversation:claim',
+      withSync((s, i) => s.commands.claim(i)),
+    ),
+    'conversation:setImportant': guard(
+      'conversation:setImportant',
+      withSync((s, i) => s.commands.setImportant(i)),
+    ),
+    'conversation:setLabels': guard(
+      'conversation:setLabels',
+      withSync((s, i) => s.commands.setLabels(i)),
+    ),
+    'conversation:markRead': guard(
+      'conversation:markRead',
+      withSync((s, i) => s.commands.markRead(i)),
+    ),
+    'note:add': guard(
+      'note:add',
+      withSync((s, i) => s.commands.addNote(i)),
+    ),
+    'contact:update': guard(
+      'contact:update',
+      withSync((s, i) => s.commands.updateContact(i)),
+    ),
+    'outbox:list': guard(
+      'outbox:list',
+      withSync((s) => ok(s.commands.list(inFlight(s)))),
+    ),
+    'outbox:retry': guard(
+      'outbox:retry',
+      withSync((s, i) => s.commands.retry(i.mutationId)),
+    ),
+    'outbox:discard': guard(
+      'outbox:discard',
+      withSync((s, i) => s.commands.discard(i.mutationId, inFlight(s))),
+    ),
+    'drafts:get': guard(
+      'drafts:get',
+      withSync((s, i) => ok({ text: s.queries.draft(i.conversationId) })),
+    ),
+    'drafts:set': guard(
+      'drafts:set',
+      withSync((s, i) => {
+        s.queries.setDraft(i.conversationId, i.text, new Date(clock.now()).toISOString());
+        events.emit('replica:changed', { tables: ['drafts'], conversationIds: [i.conversationId] });
+        return ok({ saved: true as const });
+      }),
+    ),
+    'media:get': guard(
+      'media:get',
+      withSync(async (s, i) => {
+        if (!s.media) return err({ code: 'offline', message: 'Media needs a connection to the server.' });
+        try {
+          return ok(await s.media.get(i.mediaId));
+        } catch (e) {
+          return err({
+            code: 'server_unreachable',
+            message: `The file could not be downloaded: ${String(e)}`,
+          });
+        }
+      }),
+    ),
+    'presence:set': guard(
+      'presence:set',
+      withSync((s, i) => ok({ sent: s.engine?.presence(i.conversationId, i.typing) ?? false })),
+    ),
+    'sync:setBackfill': guard(
+      'sync:setBackfill',
+      withSync((s, i) => ok({ paused: s.engine?.setBackfillPaused(i.paused) ?? i.paused })),
+    ),
+  };
+
+  return {
+    handlers,
+    on: (event, cb) => events.on(event, cb),
+    async close() {
+      await ready;
+      session.close();
+    },
+  };
+}

@@ -1,0 +1,436 @@
+import type Database from 'better-sqlite3';
+import type { Contact } from '#shared/api/contacts';
+import type { Template } from '#shared/api/templates';
+import type { Team } from '#shared/api/teams';
+import type { Member } from '#shared/api/users';
+import type { ConversationStatus } from '#shared/domain/messaging';
+import type {
+  ConversationDetail,
+  ConversationPage,
+  InboxConversation,
+  InboxCounts,
+  InboxView,
+  Parsed,
+  PendingInfo,
+  TabCounts,
+  ThreadMessage,
+  ThreadNote,
+} from '#shared/ipc/contract';
+import type { ConversationRow, MessageRow, ReactionRow } from '#shared/sync/protocol';
+import type { Note } from '#shared/api/notes';
+
+/**
+ * The inbox's read side over the replica: keyset pages (never OFFSET), counts from the
+ * incrementally maintained `inbox_counts` table, threads keyset by `conv_seq`. Every statement is
+ * prepared once (lazily per filter combination) and uses an index that matches its ORDER BY, so
+ * a page costs O(log n + page) at any depth.
+ *
+ * Pending overlays: a conversation with unconfirmed local patches is read through
+ * `v_conversations` (the newest patch per field on top); all others straight from
+ * `conversations` by index. The two sets are disjoint and merged by (sort_at, id).
+ */
+
+const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
+
+/** Columns both arms of the inbox query return (effective values). */
+const COLS = `id, status, snoozed_until, assignee_id, team_id, important, labels, unread_count,
+  read_up_to_conv_seq, sort_at, row`;
+
+interface ConvRaw {
+  id: string;
+  status: string;
+  snoozed_until: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  important: number;
+  labels: string;
+  unread_count: number;
+  read_up_to_conv_seq: number;
+  sort_at: number;
+  row: string;
+  has_pending?: number;
+  contact_name?: string | null;
+  contact_phone?: string | null;
+}
+
+/** Turns a raw row into the UI shape: the server JSON with the effective (patched) fields on top. */
+function toInbox(r: ConvRaw): InboxConversation {
+  const base = JSON.parse(r.row) as ConversationRow;
+  return {
+    ...base,
+    status: r.status as ConversationStatus,
+    snoozedUntil: r.snoozed_until,
+    assigneeId: r.assignee_id,
+    teamId: r.team_id,
+    important: r.important === 1,
+    labels: JSON.parse(r.labels) as string[],
+    unreadCount: r.unread_count,
+    readUpToConvSeq: r.read_up_to_conv_seq,
+    contact: {
+      ...base.contact,
+      name: r.contact_name !== undefined ? (r.contact_name ?? base.contact.name) : base.contact.name,
+      phone: r.contact_phone !== undefined ? (r.contact_phone ?? base.contact.phone) : base.contact.phone,
+    },
+    hasPendingChanges: r.has_pending === 1,
+  };
+}
+
+/** `sortAt:id`, opaque to the UI. */
+const encodeCursor = (sortAt: number, id: string): string => `${sortAt}:${id}`;
+const decodeCursor = (c: string): { sortAt: number; id: string } | null => {
+  const i = c.indexOf(':');
+  const sortAt = Number(c.slice(0, i));
+  return i > 0 && Number.isFinite(sortAt) ? { sortAt, id: c.slice(i + 1) } : null;
+};
+
+/** FTS5 query for message words: each word a quoted prefix. Null when nothing is searchable. */
+export function messageMatch(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/**
+ * FTS5 trigram query for names and numbers: each token of 3+ characters as a quoted substring.
+ * A number typed with punctuation ("+1 415-555") is searched as its digits, as it is indexed.
+ */
+export function contactMatch(q: string): string | null {
+  const phoneLike = /^[+\d\s().-]+$/;
+  const tokens = (phoneLike.test(q) ? [q.replace(/\D/g, '')] : q.split(/\s+/))
+    .map((t) => (phoneLike.test(t) ? t.replace(/\D/g, '') : t.replace(/"/g, '')))
+    .filter((t) => [...t].length >= 3);
+  return tokens.length ? tokens.map((t) => `"${t}"`).join(' AND ') : null;
+}
+
+type ListInput = Parsed<'conversations:list'>;
+
+/** Builds the read side over an open replica; `me` is the signed-in user's id. */
+export function createReplicaQueries(db: Database.Database, me: () => string) {
+  const cache = new Map<string, Database.Statement>();
+  const paramNames = new WeakMap<Database.Statement, string[]>();
+  const prepared = (key: string, sql: () => string): Database.Statement => {
+    let st = cache.get(key);
+    if (!st) {
+      st = db.prepare(sql());
+      cache.set(key, st);
+    }
+    return st;
+  };
+
+  const viewWhere = (alias: string, view: InboxView): string => {
+    switch (view) {
+      case 'mine':
+        return `${alias}.assignee_id = @me`;
+      case 'unassigned':
+        return `${alias}.assignee_id IS NULL`;
+      case 'team':
+        return `${alias}.team_id = @teamId`;
+      case 'all':
+        return '1';
+    }
+  };
+
+  const filters = (alias: string, i: ListInput, hasContact: boolean, hasMessage: boolean): string[] => {
+    const w = [`${alias}.status = @tab`, viewWhere(alias, i.view)];
+    if (i.unread) w.push(`${alias}.unread_count > 0`);
+    if (i.important) w.push(`${alias}.important = 1`);
+    if (i.label) w.push(`EXISTS (SELECT 1 FROM json_each(${alias}.labels) WHERE value = @label)`);
+    if (i.cursor) w.push(`(${alias}.sort_at, ${alias}.id) < (@sortAt, @afterId)`);
+    const search: string[] = [];
+    if (hasContact)
+      search.push(`${alias}.contact_id IN (SELECT ct.id FROM contacts ct WHERE ct.rid IN
+        (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @qc))`);
+    if (hasMessage)
+      search.push(`${alias}.id IN (SELECT m.conversation_id FROM messages m WHERE m.rid IN
+        (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @qm))`);
+    if (search.length) w.push(`(${search.join(' OR ')})`);
+    return w;
+  };
+
+  const pendingIds = `(SELECT entity_id FROM pending_patches WHERE entity = 'conversation')`;
+  const contactCols = `(SELECT json_extract(ct.row, '$.name') FROM contacts ct WHERE ct.id = x.contact_id) AS contact_name,
+    (SELECT json_extract(ct.row, '$.phone') FROM contacts ct WHERE ct.id = x.contact_id) AS contact_phone`;
+
+  const s = {
+    counts: db.prepare('SELECT status, total, unread, important FROM inbox_counts WHERE bucket = ?'),
+    patchedBoth: db.prepare(
+      `SELECT c.status AS b_status, c.assignee_id AS b_assignee, c.team_id AS b_team, c.unread_count AS b_unread,
+         c.important AS b_important, v.status, v.assignee_id, v.team_id, v.unread_count, v.important
+       FROM conversations c JOIN v_conversations v ON v.id = c.id WHERE c.id IN ${pendingIds}`,
+    ),
+    convGet: db.prepare(
+      `SELECT ${COLS}, has_pending, contact_id, ${contactCols} FROM v_conversations x WHERE x.id = ?`,
+    ),
+    contactGet: db.prepare('SELECT row FROM contacts WHERE id = ?').pluck(),
+    contactPatches: db.prepare(
+      `SELECT field, value FROM pending_patches WHERE entity = 'contact' AND entity_id = ? ORDER BY mutation_id`,
+    ),
+    draft: db.prepare('SELECT text FROM drafts WHERE conversation_id = ?').pluck(),
+    draftSet: db.prepare(
+      `INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+    ),
+    draftDel: db.prepare('DELETE FROM drafts WHERE conversation_id = ?'),
+    messagesNewest: db.prepare(
+      'SELECT row FROM messages WHERE conversation_id = ? ORDER BY conv_seq DESC LIMIT ?',
+    ),
+    messagesBefore: db.prepare(
+      'SELECT row FROM messages WHERE conversation_id = ? AND conv_seq < ? ORDER BY conv_seq DESC LIMIT ?',
+    ),
+    pendingMessages: db.prepare(
+      `SELECT p.row, p.state, p.error, p.mutation_id FROM pending_messages p
+       WHERE p.conversation_id = ? AND p.kind = ? AND NOT EXISTS
+         (SELECT 1 FROM messages m WHERE m.id = p.id) AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.id = p.id)
+       ORDER BY p.created_at, p.mutation_id`,
+    ),
+    reactionsOf: db.prepare(
+      'SELECT row FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id',
+    ),
+    notes: db.prepare('SELECT row FROM notes WHERE conversation_id = ? ORDER BY created_at, id'),
+    floor: db.prepare('SELECT conv_seq FROM history_floor WHERE conversation_id = ?').pluck(),
+    templates: db.prepare('SELECT row FROM templates ORDER BY name, id'),
+    members: db.prepare('SELECT row FROM members ORDER BY name, id'),
+    teams: db.prepare('SELECT row FROM teams ORDER BY name, id'),
+    memberName: db.prepare('SELECT name FROM members WHERE id = ?').pluck(),
+    hasConversation: db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck(),
+  };
+
+  const bucketOf = (view: InboxView, teamId: string | undefined): string =>
+    view === 'all' ? 'all' : view === 'unassigned' ? 'u' : view === 'mine' ? `a:${me()}` : `t:${teamId}`;
+
+  const inBucket = (bucket: string, r: { assignee: string | null; team: string | null }): boolean =>
+    bucket === 'all' ||
+    (bucket === 'u' && r.assignee === null) ||
+    (bucket.startsWith('a:') && r.assignee === bucket.slice(2)) ||
+    (bucket.startsWith('t:') && r.team === bucket.slice(2));
+
+  const pendingOf = (state: string, error: string | null, mid: number): PendingInfo => ({
+    state: state === 'failed' ? 'failed' : 'queued',
+    mutationId: mid,
+    error: error ? (JSON.parse(error) as PendingInfo['error']) : null,
+  });
+
+  return {
+    /** A keyset page of the inbox. */
+    listConversations(i: ListInput): ConversationPage {
+      const qc = i.q ? contactMatch(i.q) : null;
+      const qm = i.q ? messageMatch(i.q) : null;
+      if (i.q && !qc && !qm) return { items: [], nextCursor: null };
+      const after = i.cursor ? decodeCursor(i.cursor) : null;
+      if (i.cursor && !after) return { items: [], nextCursor: null };
+      const key = [i.view, !!i.unread, !!i.important, !!i.label, !!i.cursor, !!qc, !!qm].join('|');
+      const base = prepared(`base|${key}`, () => {
+        const w = filters('c', i, !!qc, !!qm);
+        return `SELECT ${COLS}, 0 AS has_pending, ${contactCols}
+          FROM (SELECT c.* FROM conversations c WHERE ${w.join(' AND ')} AND c.id NOT IN ${pendingIds}
+                ORDER BY c.sort_at DESC, c.id DESC LIMIT @limit) x`;
+      });
+      const over = prepared(`over|${key}`, () => {
+        const w = filters('v', i, !!qc, !!qm);
+        return `SELECT ${COLS}, 1 AS has_pending, ${contactCols}
+          FROM (SELECT v.* FROM v_conversations v WHERE v.id IN ${pendingIds} AND ${w.join(' AND ')}
+                ORDER BY v.sort_at DESC, v.id DESC LIMIT @limit) x`;
+      });
+      const params: Record<string, unknown> = {
+        tab: i.tab,
+        limit: i.limit + 1,
+        me: me(),
+        teamId: i.teamId ?? null,
+        label: i.label ?? null,
+        sortAt: after?.sortAt ?? 0,
+        afterId: after?.id ?? '',
+        qc,
+        qm,
+      };
+      // Only the parameters a statement names may be passed.
+      // better-sqlite3 refuses named parameters a statement does not use.
+      const pick = (st: Database.Statement) => {
+        let names = paramNames.get(st);
+        if (!names)
+          paramNames.set(st, (names = [...new Set(st.source.match(/@\w+/g) ?? [])].map((n) => n.slice(1))));
+        return Object.fromEntries(names.map((n) => [n, params[n]]));
+      };
+      const rows = [...(base.all(pick(base)) as ConvRaw[]), ...(over.all(pick(over)) as ConvRaw[])].sort(
+        (a, b) => b.sort_at - a.sort_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+      );
+      const page = rows.slice(0, i.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toInbox),
+        nextCursor: rows.length > i.limit && last ? encodeCursor(last.sort_at, last.id) : null,
+      };
+    },
+
+    /**
+     * Tab counts of a view: the trigger-maintained base counts, adjusted for the (few)
+     * conversations with pending patches: each one's server contribution out, its effective in.
+     */
+    counts(view: InboxView, teamId: string | undefined): InboxCounts {
+      const bucket = bucketOf(view, teamId);
+      const tabs = Object.fromEntries(
+        STATUSES.map((st) => [st, { total: 0, unread: 0, important: 0 }]),
+      ) as Record<ConversationStatus, TabCounts>;
+      for (const r of s.counts.all(bucket) as ({ status: ConversationStatus } & TabCounts)[]) {
+        const t = tabs[r.status];
+        if (t) Object.assign(t, { total: r.total, unread: r.unread, important: r.important });
+      }
+      type P = {
+        b_status: ConversationStatus;
+        b_assignee: string | null;
+        b_team: string | null;
+        b_unread: number;
+        b_important: number;
+        status: ConversationStatus;
+        assignee_id: string | null;
+        team_id: string | null;
+        unread_count: number;
+        important: number;
+      };
+      const add = (st: ConversationStatus, unread: number, important: number, sign: 1 | -1) => {
+        const t = tabs[st];
+        if (!t) return;
+        t.total += sign;
+        t.unread += sign * (unread > 0 ? 1 : 0);
+        t.important += sign * (important ? 1 : 0);
+      };
+      for (const p of s.patchedBoth.all() as P[]) {
+        if (inBucket(bucket, { assignee: p.b_assignee, team: p.b_team }))
+          add(p.b_status, p.b_unread, p.b_important, -1);
+        if (inBucket(bucket, { assignee: p.assignee_id, team: p.team_id }))
+          add(p.status, p.unread_count, p.important, 1);
+      }
+      return { view, teamId: teamId ?? null, tabs };
+    },
+
+    /** One conversation (effective values), its contact (patched) and its draft; null if absent. */
+    conversation(id: string): ConversationDetail | null {
+      const r = s.convGet.get(id) as (ConvRaw & { contact_id: string }) | undefined;
+      if (!r) return null;
+      return {
+        conversation: toInbox(r),
+        contact: this.contact(r.contact_id),
+        draft: (s.draft.get(id) as string | undefined) ?? null,
+      };
+    },
+
+    /** A contact with its pending field patches applied, or null. */
+    contact(id: string): Contact | null {
+      const raw = s.contactGet.get(id) as string | undefined;
+      if (!raw) return null;
+      const c = JSON.parse(raw) as Contact;
+      for (const p of s.contactPatches.all(id) as { field: string; value: string }[])
+        (c as Record<string, unknown>)[p.field] = JSON.parse(p.value) as unknown;
+      return c;
+    },
+
+    /**
+     * A page of a thread. Returns the rows (oldest first) plus what the engine needs to decide
+     * whether older history must be fetched: the lowest `convSeq` held on this page and the floor.
+     */
+    messages(
+      conversationId: string,
+      beforeConvSeq: number | undefined,
+      limit: number,
+    ): { items: ThreadMessage[]; lowest: number | null; full: boolean; floor: number | null } {
+      const rows = (
+        beforeConvSeq === undefined
+          ? s.messagesNewest.all(conversationId, limit)
+          : s.messagesBefore.all(conversationId, beforeConvSeq, limit)
+      ) as { row: string }[];
+      const server = rows.map((r) => JSON.parse(r.row) as MessageRow).reverse();
+      const lowest = server[0]?.convSeq ?? null;
+      const pending =
+        beforeConvSeq === undefined
+          ? (s.pendingMessages.all(conversationId, 'message') as {
+              row: string;
+              state: string;
+              error: string | null;
+              mutation_id: number;
+            }[])
+          : [];
+      const pendingRows = pending.map((p) => ({
+        m: JSON.parse(p.row) as MessageRow,
+        pending: pendingOf(p.state, p.error, p.mutation_id),
+      }));
+      const reactions = (s.reactionsOf.all(JSON.stringify(server.map((m) => m.id))) as { row: string }[]).map(
+        (r) => JSON.parse(r.row) as ReactionRow,
+      );
+      const byMessage = new Map<string, ThreadMessage['reactions']>();
+      for (const r of reactions) {
+        const list = byMessage.get(r.messageId) ?? [];
+        list.push({ emoji: r.emoji, by: r.by, at: r.at });
+        byMessage.set(r.messageId, list);
+      }
+      // Our own queued reactions show on their targets at once.
+      for (const p of pendingRows) {
+        const target = p.m.type === 'reaction' ? p.m.reaction?.messageId : null;
+        if (!target || p.pending.state !== 'queued') continue;
+        const list = (byMessage.get(target) ?? []).filter((x) => x.by !== p.m.authorId);
+        if (p.m.reaction?.emoji)
+          list.push({ emoji: p.m.reaction.emoji, by: p.m.authorId ?? 'me', at: p.m.createdAt });
+        byMessage.set(target, list);
+      }
+      const items: ThreadMessage[] = [
+        ...server
+          .filter((m) => m.type !== 'reaction')
+          .map((m) => ({ ...m, reactions: byMessage.get(m.id) ?? [], pending: null })),
+        ...pendingRows
+          .filter((p) => p.m.type !== 'reaction' || p.pending.state === 'failed')
+          .map((p) => ({ ...p.m, reactions: [], pending: p.pending })),
+      ];
+      return {
+        items,
+        lowest,
+        full: rows.length === limit,
+        floor: (s.floor.get(conversationId) as number | undefined) ?? null,
+      };
+    },
+
+    /** The notes of a conversation, oldest first, pending ones last. */
+    notes(conversationId: string): ThreadNote[] {
+      const server = (s.notes.all(conversationId) as { row: string }[]).map((r) => ({
+        ...(JSON.parse(r.row) as Note),
+        pending: null,
+      }));
+      const pending = (
+        s.pendingMessages.all(conversationId, 'note') as {
+          row: string;
+          state: string;
+          error: string | null;
+          mutation_id: number;
+        }[]
+      ).map((p) => ({ ...(JSON.parse(p.row) as Note), pending: pendingOf(p.state, p.error, p.mutation_id) }));
+      return [...server, ...pending];
+    },
+
+    templates(f: Parsed<'templates:list'>): Template[] {
+      const q = f.q?.toLowerCase();
+      const rank = (t: Template) => (t.status === 'APPROVED' ? 0 : 1);
+      return (s.templates.all() as { row: string }[])
+        .map((r) => JSON.parse(r.row) as Template)
+        .filter(
+          (t) =>
+            (!f.whatsappAccountId || t.whatsappAccountId === f.whatsappAccountId) &&
+            (!f.status || t.status === f.status) &&
+            (!q || t.name.toLowerCase().includes(q)),
+        )
+        .sort((a, b) => rank(a) - rank(b));
+    },
+
+    members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Member),
+    teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
+    memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
+    /** True when the replica holds this conversation. */
+    hasConversation: (id: string): boolean => s.hasConversation.get(id) !== undefined,
+
+    draft: (conversationId: string): string | null =>
+      (s.draft.get(conversationId) as string | undefined) ?? null,
+    /** Saves a draft; empty text deletes it. */
+    setDraft(conversationId: string, text: string, at: string): void {
+      if (text.length === 0) s.draftDel.run(conversationId);
+      else s.draftSet.run(conversationId, text, at);
+    },
+  };
+}
+
+/** The read side's type. */
+export type ReplicaQueries = ReturnType<typeof createReplicaQueries>;

@@ -1,0 +1,190 @@
+import type { z } from 'zod';
+import {
+  AuthResponse,
+  MeResponse,
+  SessionUser,
+  type ChangePasswordBody,
+  type LoginBody,
+  type UpdateMeBody,
+} from '#shared/api/auth';
+import { ErrorBody } from '#shared/api/common';
+import { err, ok, type AppError, type Result } from '#shared/result';
+import type { HttpFetch } from '../deps';
+
+/** How long one request may take before the server counts as unreachable. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** Whether the server answered at all, for the connection status. */
+export type Reachability = { reachable: true } | { reachable: false; message: string };
+
+/** The server's REST auth and profile endpoints (src/shared/api/auth.ts), as Result values. */
+export interface AuthClient {
+  login(serverUrl: string, body: LoginBody): Promise<Result<AuthResponse>>;
+  refresh(serverUrl: string, refreshToken: string): Promise<Result<AuthResponse>>;
+  logout(serverUrl: string, refreshToken: string): Promise<Result<null>>;
+  me(serverUrl: string, accessToken: string): Promise<Result<SessionUser>>;
+  updateMe(serverUrl: string, accessToken: string, body: UpdateMeBody): Promise<Result<SessionUser>>;
+  changePassword(
+    serverUrl: string,
+    accessToken: string,
+    body: ChangePasswordBody,
+  ): Promise<Result<AuthResponse | null>>;
+}
+
+/** The sentence shown when the server cannot be reached. */
+export const unreachableMessage = (serverUrl: string): string =>
+  `Cannot reach the server at ${serverUrl}. Check the address and your connection.`;
+
+/** Seconds to wait after a 429, from Retry-After (seconds or HTTP date) or details.retryAfter. */
+function retryAfterSeconds(res: Response, details: unknown, now: number): number | null {
+  const header = res.headers.get('retry-after');
+  if (header) {
+    const n = Number(header);
+    if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
+    const date = Date.parse(header);
+    if (Number.isFinite(date)) return Math.max(1, Math.ceil((date - now) / 1000));
+  }
+  const d = details as { retryAfter?: unknown } | undefined;
+  if (d && typeof d.retryAfter === 'number' && Number.isFinite(d.retryAfter)) {
+    return Math.max(1, Math.ceil(d.retryAfter));
+  }
+  return null;
+}
+
+/**
+ * Maps a non-2xx response to the AppError the UI shows: one table for this boundary. A wrong
+ * password and a rate limit get sentences of their own; other server codes pass through with
+ * the server's message; a body that is not Parley's error shape gets a code from the status.
+ */
+function errorFromResponse(res: Response, body: unknown, serverUrl: string, now: number): AppError {
+  const parsed = ErrorBody.safeParse(body);
+  const code = parsed.success ? parsed.data.error.code : null;
+  const details = parsed.success ? parsed.data.error.details : undefined;
+  if (res.status === 429 || code === 'rate_limited') {
+    const s = retryAfterSeconds(res, details, now);
+    return {
+      code: 'rate_limited',
+      message: s === null ? 'Too many attempts, try again later.' : `Too many attempts, try again in ${s} s.`,
+      details: { retryAfter: s },
+    };
+  }
+  if (code === 'invalid_credentials') {
+    return { code: 'invalid_credentials', message: 'Wrong email or password.' };
+  }
+  if (parsed.success) return parsed.data.error;
+  if (res.status === 401) return { code: 'unauthorized', message: 'Your session has ended. Sign in again.' };
+  if (res.status === 404) {
+    return {
+      code: 'server_unreachable',
+      message: `The server at ${serverUrl} does not look like a Parley server. Check the address.`,
+    };
+  }
+  if (res.status >= 500) {
+    return {
+      code: 'service_unavailable',
+      message: `The server at ${serverUrl} had a problem (${res.status}).`,
+    };
+  }
+  return { code: 'bad_request', message: `The server refused the request (${res.status}).` };
+}
+
+/**
+ * Creates the client. `observe` hears whether each request reached the server, which drives
+ * the connection status; `now` dates Retry-After headers.
+ */
+export function createAuthClient(deps: {
+  fetch: HttpFetch;
+  now: () => number;
+  observe: (r: Reachability) => void;
+  timeoutMs?: number;
+}): AuthClient {
+  const timeoutMs = deps.timeoutMs ?? REQUEST_TIMEOUT_MS;
+
+  /** One request; the raw JSON body on 2xx, an AppError otherwise. */
+  async function request(
+    serverUrl: string,
+    method: string,
+    path: string,
+    opts: { body?: unknown; accessToken?: string } = {},
+  ): Promise<Result<unknown>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await deps.fetch(`${serverUrl}${path}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+      text = await res.text();
+    } catch {
+      const message = unreachableMessage(serverUrl);
+      deps.observe({ reachable: false, message });
+      return err({ code: 'server_unreachable', message });
+    }
+    deps.observe({ reachable: true });
+    let body: unknown = null;
+    try {
+      body = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      body = null;
+    }
+    return res.ok ? ok(body) : err(errorFromResponse(res, body, serverUrl, deps.now()));
+  }
+
+  /** Validates a 2xx body: the server is another process and maybe another version. */
+  const parse = <S extends z.ZodType>(
+    schema: S,
+    r: Result<unknown>,
+    serverUrl: string,
+  ): Result<z.output<S>> => {
+    if (!r.ok) return r;
+    const parsed = schema.safeParse(r.value);
+    return parsed.success
+      ? ok(parsed.data)
+      : err({
+          code: 'server_unreachable',
+          message: `The server at ${serverUrl} answered in an unexpected way. Is it a Parley server of a compatible version?`,
+        });
+  };
+
+  // PATCH /me answers `{user}`; accept a bare user as well, the body is ours either way.
+  const userOf = (r: Result<unknown>): Result<SessionUser> => {
+    if (!r.ok) return r;
+    const wrapped = MeResponse.safeParse(r.value);
+    if (wrapped.success) return ok(wrapped.data.user);
+    const bare = SessionUser.safeParse(r.value);
+    return bare.success
+      ? ok(bare.data)
+      : err({ code: 'internal', message: 'The server sent a profile in an unexpected shape.' });
+  };
+
+  return {
+    login: async (url, body) =>
+      parse(AuthResponse, await request(url, 'POST', '/api/v1/auth/login', { body }), url),
+    refresh: async (url, refreshToken) =>
+      parse(
+        AuthResponse,
+        await request(url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken } }),
+        url,
+      ),
+    logout: async (url, refreshToken) => {
+      const r = await request(url, 'POST', '/api/v1/auth/logout', { body: { refreshToken } });
+      return r.ok ? ok(null) : r;
+    },
+    me: async (url, accessToken) => userOf(await request(url, 'GET', '/api/v1/me', { accessToken })),
+    updateMe: async (url, accessToken, body) =>
+      userOf(await request(url, 'PATCH', '/api/v1/me', { accessToken, body })),
+    changePassword: async (url, accessToken, body) => {
+      // The answer may carry fresh tokens (the server rotates the caller's session) or nothing.
+      const r = await request(url, 'POST', '/api/v1/me/password', { accessToken, body });
+      if (!r.ok) return r;
+      const tokens = AuthResponse.safeParse(r.value);
+      return ok(tokens.success ? tokens.data : null);
+    },
+  };
+}

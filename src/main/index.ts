@@ -1,0 +1,113 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, webContents } from 'electron';
+import { createConsoleLogger, systemClock } from '../core/deps';
+import { createCoreHostBridge, type CoreHostBridge } from './core-host/bridge';
+import { forkUtilityHost } from './core-host/utility-host';
+import { migrationsDirFor, readMainConfig } from './config';
+import { forwardCoreEvents, registerIpc } from './ipc/register-ipc';
+import { createSafeStorageTokenStore } from './platform/token-store';
+import { APP_ENTRY_URL, APP_ORIGIN, appSchemePrivileges, registerAppProtocol } from './windows/app-protocol';
+import { auditWebContents, installCsp, installPermissionHandlers } from './windows/harden';
+import { createMainWindow } from './windows/main-window';
+import { buildCsp, originOf } from './windows/security';
+
+/**
+ * The Electron main process: lifecycle, one instance, the security hardening, the core host
+ * (a utility process) and the IPC bridge to it, and the main window. Everything with logic in
+ * it lives in a module with its own tests; this file only wires them.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = createConsoleLogger('main');
+const config = readMainConfig(process.env);
+const appOrigins = [config.devServerUrl ? originOf(config.devServerUrl) : APP_ORIGIN].filter(
+  (o): o is string => o !== null,
+);
+const openExternal = (url: string) => shell.openExternal(url);
+
+if (config.dataDirOverride) app.setPath('userData', config.dataDirOverride);
+// Must happen before `ready`.
+protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+auditWebContents(app, { appOrigins, openExternal, onViolation: (what) => log.error(`security: ${what}`) });
+
+let bridge: CoreHostBridge | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function openMainWindow(): void {
+  mainWindow = createMainWindow({
+    preloadPath: join(here, '..', 'preload', 'index.cjs'),
+    url: config.devServerUrl ?? APP_ENTRY_URL,
+    stateDir: app.getPath('userData'),
+    iconPath: join(app.getAppPath(), 'resources', 'icon-512.png'),
+  });
+  mainWindow.on('closed', () => (mainWindow = null));
+}
+
+async function start(): Promise<void> {
+  const ses = session.defaultSession;
+  const csp = buildCsp({
+    serverUrls: [config.serverUrl],
+    devServerOrigin: config.devServerUrl ? originOf(config.devServerUrl) : null,
+  });
+  installCsp(ses, csp);
+  installPermissionHandlers(ses, { notificationsOptIn: () => false });
+  registerAppProtocol(protocol, join(here, '..', 'renderer'), csp);
+
+  const userData = app.getPath('userData');
+  const tokenStore = createSafeStorageTokenStore({ safeStorage, platform: process.platform, dir: userData });
+  if (!tokenStore.isSecure) log.warn('secure storage unavailable: refresh tokens are kept in memory only');
+  bridge = createCoreHostBridge({
+    spawn: () => forkUtilityHost(join(here, 'core-host.js')),
+    config: {
+      dataDir: userData,
+      defaultServerUrl: config.serverUrl,
+      appInfo: { version: app.getVersion(), platform: process.platform },
+      tokenStorage: tokenStore.isSecure ? 'secure' : 'memory',
+      migrationsDir: migrationsDirFor({
+        isPackaged: app.isPackaged,
+        resourcesPath: process.resourcesPath,
+        appPath: app.getAppPath(),
+      }),
+      // Demo mode (npm start) only: both variables must be set.
+      autoSignIn: config.demo ? { serverUrl: config.serverUrl, ...config.demo } : null,
+    },
+    tokenStore,
+    clock: systemClock,
+    logger: log,
+  });
+  bridge.start();
+  registerIpc(ipcMain, bridge, { allowedOrigins: appOrigins });
+  forwardCoreEvents(bridge, () => webContents.getAllWebContents().filter((wc) => wc.getType() === 'window'));
+  openMainWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Parley is running: it gets focused (second-instance below) and this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+  app.whenReady().then(start, (e: unknown) => {
+    log.error('startup failed', { error: String(e) });
+    app.exit(1);
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && bridge) openMainWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let shutDown = false;
+  app.on('before-quit', (event) => {
+    if (shutDown || !bridge) return;
+    // Let the core close the replica cleanly (WAL checkpoint) before the process ends.
+    event.preventDefault();
+    shutDown = true;
+    void bridge.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import type { Team } from '#shared/api/teams';
+import type { Member } from '#shared/api/users';
+import type { Result } from '#shared/result';
+import { coalesce } from './coalesce';
+import type { ParleyClient } from './parley-client';
+import { useParleyClient } from './ParleyProvider';
+
+/** A replica list read once, then again whenever `replica:changed` names its table. */
+function useReplicaList<T>(
+  table: string,
+  read: (client: ParleyClient) => Promise<Result<T[]>>,
+): T[] | undefined {
+  const client = useParleyClient();
+  const [items, setItems] = useState<T[] | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    const run = coalesce(async () => {
+      const r = await read(client);
+      if (live && r.ok) setItems(r.value);
+    });
+    run.run();
+    const off = client.subscribe('replica:changed', (c) => {
+      if (c.tables.includes(table)) run.run();
+    });
+    return () => {
+      live = false;
+      run.cancel();
+      off();
+    };
+  }, [client, table, read]);
+  return items;
+}
+
+const readMembers = (c: ParleyClient) => c.listMembers();
+const readTeams = (c: ParleyClient) => c.listTeams();
+
+/** The organization's members from the replica (by name), or `undefined` until read. */
+export function useMembers(): Member[] | undefined {
+  return useReplicaList('members', readMembers);
+}
+
+/** The organization's teams from the replica (by name), or `undefined` until read. */
+export function useTeams(): Team[] | undefined {
+  return useReplicaList('teams', readTeams);
+}

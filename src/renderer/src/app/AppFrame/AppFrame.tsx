@@ -1,0 +1,157 @@
+import { AppShell } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useCallback, useRef, useState } from 'react';
+import type { SessionState } from '#shared/ipc/contract';
+import { useSession, useSyncStatus } from '../../api';
+import { CommandPalette } from '../../features/command-palette';
+import {
+  useInbox,
+  useNow,
+  ViewNav,
+  type ConversationListHandle,
+  type InboxViewOption,
+  type SearchBoxHandle,
+} from '../../features/inbox';
+import { NotificationSettings, useNewMessageAlerts, useUnreadTitle } from '../../features/notifications';
+import { ProfileModal } from '../../features/profile';
+import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
+import { useThemeMode } from '../../hooks/useThemeMode';
+import { InboxLayout } from '../InboxLayout/InboxLayout';
+import { AppHeader } from './AppHeader';
+import { MemoryTokenNotice } from './MemoryTokenNotice';
+import { useAppCommands } from './useAppCommands';
+
+/** Props of {@link AppFrame}. */
+export interface AppFrameProps {
+  session: Extract<SessionState, { status: 'signed_in' }>;
+}
+
+/** Width of the views column (px). */
+const NAV_WIDTH = 220;
+
+/**
+ * The signed-in window: header (organization, connection, outbox, user menu), the views
+ * column, and the inbox (list and conversation). It wires the keyboard map, the command
+ * palette, alerts and the unread count in the title to the inbox's state and actions.
+ */
+export function AppFrame({ session }: AppFrameProps) {
+  const { user } = session;
+  const { signOut } = useSession();
+  const syncStatus = useSyncStatus();
+  const { mode, setMode } = useThemeMode();
+  const [isProfileOpen, profile] = useDisclosure(false);
+  const [isHelpOpen, help] = useDisclosure(false);
+  const [isPaletteOpen, palette] = useDisclosure(false);
+  const [isNotificationsOpen, notificationSettings] = useDisclosure(false);
+  const [isOutboxOpen, setOutboxOpen] = useState(false);
+  const [isTokenNoticeDismissed, setTokenNoticeDismissed] = useState(false);
+  const inbox = useInbox(user);
+  const { state, dispatch } = inbox;
+  const now = useNow();
+  const searchRef = useRef<SearchBoxHandle>(null);
+  const listRef = useRef<ConversationListHandle>(null);
+
+  const open = useCallback((id: string) => dispatch({ type: 'open', id }), [dispatch]);
+  useNewMessageAlerts({ meId: user.id, openId: state.openId, onOpen: open });
+
+  // The title counts conversations waiting to be read where alerts go: Mine and Unassigned.
+  const unread = (['mine', 'unassigned'] as const).reduce((sum, key) => {
+    const tabs = inbox.counts[key]?.tabs;
+    return sum + (tabs ? tabs.open.unread + tabs.pending.unread : 0);
+  }, 0);
+  useUnreadTitle(unread);
+
+  const focusSearch = useCallback(() => searchRef.current?.focus(), []);
+  const setTheme = useCallback((m: Parameters<typeof setMode>[0]) => void setMode(m), [setMode]);
+  const openOutbox = useCallback(() => setOutboxOpen(true), []);
+  const focusList = useCallback(() => listRef.current?.focus(), []);
+  const dismissTokenNotice = useCallback(() => setTokenNoticeDismissed(true), []);
+  const handleSignOut = useCallback(() => void signOut({ wipeReplica: false }), [signOut]);
+  const handleViewChange = useCallback(
+    (v: InboxViewOption) => dispatch({ type: 'view', view: v.view, teamId: v.teamId ?? null }),
+    [dispatch],
+  );
+  const commands = useAppCommands({
+    enabled: isPaletteOpen,
+    user,
+    inbox,
+    setTheme,
+    focusSearch,
+    openHelp: help.open,
+    openOutbox,
+    openNotificationSettings: notificationSettings.open,
+  });
+
+  useShortcuts({
+    next: () => inbox.moveSelection(1),
+    previous: () => inbox.moveSelection(-1),
+    open: inbox.openSelected,
+    close: () => {
+      if (state.openId) {
+        dispatch({ type: 'close' });
+        listRef.current?.focus();
+      }
+    },
+    resolve: () => {
+      if (inbox.selected && inbox.selected.status !== 'resolved')
+        void inbox.setStatus(inbox.selected.id, 'resolved');
+    },
+    important: () => {
+      if (inbox.selected) void inbox.toggleImportant(inbox.selected.id);
+    },
+    unreadFilter: () => dispatch({ type: 'unread' }),
+    tabOpen: () => dispatch({ type: 'tab', tab: 'open' }),
+    tabPending: () => dispatch({ type: 'tab', tab: 'pending' }),
+    tabSnoozed: () => dispatch({ type: 'tab', tab: 'snoozed' }),
+    tabResolved: () => dispatch({ type: 'tab', tab: 'resolved' }),
+    search: focusSearch,
+    help: help.open,
+    palette: palette.toggle,
+  });
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: NAV_WIDTH, breakpoint: 'xs' }} padding={0}>
+      <AppHeader
+        organizationName={user.organizationName}
+        userName={user.name}
+        syncStatus={syncStatus}
+        themeMode={mode}
+        isOutboxOpen={isOutboxOpen}
+        onOutboxOpenChange={setOutboxOpen}
+        onThemeChange={setTheme}
+        onOpenProfile={profile.open}
+        onOpenNotifications={notificationSettings.open}
+        onOpenShortcuts={help.open}
+        onOpenPalette={palette.open}
+        onSignOut={handleSignOut}
+      />
+      <AppShell.Navbar>
+        <ViewNav
+          views={inbox.views}
+          currentKey={inbox.currentView.key}
+          counts={inbox.counts}
+          onChange={handleViewChange}
+        />
+      </AppShell.Navbar>
+      <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+        {session.tokenStorage === 'memory' && !isTokenNoticeDismissed && (
+          <MemoryTokenNotice onDismiss={dismissTokenNotice} />
+        )}
+        <div style={{ flex: 1, minHeight: 0 }}>
+          <InboxLayout
+            inbox={inbox}
+            meId={user.id}
+            now={now}
+            searchRef={searchRef}
+            listRef={listRef}
+            onLeaveSearch={focusList}
+          />
+        </div>
+      </AppShell.Main>
+      <ProfileModal opened={isProfileOpen} onClose={profile.close} user={user} />
+      <ShortcutsDialog opened={isHelpOpen} onClose={help.close} />
+      <NotificationSettings opened={isNotificationsOpen} onClose={notificationSettings.close} />
+      <CommandPalette opened={isPaletteOpen} onClose={palette.close} commands={commands} />
+    </AppShell>
+  );
+}

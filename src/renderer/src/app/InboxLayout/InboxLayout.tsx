@@ -1,0 +1,82 @@
+import { Box } from '@mantine/core';
+import { useMemo, type Ref } from 'react';
+import type { ConversationStatus } from '#shared/domain/messaging';
+import {
+  ListPane,
+  type ConversationListHandle,
+  type InboxApi,
+  type SearchBoxHandle,
+} from '../../features/inbox';
+import { LIST_ZONE_ATTRIBUTE } from '../../features/shortcuts';
+import { ConversationPane } from './ConversationPane';
+
+/** Width of the conversation list column (px). */
+export const LIST_COLUMN_WIDTH = 380;
+
+/** Props of {@link InboxLayout}. */
+export interface InboxLayoutProps {
+  inbox: InboxApi;
+  meId: string;
+  now: number;
+  searchRef: Ref<SearchBoxHandle>;
+  listRef: Ref<ConversationListHandle>;
+  /** Escape in an empty search box: back to the list. */
+  onLeaveSearch(): void;
+}
+
+/** The main area: the list column (search, tabs, filters, list) and the conversation pane. */
+export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearch }: InboxLayoutProps) {
+  const { state, dispatch } = inbox;
+  // Stable handlers, so the memoized parts (search, tabs, filters, rows, the pane) skip
+  // re-rendering when only the list's data changes.
+  const handlers = useMemo(
+    () => ({
+      onTab: (tab: ConversationStatus) => dispatch({ type: 'tab', tab }),
+      onToggleUnread: () => dispatch({ type: 'unread' }),
+      onToggleImportant: () => dispatch({ type: 'important' }),
+      onLabel: (label: string | null) => dispatch({ type: 'label', label }),
+      onSearch: (text: string) => dispatch({ type: 'search', text }),
+      onClearFilters: () => {
+        dispatch({ type: 'unread', value: false });
+        dispatch({ type: 'important', value: false });
+        dispatch({ type: 'label', label: null });
+      },
+      onSelect: (id: string) => dispatch({ type: 'select', id }),
+      onOpen: (id: string) => dispatch({ type: 'open', id }),
+      onClose: () => dispatch({ type: 'close' }),
+    }),
+    [dispatch],
+  );
+  return (
+    <Box style={{ display: 'flex', height: '100%', minHeight: 0 }}>
+      <Box
+        {...{ [LIST_ZONE_ATTRIBUTE]: '' }}
+        w={LIST_COLUMN_WIDTH}
+        h="100%"
+        style={{ flex: 'none', borderRight: '1px solid var(--mantine-color-default-border)' }}
+      >
+        <ListPane
+          state={state}
+          viewLabel={inbox.currentView.label}
+          conversations={inbox.conversations}
+          counts={inbox.counts[inbox.currentView.key]}
+          memberNames={inbox.memberNames}
+          meId={meId}
+          now={now}
+          onTab={handlers.onTab}
+          onToggleUnread={handlers.onToggleUnread}
+          onToggleImportant={handlers.onToggleImportant}
+          onLabel={handlers.onLabel}
+          onSearch={handlers.onSearch}
+          onClearFilters={handlers.onClearFilters}
+          onSelect={handlers.onSelect}
+          onOpen={handlers.onOpen}
+          searchRef={searchRef}
+          listRef={listRef}
+          onLeaveSearch={onLeaveSearch}
+        />
+      </Box>
+      <ConversationPane conversationId={state.openId} onClose={handlers.onClose} />
+    </Box>
+  );
+}

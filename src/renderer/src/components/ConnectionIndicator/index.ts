@@ -1,0 +1,2 @@
+export { ConnectionIndicator, type ConnectionIndicatorProps } from './ConnectionIndicator';
+export { connectionLabel, formatTimeOfDay } from './connection-label';

@@ -1,0 +1,400 @@
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Box,
+  Button,
+  FileButton,
+  Group,
+  Menu,
+  Popover,
+  Stack,
+  Text,
+  Textarea,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import {
+  IconCheck,
+  IconClockHour4,
+  IconDots,
+  IconMoodSmile,
+  IconNote,
+  IconPaperclip,
+  IconSend,
+  IconTemplate,
+} from '@tabler/icons-react';
+import { useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import type { Message } from '#shared/api/messages';
+import { WHATSAPP_LIMITS } from '#shared/domain/messaging';
+import { useParleyClient } from '../../../api';
+import { useReplyWindow } from '../../../hooks/useReplyWindow';
+import { EmojiPicker } from '../EmojiPicker/EmojiPicker';
+import { ACCEPT_ATTRIBUTE } from '../media-limits';
+import { MediaComposer } from '../MediaComposer/MediaComposer';
+import type { MediaDraft } from '../MediaComposer/useMediaDraft';
+import { ReplyPreview } from '../ReplyPreview/ReplyPreview';
+import { TemplatePicker } from '../TemplatePicker/TemplatePicker';
+import { useDraft } from '../useDraft';
+import './MessageComposer.css';
+import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
+
+/** The sentence shown when free text is not allowed. */
+export const WINDOW_CLOSED_SENTENCE =
+  'The 24-hour reply window has closed. WhatsApp only allows approved templates until the customer writes again.';
+
+/** Props of {@link MessageComposer}. */
+export interface MessageComposerProps {
+  conversationId: string;
+  /** The conversation's WhatsApp number (templates are per number). */
+  whatsappAccountId: string;
+  windowExpiresAt: string | null;
+  /** The draft from `conversation:get`, when already read; otherwise `drafts:get` is asked. */
+  initialDraft?: string | null;
+  /** The message being replied to. */
+  replyTo: { message: Message; author: string } | null;
+  onCancelReply(): void;
+  /** The contact opted out: nothing can be sent to them. */
+  isOptedOut?: boolean;
+  /** Files picked, dropped or pasted, waiting in the media composer. */
+  media: MediaDraft;
+  /** Something was queued (the thread scrolls to it). */
+  onSent?: () => void;
+}
+
+/** Typing presence is refreshed at most this often. */
+const TYPING_REFRESH_MS = 5_000;
+/** Typing stops being announced after this pause. */
+const TYPING_IDLE_MS = 4_000;
+
+/**
+ * The composer: **Message** box and **Send** (Enter sends, Shift+Enter adds a line, or the
+ * other way round), emoji, a reply quote (Escape cancels), per-conversation drafts, **Note**
+ * mode for internal notes, **Attach files** (also drag and drop and paste) and **Templates**,
+ * which is always there and the only way to write once the 24-hour window has closed.
+ * Everything is queued locally; nothing waits on the network.
+ */
+export function MessageComposer({
+  conversationId,
+  whatsappAccountId,
+  windowExpiresAt,
+  initialDraft,
+  replyTo,
+  onCancelReply,
+  isOptedOut = false,
+  media,
+  onSent,
+}: MessageComposerProps) {
+  const client = useParleyClient();
+  const draft = useDraft(conversationId, initialDraft);
+  const window24 = useReplyWindow(windowExpiresAt);
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [sendKey, setSendKey] = useState<SendKey>(readSendKey);
+  const [isEmojiOpen, setEmojiOpen] = useState(false);
+  const [isTemplatesOpen, setTemplatesOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [isSending, setSending] = useState(false);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret was when the box last had focus (null: never, so emoji go at the end). */
+  const selection = useRef<{ start: number; end: number } | null>(null);
+  const typing = useRef<{ lastSent: number; idle: number | null }>({ lastSent: 0, idle: null });
+
+  const isNote = mode === 'note';
+  const isClosed = !isNote && !window24.isOpen;
+  const isBlocked = !isNote && isOptedOut;
+  const text = draft.text;
+  const limit = isNote ? 10_000 : WHATSAPP_LIMITS.textMaxChars;
+  const isTooLong = text.length > limit;
+  const canSend =
+    !isClosed && !isBlocked && text.trim().length > 0 && !isTooLong && !isSending && draft.isLoaded;
+
+  const announceTyping = () => {
+    if (isNote) return;
+    const now = Date.now();
+    if (now - typing.current.lastSent > TYPING_REFRESH_MS) {
+      typing.current.lastSent = now;
+      void client.setPresence({ conversationId, typing: true });
+    }
+    if (typing.current.idle !== null) window.clearTimeout(typing.current.idle);
+    typing.current.idle = window.setTimeout(() => {
+      typing.current.lastSent = 0;
+      void client.setPresence({ conversationId, typing: false });
+    }, TYPING_IDLE_MS);
+  };
+
+  const rememberSelection = () => {
+    const el = textareaRef.current;
+    if (el) selection.current = { start: el.selectionStart, end: el.selectionEnd };
+  };
+
+  const insertAtCursor = (insert: string) => {
+    const el = textareaRef.current;
+    const start = Math.min(selection.current?.start ?? text.length, text.length);
+    const end = Math.min(selection.current?.end ?? text.length, text.length);
+    selection.current = { start: start + insert.length, end: start + insert.length };
+    const next = text.slice(0, start) + insert + text.slice(end);
+    draft.setText(next);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + insert.length, start + insert.length);
+    });
+  };
+
+  const send = async () => {
+    if (!canSend) return;
+    setSending(true);
+    setError(null);
+    const body = text.trim();
+    const r = isNote
+      ? await client.addNote({ conversationId, body })
+      : await client.sendMessage({
+          conversationId,
+          message: { type: 'text', text: body, ...(replyTo ? { replyToMessageId: replyTo.message.id } : {}) },
+        });
+    setSending(false);
+    if (!r.ok) {
+      // The text stays in the box: nothing is lost.
+      setError(r.error.message);
+      return;
+    }
+    draft.clear();
+    if (!isNote) onCancelReply();
+    onSent?.();
+    textareaRef.current?.focus();
+  };
+
+  const handleKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Escape' && replyTo) {
+      e.preventDefault();
+      e.stopPropagation();
+      onCancelReply();
+      return;
+    }
+    if (isSendKey(e.nativeEvent, sendKey)) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const handlePaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(e.clipboardData.files ?? []);
+    if (files.length === 0) return;
+    e.preventDefault();
+    media.add(files);
+  };
+
+  const pickFiles = (files: File[]) => {
+    if (files.length > 0) media.add(files);
+  };
+
+  const sendHint =
+    sendKey === 'enter' ? 'Enter sends · Shift+Enter adds a line' : 'Ctrl+Enter sends · Enter adds a line';
+
+  return (
+    <Box className="pcm-composer" data-mode={mode}>
+      <Stack gap={6}>
+        {replyTo && !isNote && (
+          <ReplyPreview message={replyTo.message} author={replyTo.author} onCancel={onCancelReply} />
+        )}
+        {isClosed && (
+          <Alert color="gray" p="xs" icon={<IconClockHour4 size={18} aria-hidden />}>
+            <Group justify="space-between" gap="xs">
+              <Text size="sm">{WINDOW_CLOSED_SENTENCE}</Text>
+            </Group>
+          </Alert>
+        )}
+        {isBlocked && (
+          <Alert color="red" p="xs">
+            <Text size="sm">This contact opted out of messages; Parley won&apos;t send to them.</Text>
+          </Alert>
+        )}
+        {isNote && (
+          <Group gap={6}>
+            <Badge
+              color="yellow"
+              variant="filled"
+              tt="none"
+              c="var(--mantine-color-black)"
+              leftSection={<IconNote size={12} aria-hidden />}
+            >
+              Internal note
+            </Badge>
+            <Text size="xs">Only your team sees notes; they are never sent to WhatsApp.</Text>
+          </Group>
+        )}
+        <Textarea
+          ref={textareaRef}
+          label="Message"
+          labelProps={{ className: 'pcm-visually-hidden' }}
+          placeholder={
+            isNote ? 'Write an internal note' : isClosed ? 'Free text is unavailable' : 'Write a reply'
+          }
+          value={text}
+          onChange={(e) => {
+            draft.setText(e.currentTarget.value);
+            setError(null);
+            announceTyping();
+          }}
+          onKeyDown={handleKeyDown}
+          onPaste={handlePaste}
+          onSelect={rememberSelection}
+          onBlur={rememberSelection}
+          disabled={isClosed || isBlocked || !draft.isLoaded}
+          autosize
+          minRows={2}
+          maxRows={10}
+          error={
+            isTooLong
+              ? `${isNote ? 'Notes' : 'Messages'} are limited to ${limit.toLocaleString()} characters (${text.length.toLocaleString()} now)`
+              : undefined
+          }
+          description={
+            !isTooLong && text.length > limit - 200 ? `${limit - text.length} characters left` : undefined
+          }
+          dir="auto"
+        />
+        {error && (
+          <Text size="sm" role="alert" c="var(--mantine-color-error)">
+            {error}
+          </Text>
+        )}
+        <Group justify="space-between" gap="xs" wrap="nowrap">
+          <Group gap={4} wrap="nowrap">
+            <Popover
+              opened={isEmojiOpen}
+              onChange={setEmojiOpen}
+              position="top-start"
+              shadow="md"
+              trapFocus
+              returnFocus
+              withinPortal
+            >
+              <Popover.Target>
+                <ActionIcon
+                  variant="subtle"
+                  color="gray"
+                  aria-label="Emoji"
+                  onClick={() => setEmojiOpen((o) => !o)}
+                  disabled={isClosed || isBlocked}
+                >
+                  <IconMoodSmile size={18} aria-hidden />
+                </ActionIcon>
+              </Popover.Target>
+              <Popover.Dropdown p="xs">
+                <EmojiPicker
+                  onPick={(emoji) => {
+                    insertAtCursor(emoji);
+                    setEmojiOpen(false);
+                  }}
+                  onClose={() => {
+                    setEmojiOpen(false);
+                    textareaRef.current?.focus();
+                  }}
+                />
+              </Popover.Dropdown>
+            </Popover>
+            <FileButton onChange={pickFiles} multiple accept={ACCEPT_ATTRIBUTE}>
+              {(props) => (
+                <Tooltip label="Attach files (or drop or paste them)" withArrow>
+                  <ActionIcon
+                    {...props}
+                    variant="subtle"
+                    color="gray"
+                    aria-label="Attach files"
+                    disabled={isBlocked || isNote}
+                  >
+                    <IconPaperclip size={18} aria-hidden />
+                  </ActionIcon>
+                </Tooltip>
+              )}
+            </FileButton>
+            <Button
+              size="compact-sm"
+              variant={isClosed ? 'filled' : 'default'}
+              leftSection={<IconTemplate size={14} aria-hidden />}
+              onClick={() => setTemplatesOpen(true)}
+              disabled={isBlocked}
+            >
+              Templates
+            </Button>
+            <Button
+              size="compact-sm"
+              variant={isNote ? 'filled' : 'subtle'}
+              color={isNote ? 'yellow' : 'gray'}
+              c={isNote ? 'var(--mantine-color-black)' : undefined}
+              leftSection={<IconNote size={14} aria-hidden />}
+              aria-pressed={isNote}
+              onClick={() => setMode(isNote ? 'reply' : 'note')}
+            >
+              Note
+            </Button>
+          </Group>
+          <Group gap={4} wrap="nowrap">
+            <Text size="xs" c="dimmed" visibleFrom="md">
+              {sendHint}
+            </Text>
+            <Menu position="top-end" withinPortal>
+              <Menu.Target>
+                <ActionIcon variant="subtle" color="gray" aria-label="Composer settings">
+                  <IconDots size={16} aria-hidden />
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>Send with</Menu.Label>
+                {(['enter', 'mod-enter'] as const).map((value) => (
+                  <Menu.Item
+                    key={value}
+                    leftSection={sendKey === value ? <IconCheck size={14} aria-hidden /> : <Box w={14} />}
+                    onClick={() => {
+                      setSendKey(value);
+                      writeSendKey(value);
+                    }}
+                  >
+                    {value === 'enter'
+                      ? 'Enter sends (Shift+Enter for a new line)'
+                      : 'Ctrl+Enter sends (Enter for a new line)'}
+                    {sendKey === value ? <VisuallyHidden> (selected)</VisuallyHidden> : null}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
+            <Button
+              size="compact-md"
+              rightSection={<IconSend size={16} aria-hidden />}
+              onClick={() => void send()}
+              disabled={!canSend}
+              loading={isSending}
+              color={isNote ? 'yellow' : undefined}
+              c={isNote ? 'var(--mantine-color-black)' : undefined}
+            >
+              {isNote ? 'Add note' : 'Send'}
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+      <TemplatePicker
+        opened={isTemplatesOpen}
+        onClose={() => setTemplatesOpen(false)}
+        conversationId={conversationId}
+        whatsappAccountId={whatsappAccountId}
+        replyToMessageId={replyTo?.message.id}
+        onSent={() => {
+          setTemplatesOpen(false);
+          onCancelReply();
+          onSent?.();
+        }}
+      />
+      <MediaComposer
+        opened={media.items.length > 0}
+        draft={media}
+        conversationId={conversationId}
+        replyToMessageId={replyTo?.message.id}
+        onSent={() => {
+          onCancelReply();
+          onSent?.();
+        }}
+        onClose={media.clear}
+      />
+    </Box>
+  );
+}

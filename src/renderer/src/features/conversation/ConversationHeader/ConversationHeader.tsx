@@ -1,0 +1,208 @@
+import { ActionIcon, Alert, Box, Button, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import {
+  IconAddressBook,
+  IconCircleCheck,
+  IconRotateClockwise,
+  IconStar,
+  IconStarFilled,
+  IconX,
+} from '@tabler/icons-react';
+import type { Team } from '#shared/api/teams';
+import type { Member } from '#shared/api/users';
+import type { InboxConversation } from '#shared/ipc/contract';
+import { formatDateTime } from '../../../components/format';
+import { safeLabel } from '../../../components/FormattedText';
+import type { ConversationActions } from '../useConversationActions';
+import { AssignControl } from './AssignControl';
+import { LabelsEditor } from './LabelsEditor';
+import { SnoozeMenu } from './SnoozeMenu';
+import { WindowCountdown } from './WindowCountdown';
+
+/** Props of {@link ConversationHeader}. */
+export interface ConversationHeaderProps {
+  conversation: InboxConversation;
+  /** The contact's display name. */
+  name: string;
+  /** Number (or WhatsApp id / username when there is no number). */
+  subtitle: string | null;
+  members: Member[];
+  teams: Team[];
+  myUserId: string;
+  canAssign: boolean;
+  actions: ConversationActions;
+  isContactPanelOpen: boolean;
+  onToggleContactPanel(): void;
+  onClose?: () => void;
+}
+
+const STATUS_TEXT: Record<InboxConversation['status'], string> = {
+  open: 'Open',
+  pending: 'Pending',
+  resolved: 'Resolved',
+  snoozed: 'Snoozed',
+};
+
+/**
+ * The conversation's header: contact, the live 24-hour window, assignment (Assign or Claim),
+ * status actions (Resolve, Reopen, Snooze), the Important toggle and labels; refusals of these
+ * writes (by the app at once, or by the server later) are shown under it until dismissed.
+ */
+export function ConversationHeader({
+  conversation: c,
+  name,
+  subtitle,
+  members,
+  teams,
+  myUserId,
+  canAssign,
+  actions,
+  isContactPanelOpen,
+  onToggleContactPanel,
+  onClose,
+}: ConversationHeaderProps) {
+  const statusLine =
+    c.status === 'snoozed'
+      ? c.snoozedUntil
+        ? `Snoozed until ${formatDateTime(c.snoozedUntil)}`
+        : 'Snoozed until the customer replies'
+      : STATUS_TEXT[c.status];
+  return (
+    <Box
+      component="header"
+      px="md"
+      py="xs"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
+    >
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Group gap="sm" wrap="nowrap" miw={0}>
+          {onClose && (
+            <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close conversation">
+              <IconX size={18} aria-hidden />
+            </ActionIcon>
+          )}
+          <Box miw={0}>
+            <Title order={2} size="h4" lineClamp={1} dir="auto">
+              {name}
+            </Title>
+            <Group gap="xs" wrap="nowrap">
+              {subtitle && (
+                <Text size="sm" c="dimmed" lineClamp={1}>
+                  {subtitle}
+                </Text>
+              )}
+              <Text size="sm" c="dimmed" lineClamp={1}>
+                · {statusLine}
+                {c.hasPendingChanges ? ' (saving…)' : ''}
+              </Text>
+            </Group>
+          </Box>
+          <WindowCountdown windowExpiresAt={c.windowExpiresAt} />
+        </Group>
+        <Group gap="xs" wrap="wrap" justify="flex-end">
+          <AssignControl
+            assigneeId={c.assigneeId}
+            teamId={c.teamId}
+            members={members}
+            teams={teams}
+            myUserId={myUserId}
+            canAssign={canAssign}
+            onAssign={(assigneeId, teamId) => void actions.assign(assigneeId, teamId)}
+            onClaim={() => void actions.claim()}
+          />
+          {c.status === 'resolved' || c.status === 'snoozed' ? (
+            <Button
+              size="compact-sm"
+              variant="default"
+              leftSection={<IconRotateClockwise size={14} aria-hidden />}
+              onClick={() => void actions.setStatus('open')}
+            >
+              Reopen
+            </Button>
+          ) : (
+            <Button
+              size="compact-sm"
+              leftSection={<IconCircleCheck size={14} aria-hidden />}
+              onClick={() => void actions.setStatus('resolved')}
+            >
+              Resolve
+            </Button>
+          )}
+          {c.status !== 'resolved' && (
+            <SnoozeMenu onSnooze={(until) => void actions.setStatus('snoozed', until)} />
+          )}
+          <Tooltip label={c.important ? 'Marked important' : 'Mark important'} withArrow>
+            <ActionIcon
+              variant={c.important ? 'light' : 'subtle'}
+              color={c.important ? 'yellow' : 'gray'}
+              aria-label="Important"
+              aria-pressed={c.important}
+              onClick={() => void actions.setImportant(!c.important)}
+            >
+              {c.important ? (
+                <IconStarFilled size={16} aria-hidden color="var(--mantine-color-yellow-7)" />
+              ) : (
+                <IconStar size={16} aria-hidden />
+              )}
+            </ActionIcon>
+          </Tooltip>
+          <LabelsEditor labels={c.labels} onChange={(labels) => void actions.setLabels(labels)} />
+          <Tooltip label={isContactPanelOpen ? 'Hide contact details' : 'Show contact details'} withArrow>
+            <ActionIcon
+              variant={isContactPanelOpen ? 'light' : 'subtle'}
+              color="gray"
+              aria-label="Contact details"
+              aria-pressed={isContactPanelOpen}
+              onClick={onToggleContactPanel}
+            >
+              <IconAddressBook size={16} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      </Group>
+      {(actions.actionError || actions.rejections.length > 0) && (
+        <Stack gap={4} mt="xs">
+          {actions.actionError && (
+            <Alert
+              color="red"
+              p="xs"
+              withCloseButton
+              closeButtonLabel="Dismiss"
+              onClose={actions.clearActionError}
+              role="alert"
+            >
+              <Text size="sm">{actions.actionError}</Text>
+            </Alert>
+          )}
+          {actions.rejections.map((r) => (
+            <Alert key={r.mutationId} color="red" p="xs" role="alert">
+              <Group justify="space-between" wrap="nowrap" gap="xs">
+                <Text size="sm">
+                  <strong>{safeLabel(r.summary, 80)}</strong> was refused:{' '}
+                  {safeLabel(r.error?.message, 500) || 'the server did not accept this change.'}
+                </Text>
+                <Group gap={4} wrap="nowrap">
+                  {r.canRetry && (
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      onClick={() => void actions.retryRejection(r.mutationId)}
+                    >
+                      Retry
+                    </Button>
+                  )}
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    onClick={() => void actions.dismissRejection(r.mutationId)}
+                  >
+                    Dismiss
+                  </Button>
+                </Group>
+              </Group>
+            </Alert>
+          ))}
+        </Stack>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,81 @@
+import { ActionIcon, Badge, Button, Group, Popover, TagsInput, Text } from '@mantine/core';
+import { IconTag } from '@tabler/icons-react';
+import { useState } from 'react';
+import { safeLabel } from '../../../components/FormattedText';
+
+/** Props of {@link LabelsEditor}. */
+export interface LabelsEditorProps {
+  labels: string[];
+  /** Labels seen elsewhere, offered as suggestions. */
+  suggestions?: string[];
+  onChange(labels: string[]): void;
+}
+
+/** The conversation's labels as badges, edited in a popover (Enter or comma adds; ≤ 50 characters each). */
+export function LabelsEditor({ labels, suggestions = [], onChange }: LabelsEditorProps) {
+  const [opened, setOpened] = useState(false);
+  const [draft, setDraft] = useState<string[]>(labels);
+  return (
+    <Group gap={4} wrap="nowrap" miw={0}>
+      {labels.slice(0, 4).map((l) => (
+        <Badge key={l} variant="default" size="sm" tt="none" fw={500} maw={140}>
+          {safeLabel(l, 50)}
+        </Badge>
+      ))}
+      {labels.length > 4 && (
+        <Text size="xs" c="dimmed">
+          +{labels.length - 4}
+        </Text>
+      )}
+      <Popover opened={opened} onChange={setOpened} position="bottom-end" width={300} trapFocus withinPortal>
+        <Popover.Target>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            aria-label="Edit labels"
+            onClick={() => {
+              setDraft(labels);
+              setOpened((o) => !o);
+            }}
+          >
+            <IconTag size={16} aria-hidden />
+          </ActionIcon>
+        </Popover.Target>
+        <Popover.Dropdown>
+          <TagsInput
+            label="Labels"
+            description="Enter or comma adds a label"
+            value={draft}
+            onChange={(next) =>
+              setDraft(
+                next
+                  .map((l) => l.trim().slice(0, 50))
+                  .filter(Boolean)
+                  .slice(0, 50),
+              )
+            }
+            data={suggestions.filter((s) => !draft.includes(s))}
+            clearable
+            maxTags={50}
+            splitChars={[',']}
+            comboboxProps={{ withinPortal: false }}
+          />
+          <Group justify="flex-end" mt="sm">
+            <Button variant="default" size="xs" onClick={() => setOpened(false)}>
+              Cancel
+            </Button>
+            <Button
+              size="xs"
+              onClick={() => {
+                setOpened(false);
+                onChange(draft);
+              }}
+            >
+              Save labels
+            </Button>
+          </Group>
+        </Popover.Dropdown>
+      </Popover>
+    </Group>
+  );
+}

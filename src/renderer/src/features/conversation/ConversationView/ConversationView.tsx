@@ -1,0 +1,355 @@
+import { Alert, Center, Loader, Stack, Text } from '@mantine/core';
+import { IconUpload } from '@tabler/icons-react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { atLeast } from '#shared/domain/roles';
+import type { ThreadMessage, ThreadNote } from '#shared/ipc/contract';
+import { useMembers, useParleyClient, useSession, useTeams } from '../../../api';
+import { safeLabel } from '../../../components/FormattedText';
+import { MessageComposer, useMediaDraft, useTemplates } from '../../composer';
+import { ContactPanel } from '../ContactPanel/ContactPanel';
+import { ConversationHeader } from '../ConversationHeader/ConversationHeader';
+import { MediaViewer } from '../MediaViewer/MediaViewer';
+import { ThreadContext, type ThreadContextValue } from '../thread-context';
+import { Thread } from '../Thread/Thread';
+import { buildThreadRows } from '../Thread/thread-rows';
+import { useConversation } from '../useConversation';
+import { useConversationActions } from '../useConversationActions';
+import { useOtherConversations } from '../useOtherConversations';
+import { useThread } from '../useThread';
+import './ConversationView.css';
+
+/** Props of {@link ConversationView}. */
+export interface ConversationViewProps {
+  /** The conversation to show (from the local replica). */
+  conversationId: string;
+  /** Closes the view (the inbox shows its list again). */
+  onClose?: () => void;
+  /** Opens another conversation (the contact panel lists the contact's others). */
+  onOpenConversation?: (conversationId: string) => void;
+}
+
+/** How long a jumped-to message stays highlighted. */
+const HIGHLIGHT_MS = 2_000;
+
+/**
+ * One conversation: header (contact, live 24-hour window, assignment, status, important,
+ * labels), the virtualized thread, the composer and the contact panel — all read from the
+ * local replica and written through the outbox, so it works the same offline. Files dropped
+ * anywhere on it go to the media composer.
+ */
+export function ConversationView({ conversationId, onClose, onOpenConversation }: ConversationViewProps) {
+  const client = useParleyClient();
+  const { session } = useSession();
+  const me = session?.status === 'signed_in' ? session.user : null;
+  const myUserId = me?.id ?? '';
+  const { detail, error } = useConversation(conversationId);
+  const thread = useThread(conversationId);
+  const members = useMembers();
+  const teams = useTeams();
+  const actions = useConversationActions(conversationId);
+  const media = useMediaDraft();
+  const [replyTo, setReplyTo] = useState<ThreadMessage | null>(null);
+  const [viewing, setViewing] = useState<ThreadMessage | null>(null);
+  const [highlightedId, setHighlightedId] = useState<string | null>(null);
+  const [jump, setJump] = useState<{ messageId: string } | null>(null);
+  const [jumpNotice, setJumpNotice] = useState<string | null>(null);
+  const [isPanelOpen, setPanelOpen] = useState(false);
+  const [isDragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+
+  const conversation = detail?.conversation;
+  const templates = useTemplates(conversation?.whatsappAccountId ?? '', !!conversation);
+
+  // The unread line stays where it was when the conversation opened, even once it is read.
+  const [readMarkOnOpen, setReadMarkOnOpen] = useState<number | null>(null);
+  if (conversation && readMarkOnOpen === null) {
+    setReadMarkOnOpen(conversation.readUpToConvSeq);
+  }
+
+  // Presence: this conversation is on screen (teammates see who is looking).
+  useEffect(() => {
+    void client.setPresence({ conversationId, typing: false });
+    return () => {
+      void client.setPresence({ conversationId: null, typing: false });
+    };
+  }, [client, conversationId]);
+
+  const memberById = useMemo(() => new Map((members ?? []).map((m) => [m.id, m])), [members]);
+  const messageById = useMemo(() => new Map(thread.messages.map((m) => [m.id, m])), [thread.messages]);
+  const templateByKey = useMemo(
+    () => new Map((templates.approved ?? []).map((t) => [`${t.name}|${t.language}`, t])),
+    [templates.approved],
+  );
+
+  const contactName =
+    safeLabel(detail?.contact?.name ?? detail?.contact?.profileName ?? conversation?.contact.name) ||
+    conversation?.contact.phone ||
+    'Unknown contact';
+
+  const rows = useMemo(
+    () =>
+      buildThreadRows({
+        messages: thread.messages,
+        notes: thread.notes,
+        readUpToConvSeq: readMarkOnOpen,
+        myUserId,
+      }),
+    [thread.messages, thread.notes, readMarkOnOpen, myUserId],
+  );
+
+  // Mark read once the agent is at the newest message (the marker only moves forward).
+  const lastSeq = useMemo(() => {
+    for (let i = thread.messages.length - 1; i >= 0; i--) {
+      const m = thread.messages[i]!;
+      if (m.convSeq > 0) return m.convSeq;
+    }
+    return 0;
+  }, [thread.messages]);
+  const readUpTo = conversation?.readUpToConvSeq ?? 0;
+  const handleAtBottom = useCallback(
+    (isAtBottom: boolean) => {
+      if (isAtBottom && lastSeq > readUpTo && document.visibilityState !== 'hidden') {
+        void client.markConversationRead({ conversationId, readUpToConvSeq: lastSeq });
+      }
+    },
+    [client, conversationId, lastSeq, readUpTo],
+  );
+
+  const jumpTo = useCallback((messageId: string) => {
+    setJumpNotice(null);
+    setJump({ messageId });
+  }, []);
+  const handleJumpSettled = useCallback((found: boolean) => {
+    setJump((j) => {
+      if (j) {
+        if (found) setHighlightedId(j.messageId);
+        else setJumpNotice('The original message is no longer available on this device.');
+      }
+      return null;
+    });
+  }, []);
+  useEffect(() => {
+    if (!highlightedId) return undefined;
+    const timer = window.setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
+    return () => window.clearTimeout(timer);
+  }, [highlightedId]);
+
+  const retryMessage = useCallback(
+    (m: ThreadMessage) => {
+      if (m.pending?.state === 'failed') {
+        void client.retryOutbox({ mutationId: m.pending.mutationId });
+        return;
+      }
+      // Meta failed it after the server accepted it: send a new copy with the same content.
+      let message: Parameters<typeof client.sendMessage>[0]['message'] | null = null;
+      const reply = m.replyToMessageId ? { replyToMessageId: m.replyToMessageId } : {};
+      if (m.type === 'text' && m.text) message = { type: 'text', text: m.text, ...reply };
+      else if (m.type === 'template' && m.template)
+        message = {
+          type: 'template',
+          templateName: m.template.name,
+          language: m.template.language,
+          parameters: m.template.parameters,
+          ...reply,
+        };
+      else if (m.type === 'location' && m.location)
+        message = { type: 'location', location: m.location, ...reply };
+      else if (
+        m.media &&
+        (m.type === 'image' ||
+          m.type === 'video' ||
+          m.type === 'audio' ||
+          m.type === 'document' ||
+          m.type === 'sticker')
+      )
+        message = {
+          type: m.type,
+          mediaId: m.media.id,
+          ...(m.caption ? { caption: m.caption } : {}),
+          ...(m.media.fileName && m.type === 'document' ? { fileName: m.media.fileName } : {}),
+          ...reply,
+        };
+      if (message) void client.sendMessage({ conversationId, message });
+    },
+    [client, conversationId],
+  );
+
+  const contextValue = useMemo<ThreadContextValue>(
+    () => ({
+      myUserId,
+      contactName,
+      memberName: (id) => (id ? (memberById.get(id)?.name ?? null) : null),
+      messageById: (id) => messageById.get(id),
+      templateFor: (name, language) => templateByKey.get(`${name}|${language}`),
+      highlightedId,
+      jumpTo,
+      reply: (m) => setReplyTo(m),
+      react: (m, emoji) =>
+        void client.sendMessage({ conversationId, message: { type: 'reaction', messageId: m.id, emoji } }),
+      retry: retryMessage,
+      discard: (m) => {
+        if (m.pending) void client.discardOutbox({ mutationId: m.pending.mutationId });
+      },
+      view: (m) => setViewing(m),
+    }),
+    [
+      myUserId,
+      contactName,
+      memberById,
+      messageById,
+      templateByKey,
+      highlightedId,
+      jumpTo,
+      client,
+      conversationId,
+      retryMessage,
+    ],
+  );
+
+  const contactId = conversation?.contact.id ?? '';
+  const others = useOtherConversations(
+    contactId,
+    conversation?.contact.phone?.replace(/^\+/u, '') ?? conversation?.contact.waId ?? null,
+    conversationId,
+  );
+
+  if (error) {
+    return (
+      <Alert color="red" title="This conversation can't be shown" role="alert">
+        {error.message}
+      </Alert>
+    );
+  }
+  if (!detail || !conversation) {
+    return (
+      <Center h="100%">
+        <Loader aria-label="Loading conversation" />
+      </Center>
+    );
+  }
+
+  const subtitle =
+    detail.contact?.phone ??
+    conversation.contact.phone ??
+    detail.contact?.username ??
+    conversation.contact.waId;
+  const replyAuthor = (m: ThreadMessage) =>
+    m.direction === 'inbound'
+      ? contactName
+      : m.authorId === myUserId
+        ? 'You'
+        : (memberById.get(m.authorId ?? '')?.name ?? 'your team');
+
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+
+  return (
+    <ThreadContext value={contextValue}>
+      <div
+        className="pv-view"
+        aria-label={`Conversation with ${contactName}`}
+        role="region"
+        onDragEnter={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          dragDepth.current += 1;
+          setDragging(true);
+        }}
+        onDragOver={(e) => {
+          if (hasFiles(e)) e.preventDefault();
+        }}
+        onDragLeave={() => {
+          dragDepth.current = Math.max(0, dragDepth.current - 1);
+          if (dragDepth.current === 0) setDragging(false);
+        }}
+        onDrop={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          dragDepth.current = 0;
+          setDragging(false);
+          const files = Array.from(e.dataTransfer.files);
+          if (files.length > 0) media.add(files);
+        }}
+      >
+        <div className="pv-view-main">
+          <ConversationHeader
+            conversation={conversation}
+            name={contactName}
+            subtitle={subtitle}
+            members={members ?? []}
+            teams={teams ?? []}
+            myUserId={myUserId}
+            canAssign={me ? atLeast(me.role, 'manager') : false}
+            actions={actions}
+            isContactPanelOpen={isPanelOpen}
+            onToggleContactPanel={() => setPanelOpen((o) => !o)}
+            onClose={onClose}
+          />
+          {jumpNotice && (
+            <Alert
+              color="gray"
+              p="xs"
+              withCloseButton
+              closeButtonLabel="Dismiss"
+              onClose={() => setJumpNotice(null)}
+            >
+              {jumpNotice}
+            </Alert>
+          )}
+          {thread.error ? (
+            <Alert color="red" m="md" role="alert">
+              {thread.error}
+            </Alert>
+          ) : thread.isLoading ? (
+            <Center style={{ flex: 1 }}>
+              <Loader aria-label="Loading messages" />
+            </Center>
+          ) : (
+            <Thread
+              conversationId={conversationId}
+              rows={rows}
+              history={thread}
+              onLoadOlder={thread.loadOlder}
+              onRetryNote={(note: ThreadNote) => {
+                if (note.pending) void client.retryOutbox({ mutationId: note.pending.mutationId });
+              }}
+              onAtBottomChange={handleAtBottom}
+              jump={jump}
+              onJumpSettled={handleJumpSettled}
+            />
+          )}
+          <MessageComposer
+            key={conversationId}
+            conversationId={conversationId}
+            whatsappAccountId={conversation.whatsappAccountId}
+            windowExpiresAt={conversation.windowExpiresAt}
+            initialDraft={detail.draft}
+            replyTo={replyTo ? { message: replyTo, author: replyAuthor(replyTo) } : null}
+            onCancelReply={() => setReplyTo(null)}
+            isOptedOut={detail.contact?.optedOut ?? false}
+            media={media}
+          />
+        </div>
+        {isPanelOpen && (
+          <ContactPanel
+            contact={detail.contact}
+            fallback={conversation.contact}
+            otherConversations={others}
+            onUpdate={(patch) => {
+              if (detail.contact) void client.updateContact({ contactId: detail.contact.id, patch });
+            }}
+            onOpenConversation={onOpenConversation}
+          />
+        )}
+        {isDragging && (
+          <div className="pv-view-drop" aria-hidden>
+            <Stack align="center" gap={4}>
+              <IconUpload size={36} />
+              <Text fw={600}>Drop files to send them to {contactName}</Text>
+            </Stack>
+          </div>
+        )}
+        <MediaViewer message={viewing} onClose={() => setViewing(null)} />
+      </div>
+    </ThreadContext>
+  );
+}

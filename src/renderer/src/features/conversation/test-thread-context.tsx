@@ -1,0 +1,34 @@
+import type { ReactElement } from 'react';
+import { vi } from 'vitest';
+import type { ThreadMessage } from '#shared/ipc/contract';
+import { ids } from '../../test-utils/conversation-fixtures';
+import { ThreadContext, type ThreadContextValue } from './thread-context';
+
+/** A thread context with every action mocked, for rendering bubbles alone. */
+export function makeThreadContext(
+  messages: ThreadMessage[] = [],
+  overrides: Partial<ThreadContextValue> = {},
+) {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const value: ThreadContextValue = {
+    myUserId: ids.agent,
+    contactName: 'Grace Hopper',
+    memberName: (id) => (id === ids.otherAgent ? 'Linus Pauling' : null),
+    messageById: (id) => byId.get(id),
+    templateFor: () => undefined,
+    highlightedId: null,
+    jumpTo: vi.fn(),
+    reply: vi.fn(),
+    react: vi.fn(),
+    retry: vi.fn(),
+    discard: vi.fn(),
+    view: vi.fn(),
+    ...overrides,
+  };
+  return value;
+}
+
+/** Wraps `ui` in a thread context. */
+export function inThread(ui: ReactElement, value: ThreadContextValue): ReactElement {
+  return <ThreadContext value={value}>{ui}</ThreadContext>;
+}

@@ -1,0 +1,184 @@
+import { Alert, Box, Button, Center, EmptyState, Loader, Stack, Text } from '@mantine/core';
+import { IconFilterOff, IconMessages, IconSearch } from '@tabler/icons-react';
+import { useMemo, type Ref } from 'react';
+import type { ConversationStatus } from '#shared/domain/messaging';
+import type { InboxCounts } from '#shared/ipc/contract';
+import type { ConversationsState } from '../../../api';
+import { ConversationList, type ConversationListHandle } from '../ConversationList/ConversationList';
+import { STATUS_TABS, type InboxState } from '../inbox-state';
+import { QuickFilters } from '../QuickFilters/QuickFilters';
+import { SearchBox, type SearchBoxHandle } from '../SearchBox/SearchBox';
+import { STATUS_TABS_ID, StatusTabs } from '../StatusTabs/StatusTabs';
+
+/** The id of the list's tab panel. */
+const PANEL_ID = 'inbox-list-panel';
+/** How many label chips the filters offer at most. */
+const MAX_LABEL_CHIPS = 6;
+
+/** Props of {@link ListPane}. */
+export interface ListPaneProps {
+  state: InboxState;
+  /** The current view's name ("Mine", a team's name). */
+  viewLabel: string;
+  conversations: ConversationsState;
+  counts: InboxCounts | undefined;
+  memberNames: ReadonlyMap<string, string>;
+  meId: string;
+  now: number;
+  onTab(tab: ConversationStatus): void;
+  onToggleUnread(): void;
+  onToggleImportant(): void;
+  onLabel(label: string | null): void;
+  onSearch(text: string): void;
+  onClearFilters(): void;
+  onSelect(id: string): void;
+  onOpen(id: string): void;
+  searchRef?: Ref<SearchBoxHandle>;
+  listRef?: Ref<ConversationListHandle>;
+  /** Escape in an empty search box. */
+  onLeaveSearch?(): void;
+}
+
+/** The middle column: search, status tabs, quick filters and the conversation list. */
+export function ListPane({
+  state,
+  viewLabel,
+  conversations,
+  counts,
+  memberNames,
+  meId,
+  now,
+  onTab,
+  onToggleUnread,
+  onToggleImportant,
+  onLabel,
+  onSearch,
+  onClearFilters,
+  onSelect,
+  onOpen,
+  searchRef,
+  listRef,
+  onLeaveSearch,
+}: ListPaneProps) {
+  const { items } = conversations;
+  const labelKey = useMemo(() => {
+    const freq = new Map<string, number>();
+    for (const c of items) for (const l of c.labels) freq.set(l, (freq.get(l) ?? 0) + 1);
+    const top = [...freq.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, MAX_LABEL_CHIPS)
+      .map(([l]) => l);
+    const all = state.label && !top.includes(state.label) ? [state.label, ...top] : top;
+    return JSON.stringify(all);
+  }, [items, state.label]);
+  // Keyed by content, so the (memoized) filters re-render only when the offered labels change.
+  const labels = useMemo(() => JSON.parse(labelKey) as string[], [labelKey]);
+
+  const tabLabel = STATUS_TABS.find((t) => t.value === state.tab)?.label ?? state.tab;
+  const hasFilters = state.unread || state.important || state.label !== null;
+  const search = state.search.trim();
+  const summary = search
+    ? `${items.length}${conversations.hasMore ? '+' : ''} ${items.length === 1 ? 'match' : 'matches'} for “${search}” in ${viewLabel} · ${tabLabel}`
+    : `${viewLabel} · ${tabLabel}${hasFilters ? ' (filtered)' : ''}`;
+  const isEmpty =
+    !conversations.isLoading && !conversations.isStale && items.length === 0 && !conversations.error;
+
+  return (
+    <Stack gap={0} h="100%" miw={0} component="section" aria-label="Conversation list">
+      <Stack gap="xs" p="sm" pb={0}>
+        <SearchBox onSearch={onSearch} handleRef={searchRef} onLeave={onLeaveSearch} />
+        <StatusTabs value={state.tab} onChange={onTab} counts={counts} panelId={PANEL_ID} />
+        <QuickFilters
+          unread={state.unread}
+          important={state.important}
+          label={state.label}
+          labels={labels}
+          onToggleUnread={onToggleUnread}
+          onToggleImportant={onToggleImportant}
+          onLabel={onLabel}
+        />
+        <Text id="inbox-list-summary" size="xs" c="dimmed" aria-live="polite" truncate>
+          {summary}
+        </Text>
+      </Stack>
+      <Box
+        id={PANEL_ID}
+        role="tabpanel"
+        aria-labelledby={`${STATUS_TABS_ID}-tab-${state.tab}`}
+        style={{ flex: 1, minHeight: 0, position: 'relative' }}
+        mt={6}
+        aria-busy={conversations.isLoading || conversations.isStale || undefined}
+      >
+        {/* Always laid out (hidden, not display:none), so the virtualizer knows its viewport
+            before the first rows arrive and paints them in the same frame. */}
+        <Box h="100%" style={{ visibility: items.length === 0 ? 'hidden' : undefined }}>
+          <ConversationList
+            items={items}
+            hasMore={conversations.hasMore}
+            onLoadMore={conversations.loadMore}
+            selectedId={state.selectedId}
+            openId={state.openId}
+            onSelect={onSelect}
+            onOpen={onOpen}
+            memberNames={memberNames}
+            meId={meId}
+            highlight={search || undefined}
+            now={now}
+            describedBy="inbox-list-summary"
+            handleRef={listRef}
+          />
+        </Box>
+        {(conversations.error || conversations.isLoading || isEmpty) && (
+          <Box style={{ position: 'absolute', inset: 0, zIndex: 1 }}>
+            {conversations.error && (
+              <Alert color="red" m="sm" title="The list could not be read">
+                {conversations.error.message}
+              </Alert>
+            )}
+            {conversations.isLoading && (
+              <Center p="xl">
+                <Loader size="sm" role="status" aria-label="Loading conversations" />
+              </Center>
+            )}
+            {isEmpty && (
+              <EmptyState
+                mt="xl"
+                size="sm"
+                variant="light"
+                icon={
+                  search ? (
+                    <IconSearch aria-hidden />
+                  ) : hasFilters ? (
+                    <IconFilterOff aria-hidden />
+                  ) : (
+                    <IconMessages aria-hidden />
+                  )
+                }
+                title={
+                  search
+                    ? `No ${tabLabel.toLowerCase()} conversations match “${search}”`
+                    : hasFilters
+                      ? 'Nothing matches these filters'
+                      : `No ${tabLabel.toLowerCase()} conversations in ${viewLabel}`
+                }
+                description={
+                  search
+                    ? 'Try another tab or view, or fewer words.'
+                    : hasFilters
+                      ? undefined
+                      : 'New customer messages appear here as they arrive.'
+                }
+              >
+                {hasFilters && (
+                  <Button size="xs" variant="light" onClick={onClearFilters}>
+                    Clear filters
+                  </Button>
+                )}
+              </EmptyState>
+            )}
+          </Box>
+        )}
+      </Box>
+    </Stack>
+  );
+}

@@ -1,0 +1,62 @@
+import { Chip, Group } from '@mantine/core';
+import { IconStar, IconMailOpened, IconTag } from '@tabler/icons-react';
+import { memo } from 'react';
+
+/** Props of {@link QuickFilters}. */
+export interface QuickFiltersProps {
+  unread: boolean;
+  important: boolean;
+  label: string | null;
+  /** Labels to offer (most used first). */
+  labels: readonly string[];
+  onToggleUnread(): void;
+  onToggleImportant(): void;
+  onLabel(label: string | null): void;
+}
+
+/**
+ * Quick filters as toggle chips: Unread, Important, and one per label (at most one label at a
+ * time). Each chip is a checkbox named by its words.
+ */
+export const QuickFilters = memo(function QuickFilters({
+  unread,
+  important,
+  label,
+  labels,
+  onToggleUnread,
+  onToggleImportant,
+  onLabel,
+}: QuickFiltersProps) {
+  return (
+    <Group gap={6} role="group" aria-label="Filters" wrap="wrap">
+      <Chip
+        size="xs"
+        checked={unread}
+        onChange={onToggleUnread}
+        icon={<IconMailOpened size={12} aria-hidden />}
+      >
+        Unread
+      </Chip>
+      <Chip
+        size="xs"
+        checked={important}
+        onChange={onToggleImportant}
+        icon={<IconStar size={12} aria-hidden />}
+      >
+        Important
+      </Chip>
+      {labels.map((l) => (
+        <Chip
+          key={l}
+          size="xs"
+          variant="outline"
+          checked={label === l}
+          onChange={() => onLabel(label === l ? null : l)}
+          icon={<IconTag size={12} aria-hidden />}
+        >
+          {l}
+        </Chip>
+      ))}
+    </Group>
+  );
+});

@@ -1,0 +1,67 @@
+import { Tabs, Text, VisuallyHidden } from '@mantine/core';
+import { memo, useId } from 'react';
+import type { ConversationStatus } from '#shared/domain/messaging';
+import type { InboxCounts } from '#shared/ipc/contract';
+import { STATUS_TABS } from '../inbox-state';
+
+/** The DOM id prefix of the tabs; a tab's id is `${STATUS_TABS_ID}-tab-${status}`. */
+export const STATUS_TABS_ID = 'inbox-status';
+
+/** Props of {@link StatusTabs}. */
+export interface StatusTabsProps {
+  value: ConversationStatus;
+  onChange(tab: ConversationStatus): void;
+  /** The current view's counts (absent until read). */
+  counts: InboxCounts | undefined;
+  /** Id of the panel the tabs control (the list). */
+  panelId: string;
+}
+
+/**
+ * The status tabs Open, Pending, Snoozed and Resolved, with the current view's count on each
+ * (the count is the tab's description; its name is the status alone).
+ */
+export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, panelId }: StatusTabsProps) {
+  const baseId = useId();
+  return (
+    <Tabs
+      id={STATUS_TABS_ID}
+      value={value}
+      onChange={(next) => next && onChange(next as ConversationStatus)}
+      activateTabWithKeyboard
+    >
+      <Tabs.List aria-label="Status" justify="space-between">
+        {STATUS_TABS.map((t) => {
+          const c = counts?.tabs[t.value];
+          const descId = `${baseId}-${t.value}`;
+          return (
+            <Tabs.Tab
+              key={t.value}
+              value={t.value}
+              aria-controls={t.value === value ? panelId : undefined}
+              aria-describedby={descId}
+              px={8}
+              rightSection={
+                c ? (
+                  <Text component="span" size="xs" c="dimmed" aria-hidden>
+                    {c.total}
+                  </Text>
+                ) : null
+              }
+            >
+              {t.label}
+            </Tabs.Tab>
+          );
+        })}
+      </Tabs.List>
+      {STATUS_TABS.map((t) => {
+        const c = counts?.tabs[t.value];
+        return (
+          <VisuallyHidden key={t.value} id={`${baseId}-${t.value}`}>
+            {c ? `${c.total} conversations, ${c.unread} unread` : 'Counting…'}
+          </VisuallyHidden>
+        );
+      })}
+    </Tabs>
+  );
+});

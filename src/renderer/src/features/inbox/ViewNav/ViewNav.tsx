@@ -1,0 +1,76 @@
+import { Badge, Box, Group, NavLink, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { IconInbox, IconMessages, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { memo, useId } from 'react';
+import type { InboxCounts } from '#shared/ipc/contract';
+import type { InboxViewOption } from '../inbox-views';
+
+/** Props of {@link ViewNav}. */
+export interface ViewNavProps {
+  views: readonly InboxViewOption[];
+  /** Key of the current view. */
+  currentKey: string;
+  /** Counts by view key (absent until read). */
+  counts: Readonly<Record<string, InboxCounts>>;
+  onChange(view: InboxViewOption): void;
+}
+
+const ICONS = { mine: IconUser, unassigned: IconInbox, all: IconMessages, team: IconUsersGroup } as const;
+
+/**
+ * The inbox views: Mine, Unassigned, All, then the teams, each with its open and unread
+ * counts. A `nav` of buttons; the current one has `aria-current`. A button's name is the
+ * view's name alone; the counts are its description.
+ */
+export const ViewNav = memo(function ViewNav({ views, currentKey, counts, onChange }: ViewNavProps) {
+  const baseId = useId();
+  const hasTeams = views.some((v) => v.view === 'team');
+  return (
+    <Box component="nav" aria-label="Views" p="xs">
+      <Stack gap={2}>
+        {views.map((v, i) => {
+          const open = counts[v.key]?.tabs.open;
+          const descId = `${baseId}-${i}`;
+          const Icon = ICONS[v.view];
+          const isFirstTeam = v.view === 'team' && views[i - 1]?.view !== 'team';
+          return (
+            <Box key={v.key}>
+              {isFirstTeam && hasTeams && (
+                <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+                  Teams
+                </Text>
+              )}
+              <NavLink
+                component="button"
+                type="button"
+                label={v.label}
+                active={v.key === currentKey}
+                aria-current={v.key === currentKey ? 'page' : undefined}
+                aria-describedby={descId}
+                leftSection={<Icon size={18} aria-hidden />}
+                rightSection={
+                  open ? (
+                    <Group gap={4} wrap="nowrap" aria-hidden>
+                      {open.unread > 0 && (
+                        <Badge size="sm" variant="filled" circle={open.unread < 10}>
+                          {open.unread}
+                        </Badge>
+                      )}
+                      <Text size="xs" c="dimmed" miw={20} ta="right">
+                        {open.total}
+                      </Text>
+                    </Group>
+                  ) : null
+                }
+                onClick={() => onChange(v)}
+                styles={{ label: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } }}
+              />
+              <VisuallyHidden id={descId}>
+                {open ? `${open.total} open, ${open.unread} unread` : 'Counting…'}
+              </VisuallyHidden>
+            </Box>
+          );
+        })}
+      </Stack>
+    </Box>
+  );
+});

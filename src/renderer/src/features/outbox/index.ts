@@ -1,0 +1,2 @@
+// The outbox tray (header button and popover).
+export { OutboxTray, type OutboxTrayProps } from './OutboxTray/OutboxTray';

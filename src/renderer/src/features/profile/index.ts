@@ -1,0 +1,1 @@
+export { ProfileModal, type ProfileModalProps } from './ProfileModal/ProfileModal';

@@ -1,0 +1,24 @@
+import { useCallback } from 'react';
+import type { In } from '#shared/ipc/contract';
+import { useParleyClient, useSession } from '../../api';
+
+/** The profile feature's data hook: both actions go through the typed client. */
+export function useProfileActions() {
+  const client = useParleyClient();
+  const { refresh } = useSession();
+  const updateName = useCallback(
+    async (input: In<'profile:update'>) => {
+      const result = await client.updateProfile(input);
+      // The header shows the name from the session; reload it rather than trust that the
+      // core also emits session:changed.
+      if (result.ok) await refresh();
+      return result;
+    },
+    [client, refresh],
+  );
+  const changePassword = useCallback(
+    (input: In<'profile:changePassword'>) => client.changePassword(input),
+    [client],
+  );
+  return { updateName, changePassword };
+}

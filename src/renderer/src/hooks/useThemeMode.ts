@@ -1,0 +1,29 @@
+import { useMantineColorScheme } from '@mantine/core';
+import { useCallback } from 'react';
+import type { ThemeMode } from '#shared/ipc/contract';
+import type { Result } from '#shared/result';
+import { useSettings } from '../api';
+import { toMantineColorScheme } from '../theme';
+
+/** What {@link useThemeMode} returns. */
+export interface ThemeModeApi {
+  /** The stored preference, or `undefined` while settings load. */
+  mode: ThemeMode | undefined;
+  /** Stores a new preference and applies it at once. */
+  setMode(mode: ThemeMode): Promise<Result<unknown>>;
+}
+
+/** The theme preference: read from settings, written through settings:set, applied to Mantine. */
+export function useThemeMode(): ThemeModeApi {
+  const { settings, update } = useSettings();
+  const { setColorScheme } = useMantineColorScheme();
+  const setMode = useCallback(
+    async (mode: ThemeMode) => {
+      const result = await update({ theme: mode });
+      if (result.ok) setColorScheme(toMantineColorScheme(result.value.theme));
+      return result;
+    },
+    [update, setColorScheme],
+  );
+  return { mode: settings?.theme, setMode };
+}

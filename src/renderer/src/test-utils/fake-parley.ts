@@ -1,0 +1,154 @@
+import { vi, type Mock } from 'vitest';
+import type {
+  AppInfo,
+  Channel,
+  EventName,
+  EventPayload,
+  In,
+  Out,
+  ParleyApi,
+  SessionState,
+  Settings,
+  SyncStatus,
+} from '#shared/ipc/contract';
+import { err, ok, type Result } from '#shared/result';
+
+/** A signed-in session for tests. */
+export const signedInSession: Extract<SessionState, { status: 'signed_in' }> = {
+  status: 'signed_in',
+  serverUrl: 'https://parley.example.com',
+  tokenStorage: 'secure',
+  user: {
+    id: '0b9a4f8e-7c1d-4e7a-9c1b-2d3e4f5a6b7c',
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    role: 'admin',
+    organizationId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+    organizationName: 'Acme Bakery',
+  },
+};
+
+/** A signed-out session for tests. */
+export const signedOutSession: SessionState = { status: 'signed_out', lastServerUrl: null };
+
+/** Default app facts for tests. */
+export const testAppInfo: AppInfo = {
+  version: '0.1.0-test',
+  platform: 'linux',
+  defaultServerUrl: 'http://127.0.0.1:8787',
+  secureStorageAvailable: true,
+};
+
+type Handlers = { [C in Channel]: Mock<(input: In<C>) => Promise<Result<Out<C>>>> };
+
+/** A `ParleyApi` whose channels are Vitest mocks and whose events tests can emit. */
+export type FakeParley = ParleyApi &
+  Handlers & {
+    /** Delivers an event to every subscriber, as the core would. */
+    emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  };
+
+/** Initial state of a fake. */
+export interface FakeParleyOptions {
+  session?: SessionState;
+  settings?: Settings;
+  appInfo?: AppInfo;
+  syncStatus?: SyncStatus;
+}
+
+/**
+ * Builds a fake `window.parley`. Every channel answers with a plausible success; override
+ * one with `fake['session:signIn'].mockResolvedValue(err(...))` to test a failure.
+ */
+export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
+  let session = options.session ?? signedOutSession;
+  let settings: Settings = options.settings ?? { theme: 'light' };
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+
+  const handlers: Handlers = {
+    'app:info': vi.fn(async () => ok(options.appInfo ?? testAppInfo)),
+    'session:get': vi.fn(async () => ok(session)),
+    'session:signIn': vi.fn(async (input) => {
+      session = { ...signedInSession, serverUrl: String(input.serverUrl) };
+      return ok(session);
+    }),
+    'session:signOut': vi.fn(async () => {
+      session = {
+        status: 'signed_out',
+        lastServerUrl: session.status === 'signed_in' ? session.serverUrl : null,
+      };
+      return ok(session);
+    }),
+    'profile:update': vi.fn(async (input) => {
+      if (session.status !== 'signed_in') throw new Error('fake: not signed in');
+      session = { ...session, user: { ...session.user, name: input.name } };
+      return ok(session.user);
+    }),
+    'profile:changePassword': vi.fn(async () => ok({ changed: true as const })),
+    'settings:get': vi.fn(async () => ok(settings)),
+    'settings:set': vi.fn(async (input) => {
+      settings = { ...settings, ...input };
+      return ok(settings);
+    }),
+    'sync:getStatus': vi.fn(async () =>
+      ok(
+        options.syncStatus ?? {
+          state: 'online',
+          offlineSince: null,
+          progress: null,
+          outboxSize: 0,
+          lastError: null,
+        },
+      ),
+    ),
+    // Inbox channels answer with an empty replica until a test overrides them.
+    'conversations:list': vi.fn(async () => ok({ items: [], nextCursor: null })),
+    'conversations:counts': vi.fn(async (input) => {
+      const zero = { total: 0, unread: 0, important: 0 };
+      return ok({
+        view: input.view ?? 'all',
+        teamId: input.teamId ?? null,
+        tabs: { open: zero, pending: zero, snoozed: zero, resolved: zero },
+      });
+    }),
+    'conversation:get': vi.fn(async () => err({ code: 'not_found', message: 'Not on this device.' })),
+    'messages:list': vi.fn(async () =>
+      ok({ items: [], hasOlder: false, loadingOlder: false, historyError: null, nextBeforeConvSeq: null }),
+    ),
+    'notes:list': vi.fn(async () => ok([])),
+    'templates:list': vi.fn(async () => ok([])),
+    'members:list': vi.fn(async () => ok([])),
+    'teams:list': vi.fn(async () => ok([])),
+    'messages:send': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:setStatus': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:assign': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:claim': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:setImportant': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:setLabels': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:markRead': vi.fn(async () => ok({ mutationId: 1 })),
+    'note:add': vi.fn(async () => ok({ mutationId: 1 })),
+    'contact:update': vi.fn(async () => ok({ mutationId: 1 })),
+    'outbox:list': vi.fn(async () => ok([])),
+    'outbox:retry': vi.fn(async () => ok({ mutationId: 1 })),
+    'outbox:discard': vi.fn(async () => ok({ discarded: true as const })),
+    'drafts:get': vi.fn(async () => ok({ text: null })),
+    'drafts:set': vi.fn(async () => ok({ saved: true as const })),
+    'media:get': vi.fn(async () => err({ code: 'offline', message: 'Offline.' })),
+    'presence:set': vi.fn(async () => ok({ sent: false })),
+    'sync:setBackfill': vi.fn(async (input) => ok({ paused: input.paused })),
+  };
+
+  return {
+    ...handlers,
+    on(event, cb) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const listener = cb as (payload: unknown) => void;
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    emit(event, payload) {
+      for (const cb of listeners.get(event) ?? []) cb(payload);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { channels, eventNames, ipc, type Channel, type CoreApi } from '#shared/ipc/contract';
+import { err, type Result } from '#shared/result';
+import { BRIDGE_SOCKET_PATH } from './bridge-script';
+
+/** A call from the page: the socket is a trust boundary, so its frames are parsed. */
+const CallFrame = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string(),
+  input: z.unknown().optional(),
+});
+
+/**
+ * Does what the Electron main process does for IPC: parse each input with the contract
+ * schema, then call the core's handler; a thrown handler becomes an `internal` error value.
+ */
+export async function dispatch(core: CoreApi, channel: string, raw: unknown): Promise<Result<unknown>> {
+  if (!(channels as string[]).includes(channel)) {
+    return err({ code: 'bad_request', message: `Unknown channel ${channel}` });
+  }
+  const c = channel as Channel;
+  const parsed = ipc[c].input.safeParse(raw);
+  if (!parsed.success) {
+    return err({
+      code: 'invalid_input',
+      message: 'Some fields are not valid',
+      details: { fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
+  }
+  const handler = core.handlers[c] as (input: unknown) => Promise<Result<unknown>>;
+  try {
+    return await handler(parsed.data);
+  } catch (e) {
+    console.error(`harness: ${c} threw`, e);
+    return err({ code: 'internal', message: 'Something went wrong. Try again.' });
+  }
+}
+
+/**
+ * Serves the bridge WebSocket on `server` at /bridge, for pages of `origin` only, and
+ * forwards every core event to every connected page. Returns a function that detaches it.
+ */
+export function attachBridge(server: Server, core: CoreApi, origin: () => string): () => Promise<void> {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://harness').pathname;
+    // Another site open in the same browser must not drive the core: same origin only.
+    if (path !== BRIDGE_SOCKET_PATH || req.headers.origin !== origin()) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('message', (data) => {
+      let frame: z.infer<typeof CallFrame>;
+      try {
+        const parsed = CallFrame.safeParse(JSON.parse(String(data)));
+        if (!parsed.success) return;
+        frame = parsed.data;
+      } catch {
+        return;
+      }
+      void dispatch(core, frame.channel, frame.input).then((result) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: frame.id, result }));
+      });
+    });
+  });
+
+  const unsubscribes = eventNames.map((event) =>
+    core.on(event, (payload) => {
+      const message = JSON.stringify({ type: 'event', event, payload });
+      for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(message);
+    }),
+  );
+
+  return async () => {
+    server.off('upgrade', onUpgrade);
+    for (const unsubscribe of unsubscribes) unsubscribe();
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((done) => wss.close(() => done()));
+  };
+}

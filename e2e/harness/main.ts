@@ -1,0 +1,19 @@
+// `npm run harness`: the renderer in a plain browser, backed by the real client core.
+// Environment: HARNESS_PORT (5180), HARNESS_DATA_DIR (fresh temp dir), PARLEY_SERVER_URL
+// (http://127.0.0.1:8787).
+import { startHarness } from './harness';
+
+const harness = await startHarness({ log: (line) => console.log(line) });
+console.log(`Harness ready at ${harness.url.replace(/\/$/, '')}`);
+console.log(`harness: core data in ${harness.dataDir}; Ctrl+C to stop`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  console.log(`harness: ${signal} received, stopping…`);
+  await harness.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

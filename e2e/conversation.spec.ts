@@ -77,7 +77,7 @@ test.describe('conversation', () => {
     await appFrame.expectSignedIn(account.organizationName);
   });
 
-  test('reply with text and see Sent → Delivered → Read', async ({ page, emulator, whatsapp }, testInfo) => {
+  test('reply with text and see Sent → Delivered → Read', async ({ page, emulator, whatsapp }) => {
     const conversation = await openCustomerConversation(page, emulator, whatsapp, 'Is my *cake* ready?');
     await expect(conversation.countdown).toHaveText(/^Replies allowed for 2[34] h/);
     const reply = 'Yes! Pick it up any time after _3 pm_.';
@@ -315,7 +315,9 @@ test.describe('offline', () => {
     const proxy = await startToggleProxy(server.url);
     const harness = await startHarness({ port: 0, defaultServerUrl: proxy.url, coreLogs: true });
     const t0 = Date.now();
-    harness.core.on('sync:status', (st) => console.log('DBG', ((Date.now() - t0) / 1000).toFixed(1), st.state, st.lastError, st.outboxSize));
+    harness.core.on('sync:status', (st) =>
+      console.log('DBG', ((Date.now() - t0) / 1000).toFixed(1), st.state, st.lastError, st.outboxSize),
+    );
     try {
       await page.setViewportSize({ width: 1400, height: 860 });
       const signIn = new SignInPage(page);
@@ -345,7 +347,10 @@ test.describe('offline', () => {
       for (let i = 0; i < 6; i++) {
         await new Promise((r) => setTimeout(r, 5000));
         const started = Date.now();
-        const h = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(8000) }).then((r) => r.status, (e) => String(e));
+        const h = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(8000) }).then(
+          (r) => r.status,
+          (e) => String(e),
+        );
         console.log('DBG health', h, Date.now() - started, 'ms');
       }
       await expect(conversation.stateOf('First offline reply')).toHaveAccessibleName(/Delivered|Read/, {

@@ -680,15 +680,13 @@ export function createSendWorker(deps: SendWorkerDeps, options: SendWorkerOption
         inFlight += 1;
         const c = creds;
         void sendOne(item, c)
-          .catch(
-            (e: unknown): Outcome => ({
-              kind: 'retry',
-              item,
-              afterMs: backoff(item.job.attempts),
-              error: e instanceof Error ? e.message : String(e),
-              failure: { code: 'internal', title: null, message: 'Sending failed; it will be retried.' },
-            }),
-          )
+          .catch((e: unknown): Outcome => ({
+            kind: 'retry',
+            item,
+            afterMs: backoff(item.job.attempts),
+            error: e instanceof Error ? e.message : String(e),
+            failure: { code: 'internal', title: null, message: 'Sending failed; it will be retried.' },
+          }))
           .then((o) => {
             gate.done();
             inFlight -= 1;

@@ -15,6 +15,11 @@ import {
 } from './domain/messages/inbound-ingest';
 import { createMessageService } from './domain/messages/message-service';
 import { createTemplateService } from './domain/templates/template-service';
+import {
+  createTemplateSyncHandler,
+  TEMPLATE_SYNC_QUEUE,
+  type TemplateSyncPayload,
+} from './domain/templates/template-sync-job';
 import { createAccountService } from './domain/whatsapp/account-service';
 import { createInboundProcessor } from './domain/whatsapp/inbound-processor';
 import { createSecretBox } from './domain/whatsapp/secret-box';
@@ -106,6 +111,17 @@ export function createMessagingModule(deps: MessagingDeps) {
     maxIdleMs: 5_000,
     onError: (e) => log?.error({ err: e }, 'wake-up worker error'),
   });
+  const templateSyncWorker = createWorker<TemplateSyncPayload>({
+    queue: TEMPLATE_SYNC_QUEUE,
+    jobs,
+    handler: createTemplateSyncHandler({
+      jobs,
+      refresh: accounts.refreshTemplates,
+      onSynced: (accountId, r) => log?.info({ accountId, ...r }, 'templates synced after a status webhook'),
+    }),
+    concurrency: 2,
+    onError: (e) => log?.error({ err: e }, 'template sync worker error'),
+  });
   const single = deps.engine !== 'postgres';
   const processor = createInboundProcessor({
     db,
@@ -133,6 +149,7 @@ export function createMessagingModule(deps: MessagingDeps) {
       await processor.idle();
       await mediaWorker.idle();
       await wakeWorker.idle();
+      await templateSyncWorker.idle();
     },
     dropped: () => processor.dropped(),
   };
@@ -167,10 +184,11 @@ export function createMessagingModule(deps: MessagingDeps) {
       processor.start();
       mediaWorker.start();
       wakeWorker.start();
+      templateSyncWorker.start();
     },
     stop: async () => {
       await processor.stop();
-      await Promise.all([mediaWorker.stop(), wakeWorker.stop()]);
+      await Promise.all([mediaWorker.stop(), wakeWorker.stop(), templateSyncWorker.stop()]);
     },
   };
 }

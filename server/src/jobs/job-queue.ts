@@ -194,6 +194,17 @@ export function createJobQueue(deps: {
         where id = ${job.id} and locked_by = ${workerId}`);
     },
 
+    /**
+     * Frees a claimed job's dedupe key, so the same key can be enqueued again while this job
+     * runs: a coalescing job ("sync this account soon") takes its key back at claim time, and a
+     * request that arrives after the work started gets a run of its own instead of being lost.
+     */
+    releaseDedupeKey: async (job: Pick<Job, 'id'>, workerId: string): Promise<void> => {
+      await db.execute(sql`
+        update jobs set dedupe_key = null, updated_at = ${clock.now()}
+        where id = ${job.id} and locked_by = ${workerId} and state = 'running'`);
+    },
+
     /** Extends the lease of a long-running job. */
     extendLease: async (job: Pick<Job, 'id'>, workerId: string, leaseMs: number): Promise<boolean> => {
       const res = await db.execute(sql`

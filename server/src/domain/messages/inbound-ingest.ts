@@ -11,6 +11,7 @@ import type { JobQueue } from '../../jobs/job-queue';
 import { rowsOf, type Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
 import { applyTemplateStatusEvents } from '../templates/template-service';
+import { templateSyncJob } from '../templates/template-sync-job';
 import { inboundFields, type InboundFields } from './message-content';
 import { applyStatuses } from './message-status';
 
@@ -33,8 +34,10 @@ export type IngestResult = {
   changes: Map<string, Change[]>;
   /** Reactions whose target message Parley does not have (ignored). */
   orphanReactions: string[];
-  /** Template events for templates Parley has not synced (ignored). */
+  /** Template events for templates Parley has not synced (each account's templates get synced). */
   unknownTemplates: string[];
+  /** Template sync jobs this batch queued (one per account; none while one already waits). */
+  templateSyncsQueued: number;
   /** Number of new messages stored. */
   inserted: number;
 };
@@ -57,6 +60,7 @@ export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany'> 
       changes: new Map(),
       orphanReactions: [],
       unknownTemplates: [],
+      templateSyncsQueued: 0,
       inserted: 0,
     };
     const log = (org: string, ...c: Change[]) => {
@@ -102,6 +106,7 @@ export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany'> 
     }
 
     // Template status updates, per account.
+    const syncAccounts = new Map<string, string>();
     for (const r of routed) {
       if (r.event.kind !== 'template_status') continue;
       const { changes, unknown } = await applyTemplateStatusEvents(
@@ -113,7 +118,17 @@ export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany'> 
       );
       log(r.organizationId, ...changes);
       result.unknownTemplates.push(...unknown);
+      if (unknown.length > 0) syncAccounts.set(r.accountId, r.organizationId);
     }
+    // A template Meta knows and Parley does not (created or approved at Meta since the last
+    // sync): sync that account's templates soon, once per account however many events named one.
+    if (syncAccounts.size > 0)
+      result.templateSyncsQueued = (
+        await deps.jobs.enqueueMany(
+          tx,
+          [...syncAccounts].map(([accountId, org]) => templateSyncJob(org, accountId, now)),
+        )
+      ).length;
 
     // Account-level notices.
     for (const r of routed) {

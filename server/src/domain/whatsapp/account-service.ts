@@ -112,6 +112,34 @@ export function createAccountService(deps: AccountServiceDeps) {
     return success(info.value);
   };
 
+  /** Every template page of the account's WABA, mirrored in one transaction with its log entries. */
+  const mirrorFromMeta = async (row: WhatsAppAccountRow): Promise<Outcome<SyncTemplatesResult>> => {
+    const token = secrets.open(row.accessTokenEnc, 'access_token');
+    const listed = await graph.listTemplates(row.businessAccountId, token, {
+      pageSize: 100,
+      maxPages: 100,
+    });
+    if (!listed.ok) {
+      if (listed.error.kind === 'meta' && listed.error.metaCode === 190) await flagTokenInvalid(row);
+      return graphFailure(listed.error);
+    }
+    const now = clock.now();
+    const result = await db.transaction(async (tx) => {
+      const r = await mirrorTemplates(tx, row.organizationId, row.id, listed.value, now);
+      await recordChanges(
+        tx,
+        row.organizationId,
+        [...r.changed, ...r.markedDeleted].map((entityId) => ({ entity: 'template', entityId })),
+      );
+      return r;
+    });
+    return success({
+      synced: listed.value.length,
+      changed: result.changed.length,
+      markedDeleted: result.markedDeleted.length,
+    });
+  };
+
   /** Marks an account's token invalid (Meta said 190) so its queue stops; logged for sync. */
   const flagTokenInvalid = async (row: Pick<WhatsAppAccountRow, 'organizationId' | 'id'>) => {
     await db.transaction(async (tx) => {
@@ -290,30 +318,21 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
         return failure('conflict', 'This number is disconnected. Connect it again to sync templates.');
-      const token = secrets.open(row.accessTokenEnc, 'access_token');
-      const listed = await graph.listTemplates(row.businessAccountId, token, {
-        pageSize: 100,
-        maxPages: 100,
-      });
-      if (!listed.ok) {
-        if (listed.error.kind === 'meta' && listed.error.metaCode === 190) await flagTokenInvalid(row);
-        return graphFailure(listed.error);
-      }
-      const now = clock.now();
-      const result = await db.transaction(async (tx) => {
-        const r = await mirrorTemplates(tx, organizationId, id, listed.value, now);
-        await recordChanges(
-          tx,
-          organizationId,
-          [...r.changed, ...r.markedDeleted].map((entityId) => ({ entity: 'template', entityId })),
-        );
-        return r;
-      });
-      return success({
-        synced: listed.value.length,
-        changed: result.changed.length,
-        markedDeleted: result.markedDeleted.length,
-      });
+      return mirrorFromMeta(row);
+    },
+
+    /**
+     * The same sync, run by the server itself (the `template_sync` job after a status webhook
+     * named a template Parley does not have). Null when there is nothing to do: the account is
+     * gone, disconnected, or its token is already known to be invalid.
+     */
+    refreshTemplates: async (
+      organizationId: string,
+      id: string,
+    ): Promise<Outcome<SyncTemplatesResult> | null> => {
+      const row = await repo.byId(organizationId, id);
+      if (!row || row.status !== 'connected') return null;
+      return mirrorFromMeta(row);
     },
 
     /** Decrypted credentials for workers; undefined for unknown ids. Never leaves the server. */

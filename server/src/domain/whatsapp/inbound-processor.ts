@@ -192,7 +192,10 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     for (const id of result.orphanReactions)
       deps.log?.info({ wamid: id }, 'reaction to a message Parley does not have: ignored');
     for (const id of result.unknownTemplates)
-      deps.log?.info({ templateId: id }, 'status of a template Parley has not synced: ignored');
+      deps.log?.info(
+        { templateId: id },
+        'status of a template Parley has not synced: its account’s templates will be synced',
+      );
     const ok = receipts.filter((r) => !failed.some((f) => f.id === r.id)).map((r) => r.id);
     await tx.execute(sql`
       update webhook_receipts set processed_at = ${now}, attempts = attempts + 1, last_error = null

@@ -1,9 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, like, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { metaId, startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
 import { createSecretBox } from '../../domain/whatsapp/secret-box';
-import { syncLog, templates, whatsappAccounts } from '../../storage/schema/index';
+import { TEMPLATE_SYNC_DELAY_MS } from '../../domain/templates/template-sync-job';
+import { jobs, syncLog, templates, whatsappAccounts } from '../../storage/schema/index';
 import { TEST_SECRET_KEY } from '../../../test/build-test-app';
 
 let w: WhatsAppWorld;
@@ -38,6 +39,23 @@ const metaNumber = (opts: { quality?: 'GREEN' | 'YELLOW'; throughputLevel?: stri
       verifyToken: `verify-token-${metaId()}`,
     },
   };
+};
+
+const rowsOfAccount = (accountId: string) =>
+  w.t.database.db.select().from(templates).where(eq(templates.whatsappAccountId, accountId));
+
+/** The template_sync jobs of one account (the queue name carries the world's job namespace). */
+const syncJobs = async (accountId: string) =>
+  (await w.t.database.db.select().from(jobs).where(like(jobs.queue, '%template_sync'))).filter(
+    (j) => (j.payload as { accountId?: string }).accountId === accountId,
+  );
+
+const logSeq = async (organizationId: string) => {
+  const [row] = await w.t.database.db
+    .select({ seq: max(syncLog.seq) })
+    .from(syncLog)
+    .where(eq(syncLog.organizationId, organizationId));
+  return row?.seq ?? 0;
 };
 
 const post = (who: { headers: Record<string, string> }, payload: object) =>
@@ -322,6 +340,86 @@ describe('WhatsApp accounts', () => {
       .from(templates)
       .where(eq(templates.metaTemplateId, tpl.id));
     expect(again).toMatchObject({ status: 'APPROVED', statusReason: null });
+  });
+
+  it('a status webhook for a template Parley has not synced queues one template sync for the burst', async () => {
+    const n = await w.connect(org.admin);
+    const created = ['welcome', 'order_update', 'survey'].map((name) =>
+      w.emu.control.addTemplate(n.wabaId, {
+        name,
+        language: 'en_US',
+        status: 'PENDING',
+        category: 'UTILITY',
+        parameterFormat: 'POSITIONAL',
+        components: [{ type: 'BODY', text: `Hello from ${name}` }],
+      }),
+    );
+    const seqBefore = await logSeq(org.organizationId);
+    // A burst: Meta approves three templates Parley never synced, one webhook each.
+    for (const t of created)
+      expect((await w.emu.control.setTemplateStatus(n.wabaId, t.id, 'APPROVED'))?.state).toBe('delivered');
+    await w.settle();
+    expect(await syncJobs(n.account.id)).toHaveLength(1);
+    expect(await rowsOfAccount(n.account.id)).toHaveLength(0);
+
+    // After the coalescing delay the worker runs the same paging sync as the route.
+    w.t.clock.advance(TEMPLATE_SYNC_DELAY_MS);
+    await w.settle();
+    const rows = await rowsOfAccount(n.account.id);
+    expect(rows.map((r) => [r.name, r.status, r.metaTemplateId]).sort()).toEqual(
+      created.map((t) => [t.name, 'APPROVED', t.id]).sort(),
+    );
+    expect(await syncJobs(n.account.id)).toEqual([
+      expect.objectContaining({ state: 'done', dedupeKey: null }),
+    ]);
+    // With change-log entries, like every other template write.
+    const logged = await w.t.database.db
+      .select()
+      .from(syncLog)
+      .where(
+        and(
+          eq(syncLog.organizationId, org.organizationId),
+          eq(syncLog.entity, 'template'),
+          gt(syncLog.seq, seqBefore),
+        ),
+      );
+    expect(new Set(logged.map((l) => l.entityId))).toEqual(new Set(rows.map((r) => r.id)));
+    // The synced templates are listed to agents.
+    const listed = await w.t.app.inject({
+      url: `/api/v1/templates?whatsappAccountId=${n.account.id}`,
+      headers: org.agent.headers,
+    });
+    expect(
+      listed
+        .json()
+        .data.map((t: { name: string }) => t.name)
+        .sort(),
+    ).toEqual(['order_update', 'survey', 'welcome']);
+
+    // Once that sync ran, a later unknown template queues a sync again.
+    const later = w.emu.control.addTemplate(n.wabaId, {
+      name: 'late_arrival',
+      language: 'en_US',
+      status: 'PENDING',
+      category: 'UTILITY',
+      parameterFormat: 'POSITIONAL',
+      components: [{ type: 'BODY', text: 'Late' }],
+    });
+    await w.emu.control.setTemplateStatus(n.wabaId, later.id, 'APPROVED');
+    await w.settle();
+    w.t.clock.advance(TEMPLATE_SYNC_DELAY_MS);
+    await w.settle();
+    expect((await rowsOfAccount(n.account.id)).map((r) => r.name)).toContain('late_arrival');
+    // Known templates still update in place, without a sync.
+    expect(await syncJobs(n.account.id)).toHaveLength(2);
+    await w.emu.control.setTemplateStatus(n.wabaId, later.id, 'PAUSED', 'SCAM');
+    await w.settle();
+    expect(await syncJobs(n.account.id)).toHaveLength(2);
+    const [paused] = await w.t.database.db
+      .select()
+      .from(templates)
+      .where(eq(templates.metaTemplateId, later.id));
+    expect(paused).toMatchObject({ status: 'PAUSED', statusReason: 'SCAM' });
   });
 
   it('a token Meta stopped accepting flags the account when syncing', async () => {

@@ -252,6 +252,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
   const notFound = { code: 'not_found', message: 'This conversation is not on this device.' } as const;
   const inFlight = (s: SyncParts) => s.engine?.inFlight() ?? new Set<number>();
 
+  // Mine and Unassigned alert by default (the renderer's notification preferences agree).
+  let attention = { notifications: true, badgeCount: 0 };
   const handlers: IpcHandlers = {
     'app:info': guard('app:info', () =>
       okValue({
@@ -261,6 +263,15 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         secureStorageAvailable: deps.tokenStore.isSecure,
       }),
     ),
+    // The desktop shell answers this itself (src/main/platform/attention.ts); here, for the
+    // browser harness and tests, it only remembers the values.
+    'app:setAttention': guard('app:setAttention', (i) => {
+      attention = {
+        notifications: i.notifications ?? attention.notifications,
+        badgeCount: i.badgeCount ?? attention.badgeCount,
+      };
+      return okValue(attention);
+    }),
     'session:get': guard('session:get', () => okValue(session.state())),
     'session:signIn': guard('session:signIn', (i) => session.signIn(i)),
     'session:signOut': guard('session:signOut', (i) => session.signOut(i)),

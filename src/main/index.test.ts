@@ -20,6 +20,7 @@ vi.mock('electron', async () => {
     getVersion: vi.fn(() => '9.9.9'),
     isPackaged: false,
     whenReady: vi.fn(() => s.ready as Promise<void>),
+    setBadgeCount: vi.fn(() => true),
   });
   class BrowserWindow extends EE {
     static all: BrowserWindow[] = [];
@@ -115,6 +116,25 @@ describe('main process', () => {
       contextIsolation: true,
       preload: expect.stringMatching(/preload[/\\]index\.cjs$/),
     });
+
+    // app:setAttention is answered here, not by the core host: the opt-in drives the
+    // notification permission, the count the badge.
+    const checkHandler = vi.mocked(electron.session.defaultSession.setPermissionCheckHandler).mock
+      .calls[0]![0]!;
+    const allowsNotifications = () => checkHandler(null as never, 'notifications', '', {} as never);
+    expect(allowsNotifications()).toBe(true);
+    const handles = h.state.handles as Map<string, (event: unknown, input: unknown) => Promise<unknown>>;
+    const appFrame = { senderFrame: { url: 'parley://app/index.html', parent: null } };
+    const sentBefore = child.postMessage.mock.calls.length;
+    expect(await handles.get('app:setAttention')!(appFrame, { notifications: false, badgeCount: 2 })).toEqual(
+      {
+        ok: true,
+        value: { notifications: false, badgeCount: 2 },
+      },
+    );
+    expect(allowsNotifications()).toBe(false);
+    expect(electron.app.setBadgeCount).toHaveBeenCalledWith(2);
+    expect(child.postMessage.mock.calls.length).toBe(sentBefore);
 
     // A second launch focuses this window.
     const app = h.state.app as EventEmitter;

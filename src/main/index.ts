@@ -6,6 +6,7 @@ import { createCoreHostBridge, type CoreHostBridge } from './core-host/bridge';
 import { forkUtilityHost } from './core-host/utility-host';
 import { migrationsDirFor, readMainConfig } from './config';
 import { forwardCoreEvents, registerIpc } from './ipc/register-ipc';
+import { createAttention, focusWindow } from './platform/attention';
 import { createSafeStorageTokenStore } from './platform/token-store';
 import { APP_ENTRY_URL, APP_ORIGIN, appSchemePrivileges, registerAppProtocol } from './windows/app-protocol';
 import { auditWebContents, installCsp, installPermissionHandlers } from './windows/harden';
@@ -51,10 +52,17 @@ async function start(): Promise<void> {
     devServerOrigin: config.devServerUrl ? originOf(config.devServerUrl) : null,
   });
   installCsp(ses, csp);
-  installPermissionHandlers(ses, { notificationsOptIn: () => false });
+  const userData = app.getPath('userData');
+  // The notification opt-in (saved beside the window state), the badge and focus-on-click.
+  const attention = createAttention({
+    dir: userData,
+    app,
+    window: () => mainWindow,
+    onError: (m) => log.warn(`attention: ${m}`),
+  });
+  installPermissionHandlers(ses, { notificationsOptIn: attention.notificationsOptIn });
   registerAppProtocol(protocol, join(here, '..', 'renderer'), csp);
 
-  const userData = app.getPath('userData');
   const tokenStore = createSafeStorageTokenStore({ safeStorage, platform: process.platform, dir: userData });
   if (!tokenStore.isSecure) log.warn('secure storage unavailable: refresh tokens are kept in memory only');
   bridge = createCoreHostBridge({
@@ -77,7 +85,10 @@ async function start(): Promise<void> {
     logger: log,
   });
   bridge.start();
-  registerIpc(ipcMain, bridge, { allowedOrigins: appOrigins });
+  registerIpc(ipcMain, bridge, {
+    allowedOrigins: appOrigins,
+    local: { 'app:setAttention': (i) => attention.set(i) },
+  });
   forwardCoreEvents(bridge, () => webContents.getAllWebContents().filter((wc) => wc.getType() === 'window'));
   openMainWindow();
 }
@@ -87,10 +98,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.show();
-    mainWindow.focus();
+    if (mainWindow) focusWindow(mainWindow);
   });
   app.whenReady().then(start, (e: unknown) => {
     log.error('startup failed', { error: String(e) });

@@ -8,6 +8,7 @@ import type { Channel, EventName } from '#shared/ipc/contract';
  */
 export const channelNames = [
   'app:info',
+  'app:setAttention',
   'session:get',
   'session:signIn',
   'session:signOut',

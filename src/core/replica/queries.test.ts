@@ -158,6 +158,28 @@ describe('inbox queries', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX conversations_status_sort_idx/);
   });
 
+  it('show the contact’s current name and number, and the same rows with or without pending changes', () => {
+    const first = () => q.listConversations({ view: 'all', tab: 'resolved', limit: 5 });
+    const before = first();
+    const c = before.items[0]!;
+    expect(c).toMatchObject({ hasPendingChanges: false, contact: { name: expect.any(String) } });
+    const a = createApplier(db);
+    db.transaction(() =>
+      a.applyEntries(
+        [put.contact(contactRow(c.contact.id, { name: 'Renamed Customer', phone: '+14155550000' }), N + 10)],
+        { kind: 'log' },
+        emptySummary(),
+      ),
+    )();
+    const after = first();
+    expect(after.items[0]).toEqual({
+      ...c,
+      contact: { ...c.contact, name: 'Renamed Customer', phone: '+14155550000' },
+    });
+    expect(after.items.slice(1)).toEqual(before.items.slice(1));
+    expect(after.nextCursor).toBe(before.nextCursor);
+  });
+
   it('counts come from the maintained table and include this device’s pending changes', () => {
     const counts = q.counts('mine', undefined);
     expect(counts.tabs.open.total).toBe(expected((i) => i % 4 === 0 && i % 3 === 1).length);

@@ -75,6 +75,29 @@ function toInbox(r: ConvRaw): InboxConversation {
   };
 }
 
+/** What the inbox's base arm reads: the server row as stored, its keyset and its contact's fields. */
+interface BaseRaw {
+  id: string;
+  sort_at: number;
+  row: string;
+  contact_name: string | null;
+  contact_phone: string | null;
+}
+
+/**
+ * A conversation without pending patches in the UI shape. Its effective values are the server's,
+ * and the applier writes the filter columns and `row` from the same server row in one statement,
+ * so the row alone is the answer (no column copies, no second object): only the contact's current
+ * name and number (from `contacts`) go on top.
+ */
+function baseToInbox(r: BaseRaw): InboxConversation {
+  const c = JSON.parse(r.row) as InboxConversation;
+  if (r.contact_name !== null) c.contact.name = r.contact_name;
+  if (r.contact_phone !== null) c.contact.phone = r.contact_phone;
+  c.hasPendingChanges = false;
+  return c;
+}
+
 /** `sortAt:id`, opaque to the UI. */
 const encodeCursor = (sortAt: number, id: string): string => `${sortAt}:${id}`;
 const decodeCursor = (c: string): { sortAt: number; id: string } | null => {
@@ -152,6 +175,9 @@ export function createReplicaQueries(db: Database.Database, me: () => string) {
 
   const s = {
     counts: db.prepare('SELECT status, total, unread, important FROM inbox_counts WHERE bucket = ?'),
+    anyPendingConversation: db
+      .prepare(`SELECT 1 FROM pending_patches WHERE entity = 'conversation' LIMIT 1`)
+      .pluck(),
     patchedBoth: db.prepare(
       `SELECT c.status AS b_status, c.assignee_id AS b_assignee, c.team_id AS b_team, c.unread_count AS b_unread,
          c.important AS b_important, v.status, v.assignee_id, v.team_id, v.unread_count, v.important
@@ -217,19 +243,28 @@ export function createReplicaQueries(db: Database.Database, me: () => string) {
       if (i.q && !qc && !qm) return { items: [], nextCursor: null };
       const after = i.cursor ? decodeCursor(i.cursor) : null;
       if (i.cursor && !after) return { items: [], nextCursor: null };
-      const key = [i.view, !!i.unread, !!i.important, !!i.label, !!i.cursor, !!qc, !!qm].join('|');
+      // Conversations with pending patches are few and often none: then the overlay arm and the
+      // exclusion of its ids from the base arm are skipped (one indexed probe decides).
+      const overlays = s.anyPendingConversation.get() !== undefined;
+      const key = [i.view, !!i.unread, !!i.important, !!i.label, !!i.cursor, !!qc, !!qm, overlays].join('|');
       const base = prepared(`base|${key}`, () => {
         const w = filters('c', i, !!qc, !!qm);
-        return `SELECT ${COLS}, 0 AS has_pending, ${contactCols}
-          FROM (SELECT c.* FROM conversations c WHERE ${w.join(' AND ')} AND c.id NOT IN ${pendingIds}
-                ORDER BY c.sort_at DESC, c.id DESC LIMIT @limit) x`;
+        if (overlays) w.push(`c.id NOT IN ${pendingIds}`);
+        // The contact by one join (not a lookup per field); the left side drives the index walk.
+        return `SELECT c.id, c.sort_at, c.row, json_extract(cc.row, '$.name') AS contact_name,
+            json_extract(cc.row, '$.phone') AS contact_phone
+          FROM conversations c LEFT JOIN contacts cc ON cc.id = c.contact_id
+          WHERE ${w.join(' AND ')}
+          ORDER BY c.sort_at DESC, c.id DESC LIMIT @limit`;
       });
-      const over = prepared(`over|${key}`, () => {
-        const w = filters('v', i, !!qc, !!qm);
-        return `SELECT ${COLS}, 1 AS has_pending, ${contactCols}
+      const over = overlays
+        ? prepared(`over|${key}`, () => {
+            const w = filters('v', i, !!qc, !!qm);
+            return `SELECT ${COLS}, 1 AS has_pending, ${contactCols}
           FROM (SELECT v.* FROM v_conversations v WHERE v.id IN ${pendingIds} AND ${w.join(' AND ')}
                 ORDER BY v.sort_at DESC, v.id DESC LIMIT @limit) x`;
-      });
+          })
+        : null;
       const params: Record<string, unknown> = {
         tab: i.tab,
         limit: i.limit + 1,
@@ -247,15 +282,33 @@ export function createReplicaQueries(db: Database.Database, me: () => string) {
         let names = paramNames.get(st);
         if (!names)
           paramNames.set(st, (names = [...new Set(st.source.match(/@\w+/g) ?? [])].map((n) => n.slice(1))));
-        return Object.fromEntries(names.map((n) => [n, params[n]]));
+        const out: Record<string, unknown> = {};
+        for (const n of names) out[n] = params[n];
+        return out;
       };
-      const rows = [...(base.all(pick(base)) as ConvRaw[]), ...(over.all(pick(over)) as ConvRaw[])].sort(
-        (a, b) => b.sort_at - a.sort_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-      );
+      const baseRows = base.all(pick(base)) as BaseRaw[];
+      if (!over) {
+        // Already in keyset order: one statement, no merge.
+        const last = baseRows[i.limit - 1];
+        const page = baseRows.length > i.limit ? baseRows.slice(0, i.limit) : baseRows;
+        return {
+          items: page.map(baseToInbox),
+          nextCursor: baseRows.length > i.limit && last ? encodeCursor(last.sort_at, last.id) : null,
+        };
+      }
+      type Tagged = { sort_at: number; id: string; item: () => InboxConversation };
+      const rows: Tagged[] = [
+        ...baseRows.map((r) => ({ sort_at: r.sort_at, id: r.id, item: () => baseToInbox(r) })),
+        ...(over.all(pick(over)) as ConvRaw[]).map((r) => ({
+          sort_at: r.sort_at,
+          id: r.id,
+          item: () => toInbox(r),
+        })),
+      ].sort((a, b) => b.sort_at - a.sort_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       const page = rows.slice(0, i.limit);
       const last = page.at(-1);
       return {
-        items: page.map(toInbox),
+        items: page.map((r) => r.item()),
         nextCursor: rows.length > i.limit && last ? encodeCursor(last.sort_at, last.id) : null,
       };
     },

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { channels, type CoreApi, type IpcHandlers } from '#shared/ipc/contract';
-import { forwardCoreEvents, registerIpc } from './register-ipc';
+import { foreignSender, forwardCoreEvents, registerIpc } from './register-ipc';
 
 vi.mock('electron', () => ({}));
 
@@ -66,6 +66,10 @@ describe('registerIpc', () => {
     ['profile:changePassword', { currentPassword: 'x', newPassword: 'short' }],
     ['settings:set', { theme: 'neon' }],
     ['app:info', { unexpected: true }],
+    ['app:setAttention', { badgeCount: 1.5 }],
+    ['app:setAttention', { notifications: 'yes' }],
+    ['app:setAttention', { focus: false }],
+    ['app:setAttention', undefined],
   ])('rejects malformed input for %s with invalid_input and field issues', async (channel, input) => {
     const { registered, calls } = setup();
     const r = (await registered.get(channel)!(appFrame, input)) as {
@@ -89,6 +93,38 @@ describe('registerIpc', () => {
       ['session:signIn', { serverUrl: 'http://127.0.0.1:8787', email: 'a@example.test', password: 'pw' }],
       ['session:signOut', { wipeReplica: false }],
     ]);
+  });
+
+  it('answers `local` channels in the main process, after the same sender check and parsing', async () => {
+    const registered = new Map<string, Handler>();
+    const ipcMain = {
+      handle: (c: string, h: Handler) => registered.set(c, h),
+      removeHandler: (c: string) => registered.delete(c),
+    } as unknown as IpcMain;
+    const coreCall = vi.fn(async () => ({ ok: true as const, value: { from: 'core' } }));
+    const handlers = Object.fromEntries(channels.map((c) => [c, coreCall])) as unknown as IpcHandlers;
+    const local = vi.fn(async () => ({ ok: true as const, value: { notifications: false, badgeCount: 3 } }));
+    registerIpc(
+      ipcMain,
+      { handlers },
+      { allowedOrigins: ['parley://app'], local: { 'app:setAttention': local, 'app:info': undefined } },
+    );
+    const call = (c: string, input: unknown, event: unknown = appFrame) => registered.get(c)!(event, input);
+
+    expect(await call('app:setAttention', { badgeCount: 3, extra: 1 })).toEqual({
+      ok: true,
+      value: { notifications: false, badgeCount: 3 },
+    });
+    expect(local).toHaveBeenCalledWith({ badgeCount: 3 });
+    expect((await call('app:setAttention', { badgeCount: -1 })) as { ok: boolean }).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await call('app:setAttention', {}, { senderFrame: null })).toEqual(foreignSender);
+    expect(local).toHaveBeenCalledTimes(1);
+    // Only the channels given are taken from the core; an undefined entry leaves the core's.
+    await call('app:info', undefined);
+    expect(coreCall).toHaveBeenCalledTimes(1);
   });
 });
 

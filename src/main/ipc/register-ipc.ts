@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { channels, eventNames, type Channel, type CoreApi } from '#shared/ipc/contract';
+import { channels, eventNames, type Channel, type CoreApi, type IpcHandlers } from '#shared/ipc/contract';
 import type { Result } from '#shared/result';
 import { dispatch } from '../../core/dispatch';
 import { isAppUrl } from '../windows/security';
@@ -23,20 +23,34 @@ export function isTrustedSender(
   return isAppUrl(frame.url, appOrigins);
 }
 
+/** Options of {@link registerIpc}. */
+export interface RegisterIpcOptions {
+  /** Origins whose top frame may call (the app's, plus the dev server's in `npm run dev`). */
+  allowedOrigins: readonly string[];
+  /**
+   * Channels the main process answers itself because they need the desktop (badge, window
+   * focus, …). The core keeps a handler for each too, which other hosts (the harness) use.
+   */
+  local?: Partial<IpcHandlers>;
+}
+
 /**
  * Registers one `ipcMain.handle` per contract channel. Each handler checks the sender before
  * anything else, parses the input with the channel's schema (answering `invalid_input` with the
- * field issues), and only then calls the core. Returns a function that removes the handlers.
+ * field issues), and only then calls the core, or the main process's own handler for the
+ * channels in `opts.local`. Returns a function that removes the handlers.
  */
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   core: Pick<CoreApi, 'handlers'>,
-  opts: { allowedOrigins: readonly string[] },
+  opts: RegisterIpcOptions,
 ): () => void {
+  const local = Object.entries(opts.local ?? {}).filter(([, h]) => h !== undefined);
+  const handlers = { ...core.handlers, ...Object.fromEntries(local) } as IpcHandlers;
   for (const c of channels) {
     ipcMain.handle(c, async (event, raw: unknown): Promise<Result<unknown>> => {
       if (!isTrustedSender(event, opts.allowedOrigins)) return foreignSender;
-      return dispatch(core.handlers, c, raw);
+      return dispatch(handlers, c, raw);
     });
   }
   return () => channels.forEach((c: Channel) => ipcMain.removeHandler(c));

@@ -285,11 +285,43 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/**
+ * `app:setAttention` input: how the desktop app may draw the person back. Every field is
+ * optional; an empty object only reads the current state. The Electron main process answers it
+ * itself (the core's handler, used by the browser harness, only remembers the values).
+ */
+export const AttentionInput = z.object({
+  /**
+   * Desktop notifications wanted at all (for Mine, Unassigned or both). The main process grants
+   * the page's Notification permission only while this is true, and remembers it between runs.
+   */
+  notifications: z.boolean().optional(),
+  /** Conversations waiting to be read, for the dock or launcher badge; 0 clears it. */
+  badgeCount: z.number().int().min(0).max(999_999).optional(),
+  /** Brings the window to the front (restoring it if minimized): a notification was clicked. */
+  focus: z.literal(true).optional(),
+});
+export type AttentionInput = z.input<typeof AttentionInput>;
+
+/** `app:setAttention` output: the state after the call. */
+export const AttentionState = z.object({
+  /** Whether desktop notifications are allowed (default true: Mine and Unassigned alert). */
+  notifications: z.boolean(),
+  /** The badge count last set. */
+  badgeCount: z.number().int().nonnegative(),
+});
+export type AttentionState = z.infer<typeof AttentionState>;
+
 const none = z.undefined();
 
 /** The channel table. */
 export const ipc = {
   'app:info': { input: none, output: AppInfo },
+  /**
+   * The notification opt-in, the unread badge and bringing the window forward (desktop shell;
+   * a no-op that remembers the values in the browser harness).
+   */
+  'app:setAttention': { input: AttentionInput, output: AttentionState },
   'session:get': { input: none, output: SessionState },
   'session:signIn': {
     input: z.object({

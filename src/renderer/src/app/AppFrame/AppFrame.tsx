@@ -12,7 +12,12 @@ import {
   type InboxViewOption,
   type SearchBoxHandle,
 } from '../../features/inbox';
-import { NotificationSettings, useNewMessageAlerts, useUnreadTitle } from '../../features/notifications';
+import {
+  NotificationSettings,
+  useDesktopAttention,
+  useNewMessageAlerts,
+  useUnreadTitle,
+} from '../../features/notifications';
 import { ProfileModal } from '../../features/profile';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
 import { useThemeMode } from '../../hooks/useThemeMode';
@@ -60,6 +65,7 @@ export function AppFrame({ session }: AppFrameProps) {
     return sum + (tabs ? tabs.open.unread + tabs.pending.unread : 0);
   }, 0);
   useUnreadTitle(unread);
+  useDesktopAttention(unread);
 
   const focusSearch = useCallback(() => searchRef.current?.focus(), []);
   const setTheme = useCallback((m: Parameters<typeof setMode>[0]) => void setMode(m), [setMode]);

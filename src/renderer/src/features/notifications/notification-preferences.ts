@@ -1,9 +1,8 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
 /**
- * What alerts the person wants. Kept in this window's localStorage for now: the contract's
- * `Settings` has only `theme` (a `notifications` field there would let the main process see
- * the opt-in too; see the renderer README's gaps).
+ * What alerts the person wants. Kept in this window's localStorage; the desktop shell learns
+ * the opt-in it needs for the notification permission through `useDesktopAttention`.
  */
 export interface NotificationPreferences {
   /** Desktop notifications at all. */

@@ -10,6 +10,7 @@ import { resetNotificationPreferencesCache, saveNotificationPreferences } from '
 import { shouldAlert, useNewMessageAlerts } from './useNewMessageAlerts';
 
 const shown: { title: string; body?: string; tag?: string }[] = [];
+const instances: FakeNotification[] = [];
 
 class FakeNotification {
   static permission: NotificationPermission = 'granted';
@@ -17,6 +18,7 @@ class FakeNotification {
   onclick: (() => void) | null = null;
   constructor(title: string, options: NotificationOptions = {}) {
     shown.push({ title, body: options.body, tag: options.tag });
+    instances.push(this);
   }
   close() {}
 }
@@ -28,13 +30,14 @@ function Alerts({ openId, onOpen }: { openId: string | null; onOpen(id: string):
 
 beforeEach(() => {
   shown.length = 0;
+  instances.length = 0;
   window.localStorage.clear();
   resetNotificationPreferencesCache();
   vi.stubGlobal('Notification', FakeNotification);
 });
 afterEach(() => vi.unstubAllGlobals());
 
-function setup(openId: string | null = null) {
+function setup(openId: string | null = null, onOpen: (id: string) => void = vi.fn()) {
   const parley = createFakeParley({ session: signedInSession });
   const now = Date.now() + 60_000;
   // Row 0 mine, row 1 unassigned, row 2 someone else's; each with a fresh inbound message.
@@ -49,7 +52,7 @@ function setup(openId: string | null = null) {
     },
   }));
   const inbox = installFakeInbox(parley, rows);
-  render(<Alerts openId={openId} onOpen={vi.fn()} />, { parley });
+  render(<Alerts openId={openId} onOpen={onOpen} />, { parley });
   return { parley, inbox };
 }
 
@@ -69,6 +72,17 @@ describe('useNewMessageAlerts', () => {
     parley.emit('replica:changed', { tables: ['messages'], conversationIds: [conversationId(0)] });
     await new Promise((r) => setTimeout(r, 30));
     expect(shown).toHaveLength(2);
+  });
+
+  it('clicking a notification brings the window forward and opens the conversation', async () => {
+    vi.spyOn(window, 'focus').mockImplementation(() => {});
+    const onOpen = vi.fn();
+    const { parley } = setup(null, onOpen);
+    parley.emit('replica:changed', { tables: ['messages'], conversationIds: [conversationId(0)] });
+    await waitFor(() => expect(instances).toHaveLength(1));
+    instances[0]!.onclick?.();
+    expect(parley['app:setAttention']).toHaveBeenCalledWith({ focus: true });
+    expect(onOpen).toHaveBeenCalledWith(conversationId(0));
   });
 
   it('follows the preferences, and never alerts for a bulk load', async () => {

@@ -73,7 +73,11 @@ export function useNewMessageAlerts({ meId, openId, onOpen }: NewMessageAlertsOp
               title: name,
               body: m.preview || 'New message',
               tag: c.id,
-              onClick: () => latest.current.onOpen(c.id),
+              onClick: () => {
+                // The page's own window.focus() does not raise a minimized window everywhere.
+                void client.setAttention({ focus: true });
+                latest.current.onOpen(c.id);
+              },
             });
           }
           if (cur.prefs.sound) playBeep();

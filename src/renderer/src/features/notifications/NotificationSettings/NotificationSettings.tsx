@@ -1,13 +1,15 @@
 import { Alert, Button, Group, Modal, Stack, Switch, Text } from '@mantine/core';
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import {
   desktopNotificationPermission,
   requestDesktopNotificationPermission,
   showDesktopNotification,
   type DesktopNotificationPermission,
+  useParleyClient,
 } from '../../../api';
 import { playBeep } from '../beep';
 import { useNotificationPreferences } from '../notification-preferences';
+import { wantsDesktopNotifications } from '../useDesktopAttention';
 
 /** Props of {@link NotificationSettings}. */
 export interface NotificationSettingsProps {
@@ -33,6 +35,19 @@ export const NotificationSettings = memo(function NotificationSettings({
     desktopNotificationPermission(),
   );
   const note = prefs.desktop ? PERMISSION_TEXT[permission] : null;
+  const client = useParleyClient();
+  const wantsNotifications = wantsDesktopNotifications(prefs);
+  useEffect(() => {
+    let live = true;
+    // The desktop shell grants the permission from this opt-in (app:setAttention; idempotent,
+    // useDesktopAttention sends it too): read the permission again once the shell has it.
+    void client.setAttention({ notifications: wantsNotifications }).then(() => {
+      if (live) setPermission(desktopNotificationPermission());
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, wantsNotifications]);
 
   return (
     <Modal

@@ -12,6 +12,7 @@ const registry: Record<string, () => Promise<{ run: Benchmark }>> = {
   fanout: () => import('./fanout'),
   'filter-switch': () => import('./filter-switch'),
   'http-auth': () => import('./http-auth'),
+  'inbox-query': () => import('./inbox-query'),
   'list-render': () => import('./list-render'),
   'replica-bootstrap': () => import('./replica-bootstrap'),
   'catch-up': () => import('./catch-up'),

@@ -8,10 +8,12 @@ import { createLoginThrottle, type ThrottleLimits } from './domain/auth/login-th
 import { createPasswordHasher, type PasswordHasher } from './domain/auth/password-hasher';
 import { systemClock, type Clock } from './domain/clock';
 import { createMemberService } from './domain/members/member-service';
+import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { meRoutes } from './http/me/routes';
+import { organizationRoutes } from './http/organization/routes';
 import { teamRoutes } from './http/teams/routes';
 import { userRoutes } from './http/users/routes';
 import { authPlugin } from './plugins/auth';
@@ -94,6 +96,7 @@ const createServices = (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
   });
   const teams = createTeamService({ db, clock });
+  const organization = createOrganizationService({ db, clock });
   const messaging = createMessagingModule({
     db,
     clock,
@@ -124,7 +127,7 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
   });
-  return { auth, members, teams, messaging, outbound, sync };
+  return { auth, members, teams, organization, messaging, outbound, sync };
 };
 
 /**
@@ -180,6 +183,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(teamRoutes, {
         prefix: '/teams',
         teams: services.teams,
+      });
+      await api.register(organizationRoutes, {
+        prefix: '/organization',
+        organization: services.organization,
       });
       await services.messaging.registerApi(api);
       await services.outbound.registerApi(api);

@@ -11,6 +11,8 @@ import {
   media,
   memberships,
   messages,
+  organizations,
+  organizationSettings,
   sessions,
   syncLog,
   teamMembers,
@@ -116,6 +118,11 @@ const snapshotOfB = async () => {
   const db = t.database.db;
   const org = b.organizationId;
   return {
+    organization: await db.select().from(organizations).where(eq(organizations.id, org)),
+    settings: await db
+      .select()
+      .from(organizationSettings)
+      .where(eq(organizationSettings.organizationId, org)),
     memberships: await db.select().from(memberships).where(eq(memberships.organizationId, org)),
     teams: await db.select().from(teams).where(eq(teams.organizationId, org)),
     teamMembers: await db.select().from(teamMembers).where(eq(teamMembers.organizationId, org)),
@@ -191,6 +198,45 @@ describe('cross-tenant matrix', () => {
       expect(res.body).not.toContain('B team');
     }
     expect(await snapshotOfB()).toEqual(before);
+  });
+
+  // Routes without an id act on the caller's organization (from the token). Each must be listed
+  // here with a valid body: a new one fails the coverage check below.
+  const tokenScoped: Record<string, object | undefined> = {
+    'GET /api/v1/organization': undefined,
+    'PATCH /api/v1/organization': { name: 'A renamed', agentsSeeAllTeamConversations: true },
+  };
+
+  it('acts on the token’s organization only for the organization routes, whatever the body says', async () => {
+    const keys = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/organization') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(keys.sort()).toEqual(Object.keys(tokenScoped).sort());
+    const before = await snapshotOfB();
+    for (const [key, payload] of Object.entries(tokenScoped)) {
+      const [method, url] = key.split(' ') as ['GET', string];
+      const res = await t.app.inject({ method, url, headers: a.admin.headers, ...(payload && { payload }) });
+      expect(res.statusCode, `${key} → ${res.body}`).toBe(200);
+      expect(res.json().id).toBe(a.organizationId);
+      expect(res.body).not.toContain(b.organizationId);
+      // A foreign organization id in the body is refused, never followed.
+      if (payload) {
+        const foreign = await t.app.inject({
+          method,
+          url,
+          headers: a.admin.headers,
+          payload: { ...payload, id: b.organizationId, organizationId: b.organizationId },
+        });
+        expect(foreign.statusCode, key).toBe(400);
+      }
+    }
+    expect(await snapshotOfB()).toEqual(before);
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/organization',
+      headers: a.admin.headers,
+      payload: { agentsSeeAllTeamConversations: false },
+    });
   });
 
   it("refuses B's members as foreign references inside A's own resources", async () => {

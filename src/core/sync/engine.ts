@@ -394,14 +394,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   const pullUntilCaughtUp = async (gen: number): Promise<void> => {
     const start = state.cursor();
+    const fetchPage = (cursor: number, lmid: number): ReturnType<SyncTransport['pull']> =>
+      withToken((t) => transport.pull({ cursor, limit: timing.pullLimit, clientId: deps.clientId, lmid }, t));
+    /** The next page, asked for while the previous one was applied, and what it was asked from. */
+    let next: { cursor: number; lmid: number; page: ReturnType<typeof fetchPage> } | null = null;
     for (;;) {
       const st = state.get();
-      const res = await withToken((t) =>
-        transport.pull(
-          { cursor: st.cursor, limit: timing.pullLimit, clientId: deps.clientId, lmid: st.lmid },
-          t,
-        ),
-      );
+      // A prefetched page is used only if it starts exactly where the replica now stands.
+      const prefetched: ReturnType<SyncTransport['pull']> | null =
+        next && next.cursor === st.cursor && next.lmid === st.lmid ? next.page : null;
+      next = null;
+      const res: Awaited<ReturnType<SyncTransport['pull']>> = await (prefetched ??
+        fetchPage(st.cursor, st.lmid));
       if (gen !== generation) return;
       if ('mustRebootstrap' in res) {
         db.transaction(() => {
@@ -410,6 +414,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         })();
         announce({ ...emptySummary(), tables: new Set(['conversations', 'messages', 'contacts', 'notes']) });
         return;
+      }
+      // Ask for the next page before applying this one: the server reads it (and the wire
+      // carries it) while this thread writes SQLite, instead of one waiting for the other.
+      if (res.hasMore) {
+        const page = fetchPage(res.nextCursor, Math.max(st.lmid, res.lmid));
+        page.catch(() => undefined); // awaited (and its error handled) on the next turn, or dropped
+        next = { cursor: res.nextCursor, lmid: Math.max(st.lmid, res.lmid), page };
       }
       applyLog(res.changes, res.nextCursor, res.tenantSeq, { results: res.mutationResults, lmid: res.lmid });
       progress = { done: Math.max(0, res.nextCursor - start), total: Math.max(0, res.tenantSeq - start) };

@@ -118,8 +118,15 @@ class SimClient {
 
   /** The harness's own reads: never counted towards a kill. */
   q(sql: string): Database.Statement {
-    return this.kill.raw(sql);
+    // The invariant checks run the same reads after every step: prepare each once (a cached
+    // statement is reset to plain rows, since a caller may have switched it to pluck mode).
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.kill.raw(sql)));
+    else if (st.reader) st.pluck(false);
+    return st;
   }
+
+  private readonly statements = new Map<string, Database.Statement>();
 }
 
 /** A whole world for one scenario. */

@@ -4,9 +4,14 @@
 // log in pages of 2,000 (each page JSON-encoded and zod-parsed as the transport does, applied in
 // one transaction with its cursor, confirmations and counts), until it is live again. Baseline:
 // the same rows written with raw prepared upserts in the same five transactions, no engine.
-import { mkdtempSync, rmSync } from 'node:fs';
+// A second line runs it end to end: the real server (servers/parley-sync.ts on PGlite, core 0)
+// commits the 10k entries while a real client (catch-up-load.ts, core 1: engine, socket
+// transport, file replica) is away, and times the client's restart → handshake → HTTP pulls →
+// live; it checks the cursor and that every missed message landed once.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { ok } from '#shared/result';
 import { PullResponse, type ChangeEntry, type PutEntry } from '#shared/sync/protocol';
@@ -19,6 +24,7 @@ import { createSyncEngine } from '../src/core/sync/engine';
 import { contactRow, conversationRow, messageRow } from '../src/core/testing/replica-fixtures';
 import { createScriptedTransport } from '../src/core/testing/scripted-transport';
 import { median, round, type MetricLine } from './lib/metric';
+import { runProcess, startProcess } from './lib/processes';
 
 const CONVERSATIONS = 20_000;
 const MISSED = Number(process.env.CATCH_UP_CHANGES ?? 10_000);
@@ -189,6 +195,27 @@ function raw(changes: ChangeEntry[]): number {
   return ms;
 }
 
+/** The end-to-end runs: real server process, real client process. */
+async function endToEnd(): Promise<{ ms: number; changes: number }[]> {
+  const server = await startProcess<Record<string, unknown>>(
+    fileURLToPath(new URL('./servers/parley-sync.ts', import.meta.url)),
+    { cpu: 0, env: { DATABASE_URL: '', ORGS: '1', MANAGERS: '1', AGENTS: '0' }, timeoutMs: 120_000 },
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-catch-up-'));
+  const file = join(dir, 'server.json');
+  writeFileSync(file, JSON.stringify(server.info));
+  try {
+    const r = await runProcess<{ runs: { ms: number; changes: number }[] }>(
+      fileURLToPath(new URL('./catch-up-load.ts', import.meta.url)),
+      { cpu: 1, env: { SERVER_INFO_FILE: file, CATCH_UP_CHANGES: String(MISSED), BENCH_REPS: String(REPS) } },
+    );
+    return r.runs;
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The benchmark. */
 export async function* run(): AsyncIterable<MetricLine> {
   const changes = missed();
@@ -213,6 +240,22 @@ export async function* run(): AsyncIterable<MetricLine> {
       replicaConversations: CONVERSATIONS,
       runs: a.map((x) => round(x)),
       baselineRuns: b.map((x) => round(x)),
+      what: 'client core only: scripted transport (JSON + zod per page), engine, file replica',
+    },
+  };
+  const e2e = await endToEnd();
+  const ms = e2e.map((r) => r.ms);
+  yield {
+    metric: 'catch-up.pglite.reconnect_10k_ms',
+    value: round(median(ms)),
+    unit: 'ms',
+    baseline: null,
+    ratio: null,
+    target: { max: 1000 },
+    notes: {
+      changes: e2e.map((r) => r.changes),
+      runs: ms.map((x) => round(x)),
+      what: 'real server on PGlite (core 0) and real client core (core 1): app start → handshake → HTTP pulls of 2,000 → live; cursor and every missed message checked',
     },
   };
 }

@@ -1,19 +1,22 @@
 // The load side of e2e-latency (its own process, pinned to core 1): the REAL client core — one
-// sync engine (src/core/sync/engine.ts) with its socket transport and an in-memory better-sqlite3
-// replica per member of the benchmark organization — plus a webhook poster that signs Meta-shaped
+// sync engine (src/core/sync/engine.ts) with its socket transport and a better-sqlite3 replica
+// file (WAL, opened as the desktop opens it) per member of the benchmark organization — plus a webhook poster that signs Meta-shaped
 // messages like Meta and POSTs them at a fixed rate. Latency of a delivery = the time the
 // engine's replica committed the message (its `onChanged` fires right after the SQLite commit)
 // minus the time just before the webhook was posted, for every client that must get it (the
 // managers and the conversation's assignee). Prints one JSON line with the measurements.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import { silentLogger, systemClock } from '../src/core/deps';
+import { resolveMigrationsDir } from '../src/core/db/migrate';
+import { openReplicaDb } from '../src/core/db/open-db';
 import { createReplicaQueries } from '../src/core/replica/queries';
 import { createSyncEngine, type SyncEngine } from '../src/core/sync/engine';
 import { createSocketTransport } from '../src/core/sync/socket-transport';
-import { memoryReplica } from '../src/core/testing/replica-fixtures';
 import { median } from './lib/metric';
 
 type Info = {
@@ -44,8 +47,10 @@ const arrived = new Map<string, number[]>();
 
 type Client = { userId: string; engine: SyncEngine; db: Database.Database; lastRid: number };
 
+const replicaDir = mkdtempSync(join(tmpdir(), 'parley-bench-e2e-replicas-'));
+const migrations = resolveMigrationsDir();
 const clients: Client[] = org.users.map((u, i) => {
-  const db = memoryReplica();
+  const db = openReplicaDb(join(replicaDir, `replica-${i}.sqlite`), migrations).sqlite;
   const c: Client = { userId: u.userId, db, lastRid: 0, engine: null as unknown as SyncEngine };
   const newRows = db.prepare(
     `select rid, json_extract(row, '$.waMessageId') as w from messages where rid > ? order by rid`,
@@ -181,7 +186,11 @@ for (let w = 0; w < WINDOWS; w++) {
     posted: sentAt.size,
   });
 }
-for (const c of clients) c.engine.stop();
+for (const c of clients) {
+  c.engine.stop();
+  c.db.close();
+}
+rmSync(replicaDir, { recursive: true, force: true });
 
 console.log(
   JSON.stringify({

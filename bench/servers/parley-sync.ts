@@ -194,6 +194,105 @@ app.post('/__bench/burst', async (req) => {
   return { committed: committed - started };
 });
 
+/** The conversations `/__bench/missed` writes into (created on first use, in organization 0). */
+const missedConversations: { id: string; next: number }[] = [];
+
+// catch-up: commits exactly `changes` sync-log entries in organization 0 the way inbound
+// messages land (a message insert and its conversation's last-message update, both logged, in
+// transactions of `batch` messages), spread over `conversations` conversations. Returns the
+// organization's seq before and after.
+app.post('/__bench/missed', async (req) => {
+  const {
+    changes = 10_000,
+    conversations: k = 1_000,
+    batch = 50,
+  } = (req.body ?? {}) as { changes?: number; conversations?: number; batch?: number };
+  const o = orgs[0]!;
+  const seqOf = async () => {
+    const [r] = rowsOf<{ seq: string }>(
+      await db.execute(sql`select seq from sync_clock where organization_id = ${o.organizationId}`),
+    );
+    return Number(r?.seq ?? 0);
+  };
+  if (missedConversations.length < k) {
+    await db.transaction(async (tx) => {
+      const created: Change[] = [];
+      for (let i = missedConversations.length; i < k; i++) {
+        const [contact] = await tx
+          .insert(contacts)
+          .values({
+            organizationId: o.organizationId,
+            waId: String(16_550_000_000 + i),
+            name: `Customer ${i}`,
+          })
+          .returning({ id: contacts.id });
+        const [conv] = await tx
+          .insert(conversations)
+          .values({
+            organizationId: o.organizationId,
+            whatsappAccountId: o.accountId,
+            contactId: contact!.id,
+          })
+          .returning({ id: conversations.id });
+        missedConversations.push({ id: conv!.id, next: 1 });
+        created.push({ entity: 'contact', entityId: contact!.id });
+        created.push({ entity: 'conversation', entityId: conv!.id, conversationId: conv!.id });
+      }
+      await recordChanges(tx, o.organizationId, created);
+    });
+    await app.sync.idle();
+    return { from: await seqOf(), to: await seqOf(), created: true };
+  }
+  const from = await seqOf();
+  let left = changes;
+  let r = 0;
+  while (left > 0) {
+    const n = Math.min(batch, Math.floor(left / 2)) || 1;
+    await db.transaction(async (tx) => {
+      const at = new Date();
+      const rows = Array.from({ length: n }, () => {
+        const c = missedConversations[(r++ * 7919) % missedConversations.length]!;
+        return {
+          id: randomUUID(),
+          organizationId: o.organizationId,
+          conversationId: c.id,
+          convSeq: c.next++,
+          direction: 'inbound' as const,
+          type: 'text',
+          text: `Hello, where is my order #${r}? It has not arrived yet. Thanks!`,
+          status: 'delivered' as const,
+          createdAt: at,
+        };
+      });
+      await tx.insert(messages).values(rows);
+      // Each conversation's last-message fields and counters, as ingest sets them.
+      await tx.execute(sql`
+        update conversations c set last_conv_seq = m.conv_seq, last_message_at = m.created_at,
+          last_message_id = m.id, last_message_preview = m.text, last_message_type = m.type,
+          last_message_direction = m.direction, last_message_status = m.status,
+          last_inbound_at = m.created_at, unread_count = c.unread_count + 1, updated_at = m.created_at
+        from messages m
+        where m.conversation_id = c.id and m.id in (${sql.join(
+          rows.map((m) => sql`${m.id}::uuid`),
+          sql`, `,
+        )})`);
+      // A message and its conversation per inbound message: 2n entries (the batch's
+      // conversations are distinct, so none collapse).
+      await recordChanges(
+        tx,
+        o.organizationId,
+        rows.flatMap((m): Change[] => [
+          { entity: 'message', entityId: m.id, conversationId: m.conversationId },
+          { entity: 'conversation', entityId: m.conversationId, conversationId: m.conversationId },
+        ]),
+      );
+    });
+    left -= 2 * n;
+  }
+  await app.sync.idle();
+  return { from, to: await seqOf(), created: false };
+});
+
 app.get('/__bench/stats', async () => {
   const [r] = rowsOf<{ unprocessed: string }>(
     await db.execute(sql`select count(*) as unprocessed from webhook_receipts where processed_at is null`),

@@ -16,6 +16,11 @@ import {
 export interface ParleyClient {
   /** Facts about the running app (version, default server URL, secure storage). */
   appInfo(): Promise<Result<Out<'app:info'>>>;
+  /**
+   * Tells the desktop shell the notification opt-in, the unread badge count, or to bring the
+   * window forward; an empty object reads the current state.
+   */
+  setAttention(input: In<'app:setAttention'>): Promise<Result<Out<'app:setAttention'>>>;
   /** The current session. */
   getSession(): Promise<Result<Out<'session:get'>>>;
   /** Signs in to a server; resolves to the new session. */
@@ -116,6 +121,7 @@ export function createParleyClient(api: ParleyApi): ParleyClient {
   };
   return {
     appInfo: () => call('app:info', undefined),
+    setAttention: (input) => call('app:setAttention', input),
     getSession: () => call('session:get', undefined),
     signIn: (input) => call('session:signIn', input),
     signOut: (input) => call('session:signOut', input),

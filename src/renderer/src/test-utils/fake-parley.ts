@@ -64,9 +64,17 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
   let session = options.session ?? signedOutSession;
   let settings: Settings = options.settings ?? { theme: 'light' };
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  let attention = { notifications: true, badgeCount: 0 };
 
   const handlers: Handlers = {
     'app:info': vi.fn(async () => ok(options.appInfo ?? testAppInfo)),
+    'app:setAttention': vi.fn(async (input) => {
+      attention = {
+        notifications: input.notifications ?? attention.notifications,
+        badgeCount: input.badgeCount ?? attention.badgeCount,
+      };
+      return ok(attention);
+    }),
     'session:get': vi.fn(async () => ok(session)),
     'session:signIn': vi.fn(async (input) => {
       session = { ...signedInSession, serverUrl: String(input.serverUrl) };

@@ -1,8 +1,9 @@
 // The client harness of the fanout benchmark (its own process, pinned to core 1): opens one
 // connection per member — Socket.IO to Parley's `/sync` namespace (MODE=parley, handshake with
 // the member's token) or a bare `ws` to the raw broadcast server (MODE=raw, joining the member's
-// organization room) — asks the server for a burst, and counts the message events that arrive,
-// parsing every frame as JSON in both modes. Delivered events/s = events ÷ time from the burst's
+// organization room) — asks the server for a burst (commit batches of BATCH; the raw server puts
+// the same number of events in a frame), and counts the message events that arrive, parsing
+// every frame as JSON in both modes. Delivered events/s = events ÷ time from the burst's
 // start to the last event. Prints one JSON line.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,8 +41,8 @@ for (const org of info.orgs)
     if (mode === 'raw') {
       const ws = new WebSocket(`ws://127.0.0.1:${info.port}/?room=${org.organizationId}`);
       ws.on('message', (data: Buffer) => {
-        JSON.parse(data.toString());
-        events += 1;
+        const packet = JSON.parse(data.toString()) as { changes: { e: string }[] };
+        for (const c of packet.changes) if (c.e === 'message') events += 1;
         last = performance.now();
       });
       connected.push(

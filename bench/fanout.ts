@@ -3,7 +3,8 @@
 // clients ÷ a raw `ws` broadcast server with the same topology and the same client harness
 // (quality bar G4; target ratio ≥ 0.5). Parley's path is the real one: commit with the sync log →
 // NOTIFY → the organization's tailer (routing, one packet per member per batch) → Socket.IO
-// rooms; the raw server broadcasts from memory. Servers on core 0, the harness on core 1; the
+// rooms; the raw server broadcasts the same events from memory, BATCH per frame as Parley packs
+// them per member per commit. Servers on core 0, the harness on core 1; the
 // runs alternate, REPS times, on PGlite (the embedded default).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,7 +81,8 @@ export async function* run(): AsyncIterable<MetricLine> {
       burstMs: BURST_MS,
       commitBatch: BATCH,
       delivered: oursRuns.map((r) => `${r.events}/${r.expected}`),
-      client: 'socket.io-client / ws counting message events, every frame JSON-parsed',
+      client:
+        "socket.io-client / ws counting message events, every frame JSON-parsed; raw frames carry commitBatch events like Parley's packets",
     },
   );
 }

@@ -1,9 +1,11 @@
 // The raw baseline of the fanout benchmark: a bare `ws` server with the same topology as the
 // Parley run (ORGS rooms of MEMBERS sockets, a client joins the room named in its URL) that
 // broadcasts message events to a room's sockets as fast as the sockets drain — no database, no
-// authentication, no routing, no Socket.IO framing. Each event is one WebSocket frame holding
-// one message change shaped like Parley's (same JSON size). `POST /__bench/burst {ms}` runs for
-// `ms` and answers how many events it broadcast. Prints {"port"} once listening.
+// authentication, no routing, no Socket.IO framing. Events go in the same grouping as Parley's
+// (its tailer sends one packet per member per committed batch): one WebSocket frame holds
+// `{changes: [...]}` with `batch` message changes shaped like Parley's (same JSON size).
+// `POST /__bench/burst {ms, batch}` runs for `ms` and answers how many events it broadcast.
+// Prints {"port"} once listening.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -17,8 +19,8 @@ const http = createServer((req, res) => {
   let body = '';
   req.on('data', (c: Buffer) => (body += c.toString()));
   req.on('end', () => {
-    const { ms = 5_000 } = (body ? JSON.parse(body) : {}) as { ms?: number };
-    void burst(ms).then((sent) => {
+    const { ms = 5_000, batch = 1 } = (body ? JSON.parse(body) : {}) as { ms?: number; batch?: number };
+    void burst(ms, batch).then((sent) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ committed: sent }));
     });
   });
@@ -67,18 +69,19 @@ const event = (conversationId: string, seq: number) =>
   });
 
 /** Broadcasts round-robin over the rooms for `ms`, yielding whenever a socket's buffer fills. */
-async function burst(ms: number): Promise<number> {
+async function burst(ms: number, batch: number): Promise<number> {
   const deadline = Date.now() + ms;
   const list = [...rooms.entries()];
   const convs = new Map(list.map(([room]) => [room, randomUUID()]));
   let sent = 0;
   let i = 0;
   while (Date.now() < deadline) {
-    for (let k = 0; k < 50; k++) {
+    for (let k = 0; k < 50; k += batch) {
       const [room, sockets] = list[i++ % list.length]!;
-      const frame = event(convs.get(room)!, sent);
+      const changes = Array.from({ length: batch }, (_, j) => event(convs.get(room)!, sent + j));
+      const frame = `{"changes":[${changes.join(',')}]}`;
       for (const s of sockets) s.send(frame);
-      sent += 1;
+      sent += batch;
     }
     // Backpressure: let the sockets drain before producing more.
     while ([...wss.clients].some((c) => c.bufferedAmount > 256 * 1024))

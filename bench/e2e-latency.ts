@@ -21,7 +21,14 @@ const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432
 type LoadResult = {
   p50: number;
   p99: number;
-  windows: { p50: number; p99: number; deliveries: number; missing: number; posted: number }[];
+  windows: {
+    p50: number;
+    p99: number;
+    deliveries: number;
+    missing: number;
+    posted: number;
+    retries: number;
+  }[];
   clients: number;
   rate: number;
   seconds: number;

@@ -2,7 +2,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { channels, eventNames, ipc, type Channel, type CoreApi } from '#shared/ipc/contract';
+import {
+  channels,
+  eventNames,
+  ipc,
+  STAGE_MEDIA_MAX_BYTES,
+  type Channel,
+  type CoreApi,
+} from '#shared/ipc/contract';
 import { err, type Result } from '#shared/result';
 import { BRIDGE_SOCKET_PATH } from './bridge-script';
 
@@ -12,6 +19,16 @@ const CallFrame = z.object({
   channel: z.string(),
   input: z.unknown().optional(),
 });
+
+/** Turns the bridge script's `{"$bytes": base64}` back into bytes (IPC carries a Uint8Array). */
+export function reviveBytes(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const b64 = (value as { $bytes?: unknown }).$bytes;
+    if (keys.length === 1 && typeof b64 === 'string') return new Uint8Array(Buffer.from(b64, 'base64'));
+  }
+  return value;
+}
 
 /**
  * Does what the Electron main process does for IPC: parse each input with the contract
@@ -44,7 +61,11 @@ export async function dispatch(core: CoreApi, channel: string, raw: unknown): Pr
  * forwards every core event to every connected page. Returns a function that detaches it.
  */
 export function attachBridge(server: Server, core: CoreApi, origin: () => string): () => Promise<void> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Large enough for the biggest file media:stage takes, base64-encoded.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: Math.ceil((STAGE_MEDIA_MAX_BYTES * 4) / 3) + 64 * 1024,
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://harness').pathname;
@@ -61,7 +82,7 @@ export function attachBridge(server: Server, core: CoreApi, origin: () => string
     ws.on('message', (data) => {
       let frame: z.infer<typeof CallFrame>;
       try {
-        const parsed = CallFrame.safeParse(JSON.parse(String(data)));
+        const parsed = CallFrame.safeParse(JSON.parse(String(data), reviveBytes));
         if (!parsed.success) return;
         frame = parsed.data;
       } catch {

@@ -62,11 +62,24 @@ export function bridgeScript(): string {
     });
   }
 
+  // Bytes (media:stage) cannot go through JSON as they are: base64 in a {"$bytes"} wrapper,
+  // which the host turns back into a Uint8Array before the contract parses the input.
+  function encodeBytes(bytes) {
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return { $bytes: btoa(binary) };
+  }
+  function replacer(_key, value) {
+    return value instanceof Uint8Array ? encodeBytes(value) : value;
+  }
+
   function call(channel, input) {
     return new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      const message = JSON.stringify({ id, channel, input });
+      const message = JSON.stringify({ id, channel, input }, replacer);
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(message);
       else queue.push(message);
     });

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/index';
 import { attachBridge } from './bridge-host';
 import { ensureRendererBuilt, rendererOutDir, repoRoot } from './build-renderer';
+import { createMediaHandler, MEDIA_PATH } from './media-files';
 import { createStaticHandler } from './static-files';
 
 /** Options of {@link startHarness}; each falls back to the environment, then a default. */
@@ -66,11 +67,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenStore: createMemoryTokenStore(),
     appInfo: { version, platform: `${process.platform} (browser harness)` },
     logger: options.coreLogs === false ? silentLogger : createConsoleLogger('harness core'),
+    // Same origin as the page, served below (the Electron app uses parley://media/<id>).
+    mediaUrl: (id) => `${MEDIA_PATH}${id}`,
   });
 
   const serveStatic = createStaticHandler(rendererOutDir);
+  const serveMedia = createMediaHandler(core);
   const server = createServer((req, res) => {
-    serveStatic(req, res).catch((e: unknown) => {
+    const served = req.url?.startsWith(MEDIA_PATH) ? serveMedia(req, res) : serveStatic(req, res);
+    served.catch((e: unknown) => {
       console.error('harness: request failed', e);
       if (!res.headersSent) res.writeHead(500).end();
     });

@@ -22,8 +22,11 @@ import { MetaKey, getMeta } from './replica/meta-store';
 import { createAuthClient } from './session/auth-client';
 import { createSessionManager } from './session/session-manager';
 import { createSettingsStore } from './settings/settings-store';
+import { emptySummary } from './sync/apply';
 import { createSyncEngine, type EngineTiming, type SyncEngine } from './sync/engine';
 import { createMediaCache, type MediaCache } from './sync/media-cache';
+import { createMediaUploader, type MediaUploader } from './media/media-uploader';
+import { createStagedMedia, type StagedMediaStore } from './media/staged-media';
 import { createSocketTransport } from './sync/socket-transport';
 import { createStatusTracker } from './sync/status-tracker';
 import type { SyncTransport } from './sync/transport';
@@ -72,7 +75,15 @@ export interface ClientCoreDeps {
   syncTiming?: Partial<EngineTiming>;
   /** Cap of the media cache in bytes (default 500 MB). */
   mediaCacheBytes?: number;
+  /**
+   * The URL the page loads a media file from, by media id: `parley://media/<id>` (the default,
+   * served by the Electron main process) or the browser harness's `/media/<id>` route.
+   */
+  mediaUrl?: (mediaId: string) => string;
 }
+
+/** The desktop app's media URL: the main process serves it from this device's files. */
+export const appMediaUrl = (mediaId: string): string => `parley://media/${mediaId}`;
 
 /** Everything that lives while one replica is open. */
 interface SyncParts {
@@ -81,6 +92,7 @@ interface SyncParts {
   commands: Commands;
   engine: SyncEngine | null;
   media: MediaCache | null;
+  staged: StagedMediaStore;
   clientId: string;
 }
 
@@ -95,6 +107,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
   const logger = deps.logger ?? createConsoleLogger('core');
   mkdirSync(deps.dataDir, { recursive: true });
   const migrationsDir = deps.migrationsDir ?? resolveMigrationsDir();
+  const mediaUrl = deps.mediaUrl ?? appMediaUrl;
 
   const events = createCoreEvents((e) => logger.error('core: event listener threw', { error: String(e) }));
   const status = createStatusTracker(clock, (s) => events.emit('sync:status', s));
@@ -135,6 +148,15 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
     const changed = (c: { tables: string[]; conversationIds?: string[] }) =>
       events.emit('replica:changed', c);
+    const mediaDir = join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite'));
+    const staged = createStagedMedia({
+      db: sqlite,
+      dir: join(mediaDir, 'staged'),
+      now: () => clock.now(),
+      mediaUrl,
+    });
+    // Bound once the engine exists: the uploader writes through the engine's outbox store.
+    let uploader: MediaUploader | null = null;
     const engine = transport
       ? createSyncEngine({
           db: sqlite,
@@ -156,8 +178,22 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
             }),
           onPresence: (p) => events.emit('presence:changed', p),
           onSessionRevoked: () => void sessionRevoked(),
+          beforePush: (batch) =>
+            uploader
+              ? uploader.prepare(batch)
+              : Promise.resolve({ hold: null, error: null, changed: false, sum: emptySummary() }),
         })
       : null;
+    if (engine)
+      uploader = createMediaUploader({
+        db: sqlite,
+        outbox: engine.outbox,
+        staged,
+        serverUrl: cur.serverUrl,
+        fetch: deps.fetch,
+        token: (o) => session.accessToken(o),
+        onProgress: (p) => events.emit('media:progress', p),
+      });
     const commands = createCommands({
       db: sqlite,
       outbox: engine?.outbox ?? createOutboxStore(sqlite),
@@ -171,11 +207,12 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         engine
           ? engine.committed(sum)
           : changed({ tables: [...sum.tables].sort(), conversationIds: [...sum.conversationIds] }),
+      staged: (id) => staged.byId(id),
     });
     const media = transport
       ? createMediaCache({
           db: sqlite,
-          dir: join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite')),
+          dir: mediaDir,
           capBytes: deps.mediaCacheBytes,
           now: () => clock.now(),
           download: async (id) => {
@@ -185,7 +222,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
           },
         })
       : null;
-    sync = { replica: cur.replica, queries, commands, engine, media, clientId };
+    sync = { replica: cur.replica, queries, commands, engine, media, staged, clientId };
     engine?.start();
   }
 
@@ -250,6 +287,11 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
       return fn(s, input);
     };
   const notFound = { code: 'not_found', message: 'This conversation is not on this device.' } as const;
+  const desktopOnly = (what: string) =>
+    ({
+      code: 'service_unavailable',
+      message: `Only the desktop app can ${what} files with your system.`,
+    }) as const;
   const inFlight = (s: SyncParts) => s.engine?.inFlight() ?? new Set<number>();
 
   // Mine and Unassigned alert by default (the renderer's notification preferences agree).
@@ -395,9 +437,11 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'media:get': guard(
       'media:get',
       withSync(async (s, i) => {
+        const local = s.staged.get(i.mediaId);
+        if (local) return ok(local);
         if (!s.media) return err({ code: 'offline', message: 'Media needs a connection to the server.' });
         try {
-          return ok(await s.media.get(i.mediaId));
+          return ok({ ...(await s.media.get(i.mediaId)), url: mediaUrl(i.mediaId) });
         } catch (e) {
           return err({
             code: 'server_unreachable',
@@ -406,6 +450,14 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         }
       }),
     ),
+    'media:stage': guard(
+      'media:stage',
+      withSync((s, i) => s.staged.stage(i)),
+    ),
+    // Opening and saving files need the desktop (shell, save dialog): the Electron main process
+    // answers these itself. Other hosts say so, and the page falls back to the file's URL.
+    'media:open': guard('media:open', () => err(desktopOnly('open'))),
+    'media:save': guard('media:save', () => err(desktopOnly('save'))),
     'presence:set': guard(
       'presence:set',
       withSync((s, i) => ok({ sent: s.engine?.presence(i.conversationId, i.typing) ?? false })),

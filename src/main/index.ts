@@ -1,6 +1,17 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, webContents } from 'electron';
+import { tmpdir } from 'node:os';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  webContents,
+} from 'electron';
 import { createConsoleLogger, systemClock } from '../core/deps';
 import { createCoreHostBridge, type CoreHostBridge } from './core-host/bridge';
 import { forkUtilityHost } from './core-host/utility-host';
@@ -8,7 +19,9 @@ import { migrationsDirFor, readMainConfig } from './config';
 import { forwardCoreEvents, registerIpc } from './ipc/register-ipc';
 import { createAttention, focusWindow } from './platform/attention';
 import { createSafeStorageTokenStore } from './platform/token-store';
+import { createMediaActions } from './platform/media-actions';
 import { APP_ENTRY_URL, APP_ORIGIN, appSchemePrivileges, registerAppProtocol } from './windows/app-protocol';
+import { serveMedia } from './windows/media-protocol';
 import { auditWebContents, installCsp, installPermissionHandlers } from './windows/harden';
 import { createMainWindow } from './windows/main-window';
 import { buildCsp, originOf } from './windows/security';
@@ -61,7 +74,20 @@ async function start(): Promise<void> {
     onError: (m) => log.warn(`attention: ${m}`),
   });
   installPermissionHandlers(ses, { notificationsOptIn: attention.notificationsOptIn });
-  registerAppProtocol(protocol, join(here, '..', 'renderer'), csp);
+  // The core keeps media under userData/media; the protocol and the actions serve nothing else.
+  const mediaRoot = join(userData, 'media');
+  const getMedia = (mediaId: string) =>
+    bridge ? bridge.handlers['media:get']({ mediaId }) : Promise.resolve(null);
+  registerAppProtocol(protocol, join(here, '..', 'renderer'), csp, (request) =>
+    serveMedia(
+      request,
+      async (id) => {
+        const r = await getMedia(id);
+        return r?.ok ? r.value : null;
+      },
+      mediaRoot,
+    ),
+  );
 
   const tokenStore = createSafeStorageTokenStore({ safeStorage, platform: process.platform, dir: userData });
   if (!tokenStore.isSecure) log.warn('secure storage unavailable: refresh tokens are kept in memory only');
@@ -87,7 +113,17 @@ async function start(): Promise<void> {
   bridge.start();
   registerIpc(ipcMain, bridge, {
     allowedOrigins: appOrigins,
-    local: { 'app:setAttention': (i) => attention.set(i) },
+    local: {
+      'app:setAttention': (i) => attention.set(i),
+      ...createMediaActions({
+        getMedia: (i) => bridge!.handlers['media:get'](i),
+        mediaRoot,
+        openDir: join(tmpdir(), 'parley-open'),
+        shell,
+        dialog,
+        window: () => mainWindow,
+      }),
+    },
   });
   forwardCoreEvents(bridge, () => webContents.getAllWebContents().filter((wc) => wc.getType() === 'window'));
   openMainWindow();

@@ -40,6 +40,9 @@ export const channelNames = [
   'drafts:get',
   'drafts:set',
   'media:get',
+  'media:stage',
+  'media:open',
+  'media:save',
   'presence:set',
   'sync:setBackfill',
 ] as const satisfies readonly Channel[];
@@ -52,6 +55,7 @@ export const eventNameList = [
   'settings:changed',
   'conversation:revoked',
   'presence:changed',
+  'media:progress',
 ] as const satisfies readonly EventName[];
 
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

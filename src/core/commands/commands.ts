@@ -3,7 +3,8 @@ import type { SessionUser } from '#shared/api/auth';
 import type { Note } from '#shared/api/notes';
 import { atLeast } from '#shared/domain/roles';
 import type { OutboxItem, Parsed, Queued } from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
+import { err, ok, type AppError, type Result } from '#shared/result';
 import {
   mutationArgs,
   type MessageRow,
@@ -30,6 +31,8 @@ export interface CommandDeps {
   now: () => number;
   /** Called after every committed write with what changed. */
   changed: (sum: ApplySummary) => void;
+  /** A file staged on this device by its local media id (`media:stage`), or null. */
+  staged?: (mediaId: string) => { mimeType: string; size: number; fileName: string } | null;
 }
 
 /** Conversation fields a patch may set, by protocol field name (as in `v_conversations`). */
@@ -147,12 +150,20 @@ export function createCommands(deps: CommandDeps) {
         return { ...row, location: a.location };
       case 'reaction':
         return { ...row, reaction: { messageId: a.messageId, emoji: a.emoji || null } };
-      default:
+      default: {
+        const f = deps.staged?.(a.mediaId) ?? null;
         return {
           ...row,
           caption: a.caption ?? null,
-          media: { id: a.mediaId, mimeType: '', fileName: a.fileName ?? null, size: null, state: 'ready' },
+          media: {
+            id: a.mediaId,
+            mimeType: f?.mimeType ?? '',
+            fileName: a.fileName ?? f?.fileName ?? null,
+            size: f?.size ?? null,
+            state: 'ready',
+          },
         };
+      }
     }
   };
 
@@ -184,6 +195,33 @@ export function createCommands(deps: CommandDeps) {
     });
   };
 
+  /**
+   * A staged file must fit the type it is sent as (WhatsApp's MIME types and size limits), so a
+   * message the server would refuse at upload is refused now, before it is queued.
+   */
+  const stagedProblem = (a: MessageSendArgs): AppError | null => {
+    const ref =
+      'mediaId' in a
+        ? { id: a.mediaId, type: a.type }
+        : a.type === 'template' && a.parameters.header && 'mediaId' in a.parameters.header
+          ? { id: a.parameters.header.mediaId, type: a.parameters.header.type }
+          : null;
+    const f = ref ? deps.staged?.(ref.id) : null;
+    if (!ref || !f || !(ref.type in WHATSAPP_LIMITS.media)) return null;
+    const limits = WHATSAPP_LIMITS.media[ref.type as MediaType];
+    if (!(limits.mimeTypes as readonly string[]).includes(f.mimeType))
+      return {
+        code: 'unsupported_media_type',
+        message: `${f.fileName} (${f.mimeType}) cannot be sent as ${ref.type === 'image' ? 'an' : 'a'} ${ref.type}.`,
+      };
+    if (f.size > limits.maxBytes)
+      return {
+        code: 'payload_too_large',
+        message: `${f.fileName} is larger than WhatsApp allows for ${ref.type === 'audio' ? 'audio' : `${ref.type}s`}.`,
+      };
+    return null;
+  };
+
   const cmds = {
     sendMessage(i: Parsed<'messages:send'>): Result<Queued> {
       if (s.conversation.get(i.conversationId) === undefined) return err(notFound);
@@ -197,6 +235,8 @@ export function createCommands(deps: CommandDeps) {
         return err({ code: 'invalid_input', message: parsed.error.issues[0]?.message ?? 'Invalid' });
       if (s.serverHas.get(id, id))
         return err({ code: 'conflict', message: 'This message was already sent.' });
+      const problem = stagedProblem(parsed.data);
+      if (problem) return err(problem);
       const mutationId = queueMessage(parsed.data);
       done(['outbox', 'pending_messages'], i.conversationId);
       return ok({ mutationId, id });

@@ -55,6 +55,12 @@ CREATE INDEX `reactions_conversation_idx` ON `reactions` (`conversation_id`);
 -- index reactions_message_idx
 CREATE INDEX `reactions_message_idx` ON `reactions` (`message_id`);
 
+-- index staged_media_server_idx
+CREATE INDEX `staged_media_server_idx` ON `staged_media` (`server_media_id`);
+
+-- index staged_media_sha_idx
+CREATE INDEX `staged_media_sha_idx` ON `staged_media` (`sha256`);
+
 -- table __drizzle_migrations
 CREATE TABLE "__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric );
 
@@ -135,6 +141,9 @@ CREATE TABLE `reactions` ( `id` text PRIMARY KEY NOT NULL, `version` integer NOT
 
 -- table settings
 CREATE TABLE `settings` ( `key` text PRIMARY KEY NOT NULL, `value` text NOT NULL, `updated_at` text NOT NULL );
+
+-- table staged_media
+CREATE TABLE `staged_media` ( `id` text PRIMARY KEY NOT NULL, `sha256` text NOT NULL, `file_name` text NOT NULL, `mime_type` text NOT NULL, `size` integer NOT NULL, `created_at` integer NOT NULL, `server_media_id` text, `uploaded_at` integer );
 
 -- table sync_state
 CREATE TABLE `sync_state` ( `id` integer PRIMARY KEY NOT NULL, `cursor` integer DEFAULT 0 NOT NULL, `lmid` integer DEFAULT 0 NOT NULL, `tenant_seq` integer DEFAULT 0 NOT NULL, `floor_seq` integer DEFAULT 0 NOT NULL, `bootstrap_phase` integer DEFAULT 0 NOT NULL, `snapshot_seq` integer, `next_mutation_id` integer DEFAULT 1 NOT NULL, `update_required` text, `backfill_paused` integer DEFAULT 0 NOT NULL, `pending_groups` text, `rechecks` text, CONSTRAINT "sync_state_single_row" CHECK(id = 1) );

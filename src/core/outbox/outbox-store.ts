@@ -87,6 +87,7 @@ export function createOutboxStore(db: Database.Database) {
     get: db.prepare('SELECT * FROM outbox WHERE mutation_id = ?'),
     batch: db.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY mutation_id LIMIT ?`),
     attempt: db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE mutation_id = ?'),
+    setArgs: db.prepare(`UPDATE outbox SET args = ? WHERE mutation_id = ? AND status = 'pending'`),
     applied: db.prepare(
       `UPDATE outbox SET status = 'applied', ack_seq = ? WHERE mutation_id = ? AND status = 'pending'`,
     ),
@@ -134,6 +135,14 @@ export function createOutboxStore(db: Database.Database) {
     /** The next mutations to push, oldest first. */
     nextBatch(limit: number): OutboxRow[] {
       return (s.batch.all(limit) as RawRow[]).map(toRow);
+    },
+
+    /**
+     * Replaces a pending mutation's args before it is pushed (a staged file's local media id by
+     * the server's, once uploaded). A mutation already answered keeps its args.
+     */
+    setArgs(mid: number, args: unknown): void {
+      s.setArgs.run(JSON.stringify(args), mid);
     },
 
     /** Counts a send attempt (decides whether a queued mutation may still be discarded locally). */

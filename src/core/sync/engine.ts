@@ -21,7 +21,7 @@ import {
   type UpdateRequired,
 } from '#shared/sync/protocol';
 import type { Clock, Logger } from '../deps';
-import { createOutboxStore, type OutboxStore } from '../outbox/outbox-store';
+import { createOutboxStore, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
 import type { ReplicaQueries } from '../replica/queries';
 import { createApplier, emptySummary, type ApplySummary } from './apply';
 import { createSyncStateStore, type BuildVersions } from './sync-state';
@@ -100,6 +100,17 @@ export interface SyncEngineDeps {
   onPresence?: (p: PresenceChanged) => void;
   /** The server says this user may no longer sync (deactivated): the host signs out. */
   onSessionRevoked: () => void;
+  /**
+   * Runs over each batch before it is pushed (media uploads, `media/media-uploader.ts`): it may
+   * rewrite or refuse mutations (`changed`: the batch is read again) and hold the batch at a
+   * mutation that must wait (`hold`: only the ones before it go, then the push backs off).
+   */
+  beforePush?: (batch: readonly OutboxRow[]) => Promise<{
+    hold: number | null;
+    error: string | null;
+    changed: boolean;
+    sum: ApplySummary;
+  }>;
 }
 
 /** The engine's API. */
@@ -692,8 +703,27 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const current = () =>
       running && conn === 'connected' && hello !== null && gen === generation && !updateRequired;
     while (current()) {
-      const batch = outbox.nextBatch(SYNC_LIMITS.pushBatchMax);
+      let batch = outbox.nextBatch(SYNC_LIMITS.pushBatchMax);
       if (batch.length === 0) return;
+      let held: string | null = null;
+      if (deps.beforePush) {
+        const prep = await deps.beforePush(batch);
+        if (!current()) return;
+        announce(prep.sum);
+        if (prep.changed) batch = outbox.nextBatch(SYNC_LIMITS.pushBatchMax);
+        if (prep.hold !== null) {
+          const hold = prep.hold;
+          batch = batch.filter((b) => b.mutationId < hold);
+          held = prep.error ?? 'Waiting to upload a file';
+        }
+        if (batch.length === 0) {
+          if (held === null) continue;
+          lastError = held;
+          retryPush();
+          emitStatus();
+          return;
+        }
+      }
       const mids = batch.map((b) => b.mutationId);
       outbox.markAttempt(mids);
       for (const m of mids) inFlight.add(m);
@@ -726,9 +756,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         outbox.applyResults(results, ack.lmid, sum);
         outbox.confirm(state.cursor(), sum);
       })();
-      pushAttempt = 0;
       announce(sum);
       if (ack.seq > state.cursor()) awaitCursor(ack.seq);
+      if (held !== null) {
+        lastError = held;
+        retryPush();
+        emitStatus();
+        return;
+      }
+      pushAttempt = 0;
     }
   };
 

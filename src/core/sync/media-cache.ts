@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CachedMedia } from '#shared/ipc/contract';
 
+/** A cached file; the host adds the URL the page loads it from. */
+export type CachedFile = Omit<CachedMedia, 'url'>;
+
 /** Default cap of the media folder: 500 MB. */
 export const DEFAULT_MEDIA_CAP_BYTES = 500 * 1024 * 1024;
 
@@ -35,7 +38,7 @@ export function createMediaCache(deps: {
       'SELECT media_id, file_name, size FROM media_cache ORDER BY last_used_at, media_id LIMIT 64',
     ),
   };
-  const inFlight = new Map<string, Promise<CachedMedia>>();
+  const inFlight = new Map<string, Promise<CachedFile>>();
 
   const evict = (keep: string): void => {
     let total = s.total.get() as number;
@@ -55,7 +58,7 @@ export function createMediaCache(deps: {
 
   return {
     /** The cached file, downloading it first when needed. */
-    get(mediaId: string): Promise<CachedMedia> {
+    get(mediaId: string): Promise<CachedFile> {
       const hit = s.get.get(mediaId) as { file_name: string; mime_type: string; size: number } | undefined;
       if (hit && existsSync(join(deps.dir, hit.file_name))) {
         s.touch.run(deps.now(), mediaId);
@@ -68,7 +71,7 @@ export function createMediaCache(deps: {
       }
       const running = inFlight.get(mediaId);
       if (running) return running;
-      const p = (async (): Promise<CachedMedia> => {
+      const p = (async (): Promise<CachedFile> => {
         const { bytes, mimeType } = await deps.download(mediaId);
         mkdirSync(deps.dir, { recursive: true });
         const fileName = mediaId;

@@ -71,13 +71,17 @@ export function appResponseHeaders(file: string, csp: string): Record<string, st
   };
 }
 
-/** Serves `rendererDir` on the app scheme. */
+/** Serves `rendererDir` on the app scheme, and this device's media files on `parley://media/`. */
 export function registerAppProtocol(
   protocol: Pick<Protocol, 'handle'>,
   rendererDir: string,
   csp: string,
+  /** Answers `parley://media/...` (media-protocol.ts `serveMedia`); 404 without it. */
+  media?: (request: Request) => Promise<Response>,
 ): void {
   protocol.handle(APP_SCHEME, async (request) => {
+    if (new URL(request.url).host === 'media')
+      return media ? media(request) : new Response('Not found', { status: 404 });
     const file = resolveAppFile(rendererDir, request.url);
     if (!file) return new Response('Not found', { status: 404 });
     try {

@@ -54,7 +54,8 @@ describe('CSP', () => {
     expect(directive('object-src')).toBe("'none'");
     expect(directive('base-uri')).toBe("'none'");
     expect(directive('frame-ancestors')).toBe("'none'");
-    expect(directive('img-src')).toBe("'self' data: blob:");
+    expect(directive('img-src')).toBe("'self' data: blob: parley://media");
+    expect(directive('media-src')).toBe("'self' blob: parley://media");
     expect(csp).not.toContain('unsafe-eval');
   });
 

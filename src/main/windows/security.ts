@@ -1,4 +1,5 @@
 import type { WebPreferences } from 'electron';
+import { MEDIA_ORIGIN } from './media-protocol';
 
 /**
  * Security policy of the Electron shell as plain functions, so every rule is unit-tested
@@ -100,6 +101,7 @@ export interface CspOptions {
  *   unstyled. Scripts stay strict: no inline script, no eval.
  * - `connect-src`: the renderer itself talks only to the preload today (the core does HTTP in
  *   its own process), but the configured server origins are allowed for media and later use.
+ * - `img-src` and `media-src` allow `parley://media`: files kept on this device (media-protocol.ts).
  * - In development only, the Vite dev server's origin and its HMR websocket are allowed and
  *   `script-src` gains `'unsafe-inline'` for the React Refresh preamble Vite injects inline.
  */
@@ -121,9 +123,9 @@ export function buildCsp(opts: CspOptions): string {
     "default-src 'self'",
     `script-src ${script.join(' ')}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob: ${MEDIA_ORIGIN}`,
     "font-src 'self' data:",
-    "media-src 'self' blob:",
+    `media-src 'self' blob: ${MEDIA_ORIGIN}`,
     `connect-src ${[...connect].join(' ')}`,
     "worker-src 'self'",
     "object-src 'none'",

@@ -8,7 +8,7 @@ import { Note, NoteBody } from '../api/notes';
 import { Template, TemplateStatus } from '../api/templates';
 import { Team } from '../api/teams';
 import { Member } from '../api/users';
-import { ConversationStatus } from '../domain/messaging';
+import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
 
@@ -256,15 +256,65 @@ export const PresenceChanged = z.object({
 });
 export type PresenceChanged = z.infer<typeof PresenceChanged>;
 
-/** A downloaded media file in the local cache. */
+/** A media file on this device: downloaded into the cache, or staged by the composer. */
 export const CachedMedia = z.object({
   mediaId: z.uuid(),
-  /** Absolute path of the cached file. */
+  /** Absolute path of the file (for the host: open, save; the page cannot load it). */
   path: z.string(),
+  /**
+   * A URL the page may load in `<img>`, `<video>` and `<audio>`: `parley://media/<id>` in the
+   * desktop app (served by the main process from this device's files), the harness's
+   * `/media/<id>` in the browser harness.
+   */
+  url: z.string(),
   mimeType: z.string(),
   size: z.number().int().nonnegative(),
+  /** The file's name, when known (staged files; documents). */
+  fileName: z.string().nullable().optional(),
 });
 export type CachedMedia = z.infer<typeof CachedMedia>;
+
+/** The largest file `media:stage` takes: WhatsApp's largest limit (documents, 100 MB). */
+export const STAGE_MEDIA_MAX_BYTES = Math.max(...Object.values(WHATSAPP_LIMITS.media).map((m) => m.maxBytes));
+
+/**
+ * `media:stage` input: a file the agent picked. The bytes cross Electron IPC (structured clone)
+ * as a Uint8Array; the browser harness's bridge encodes them for its WebSocket and decodes them
+ * before this schema runs. The type and size limits of the type it will be sent as are checked
+ * again by the core (and by the server on upload).
+ */
+export const StageMediaInput = z.object({
+  /** The file name as picked (shown as the document name). */
+  name: z.string().trim().min(1).max(240),
+  /** Normalized MIME type (`image/png`, …), one WhatsApp accepts. */
+  mimeType: z.string().trim().toLowerCase().min(3).max(255),
+  /** The file's bytes. */
+  bytes: z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'Expected the file’s bytes' })
+    .refine((b) => b.byteLength > 0, { message: 'The file is empty.' })
+    .refine((b) => b.byteLength <= STAGE_MEDIA_MAX_BYTES, {
+      message: 'The file is larger than WhatsApp allows (100 MB).',
+    }),
+});
+export type StageMediaInput = z.input<typeof StageMediaInput>;
+
+/** `media:stage` output. */
+export const StagedMedia = z.object({
+  /** The local media id: pass it as `mediaId` in `messages:send` (or a template header). */
+  mediaId: z.uuid(),
+});
+export type StagedMedia = z.infer<typeof StagedMedia>;
+
+/** `media:progress`: an upload of a staged file by the outbox flush. */
+export const MediaProgress = z.object({
+  /** The local media id (as returned by `media:stage`). */
+  mediaId: z.uuid(),
+  sentBytes: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  /** `uploading` while bytes go out; `done` once the server has it; `failed` when it refused it. */
+  state: z.enum(['uploading', 'done', 'failed']),
+});
+export type MediaProgress = z.infer<typeof MediaProgress>;
 
 const conversationId = z.uuid();
 
@@ -448,8 +498,26 @@ export const ipc = {
     input: z.object({ conversationId, text: z.string().max(20_000) }),
     output: z.object({ saved: z.literal(true) }),
   },
-  /** Downloads a message's media into the local cache (least recently used evicted past the cap). */
+  /**
+   * A message's media on this device: a file staged here, or one downloaded into the local cache
+   * (least recently used evicted past the cap); `url` is what the page loads.
+   */
   'media:get': { input: z.object({ mediaId: z.uuid() }), output: CachedMedia },
+  /**
+   * Keeps a picked file on this device (content-addressed) and returns its local media id. A
+   * message sent with it is queued at once; the outbox uploads the file when online, then sends.
+   */
+  'media:stage': { input: StageMediaInput, output: StagedMedia },
+  /** Opens a message's file with the system's default app (desktop app only). */
+  'media:open': { input: z.object({ mediaId: z.uuid() }), output: z.object({ opened: z.literal(true) }) },
+  /**
+   * Saves a message's file where the person chooses (desktop app only); `saved` is false when
+   * the save dialog was cancelled.
+   */
+  'media:save': {
+    input: z.object({ mediaId: z.uuid(), fileName: z.string().trim().min(1).max(240).optional() }),
+    output: z.object({ saved: z.boolean() }),
+  },
   /** Tells teammates which conversation is on screen and whether you are typing (never stored). */
   'presence:set': {
     input: z.object({ conversationId: conversationId.nullable(), typing: z.boolean().default(false) }),
@@ -470,6 +538,8 @@ export const ipcEvents = {
   'conversation:revoked': ConversationRevoked,
   /** Another member's presence in a conversation. */
   'presence:changed': PresenceChanged,
+  /** Upload progress of a staged file (the outbox sends its message once the server has it). */
+  'media:progress': MediaProgress,
 } as const;
 
 export type Channel = keyof typeof ipc;

@@ -15,3 +15,4 @@ export {
 } from './replica';
 export { syncState, tombstones, historyFloor, deferredFields } from './sync';
 export { outbox, pendingMessages, pendingPatches, drafts, mediaCache } from './outbox';
+export { stagedMedia } from './media';

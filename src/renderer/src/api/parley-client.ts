@@ -1,12 +1,6 @@
 import type { Channel, EventName, EventPayload, In, Out, ParleyApi } from '#shared/ipc/contract';
 import { err, type Result } from '#shared/result';
-import {
-  callPendingChannel,
-  mediaSourceOf,
-  type MediaSource,
-  type StageMediaInput,
-  type StagedMedia,
-} from './media-channels';
+import { mediaSourceOf, type MediaSource } from './media-channels';
 
 /**
  * Typed wrappers over `window.parley`, one per contract channel. Every call resolves to a
@@ -93,12 +87,12 @@ export interface ParleyClient {
   setPresence(input: In<'presence:set'>): Promise<Result<Out<'presence:set'>>>;
   /** Downloads a message's media into the local cache and says where the page can load it. */
   getMediaSource(input: In<'media:get'>): Promise<Result<MediaSource>>;
-  /** Hands a picked file to the core, which keeps it until it can upload it (`media:stage`, pending). */
-  stageMedia(input: StageMediaInput): Promise<Result<StagedMedia>>;
-  /** Opens a cached file with the system's default app (`media:open`, pending). */
-  openMedia(input: { mediaId: string }): Promise<Result<{ opened: true }>>;
-  /** Saves a cached file where the person chooses (`media:save`, pending). */
-  saveMedia(input: { mediaId: string; fileName?: string }): Promise<Result<{ saved: boolean }>>;
+  /** Hands a picked file to the core, which keeps it on this device until it can upload it. */
+  stageMedia(input: In<'media:stage'>): Promise<Result<Out<'media:stage'>>>;
+  /** Opens a message's file with the system's default app (desktop app only). */
+  openMedia(input: In<'media:open'>): Promise<Result<Out<'media:open'>>>;
+  /** Saves a message's file where the person chooses (desktop app only). */
+  saveMedia(input: In<'media:save'>): Promise<Result<Out<'media:save'>>>;
   /** Subscribes to an app event; returns the unsubscribe function. */
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
 }
@@ -159,9 +153,9 @@ export function createParleyClient(api: ParleyApi): ParleyClient {
       const r = await call('media:get', input);
       return r.ok ? { ok: true, value: mediaSourceOf(r.value) } : r;
     },
-    stageMedia: (input) => callPendingChannel(api, 'media:stage', input),
-    openMedia: (input) => callPendingChannel(api, 'media:open', input),
-    saveMedia: (input) => callPendingChannel(api, 'media:save', input),
+    stageMedia: (input) => call('media:stage', input),
+    openMedia: (input) => call('media:open', input),
+    saveMedia: (input) => call('media:save', input),
     subscribe: (event, cb) => api.on(event, cb),
   };
 }

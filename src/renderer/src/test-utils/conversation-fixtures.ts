@@ -158,7 +158,7 @@ export function threadPage(items: ThreadMessage[], more: Partial<MessagePage> = 
   };
 }
 
-/** Mocks of the media channels the contract does not list yet (see api/media-channels.ts). */
+/** Typed mocks of the media composer's channels, answering with success. */
 export interface MediaChannelMocks {
   'media:stage': Mock<
     (input: { name: string; mimeType: string; bytes: Uint8Array }) => Promise<Result<{ mediaId: string }>>

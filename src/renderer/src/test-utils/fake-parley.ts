@@ -142,6 +142,10 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'drafts:get': vi.fn(async () => ok({ text: null })),
     'drafts:set': vi.fn(async () => ok({ saved: true as const })),
     'media:get': vi.fn(async () => err({ code: 'offline', message: 'Offline.' })),
+    'media:stage': vi.fn(async () => ok({ mediaId: '0190a1b2-0000-7000-8000-000000000900' })),
+    // As the core answers outside the desktop app (the page then falls back to the file's URL).
+    'media:open': vi.fn(async () => err({ code: 'service_unavailable', message: 'Desktop app only.' })),
+    'media:save': vi.fn(async () => err({ code: 'service_unavailable', message: 'Desktop app only.' })),
     'presence:set': vi.fn(async () => ok({ sent: false })),
     'sync:setBackfill': vi.fn(async (input) => ok({ paused: input.paused })),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { err } from '#shared/result';
+import { BRIDGE_FAILURE_MESSAGE } from '../../../api/parley-client';
 import { conversationFake, ids } from '../../../test-utils/conversation-fixtures';
 import { expectNoAxeViolations, render, screen, waitFor, within } from '../../../test-utils/render';
 import { MediaComposer } from './MediaComposer';
@@ -116,13 +117,13 @@ describe('MediaComposer', () => {
     expect(screen.getByRole('dialog', { name: 'Send files' })).toBeInTheDocument();
   });
 
-  it('says when the app cannot stage files yet', async () => {
+  it('says when the background service cannot be reached', async () => {
     const parley = conversationFake();
     delete (parley as Partial<typeof parley>)['media:stage'];
     const { user } = render(<Harness files={[fileOf('cake.jpg', 'image/jpeg', 1000)]} />, { parley });
     await user.click(screen.getByRole('button', { name: 'add' }));
     await user.click(await screen.findByRole('button', { name: 'Send 1 file' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('media:stage is missing');
+    expect(await screen.findByRole('alert')).toHaveTextContent(BRIDGE_FAILURE_MESSAGE);
   });
 
   it('removes a file', async () => {

@@ -4,12 +4,14 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class AppFramePage {
   readonly userMenu: Locator;
   readonly connection: Locator;
+  /** The inbox list saying it has no open conversations. */
   readonly emptyState: Locator;
 
   constructor(readonly page: Page) {
     this.userMenu = page.getByRole('button', { name: /^User menu/ });
     this.connection = page.getByRole('status', { name: /^Connection:/ });
-    this.emptyState = page.getByText('No conversations yet');
+    // The list's empty state names the tab and view ("No open conversations in All").
+    this.emptyState = page.getByRole('tabpanel').getByText(/^No open conversations in /);
   }
 
   /** The organization name in the header. */

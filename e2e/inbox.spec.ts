@@ -4,7 +4,13 @@ import type { Browser, Page } from '@playwright/test';
 import { axeViolations } from './fixtures/axe';
 import type { TestAccount } from './fixtures/accounts';
 import { expect, test } from './fixtures/test';
-import { accessToken, addMember, customerSends } from './fixtures/whatsapp';
+import {
+  accessToken,
+  addMember,
+  customerSends,
+  customersSendInTurn,
+  nextWhatsAppSecond,
+} from './fixtures/whatsapp';
 import { repoRoot } from './harness/build-renderer';
 import { startHarness, type Harness } from './harness/harness';
 import { AppFramePage } from './pages/AppFramePage';
@@ -29,6 +35,7 @@ test.describe('inbox', () => {
       type: 'text',
       body: 'Hi, is my order ready?',
     });
+    const firstSentAt = Date.now();
     const row = inbox.row('Maria Souza');
     await expect(row).toBeVisible(LIVE);
     await expect(row).toHaveAccessibleName(
@@ -47,7 +54,8 @@ test.describe('inbox', () => {
     await inbox.tab('Open').click();
     await expect(inbox.row('Maria Souza')).toBeVisible();
 
-    // A second customer: the newest activity goes on top.
+    // A second customer, in a later second than the first: the newest activity goes on top.
+    await nextWhatsAppSecond(firstSentAt);
     await customerSends(emulator, whatsapp, whatsapp.customers[1]!.phone, {
       type: 'text',
       body: 'Hello there',
@@ -97,9 +105,15 @@ test.describe('inbox', () => {
     page,
   }) => {
     const [maria, oliver, sheena] = whatsapp.customers;
-    for (const c of [maria!, oliver!, sheena!]) {
-      await customerSends(emulator, whatsapp, c.phone, { type: 'text', body: `Hello from ${c.name}` });
-    }
+    // In turn: Sheena writes last, so she is on top, then Oliver, then Maria.
+    await customersSendInTurn(
+      emulator,
+      whatsapp,
+      [maria!, oliver!, sheena!].map((c) => ({
+        phone: c.phone,
+        action: { type: 'text', body: `Hello from ${c.name}` },
+      })),
+    );
     await expect(inbox.rows()).toHaveCount(3, LIVE);
     await expect(inbox.rows().first()).toHaveAccessibleName(/^Sheena Nelson/, LIVE);
 

@@ -9,7 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['server/**/*.test.ts'],
+          // integration/: tests that drive the client core against the real server (both sides).
+          include: ['server/**/*.test.ts', 'integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

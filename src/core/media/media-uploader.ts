@@ -141,6 +141,9 @@ export function createMediaUploader(deps: {
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': `multipart/form-data; boundary=${boundary}`,
+        // A streamed body would otherwise go chunked, which the server's multipart parser
+        // does not finish reading; the length is known up front.
+        'content-length': String(head.length + total + tail.length),
       },
       body,
       // Node's fetch needs this for a streamed body; browsers' typings do not know it yet.

@@ -116,6 +116,17 @@ class SimClient {
     return this.q('SELECT id FROM conversations ORDER BY id').pluck().all() as string[];
   }
 
+  /** The id the next enqueued mutation gets. */
+  nextMutationId(): number {
+    return this.q('SELECT next_mutation_id FROM sync_state WHERE id = 1').pluck().get() as number;
+  }
+
+  /** The pending message or note a mutation wrote, if that mutation committed. */
+  pendingIdOf(mid: number): string | undefined {
+    return this.q('SELECT id FROM pending_messages WHERE mutation_id = ?').pluck().get(mid) as
+      string | undefined;
+  }
+
   /** The harness's own reads: never counted towards a kill. */
   q(sql: string): Database.Statement {
     // The invariant checks run the same reads after every step: prepare each once (a cached
@@ -588,10 +599,14 @@ async function perform(s: Simulation, d: Step): Promise<void> {
     case 'send': {
       const conv = clientConv();
       if (!client || !conv) return;
-      const r = s.act(client, () =>
+      const mid = client.nextMutationId();
+      s.act(client, () =>
         client.commands.sendMessage({ conversationId: conv, message: { type: 'text', text: s.nextText() } }),
       );
-      if (r?.ok && r.value.id) s.accepted.set(r.value.id, client.key);
+      // Accepted iff it committed: the process may die after the commit (while announcing it),
+      // and the restarted app still shows and sends the message.
+      const id = client.pendingIdOf(mid);
+      if (id) s.accepted.set(id, client.key);
       return;
     }
     case 'act': {
@@ -654,15 +669,21 @@ async function perform(s: Simulation, d: Step): Promise<void> {
         .q('SELECT id FROM pending_messages WHERE mutation_id = ?')
         .pluck()
         .get(item.mutationId) as string | undefined;
-      const r = s.act(c, () =>
+      const next = c.nextMutationId();
+      s.act(c, () =>
         d.retry
           ? c.commands.retry(item.mutationId)
           : c.commands.discard(item.mutationId, c.engine.inFlight()),
       );
-      if (r?.ok) c.withdrawnMids.add(item.mutationId);
-      if (r?.ok && old) s.withdrawn.add(old);
-      if (r?.ok && d.retry && 'id' in r.value && r.value.id && item.name === 'message.send')
-        s.accepted.set(r.value.id, c.key);
+      // What counts is what committed, not whether the call returned: a kill can land after the
+      // commit (while the change is announced), and the restarted app no longer has the item.
+      // Nothing else runs in between (confirmation is asynchronous), so a row gone is this action.
+      if (c.q('SELECT 1 FROM outbox WHERE mutation_id = ?').pluck().get(item.mutationId) !== undefined)
+        return;
+      c.withdrawnMids.add(item.mutationId);
+      if (old) s.withdrawn.add(old);
+      const id = d.retry && item.name === 'message.send' ? c.pendingIdOf(next) : undefined;
+      if (id) s.accepted.set(id, c.key);
       return;
     }
     case 'partition':

@@ -374,7 +374,8 @@ export function createCommands(deps: CommandDeps) {
       if (!row) return err({ code: 'not_found', message: 'That item is no longer in the outbox.' });
       if (row.status !== 'rejected' && (row.attempts > 0 || inFlight.has(mutationId)))
         return err({ code: 'conflict', message: 'Already sent to the server; wait for its answer.' });
-      db.transaction(() => outbox.remove(mutationId))();
+      // FULL like every outbox write: a discard lost to a power loss would send what was withdrawn.
+      durable(db, () => outbox.remove(mutationId));
       done(['outbox', 'pending_messages', 'pending_patches'], row.conversationId);
       return ok({ discarded: true as const });
     },

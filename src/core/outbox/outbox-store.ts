@@ -145,11 +145,15 @@ export function createOutboxStore(db: Database.Database) {
       s.setArgs.run(JSON.stringify(args), mid);
     },
 
-    /** Counts a send attempt (decides whether a queued mutation may still be discarded locally). */
+    /**
+     * Counts a send attempt (decides whether a queued mutation may still be discarded locally).
+     * Committed with FULL before the push leaves: after a power loss the tray must not offer to
+     * discard a mutation the server may already hold.
+     */
     markAttempt(mids: readonly number[]): void {
-      db.transaction(() => {
+      durable(db, () => {
         for (const m of mids) s.attempt.run(m);
-      })();
+      });
     },
 
     /**

@@ -361,6 +361,33 @@ describe('throughput', () => {
   });
 });
 
+describe('an idle number', () => {
+  it('waits for work instead of claiming back to back, and leaves the event loop free', async () => {
+    const c = await w.customer('Idle');
+    const res = await w.send(c.conversationId, { type: 'text', text: 'one message, then nothing' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await w.until(async () => (await status(res.body.id)) === 'read');
+    // The number's dispatcher is still alive (it gives the lease up after 10 s without work).
+    // It must poll at the scan pace (20 ms here), not claim again as soon as a claim came back
+    // empty: on PGlite a statement resolves without returning to the event loop, so back-to-back
+    // claims starved every timer and request of the process (demo mode hung on its first reply).
+    const worker = w.t.app.outbound.services.sendWorker;
+    const before = worker.stats().claims;
+    const started = performance.now();
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 10);
+    await new Promise((r) => setTimeout(r, 1000));
+    clearInterval(ticker);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(3000);
+    expect(ticks).toBeGreaterThan(20);
+    expect(worker.stats().claims - before).toBeLessThanOrEqual(Math.ceil(elapsed / 20) + 10);
+    // And new work is still picked up at once.
+    const next = await w.send(c.conversationId, { type: 'text', text: 'and one more' });
+    await w.until(async () => byCallback(next.body.id).length === 1);
+  });
+});
+
 describe('expired token (190)', () => {
   it('stops that number’s queue and flags it; other numbers go on; reconnecting resumes', async () => {
     const other = await w.connect(w.org.admin, { name: 'Second line' });

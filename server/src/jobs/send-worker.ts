@@ -123,7 +123,7 @@ export type SendWorker = {
   /** Resolves when no send, reconcile or mark-read job is due and nothing is in flight. */
   idle: () => Promise<void>;
   /** Counters for tests and benchmarks. */
-  stats: () => { sent: number; rejected130429: number; ambiguous: number };
+  stats: () => { sent: number; rejected130429: number; ambiguous: number; claims: number };
 };
 
 type Claimed = {
@@ -210,7 +210,7 @@ export function createSendWorker(deps: SendWorkerDeps, options: SendWorkerOption
   const SEND_TO = qn('send;'); // the first name after every `send:…` queue
   const leases = createLeases({ db, clock, namespace: deps.namespace });
   const mono = () => performance.now();
-  const counters = { sent: 0, rejected130429: 0, ambiguous: 0 };
+  const counters = { sent: 0, rejected130429: 0, ambiguous: 0, claims: 0 };
   const dispatchers = new Map<string, { busy: () => boolean; done: Promise<void>; wake: () => void }>();
   const scanSignal = new Signal();
   let running = false;
@@ -613,14 +613,21 @@ export function createSendWorker(deps: SendWorkerDeps, options: SendWorkerOption
     // claim's round trip never leaves free slots unused.
     let prefetch: Promise<void> | null = null;
     let prefetchError: unknown = null;
+    // Set when a claim came back empty: no claim is made again before the loop has waited for a
+    // signal (a send answered, results were written, `wake()`: new work was committed) or a
+    // short poll. Claiming again at once would spin, and on PGlite a statement resolves without
+    // ever returning to the event loop, so a spinning claim loop starves every timer, socket and
+    // request of the process (the demo hang): this wait is the loop's only yield when it is idle.
+    let claimedNothing = false;
     const fill = () => {
       const limit = Math.min(maxBatch, gate.room() - buffer.length);
-      if (prefetch || limit <= 0) return;
+      if (prefetch || claimedNothing || limit <= 0) return;
       prefetch = (async () => {
         try {
+          counters.claims += 1;
           const claimed = await claim(accountId, limit);
           if (claimed.length > 0) buffer.push(...(await load(organizationId, claimed)));
-          else idleClaims += 1;
+          else claimedNothing = true;
         } catch (e) {
           prefetchError = e;
         } finally {
@@ -629,7 +636,6 @@ export function createSendWorker(deps: SendWorkerDeps, options: SendWorkerOption
         }
       })();
     };
-    let idleClaims = 0;
     entry.busy = () => inFlight > 0 || results.length > 0 || buffer.length > 0 || prefetch !== null;
     entry.wake = () => signal.notify();
     try {
@@ -640,12 +646,20 @@ export function createSendWorker(deps: SendWorkerDeps, options: SendWorkerOption
         if (prefetchError) throw prefetchError;
         if (buffer.length <= Math.ceil(creds.throughputMps / 10)) fill();
         if (buffer.length === 0) {
-          if (prefetch) await prefetch;
-          else if (inFlight === 0 && results.length === 0 && idleClaims > 0) {
+          if (prefetch) {
+            await prefetch;
+            continue;
+          }
+          if (claimedNothing && inFlight === 0 && results.length === 0) {
+            // Nothing due and nothing pending here: poll gently, give the number up when idle.
             if (mono() - lastWork > releaseAfterIdleMs) break;
-            idleClaims = 0;
             await signal.wait(Math.min(scanMs, 100));
-          } else await signal.wait(idleClaims > 0 ? 50 : 5);
+          } else {
+            // Sends in flight or results unwritten (their settling may free a conversation's next
+            // job), or no room in the throughput window: wait for them, or a short poll.
+            await signal.wait(50);
+          }
+          claimedNothing = false;
           continue;
         }
         lastWork = mono();

@@ -10,7 +10,8 @@
 //    browser harness: the same renderer and client core, served to a normal browser.
 //
 // Environment: PORT (8787), PARLEY_DEMO_EMAIL / PARLEY_DEMO_PASSWORD (the demo admin of
-// server/src/demo/seed.ts), DATA_DIR (./data/demo). Ctrl+C stops everything it started.
+// server/src/demo/seed.ts), DATA_DIR (./data/demo), LOG_LEVEL (the server's; default warn).
+// Ctrl+C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -121,6 +122,8 @@ async function main() {
       DATA_DIR: process.env.DATA_DIR ?? join('data', 'demo'),
       PORT: String(port),
       HOST: '127.0.0.1',
+      // Request logs would bury the sign-ins and URLs printed above; LOG_LEVEL=info brings them back.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
     await waitForServer(server);
     log('server is healthy');

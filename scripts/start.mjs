@@ -117,7 +117,10 @@ async function main() {
     log(`a server already answers at ${serverUrl}; using it`);
   } else {
     log(`starting the server in demo mode on ${serverUrl}`);
-    const server = startChild('server', process.execPath, [tsxCli, 'server/src/main.ts'], {
+    // `node --import tsx`, not the tsx CLI: the CLI's signal relay re-sends a signal its child did
+    // not acknowledge within 30 ms and then SIGKILLs it, which on a busy machine cut the server's
+    // graceful shutdown short (PGlite not checkpointed, data-dir lock left behind).
+    const server = startChild('server', process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       DEMO: '1',
       DATA_DIR: process.env.DATA_DIR ?? join('data', 'demo'),
       PORT: String(port),

@@ -61,12 +61,18 @@ async function main() {
   });
 
   let stopping = false;
+  let stoppingAt = 0;
   const shutdown = async (signal: string) => {
     if (stopping) {
+      // One stop often arrives twice within milliseconds: Ctrl-C or `kill -- -pgid` signals the
+      // whole process group, and a parent (npm start, a supervisor) forwards the same signal.
+      // Only a signal sent again later means "stop now, without waiting".
+      if (performance.now() - stoppingAt < 1000) return;
       console.error(`parley: ${signal} again, exiting without waiting`);
       process.exit(1);
     }
     stopping = true;
+    stoppingAt = performance.now();
     console.log(`parley: ${signal} received, draining requests…`);
     // A stuck connection must not keep the process (and the PGlite lock) alive forever.
     const force = setTimeout(() => {
@@ -86,8 +92,10 @@ async function main() {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: with no listener left, a repeated signal would kill the process mid-drain
+  // (and leave the PGlite lock behind).
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
     const address = await app.listen({ port: config.port, host: config.host });

@@ -76,7 +76,10 @@ describe('demo mode process (npm start)', () => {
     const url = (await timeout(server.line(/listening on (http:\/\/\S+)/), 120_000, 'listen'))[1]!;
     const written = server.line(/\(demo conversations written\)/);
     let done = false;
-    void written.then(() => (done = true));
+    void written.then(
+      () => (done = true),
+      () => undefined,
+    );
 
     // /healthz answers throughout the history (the hang: it stopped answering for good at the
     // demo's first agent reply).

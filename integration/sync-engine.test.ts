@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipc, type Channel, type CoreApi, type In, type Out } from '#shared/ipc/contract';
 import type { ConversationRevoked } from '#shared/ipc/contract';
@@ -9,6 +10,7 @@ import { startToggleProxy, type ToggleProxy } from '../e2e/fixtures/toggle-proxy
 import { createOrg, type TestOrg } from '../server/test/factories';
 import { until } from '../server/test/sync';
 import { startWhatsAppWorld, type ConnectedNumber, type WhatsAppWorld } from '../server/test/whatsapp';
+import { messages } from '../server/src/storage/schema/index';
 
 // The real client core (replica, sync engine, outbox, Socket.IO transport) against the real
 // server gateway listening on 127.0.0.1, with a TCP proxy in between to take the client offline.
@@ -64,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('client sync engine against the real gateway', () => {
-  it('bootstraps, receives live messages, and drops a reassigned conversation', async () => {
+  it('bootstraps, receives live messages, delivers offline replies exactly once and in order, and drops a reassigned conversation', async () => {
     // A customer writes before the agent ever signs in; the conversation is assigned to the agent.
     const customer = number.addCustomer('Carla');
     await number.send(customer, { type: 'text', body: 'hello before sign-in' });
@@ -96,6 +98,65 @@ describe('client sync engine against the real gateway', () => {
     // A webhook-ingested customer message arrives live in the replica.
     await number.send(customer, { type: 'text', body: 'are you there?' });
     await until(async () => (await texts(conversationId)).includes('are you there?'), 5_000, 'live message');
+
+    // Offline: two replies wait in the outbox, shown as pending.
+    proxy.setOnline(false);
+    await until(
+      async () => (await call('sync:getStatus', undefined as never)).state === 'offline',
+      10_000,
+      'offline',
+    );
+    const replies = ['written offline 1', 'written offline 2'];
+    for (const text of replies) {
+      await call('messages:send', { conversationId, message: { type: 'text', text } } as In<'messages:send'>);
+    }
+    const offline = (await listMessages(conversationId)).filter((m) =>
+      replies.includes((m as { text?: string | null }).text ?? ''),
+    );
+    expect(offline.map((m) => (m as { text?: string | null }).text)).toEqual(replies);
+    for (const m of offline) expect(m.pending).not.toBeNull();
+    expect((await call('sync:getStatus', undefined as never)).outboxSize).toBe(2);
+    const stored = () =>
+      w.t.database.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'outbound')))
+        .orderBy(asc(messages.convSeq));
+    expect(await stored()).toHaveLength(0);
+
+    // Back online: pushed after the reconnect, confirmed, and sent to Meta exactly once each, in
+    // order. (The push makes the server's send worker run in this process: a worker that never
+    // yields would freeze the whole test here.)
+    proxy.setOnline(true);
+    await until(
+      async () => {
+        const held = (await listMessages(conversationId)).filter((m) =>
+          replies.includes((m as { text?: string | null }).text ?? ''),
+        );
+        return held.length === replies.length && held.every((m) => m.pending === null);
+      },
+      10_000,
+      'replies confirmed',
+    );
+    await until(
+      async () => (await call('sync:getStatus', undefined as never)).outboxSize === 0,
+      5_000,
+      'outbox empty',
+    );
+    await w.t.app.outbound.idle();
+    await w.settle();
+    const rows = await stored();
+    expect(rows.map((r) => r.text)).toEqual(replies);
+    const sent = [...w.emu.control.state.outbound.values()].filter(
+      (r) => r.phoneNumberId === number.phoneNumberId && JSON.stringify(r.body).includes('written offline'),
+    );
+    expect(sent.map((r) => (r.body as { text?: { body?: string } }).text?.body)).toEqual(replies);
+    expect(rows.map((r) => r.waMessageId)).toEqual(sent.map((r) => r.wamid));
+    expect(
+      (await listMessages(conversationId))
+        .map((m) => (m as { text?: string | null }).text)
+        .filter((t) => replies.includes(t ?? '')),
+    ).toEqual(replies);
 
     // Reassigned to the manager: revoked from the agent's replica.
     const reassign = await w.t.app.inject({

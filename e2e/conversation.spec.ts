@@ -313,11 +313,7 @@ test.describe('offline', () => {
     whatsapp,
   }) => {
     const proxy = await startToggleProxy(server.url);
-    const harness = await startHarness({ port: 0, defaultServerUrl: proxy.url, coreLogs: true });
-    const t0 = Date.now();
-    harness.core.on('sync:status', (st) =>
-      console.log('DBG', ((Date.now() - t0) / 1000).toFixed(1), st.state, st.lastError, st.outboxSize),
-    );
+    const harness = await startHarness({ port: 0, defaultServerUrl: proxy.url });
     try {
       await page.setViewportSize({ width: 1400, height: 860 });
       const signIn = new SignInPage(page);
@@ -332,7 +328,6 @@ test.describe('offline', () => {
         'Are you open on Sunday?',
       );
 
-      console.log('DBG', ((Date.now() - t0) / 1000).toFixed(1), 'OFFLINE');
       proxy.setOnline(false);
       await expect(appFrame.connection).toHaveAccessibleName(/Offline/, LIVE);
       await conversation.reply('First offline reply');
@@ -342,17 +337,7 @@ test.describe('offline', () => {
       // Nothing can have left while offline.
       expect(textsOf(await outbound(emulator, whatsapp))).toEqual([]);
 
-      console.log('DBG', ((Date.now() - t0) / 1000).toFixed(1), 'ONLINE');
       proxy.setOnline(true);
-      for (let i = 0; i < 6; i++) {
-        await new Promise((r) => setTimeout(r, 5000));
-        const started = Date.now();
-        const h = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(8000) }).then(
-          (r) => r.status,
-          (e) => String(e),
-        );
-        console.log('DBG health', h, Date.now() - started, 'ms');
-      }
       await expect(conversation.stateOf('First offline reply')).toHaveAccessibleName(/Delivered|Read/, {
         timeout: 45_000,
       });

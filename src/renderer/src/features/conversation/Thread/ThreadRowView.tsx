@@ -68,7 +68,9 @@ export function ThreadRowView({ row, history, onLoadOlder, onRetryNote }: Thread
           mx="md"
           color="red"
           label={
-            <Text size="xs" fw={700} component="span">
+            // The divider line is red; its label keeps the body text colour, since red on the
+            // dark thread background falls short of AA contrast at this size.
+            <Text size="xs" fw={700} component="span" c="var(--mantine-color-text)">
               {row.count === 1 ? '1 unread message' : `${row.count} unread messages`}
             </Text>
           }

@@ -1,6 +1,14 @@
 import './ConversationList.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  type KeyboardEvent,
+  type Ref,
+} from 'react';
 import type { InboxConversation } from '#shared/ipc/contract';
 import { ConversationRow, rowDomId } from './ConversationRow';
 
@@ -49,8 +57,13 @@ export interface ConversationListProps {
  * row height so the DOM holds only the rows in view plus a small overscan, whatever the count.
  * The listbox keeps focus and points at the selected row with `aria-activedescendant`; arrow
  * keys, Home/End and Page Up/Down move the selection, Enter opens it.
+ *
+ * Rows are keyed by slot (position modulo the pool of rendered rows), not by conversation:
+ * a row scrolled out is reused for the row scrolled in, and a filter switch updates the rows
+ * on screen in place, so neither creates DOM nor restyles new elements.
+ * Memoized: a click on a tab or filter re-renders the panes around it, not the rows.
  */
-export function ConversationList({
+export const ConversationList = memo(function ConversationList({
   items,
   hasMore,
   onLoadMore,
@@ -68,7 +81,6 @@ export function ConversationList({
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer's functions are not memoizable; this project does not run React Compiler,
   // and rows re-render only through their own memo() props.
-  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
@@ -149,6 +161,9 @@ export function ConversationList({
     if (target) onSelect(target.id);
   };
 
+  // The slot pool only grows (a taller window), so keys stay put while scrolling.
+  const pool = useRef(0);
+  pool.current = Math.max(pool.current, virtualRows.length);
   const setSize = hasMore ? -1 : items.length;
   return (
     <div
@@ -166,7 +181,7 @@ export function ConversationList({
           const c = items[row.index]!;
           return (
             <ConversationRow
-              key={c.id}
+              key={row.index % pool.current}
               conversation={c}
               index={row.index}
               setSize={setSize}
@@ -185,4 +200,4 @@ export function ConversationList({
       </div>
     </div>
   );
-}
+});

@@ -81,7 +81,9 @@ export const ConversationRow = memo(function ConversationRow({
           {c.hasPendingChanges && <IconCloudUpload className="pc-pending" size={14} />}
           {/* The full date goes in the tooltip when the pointer arrives: formatting it for every
               row rendered while scrolling would cost more than the row itself. */}
+          {/* Keyed by conversation: a reused row must not keep the previous one's title. */}
           <time
+            key={c.id}
             className="pc-time"
             dateTime={at ?? undefined}
             onPointerEnter={(e) => {

@@ -114,7 +114,9 @@ export function ListPane({
         <Box h="100%" style={{ visibility: items.length === 0 ? 'hidden' : undefined }}>
           <ConversationList
             items={items}
-            hasMore={conversations.hasMore}
+            // While the next query is read, the rows on screen stay as they were (more to come),
+            // so the click that switches the query re-renders none of them.
+            hasMore={conversations.hasMore || conversations.isStale}
             onLoadMore={conversations.loadMore}
             selectedId={state.selectedId}
             openId={state.openId}

@@ -146,6 +146,18 @@ describe('revoke and grant', () => {
     ]);
   });
 
+  it('a revoke of a conversation never held sweeps a contact that came for it through the log', () => {
+    // A partial bootstrap was owed when the scope came and went: the contact edit arrived, the
+    // conversation never did, and the revoke cannot name the contact.
+    const row = setup();
+    const D = uuid(2);
+    const theirs = contactRow(uuid(900_500));
+    const sum = apply([put.contact(theirs, 11), { e: 'conversation', id: D, v: 12, op: 'revoke' }]);
+    expect(count('contacts', `id = '${theirs.id}'`)).toBe(0);
+    expect(count('contacts', `id = '${row.contact.id}'`)).toBe(1);
+    expect(sum.tables.has('contacts')).toBe(true);
+  });
+
   it('a snapshot read before the revoke cannot bring the conversation back; a later grant can', () => {
     const row = setup();
     apply([{ e: 'conversation', id: C, v: 10, op: 'revoke' }]);

@@ -196,6 +196,9 @@ export function createApplier(db: Database.Database) {
     gcContact: db.prepare(
       'DELETE FROM contacts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE contact_id = ?)',
     ),
+    gcOrphanContacts: db.prepare(
+      'DELETE FROM contacts WHERE NOT EXISTS (SELECT 1 FROM conversations WHERE contact_id = contacts.id)',
+    ),
     failPendingOf: db.prepare(
       `UPDATE pending_messages SET state = 'failed', error = ? WHERE conversation_id = ? AND state = 'pending'`,
     ),
@@ -226,6 +229,8 @@ export function createApplier(db: Database.Database) {
 
   /** Per-transaction memo: whether any tombstone exists (a fresh bootstrap has none). */
   let tombstonesKnownEmpty = false;
+  /** A revoke of a conversation not held was applied: sweep contacts no conversation uses. */
+  let orphanSweep = false;
   /** Conversations this transaction inserted from the log, with their newest convSeq. */
   const fresh = new Map<string, number>();
   /** …and their put entries (to check their contact arrived too). */
@@ -377,6 +382,10 @@ export function createApplier(db: Database.Database) {
     tombstonesKnownEmpty = false;
     s.failPendingOf.run(JSON.stringify(REASSIGNED_ERROR), id);
     if (contactId) s.gcContact.run(contactId, contactId);
+    // Not held (a partial bootstrap was still owed when the scope came and went): its contact may
+    // have come through the log all the same, and we cannot tell which one it was. Swept once,
+    // at the end of the batch.
+    else orphanSweep = true;
     sum.revoked.push({
       conversationId: id,
       reason,
@@ -458,6 +467,7 @@ export function createApplier(db: Database.Database) {
       tombstonesKnownEmpty = s.anyTombstone.get() === undefined;
       fresh.clear();
       newConversations.length = 0;
+      orphanSweep = false;
       let n = 0;
       for (const e of entries) {
         switch (e.op) {
@@ -482,6 +492,10 @@ export function createApplier(db: Database.Database) {
             n += 1;
             break;
         }
+      }
+      if (orphanSweep) {
+        if (s.gcOrphanContacts.run().changes > 0) sum.tables.add('contacts');
+        orphanSweep = false;
       }
       // A new conversation whose whole history came in the same batch has a complete history.
       for (const [id, last] of fresh) {

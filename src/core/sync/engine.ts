@@ -878,6 +878,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         lastError = null;
         db.transaction(() => state.heard(h.tenantSeq, h.floorSeq))();
         buffer = [];
+        // A self-repair the previous connection cut short (its answer dropped) resumes once live.
+        hydrateWanted = true;
         requestSync();
         kickPush(true);
         scheduleReport();

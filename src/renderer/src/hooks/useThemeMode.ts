@@ -1,5 +1,5 @@
 import { useMantineColorScheme } from '@mantine/core';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { ThemeMode } from '#shared/ipc/contract';
 import type { Result } from '#shared/result';
 import { useSettings } from '../api';
@@ -17,13 +17,19 @@ export interface ThemeModeApi {
 export function useThemeMode(): ThemeModeApi {
   const { settings, update } = useSettings();
   const { setColorScheme } = useMantineColorScheme();
+  // Mantine hands out a new setColorScheme on every render; keeping it in a ref keeps setMode
+  // stable, so the memoized header (user menu, outbox popover) does not re-render with the inbox.
+  const setColorSchemeRef = useRef(setColorScheme);
+  useEffect(() => {
+    setColorSchemeRef.current = setColorScheme;
+  });
   const setMode = useCallback(
     async (mode: ThemeMode) => {
       const result = await update({ theme: mode });
-      if (result.ok) setColorScheme(toMantineColorScheme(result.value.theme));
+      if (result.ok) setColorSchemeRef.current(toMantineColorScheme(result.value.theme));
       return result;
     },
-    [update, setColorScheme],
+    [update],
   );
   return { mode: settings?.theme, setMode };
 }

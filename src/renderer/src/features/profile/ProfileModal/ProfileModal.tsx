@@ -1,4 +1,5 @@
 import { Divider, Modal, Stack, Text, Title } from '@mantine/core';
+import { memo } from 'react';
 import type { SessionUser } from '#shared/api/auth';
 import { NameForm } from '../NameForm/NameForm';
 import { PasswordForm } from '../PasswordForm/PasswordForm';
@@ -11,8 +12,11 @@ export interface ProfileModalProps {
   user: SessionUser;
 }
 
-/** The signed-in user's profile: display name and password. */
-export function ProfileModal({ opened, onClose, user }: ProfileModalProps) {
+/**
+ * The signed-in user's profile: display name and password. Memoized: the frame re-renders with
+ * every inbox change, and a closed modal has nothing to update.
+ */
+export const ProfileModal = memo(function ProfileModal({ opened, onClose, user }: ProfileModalProps) {
   const { updateName, changePassword } = useProfileActions();
   return (
     <Modal
@@ -37,4 +41,4 @@ export function ProfileModal({ opened, onClose, user }: ProfileModalProps) {
       </Stack>
     </Modal>
   );
-}
+});

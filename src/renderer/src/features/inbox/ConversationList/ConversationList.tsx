@@ -10,6 +10,7 @@ import {
   type Ref,
 } from 'react';
 import type { InboxConversation } from '#shared/ipc/contract';
+import { warmFormatters } from '../conversation-format';
 import { ConversationRow, rowDomId } from './ConversationRow';
 
 /** Fixed row height (px): constant, so the virtualizer never measures. */
@@ -91,6 +92,16 @@ export const ConversationList = memo(function ConversationList({
     initialRect: { width: 360, height: 720 },
   });
   useImperativeHandle(handleRef, () => ({ focus: () => scrollRef.current?.focus() }), []);
+
+  // While the first page is on its way, build the date formatters its rows need.
+  useEffect(() => {
+    if (typeof requestIdleCallback !== 'function') {
+      const timer = setTimeout(() => warmFormatters(), 0);
+      return () => clearTimeout(timer);
+    }
+    const id = requestIdleCallback(() => warmFormatters());
+    return () => cancelIdleCallback(id);
+  }, []);
 
   const selectedIndex = selectedId ? items.findIndex((c) => c.id === selectedId) : -1;
 

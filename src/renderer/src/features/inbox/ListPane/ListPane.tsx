@@ -5,6 +5,7 @@ import type { ConversationStatus } from '#shared/domain/messaging';
 import type { InboxCounts } from '#shared/ipc/contract';
 import type { ConversationsState } from '../../../api';
 import { ConversationList, type ConversationListHandle } from '../ConversationList/ConversationList';
+import { compareText } from '../conversation-format';
 import { STATUS_TABS, type InboxState } from '../inbox-state';
 import { QuickFilters } from '../QuickFilters/QuickFilters';
 import { SearchBox, type SearchBoxHandle } from '../SearchBox/SearchBox';
@@ -65,7 +66,7 @@ export function ListPane({
     const freq = new Map<string, number>();
     for (const c of items) for (const l of c.labels) freq.set(l, (freq.get(l) ?? 0) + 1);
     const top = [...freq.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
       .slice(0, MAX_LABEL_CHIPS)
       .map(([l]) => l);
     const all = state.label && !top.includes(state.label) ? [state.label, ...top] : top;

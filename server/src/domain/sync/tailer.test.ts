@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePacket } from '#shared/sync/protocol';
 import { createOrg, createTeam, type TestOrg } from '../../../test/factories';
 import { connectSync, pullAll, seedConversation, until, type TestSocket } from '../../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
 import { recordChanges } from '../../storage/change-log';
+import { syncLog } from '../../storage/schema/index';
 
 let w: WhatsAppWorld;
 let org: TestOrg;
@@ -48,6 +50,22 @@ const touch = (c: { conversationId: string; messageIds: string[] }) =>
     ]),
   );
 
+/**
+ * Touches `c` and waits until `s` has the packet of that touch. Entries are emitted in log order,
+ * so everything logged before (a seed's changes, whose notification may reach the tailer only
+ * after the socket connected on PostgreSQL) is out by then and later packets hold only what the
+ * test writes next.
+ */
+async function settle(s: TestSocket, c: { conversationId: string; messageIds: string[] }) {
+  await touch(c);
+  const [row] = await db()
+    .select({ max: sql<string>`max(${syncLog.seq})` })
+    .from(syncLog)
+    .where(eq(syncLog.organizationId, org.organizationId));
+  const max = Number(row!.max);
+  await until(() => (s.packets.at(-1)?.seq ?? 0) >= max, 5_000, 'settled');
+}
+
 describe('tailer', () => {
   it('chains each user’s packets gap-free under concurrent commits, each user only what they see', async () => {
     const team = await createTeam(w.t.app, org.admin, undefined, [org.agent.id]);
@@ -86,14 +104,16 @@ describe('tailer', () => {
   it('compacts a batch to one packet per user with one change per row', async () => {
     const c = await seedConversation(db(), org.organizationId, accountId, { messages: 2 });
     const manager = await connect(w.parleyUrl, org.manager);
+    await settle(manager, c);
+    const before = manager.packets.length;
     await db().transaction((tx) =>
       recordChanges(tx, org.organizationId, [
         ...c.messageIds.map((id) => ({ entity: 'message', entityId: id, conversationId: c.conversationId })),
         { entity: 'conversation', entityId: c.conversationId, conversationId: c.conversationId },
       ]),
     );
-    await until(() => manager.packets.length > 0);
-    const p = manager.packets.at(-1)!;
+    await until(() => manager.packets.length > before);
+    const p = manager.packets[before]!;
     expect(p.changes.map((x) => `${x.e}:${x.op}`)).toEqual([
       'message:put',
       'message:put',
@@ -105,24 +125,24 @@ describe('tailer', () => {
   it('starts every chain with prev null after a tailer restart, so clients pull', async () => {
     const c = await seedConversation(db(), org.organizationId, accountId);
     const manager = await connect(w.parleyUrl, org.manager);
+    await settle(manager, c);
+    const n = manager.packets.length;
     await touch(c);
-    await touch(c);
-    await until(() => manager.packets.length >= 2);
+    await until(() => manager.packets.length >= n + 1);
     expect(manager.packets.at(-1)!.prev).toBe(manager.packets.at(-2)!.seq);
     w.t.app.sync.tailers.restart(org.organizationId);
     await touch(c);
-    await until(() => manager.packets.length >= 3);
+    await until(() => manager.packets.length >= n + 2);
     expect(manager.packets.at(-1)!.prev).toBeNull();
     await touch(c);
-    await until(() => manager.packets.length >= 4);
+    await until(() => manager.packets.length >= n + 3);
     expect(manager.packets.at(-1)!.prev).toBe(manager.packets.at(-2)!.seq);
   });
 
   it('ticks the seq of the last packet to each active user', async () => {
     const c = await seedConversation(db(), org.organizationId, accountId);
     const manager = await connect(w.parleyUrl, org.manager);
-    await touch(c);
-    await until(() => manager.packets.length > 0);
+    await settle(manager, c);
     const last = manager.packets.at(-1)!.seq;
     await until(() => manager.ticks.some((t) => t.seq === last), 2_000, 'tick');
   });

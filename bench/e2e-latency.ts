@@ -10,13 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { round, type MetricLine } from './lib/metric';
 import { runProcess, startProcess } from './lib/processes';
+import { freshPostgres } from './lib/postgres';
 
 const serverEntry = fileURLToPath(new URL('./servers/parley-sync.ts', import.meta.url));
 const loadEntry = fileURLToPath(new URL('./e2e-latency-load.ts', import.meta.url));
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type LoadResult = {
   p50: number;
@@ -79,35 +78,10 @@ async function measure(engine: 'pglite' | 'postgres', databaseUrl?: string): Pro
   }
 }
 
-/** Creates a throwaway database on the machine's PostgreSQL, or null when none answers. */
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const name = `parley_bench_e2e_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    return null;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 /** Runs the benchmark (registered in bench/run.ts). */
 export async function* run(): AsyncIterable<MetricLine> {
   yield* await measure('pglite');
-  const pgdb = await freshPostgres();
+  const pgdb = await freshPostgres('parley_bench_e2e');
   if (!pgdb) {
     console.error('#   e2e-latency: no PostgreSQL at PG_ADMIN_URL; PostgreSQL lines skipped');
     return;

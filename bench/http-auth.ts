@@ -4,17 +4,16 @@
 // process on core 0, autocannon in another on core 1. Runs on PGlite (the embedded default) and,
 // when reachable, on the machine's PostgreSQL.
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { load } from './lib/load-client';
 import { higherIsBetter, median, round, type MetricLine } from './lib/metric';
 import { startProcess } from './lib/processes';
+import { freshPostgres } from './lib/postgres';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = 50;
 const parleyEntry = fileURLToPath(new URL('./servers/parley-http.ts', import.meta.url));
 const rawEntry = fileURLToPath(new URL('./servers/raw-fastify.ts', import.meta.url));
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * The target: a ratio, as the quality bar asks. Our route does two indexed reads per request
@@ -70,35 +69,10 @@ async function measure(engine: 'pglite' | 'postgres', databaseUrl?: string): Pro
   });
 }
 
-/** Creates a throwaway database on the machine's PostgreSQL, or null when none answers. */
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const name = `parley_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    return null;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 /** Runs the benchmark on both engines. */
 export async function* run(): AsyncIterable<MetricLine> {
   yield await measure('pglite');
-  const pgdb = await freshPostgres();
+  const pgdb = await freshPostgres('parley_bench');
   if (!pgdb) {
     console.error('# http-auth: no PostgreSQL reachable at PG_ADMIN_URL; PostgreSQL line skipped');
     return;

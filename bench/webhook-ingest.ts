@@ -6,9 +6,9 @@
 // Fastify JSON echo. Then a run at a fixed rate of half the measured maximum for the latency goal.
 // Server processes on core 0, autocannon on core 1. PGlite always; PostgreSQL when reachable.
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { higherIsBetter, median, round, type MetricLine } from './lib/metric';
 import { runProcess, startProcess, type Started } from './lib/processes';
+import { freshPostgres } from './lib/postgres';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 // 8 s runs keep both engines (3 reps × 3 servers + the paced run) well under 4 minutes.
@@ -17,7 +17,6 @@ const CONNECTIONS = 50;
 const serverEntry = fileURLToPath(new URL('./webhook-ingest-server.ts', import.meta.url));
 const loadEntry = fileURLToPath(new URL('./webhook-ingest-load.ts', import.meta.url));
 const echoEntry = fileURLToPath(new URL('./servers/raw-fastify.ts', import.meta.url));
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type LoadResult = {
   requestsPerSecond: number;
@@ -168,36 +167,11 @@ async function measure(engine: 'pglite' | 'postgres', databaseUrl?: string): Pro
   }
 }
 
-/** Creates a throwaway database on the machine's PostgreSQL, or null when none answers. */
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const name = `parley_bench_ingest_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    return null;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 /** Runs the benchmark on PGlite and, when reachable, PostgreSQL. */
 export async function* run(): AsyncIterable<MetricLine> {
   if (process.env.BENCH_ENGINES !== 'postgres') yield* await measure('pglite');
   if (process.env.BENCH_ENGINES === 'pglite') return;
-  const pgdb = await freshPostgres();
+  const pgdb = await freshPostgres('parley_bench_ingest');
   if (!pgdb) {
     console.error('# webhook-ingest: no PostgreSQL reachable at PG_ADMIN_URL; PostgreSQL lines skipped');
     return;

@@ -231,6 +231,14 @@ export interface IgnoredChange {
   reason: string;
 }
 
+/** An {@link IgnoredChange}: something received that Parley logs and counts but does not act on. */
+const ignored = (
+  wabaId: string,
+  field: string,
+  phoneNumberId: string | null,
+  reason: string,
+): IgnoredChange => ({ kind: 'ignored', wabaId, field, phoneNumberId, reason });
+
 /** Every event normalisation can produce. */
 export type WebhookEvent =
   | InboundMessageEvent
@@ -440,7 +448,7 @@ function findContact(
 function normalizeMessagesChange(wabaId: string, value: unknown, out: WebhookEvent[]): void {
   const parsed = MessagesValue.safeParse(value);
   if (!parsed.success) {
-    out.push({ kind: 'ignored', wabaId, field: 'messages', phoneNumberId: null, reason: 'malformed value' });
+    out.push(ignored(wabaId, 'messages', null, 'malformed value'));
     return;
   }
   const v = parsed.data;
@@ -450,13 +458,7 @@ function normalizeMessagesChange(wabaId: string, value: unknown, out: WebhookEve
   for (const raw of v.messages ?? []) {
     const m = parseInboundMessage(raw);
     if (!m) {
-      out.push({
-        kind: 'ignored',
-        wabaId,
-        field: 'messages',
-        phoneNumberId,
-        reason: 'message without id/timestamp/type',
-      });
+      out.push(ignored(wabaId, 'messages', phoneNumberId, 'message without id/timestamp/type'));
       continue;
     }
     const contact = findContact(v.contacts, m);
@@ -464,13 +466,7 @@ function normalizeMessagesChange(wabaId: string, value: unknown, out: WebhookEve
     const userId = m.from_user_id ?? contact?.user_id ?? null;
     const from = waId ?? userId;
     if (!from) {
-      out.push({
-        kind: 'ignored',
-        wabaId,
-        field: 'messages',
-        phoneNumberId,
-        reason: `message ${m.id} has no sender`,
-      });
+      out.push(ignored(wabaId, 'messages', phoneNumberId, `message ${m.id} has no sender`));
       continue;
     }
     const content = toContent(m);
@@ -497,18 +493,12 @@ function normalizeMessagesChange(wabaId: string, value: unknown, out: WebhookEve
   for (const raw of v.statuses ?? []) {
     const s = WebhookStatus.safeParse(raw);
     if (!s.success) {
-      out.push({ kind: 'ignored', wabaId, field: 'messages', phoneNumberId, reason: 'malformed status' });
+      out.push(ignored(wabaId, 'messages', phoneNumberId, 'malformed status'));
       continue;
     }
     const st = s.data;
     if (!STATUS_VALUES.has(st.status)) {
-      out.push({
-        kind: 'ignored',
-        wabaId,
-        field: 'messages',
-        phoneNumberId,
-        reason: `status "${st.status}"`,
-      });
+      out.push(ignored(wabaId, 'messages', phoneNumberId, `status "${st.status}"`));
       continue;
     }
     out.push({
@@ -566,13 +556,7 @@ export function normalizeWebhook(envelope: WebhookEnvelope): WebhookEvent[] {
         case 'message_template_status_update': {
           const t = TemplateStatusValue.safeParse(change.value);
           if (!t.success) {
-            out.push({
-              kind: 'ignored',
-              wabaId,
-              field: change.field,
-              phoneNumberId: null,
-              reason: 'malformed value',
-            });
+            out.push(ignored(wabaId, change.field, null, 'malformed value'));
             break;
           }
           out.push({
@@ -591,13 +575,7 @@ export function normalizeWebhook(envelope: WebhookEnvelope): WebhookEvent[] {
         case 'account_update': {
           const a = AccountUpdateValue.safeParse(change.value);
           if (!a.success) {
-            out.push({
-              kind: 'ignored',
-              wabaId,
-              field: change.field,
-              phoneNumberId: null,
-              reason: 'malformed value',
-            });
+            out.push(ignored(wabaId, change.field, null, 'malformed value'));
             break;
           }
           out.push({
@@ -613,13 +591,7 @@ export function normalizeWebhook(envelope: WebhookEnvelope): WebhookEvent[] {
         case 'phone_number_quality_update': {
           const q = PhoneQualityValue.safeParse(change.value);
           if (!q.success) {
-            out.push({
-              kind: 'ignored',
-              wabaId,
-              field: change.field,
-              phoneNumberId: null,
-              reason: 'malformed value',
-            });
+            out.push(ignored(wabaId, change.field, null, 'malformed value'));
             break;
           }
           out.push({
@@ -633,13 +605,7 @@ export function normalizeWebhook(envelope: WebhookEnvelope): WebhookEvent[] {
           break;
         }
         default:
-          out.push({
-            kind: 'ignored',
-            wabaId,
-            field: change.field,
-            phoneNumberId: null,
-            reason: 'field not handled',
-          });
+          out.push(ignored(wabaId, change.field, null, 'field not handled'));
       }
     }
   }

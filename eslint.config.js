@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   // ---- dependency rules (STYLE.md habit 8) ----
   {
-    files: ['src/shared/**'],
+    files: ['contract/**'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -55,12 +55,12 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!zod(/|$)|#shared/|\\.{1,2}/)',
-              message: 'src/shared is the contract: it imports zod and itself only',
+              regex: '^(?!zod(/|$)|#contract/|\\.{1,2}/)',
+              message: 'contract/ is the contract: it imports zod and itself only',
             },
             {
               regex: '(^|/)(core|main|preload|renderer|server)(/|$)',
-              message: 'src/shared is the contract: it imports zod and itself only',
+              message: 'contract/ is the contract: it imports zod and itself only',
             },
           ],
         },
@@ -76,13 +76,13 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**'],
-    rules: restrict(['**/renderer/**', '**/server/**'], 'src/main may import shared and core only'),
+    rules: restrict(['**/renderer/**', '**/server/**'], 'src/main may import the contract and core only'),
   },
   {
     files: ['src/preload/**'],
     rules: restrict(
       ['node:*', '**/core/**', '**/main/**', '**/renderer/**', '**/server/**'],
-      'the preload exposes contract channels only: electron renderer APIs and #shared/ipc',
+      'the preload exposes contract channels only: electron renderer APIs and #contract/ipc',
     ),
   },
   {
@@ -117,7 +117,7 @@ export default tseslint.config(
         'electron',
         'better-sqlite3',
       ],
-      'server/ may import #shared/* and its own folders only',
+      'server/ may import #contract/* and its own folders only',
     ),
   },
   prettier,

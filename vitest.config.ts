@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: [
-            'src/shared/**/*.test.ts',
+            'contract/**/*.test.ts',
             'src/core/**/*.test.ts',
             'src/main/**/*.test.ts',
             'src/preload/**/*.test.ts',

@@ -15,7 +15,7 @@ import {
   SCHEMA_VERSION,
   SYNC_NAMESPACE,
   SYNC_SOCKET_PATH,
-} from '../src/shared/sync/protocol';
+} from '../contract/sync/protocol';
 
 type Info = {
   port: number;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { BootstrapLine, type PutEntry } from '#shared/sync/protocol';
+import { BootstrapLine, type PutEntry } from '#contract/sync/protocol';
 import { resolveMigrationsDir } from '../src/core/db/migrate';
 import { openReplicaDb } from '../src/core/db/open-db';
 import { contactSearchText, createApplier, emptySummary } from '../src/core/sync/apply';

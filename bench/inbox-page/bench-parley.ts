@@ -13,8 +13,8 @@ import type {
   Out,
   ParleyApi,
   TabCounts,
-} from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
 import { BENCH_ME, BENCH_MEMBERS, BENCH_TEAMS, makeConversations, rowsParam } from './data';
 import { countNodes, scriptedScroll, whenPainted } from './paint-probe';
 

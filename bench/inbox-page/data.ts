@@ -2,8 +2,8 @@
 // (InboxConversation), newest activity first, with realistic mixes of statuses, assignees,
 // teams, unread counts, labels, message types and windows. Shared by the in-memory
 // `window.parley` (the real app) and the minimal list, so both draw the same rows.
-import type { MessageType } from '#shared/domain/messaging';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { MessageType } from '#contract/domain/messaging';
+import type { InboxConversation } from '#contract/ipc/contract';
 
 /** The signed-in user of the bench page. */
 export const BENCH_ME = '0b9a4f8e-7c1d-4e7a-9c1b-2d3e4f5a6b7c';

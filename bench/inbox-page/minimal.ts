@@ -4,7 +4,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { createElement as h, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { makeConversations, rowsParam } from './data';
 import { countNodes, scriptedScroll, whenPainted } from './paint-probe';
 

@@ -9,8 +9,8 @@ import {
   STAGE_MEDIA_MAX_BYTES,
   type Channel,
   type CoreApi,
-} from '#shared/ipc/contract';
-import { err, type Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import { err, type Result } from '#contract/result';
 import { BRIDGE_SOCKET_PATH } from './bridge-script';
 
 /** A call from the page: the socket is a trust boundary, so its frames are parsed. */

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoreApi } from '#shared/ipc/contract';
+import type { CoreApi } from '#contract/ipc/contract';
 import {
   createClientCore,
   createConsoleLogger,

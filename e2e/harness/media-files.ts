@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CoreApi } from '#shared/ipc/contract';
+import type { CoreApi } from '#contract/ipc/contract';
 
 /** Where the harness serves media files: `/media/<id>` (the app's `parley://media/<id>`). */
 export const MEDIA_PATH = '/media/';

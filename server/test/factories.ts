@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { AuthResponse } from '#shared/api/auth';
-import type { Role } from '#shared/domain/roles';
+import type { AuthResponse } from '#contract/api/auth';
+import type { Role } from '#contract/domain/roles';
 
 /** A unique e-mail for one test: the shared database outlives each test. */
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 12)}@example.test`;

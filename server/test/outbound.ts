@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { Message } from '#shared/api/messages';
+import type { Message } from '#contract/api/messages';
 import { demoTemplates } from '../src/meta-emulator/demo-seed';
 import type { OutboundRecord } from '../src/meta-emulator/state';
 import { contacts, conversations, messages } from '../src/storage/schema/index';

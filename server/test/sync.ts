@@ -17,7 +17,7 @@ import {
   type ChangeEntry,
   type HandshakeAuth,
   type PullPage,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { FastifyInstance } from 'fastify';
 import { recordChanges } from '../src/storage/change-log';
 import type { Db } from '../src/storage/db';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { WhatsAppAccount } from '#shared/api/whatsapp-accounts';
+import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import { createFsMediaStore } from '../src/domain/media/media-store';
 import { createGraphClient, type GraphClient } from '../src/meta/graph-client';
 import {

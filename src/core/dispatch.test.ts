@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { STAGE_MEDIA_MAX_BYTES, type IpcHandlers } from '#shared/ipc/contract';
+import { STAGE_MEDIA_MAX_BYTES, type IpcHandlers } from '#contract/ipc/contract';
 import { dispatch } from './dispatch';
 
 // Bad input on the media channels must come back as a sentence a person understands and never

@@ -1,5 +1,5 @@
-import { channels, ipc, type Channel, type IpcHandlers } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import { channels, ipc, type Channel, type IpcHandlers } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { invalidInput, unknownChannel } from './host/protocol';
 
 /**

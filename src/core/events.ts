@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '#shared/ipc/contract';
+import type { EventName, EventPayload } from '#contract/ipc/contract';
 
 /** A typed event hub for the contract's events. */
 export interface CoreEvents {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CoreApi, EventName, EventPayload } from '#shared/ipc/contract';
+import type { CoreApi, EventName, EventPayload } from '#contract/ipc/contract';
 import { createClientCore } from './index';
 import { createMemoryTokenStore, silentLogger } from './deps';
 import { contactRow, conversationRow, messageRow, put, uuid } from './testing/replica-fixtures';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { CoreApi, IpcHandlers } from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+import type { CoreApi, IpcHandlers } from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
 import {
   createConsoleLogger,
   systemClock,

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { channels } from '#shared/ipc/contract';
+import { channels } from '#contract/ipc/contract';
 
 // The wiring of the main process with every Electron API mocked: the single-instance lock,
 // what starts on `ready`, and the clean shutdown of the core host on quit.

@@ -1,4 +1,4 @@
-import type { ParleyApi } from '#shared/ipc/contract';
+import type { ParleyApi } from '#contract/ipc/contract';
 
 /** `window.parley`, exposed by src/preload/index.ts: one function per contract channel plus `on`. */
 declare global {

@@ -1,4 +1,4 @@
-import type { Channel, EventName } from '#shared/ipc/contract';
+import type { Channel, EventName } from '#contract/ipc/contract';
 
 /**
  * The contract's channel and event names, as plain strings. The preload is a sandboxed CommonJS

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ParleyApi } from '#shared/ipc/contract';
+import type { ParleyApi } from '#contract/ipc/contract';
 import { channelNames, eventNameList } from './channels';
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { channels, eventNames, type ParleyApi } from '#shared/ipc/contract';
+import { channels, eventNames, type ParleyApi } from '#contract/ipc/contract';
 import { channelNames, eventNameList } from './channels';
 
 const exposed: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Result } from '#shared/result';
+import type { Result } from '#contract/result';
 
 const flag = (fallback: '0' | '1') =>
   z

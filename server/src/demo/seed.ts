@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Role } from '#shared/domain/roles';
+import type { Role } from '#contract/domain/roles';
 import type { PasswordHasher } from '../domain/auth/password-hasher';
 import type { Clock } from '../domain/clock';
 import type { Db } from '../storage/db';

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { WhatsAppAccount } from '#shared/api/whatsapp-accounts';
+import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import type { Clock } from '../domain/clock';
 import { createGraphClient, type GraphClient } from '../meta/graph-client';
 import { seedDemo as seedEmulatorDemo, type DemoSeed } from '../meta-emulator/demo-seed';

@@ -1,4 +1,4 @@
-import type { AppError, AppErrorCode, Result } from '#shared/result';
+import type { AppError, AppErrorCode, Result } from '#contract/result';
 
 /** Builds a failed `Result` with an app error code and a human sentence. */
 export const failure = (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorBody } from '#shared/api/common';
+import { ErrorBody } from '#contract/api/common';
 import type { Outcome } from '../domain/failure';
 import { HttpFailure } from '../plugins/error-handler';
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Media } from '#shared/api/media';
-import type { WhatsAppAccount } from '#shared/api/whatsapp-accounts';
+import type { Media } from '#contract/api/media';
+import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import { multipartBody, startOutboundWorld, type OutboundWorld } from '../../test/outbound';
 import { metaId } from '../../test/whatsapp';
 import { generateJpeg } from '../meta-emulator/media-samples';

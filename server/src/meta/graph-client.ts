@@ -1,6 +1,6 @@
 import sjson from 'secure-json-parse';
 import { z } from 'zod';
-import { err, ok, type Result } from '#shared/result';
+import { err, ok, type Result } from '#contract/result';
 import { lookupMetaError, type ErrorCatalogEntry } from './error-catalog';
 import type { OutboundMessageBody } from './outbound-messages';
 

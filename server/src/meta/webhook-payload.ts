@@ -1,6 +1,6 @@
 import sjson from 'secure-json-parse';
 import { z } from 'zod';
-import { err, ok, type Result } from '#shared/result';
+import { err, ok, type Result } from '#contract/result';
 
 // Wire schemas for Meta's webhook POST bodies (digest §2, §3, §7, §8). They follow Meta's
 // snake_case field names; normalize.ts turns them into camelCase domain events.

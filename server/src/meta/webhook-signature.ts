@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { err, ok, type Result } from '#shared/result';
+import { err, ok, type Result } from '#contract/result';
 
 /** Lower-case name of the header Meta signs webhooks with (HTTP header names are case-insensitive). */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';

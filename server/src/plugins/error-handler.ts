@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type AppErrorCode, type FieldIssue } from '#shared/result';
+import { AppError, type AppErrorCode, type FieldIssue } from '#contract/result';
 
 /**
  * Every app error code → its one HTTP status. A total Record, so adding a code to the shared

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Role } from '#shared/domain/roles';
+import type { Role } from '#contract/domain/roles';
 import type { Db } from './db';
 import { invitations } from './schema/index';
 

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Role } from '#shared/domain/roles';
+import type { Role } from '#contract/domain/roles';
 import type { Db } from './db';
 import { memberships, organizations, users } from './schema/index';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientToServer } from '#shared/sync/protocol';
+import { clientToServer } from '#contract/sync/protocol';
 import { createOrg, type TestOrg } from '../../test/factories';
 import { connectSync, mutation, seedConversation, until, type TestSocket } from '../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCHEMA_RANGE, SCHEMA_VERSION } from '#shared/sync/protocol';
+import { SCHEMA_RANGE, SCHEMA_VERSION } from '#contract/sync/protocol';
 import { addMember, createOrg, createTeam, login, type TestOrg } from '../../test/factories';
 import { authOf, connectSync, refusedHandshake, until, type TestSocket } from '../../test/sync';
 import { startWhatsAppWorld, type ConnectedNumber, type WhatsAppWorld } from '../../test/whatsapp';

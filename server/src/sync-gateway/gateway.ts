@@ -19,7 +19,7 @@ import {
   type HandshakeRejection,
   type PushAck,
   type ServerToClientEvents,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { Principal } from '../domain/auth/auth-service';
 import type { Clock } from '../domain/clock';
 import type { Outcome } from '../domain/failure';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResponse } from '#shared/api/auth';
+import type { AuthResponse } from '#contract/api/auth';
 import type { LoggedIn } from '../../test/factories';
 import { connectSync, until, type TestSocket } from '../../test/sync';
 import { createSecretBox } from '../domain/whatsapp/secret-box';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { PresenceTyping, PresenceViewing } from '#shared/sync/protocol';
+import type { PresenceTyping, PresenceViewing } from '#contract/sync/protocol';
 import { rowsOf } from '../storage/change-log';
 import type { Db } from '../storage/db';
 import { userRoom } from '../domain/sync/tailer';

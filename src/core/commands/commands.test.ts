@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionUser } from '#shared/api/auth';
+import type { SessionUser } from '#contract/api/auth';
 import { createOutboxStore, type OutboxStore } from '../outbox/outbox-store';
 import { createReplicaQueries, type ReplicaQueries } from '../replica/queries';
 import { createApplier, emptySummary } from '../sync/apply';

@@ -1,16 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { SessionUser } from '#shared/api/auth';
-import type { Note } from '#shared/api/notes';
-import { atLeast } from '#shared/domain/roles';
-import type { OutboxItem, Parsed, Queued } from '#shared/ipc/contract';
-import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
-import { err, ok, type AppError, type Result } from '#shared/result';
+import type { SessionUser } from '#contract/api/auth';
+import type { Note } from '#contract/api/notes';
+import { atLeast } from '#contract/domain/roles';
+import type { OutboxItem, Parsed, Queued } from '#contract/ipc/contract';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
+import { err, ok, type AppError, type Result } from '#contract/result';
 import {
   mutationArgs,
   type MessageRow,
   type MessageSendArgs,
   type MutationName,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import { durable, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
 import { emptySummary, type ApplySummary } from '../sync/apply';
 import { uuidv7 } from '../uuid';

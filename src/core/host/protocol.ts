@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, type Result } from '#shared/result';
+import { AppError, type Result } from '#contract/result';
 
 /**
  * The wire protocol between the Electron main process and the core host (a utility process),

@@ -1,5 +1,5 @@
-import { eventNames, type CoreApi } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import { eventNames, type CoreApi } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import type { TokenStore } from '../deps';
 import { dispatch } from '../dispatch';
 import { HostConfig, MainToHost, type HostPort } from './protocol';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { Media } from '#shared/api/media';
-import type { MediaType } from '#shared/domain/messaging';
-import type { MediaProgress } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
-import type { MutationError } from '#shared/sync/protocol';
+import { Media } from '#contract/api/media';
+import type { MediaType } from '#contract/domain/messaging';
+import type { MediaProgress } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
+import type { MutationError } from '#contract/sync/protocol';
 import type { HttpFetch } from '../deps';
 import { durable, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
 import { emptySummary, type ApplySummary } from '../sync/apply';

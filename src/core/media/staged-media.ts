@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
-import type { CachedMedia, Parsed, StagedMedia } from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
+import type { CachedMedia, Parsed, StagedMedia } from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
 import { uuidv7 } from '../uuid';
 
 /** A staged file as the uploader and `media:get` see it. */

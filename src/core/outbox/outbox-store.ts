@@ -4,7 +4,7 @@ import {
   type MutationName,
   type MutationResult,
   type RawMutation,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { ApplySummary } from '../sync/apply';
 
 /**

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { SessionUser } from '#shared/api/auth';
+import { SessionUser } from '#contract/api/auth';
 import type { ReplicaDb } from '../db/open-db';
 import { meta } from '../db/schema/index';
 import { uuidv7 } from '../uuid';

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionUser } from '#shared/api/auth';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { PutEntry } from '#shared/sync/protocol';
+import type { SessionUser } from '#contract/api/auth';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { PutEntry } from '#contract/sync/protocol';
 import { createCommands } from '../commands/commands';
 import { createOutboxStore } from '../outbox/outbox-store';
 import { createApplier, emptySummary } from '../sync/apply';

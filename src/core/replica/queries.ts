@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Contact } from '#shared/api/contacts';
-import type { Template } from '#shared/api/templates';
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
-import type { ConversationStatus } from '#shared/domain/messaging';
+import type { Contact } from '#contract/api/contacts';
+import type { Template } from '#contract/api/templates';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
+import type { ConversationStatus } from '#contract/domain/messaging';
 import type {
   ConversationDetail,
   ConversationPage,
@@ -15,9 +15,9 @@ import type {
   TabCounts,
   ThreadMessage,
   ThreadNote,
-} from '#shared/ipc/contract';
-import type { ConversationRow, MessageRow, ReactionRow } from '#shared/sync/protocol';
-import type { Note } from '#shared/api/notes';
+} from '#contract/ipc/contract';
+import type { ConversationRow, MessageRow, ReactionRow } from '#contract/sync/protocol';
+import type { Note } from '#contract/api/notes';
 
 /**
  * The inbox's read side over the replica: keyset pages (never OFFSET), counts from the

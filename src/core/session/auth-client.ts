@@ -6,9 +6,9 @@ import {
   type ChangePasswordBody,
   type LoginBody,
   type UpdateMeBody,
-} from '#shared/api/auth';
-import { ErrorBody } from '#shared/api/common';
-import { err, ok, type AppError, type Result } from '#shared/result';
+} from '#contract/api/auth';
+import { ErrorBody } from '#contract/api/common';
+import { err, ok, type AppError, type Result } from '#contract/result';
 import type { HttpFetch } from '../deps';
 
 /** How long one request may take before the server counts as unreachable. */
@@ -17,7 +17,7 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 /** Whether the server answered at all, for the connection status. */
 export type Reachability = { reachable: true } | { reachable: false; message: string };
 
-/** The server's REST auth and profile endpoints (src/shared/api/auth.ts), as Result values. */
+/** The server's REST auth and profile endpoints (contract/api/auth.ts), as Result values. */
 export interface AuthClient {
   login(serverUrl: string, body: LoginBody): Promise<Result<AuthResponse>>;
   refresh(serverUrl: string, refreshToken: string): Promise<Result<AuthResponse>>;

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuthResponse, SessionUser } from '#shared/api/auth';
-import type { Parsed, SessionState } from '#shared/ipc/contract';
-import { err, ok, type AppError, type Result } from '#shared/result';
+import type { AuthResponse, SessionUser } from '#contract/api/auth';
+import type { Parsed, SessionState } from '#contract/ipc/contract';
+import { err, ok, type AppError, type Result } from '#contract/result';
 import type { Clock, Logger, TokenStore } from '../deps';
 import { openReplicaDb, type OpenReplica } from '../db/open-db';
 import { deleteReplicaFile, normalizeServerUrl, replicaFileName, replicasDir } from '../db/replica-file';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CoreApi } from '#shared/ipc/contract';
+import type { CoreApi } from '#contract/ipc/contract';
 import { createClientCore } from '../index';
 import { createMemoryTokenStore, silentLogger, type TokenStore } from '../deps';
 import { createFakeClock } from '../testing/fake-clock';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CoreApi, EventName, EventPayload, SessionState } from '#shared/ipc/contract';
+import type { CoreApi, EventName, EventPayload, SessionState } from '#contract/ipc/contract';
 import { createClientCore, type ClientCoreDeps } from '../index';
 import { createMemoryTokenStore, silentLogger, type TokenStore } from '../deps';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock';

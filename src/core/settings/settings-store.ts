@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Settings } from '#shared/ipc/contract';
+import { Settings } from '#contract/ipc/contract';
 import { readJsonFile, writeJsonFile } from '../fs-util';
 
 /** Defaults for a first start or an unreadable file. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChangeEntry, PutEntry } from '#shared/sync/protocol';
+import type { ChangeEntry, PutEntry } from '#contract/sync/protocol';
 import {
   conversationRow,
   contactRow,

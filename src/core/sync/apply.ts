@@ -8,8 +8,8 @@ import type {
   PutEntry,
   RowOf,
   SyncEntity,
-} from '#shared/sync/protocol';
-import type { Contact } from '#shared/api/contacts';
+} from '#contract/sync/protocol';
+import type { Contact } from '#contract/api/contacts';
 
 /**
  * The sync applier: the only writer of the server-truth tables (design/sync-protocol.md §2.5,

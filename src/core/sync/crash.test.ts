@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '#shared/api/auth';
-import { ok } from '#shared/result';
+import type { SessionUser } from '#contract/api/auth';
+import { ok } from '#contract/result';
 import { createCommands } from '../commands/commands';
 import { silentLogger } from '../deps';
 import { createOutboxStore } from '../outbox/outbox-store';

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionUser } from '#shared/api/auth';
-import type { ConversationRevoked, ReplicaChanged, SyncStatus } from '#shared/ipc/contract';
-import { ok } from '#shared/result';
-import type { ChangeEntry, LivePacket, PullResponse } from '#shared/sync/protocol';
+import type { SessionUser } from '#contract/api/auth';
+import type { ConversationRevoked, ReplicaChanged, SyncStatus } from '#contract/ipc/contract';
+import { ok } from '#contract/result';
+import type { ChangeEntry, LivePacket, PullResponse } from '#contract/sync/protocol';
 import { createCommands, type Commands } from '../commands/commands';
 import { silentLogger } from '../deps';
 import { createReplicaQueries } from '../replica/queries';

@@ -5,8 +5,8 @@ import type {
   PresenceChanged,
   ReplicaChanged,
   SyncStatus,
-} from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import {
   MUTATOR_VERSION,
   PROTOCOL_VERSION,
@@ -19,7 +19,7 @@ import {
   type MutationResult,
   type PutEntry,
   type UpdateRequired,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { Clock, Logger } from '../deps';
 import { createOutboxStore, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
 import type { ReplicaQueries } from '../replica/queries';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { CachedMedia } from '#shared/ipc/contract';
+import type { CachedMedia } from '#contract/ipc/contract';
 
 /** A cached file; the host adds the URL the page loads it from. */
 export type CachedFile = Omit<CachedMedia, 'url'>;

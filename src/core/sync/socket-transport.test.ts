@@ -12,7 +12,7 @@ import {
   type Hello,
   type LivePacket,
   type ServerToClientEvents,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { Logger } from '../deps';
 import { conversationRow, put, uuid } from '../testing/replica-fixtures';
 import { createSocketTransport } from './socket-transport';

@@ -21,7 +21,7 @@ import {
   type HistoryQuery,
   type PullQuery,
   type ServerToClientEvents,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { HttpFetch, Logger } from '../deps';
 import { TransportError, type SyncTransport, type TransportEvents } from './transport';
 

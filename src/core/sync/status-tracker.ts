@@ -1,4 +1,4 @@
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 import type { Clock } from '../deps';
 
 /**

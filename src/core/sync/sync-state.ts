@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { UpdateRequired } from '#shared/sync/protocol';
+import { UpdateRequired } from '#contract/sync/protocol';
 
 /** The engine's durable state (the single `sync_state` row), parsed. */
 export interface SyncState {

@@ -19,7 +19,7 @@ import type {
   TypingFrame,
   UpdateRequired,
   ViewingFrame,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 
 /**
  * The engine's view of the network: one socket (handshake, live packets, push with ack,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import type { Contact } from '#shared/api/contacts';
-import type { Note } from '#shared/api/notes';
-import type { ConversationRow, MessageRow, PutEntry } from '#shared/sync/protocol';
+import type { Contact } from '#contract/api/contacts';
+import type { Note } from '#contract/api/notes';
+import type { ConversationRow, MessageRow, PutEntry } from '#contract/sync/protocol';
 import { resolveMigrationsDir } from '../db/migrate';
 import { openReplicaDb } from '../db/open-db';
 

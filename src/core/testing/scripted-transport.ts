@@ -10,7 +10,7 @@ import type {
   PullResponse,
   PushAck,
   PushFrame,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import { TransportError, type SyncTransport, type TransportEvents } from '../sync/transport';
 
 /**

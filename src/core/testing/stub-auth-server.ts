@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AuthResponse, SessionUser } from '#shared/api/auth';
+import type { AuthResponse, SessionUser } from '#contract/api/auth';
 
 /**
- * A small stand-in for the server's auth routes (src/shared/api/auth.ts), used by the core's
+ * A small stand-in for the server's auth routes (contract/api/auth.ts), used by the core's
  * session tests while server/ is being built. It follows the contract: rotating single-use
  * refresh tokens, `{"error":{code,message,details}}` bodies, 401 invalid_credentials, 429 with
  * Retry-After. Tests flip its switches to provoke each path.

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 import { createMemoryTokenStore, silentLogger } from '../../core/deps';
 import type { HostConfig, MainToHost } from '../../core/host/protocol';
 import { createFakeClock } from '../../core/testing/fake-clock';

@@ -8,8 +8,8 @@ import {
   type EventPayload,
   type IpcHandlers,
   type SyncStatus,
-} from '#shared/ipc/contract';
-import type { AppError, Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import type { AppError, Result } from '#contract/result';
 import type { Clock, Logger, TokenStore } from '../../core/deps';
 import { createCoreEvents } from '../../core/events';
 import { HostToMain, type HostConfig, type MainToHost } from '../../core/host/protocol';

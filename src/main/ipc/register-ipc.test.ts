@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { channels, type CoreApi, type IpcHandlers } from '#shared/ipc/contract';
+import { channels, type CoreApi, type IpcHandlers } from '#contract/ipc/contract';
 import { foreignSender, forwardCoreEvents, registerIpc } from './register-ipc';
 
 vi.mock('electron', () => ({}));

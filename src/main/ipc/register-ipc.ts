@@ -1,6 +1,6 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { channels, eventNames, type Channel, type CoreApi, type IpcHandlers } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import { channels, eventNames, type Channel, type CoreApi, type IpcHandlers } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { dispatch } from '../../core/dispatch';
 import { isAppUrl } from '../windows/security';
 

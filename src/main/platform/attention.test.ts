@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Session } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { ipc } from '#shared/ipc/contract';
+import { ipc } from '#contract/ipc/contract';
 import { installPermissionHandlers } from '../windows/harden';
 import { ATTENTION_FILE, createAttention, focusWindow, type AttentionDeps } from './attention';
 

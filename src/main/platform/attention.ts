@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { App, BrowserWindow } from 'electron';
 import { z } from 'zod';
-import type { AttentionState, Parsed } from '#shared/ipc/contract';
-import { ok, type Result } from '#shared/result';
+import type { AttentionState, Parsed } from '#contract/ipc/contract';
+import { ok, type Result } from '#contract/result';
 import { readJsonFile, writeJsonFile } from '../../core/fs-util';
 
 /** What is remembered between runs (`attention.json` in userData, beside `window-state.json`). */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { err, ok } from '#shared/result';
+import { err, ok } from '#contract/result';
 import { createMediaActions, KNOWN_MIME_TYPES, safeFileName } from './media-actions';
 
 vi.mock('electron', () => ({}));

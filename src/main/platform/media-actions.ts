@@ -1,9 +1,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dialog, Shell } from 'electron';
-import { WHATSAPP_LIMITS } from '#shared/domain/messaging';
-import type { IpcHandlers } from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
+import type { IpcHandlers } from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
 import { isInside } from '../windows/media-protocol';
 
 /**

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
-import type { Role } from '#shared/domain/roles';
+import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../clock';
 
 /** What an access token asserts. */

@@ -1,6 +1,12 @@
-import type { AuthResponse, ChangePasswordBody, LoginBody, SessionUser, SignupBody } from '#shared/api/auth';
-import type { AcceptInvitationBody } from '#shared/api/invitations';
-import type { Role } from '#shared/domain/roles';
+import type {
+  AuthResponse,
+  ChangePasswordBody,
+  LoginBody,
+  SessionUser,
+  SignupBody,
+} from '#contract/api/auth';
+import type { AcceptInvitationBody } from '#contract/api/invitations';
+import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../clock';
 import { failure, success, type Outcome } from '../failure';
 import { recordChanges } from '../../storage/change-log';

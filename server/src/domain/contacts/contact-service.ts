@@ -6,8 +6,8 @@ import type {
   CreateContactBody,
   ListContactsQuery,
   UpdateContactBody,
-} from '#shared/api/contacts';
-import { atLeast } from '#shared/domain/roles';
+} from '#contract/api/contacts';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { atLeast, type Role } from '#shared/domain/roles';
+import { atLeast, type Role } from '#contract/domain/roles';
 import { visibleConversationSql } from '../sync/scope';
 
 /**

@@ -5,9 +5,9 @@ import type {
   ConversationPage,
   ListConversationsQuery,
   UpdateConversationBody,
-} from '#shared/api/conversations';
-import { MessageStatus, MessageType } from '#shared/domain/messaging';
-import { atLeast } from '#shared/domain/roles';
+} from '#contract/api/conversations';
+import { MessageStatus, MessageType } from '#contract/domain/messaging';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -1,4 +1,4 @@
-import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 
 // WhatsApp's per-type media rules (digest §4.2, §6), checked on upload and again before a send is
 // queued, so an agent hears about a file WhatsApp will refuse before it reaches the queue.

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Media } from '#shared/api/media';
-import type { MediaType } from '#shared/domain/messaging';
-import { WHATSAPP_LIMITS } from '#shared/domain/messaging';
+import type { Media } from '#contract/api/media';
+import type { MediaType } from '#contract/domain/messaging';
+import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { failure, success, type Outcome } from '../failure';

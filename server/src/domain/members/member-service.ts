@@ -6,8 +6,8 @@ import type {
   Member,
   MemberPage,
   UpdateUserBody,
-} from '#shared/api/users';
-import { atLeast } from '#shared/domain/roles';
+} from '#contract/api/users';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { newToken, sha256, temporaryPassword } from '../auth/secrets';

@@ -6,8 +6,8 @@ import type {
   MessageMedia,
   Reaction,
   SentTemplate,
-} from '#shared/api/messages';
-import { MessageStatus, MessageType } from '#shared/domain/messaging';
+} from '#contract/api/messages';
+import { MessageStatus, MessageType } from '#contract/domain/messaging';
 import type { InboundContent, InboundMessageEvent } from '../../meta/normalize';
 import type { messages, media as mediaTable } from '../../storage/schema/index';
 

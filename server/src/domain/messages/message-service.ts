@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Message, MessagePage, Reaction } from '#shared/api/messages';
+import type { Message, MessagePage, Reaction } from '#contract/api/messages';
 import type { Principal } from '../auth/auth-service';
 import { visibleTo } from '../conversations/conversation-scope';
 import { decodeCursor, encodeCursor } from '../cursor';

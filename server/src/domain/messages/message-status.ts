@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { MessageStatus } from '#shared/domain/messaging';
+import type { MessageStatus } from '#contract/domain/messaging';
 import { lookupMetaError } from '../../meta/error-catalog';
 import type { MetaErrorDetail, StatusValue } from '../../meta/normalize';
 import { rowsOf, type Change } from '../../storage/change-log';

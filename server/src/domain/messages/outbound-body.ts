@@ -1,4 +1,4 @@
-import type { TemplateParameters } from '#shared/api/messages';
+import type { TemplateParameters } from '#contract/api/messages';
 import {
   audioMessage,
   documentMessage,

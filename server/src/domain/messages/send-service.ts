@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Message, SendMessageBody, SendToNumberBody } from '#shared/api/messages';
-import { atLeast } from '#shared/domain/roles';
-import type { AppError } from '#shared/result';
+import type { Message, SendMessageBody, SendToNumberBody } from '#contract/api/messages';
+import { atLeast } from '#contract/domain/roles';
+import type { AppError } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { visibleTo } from '../conversations/conversation-scope';

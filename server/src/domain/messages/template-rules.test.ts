@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TemplateParameters } from '#shared/api/messages';
+import type { TemplateParameters } from '#contract/api/messages';
 import { demoTemplates } from '../../meta-emulator/demo-seed';
 import { checkTemplate, placeholders, type TemplateDefinition } from './template-rules';
 

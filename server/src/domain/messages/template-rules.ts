@@ -1,5 +1,5 @@
-import type { TemplateParameters } from '#shared/api/messages';
-import type { FieldIssue } from '#shared/result';
+import type { TemplateParameters } from '#contract/api/messages';
+import type { FieldIssue } from '#contract/result';
 import { failure, success, type Outcome } from '../failure';
 
 // Checks a template send against the synced template (digest §4.6, §7) before anything is

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Organization, UpdateOrganizationBody } from '#shared/api/organization';
-import { atLeast } from '#shared/domain/roles';
+import type { Organization, UpdateOrganizationBody } from '#contract/api/organization';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { failure, notFound, success, type Outcome } from '../failure';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { atLeast, type Role } from '#shared/domain/roles';
-import type { ScopeReason } from '#shared/sync/protocol';
+import { atLeast, type Role } from '#contract/domain/roles';
+import type { ScopeReason } from '#contract/sync/protocol';
 import type { Db } from '../../storage/db';
 import { memberships, teamMembers } from '../../storage/schema/index';
 import { readSeeAll, scopeReasons, type ConversationFacts, type Viewer } from './scope';

@@ -6,7 +6,7 @@ import {
   SYNC_ENDPOINTS,
   type BootstrapTrailer,
   type PutEntry,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import { addMember, createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
 import { pullAll, seedConversation } from '../../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';

@@ -7,9 +7,9 @@ import type {
   HistoryResponse,
   PutEntry,
   SyncEntity,
-} from '#shared/sync/protocol';
-import { SYNC_LIMITS } from '#shared/sync/protocol';
-import { atLeast } from '#shared/domain/roles';
+} from '#contract/sync/protocol';
+import { SYNC_LIMITS } from '#contract/sync/protocol';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { toConversation } from '../conversations/conversation-service';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { MessageRow, PutEntry } from '#shared/sync/protocol';
+import type { MessageRow, PutEntry } from '#contract/sync/protocol';
 import { toMessage } from '../messages/message-content';
 import type { Db, Tx } from '../../storage/db';
 import { contacts, conversations, media, messages, notes, reactions } from '../../storage/schema/index';

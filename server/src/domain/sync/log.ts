@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { GrantEntry, PutEntry } from '#shared/sync/protocol';
-import { GRANT_INLINE_MAX_BYTES, GRANT_INLINE_MESSAGES } from '#shared/sync/protocol';
+import type { GrantEntry, PutEntry } from '#contract/sync/protocol';
+import { GRANT_INLINE_MAX_BYTES, GRANT_INLINE_MESSAGES } from '#contract/sync/protocol';
 import { rowsOf, SyncOp, type SyncOpName } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { bundlePuts, loadBundles } from './bundles';
 import type { Loaded } from './projection';
 import { conversationFor } from './projection';
-import type { ScopeReason } from '#shared/sync/protocol';
+import type { ScopeReason } from '#contract/sync/protocol';
 
 /** One `sync_log` row as read. */
 export type LogEntry = {

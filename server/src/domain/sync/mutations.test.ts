@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEntry, ConversationRow, MessageRow, PushAck } from '#shared/sync/protocol';
+import type { ChangeEntry, ConversationRow, MessageRow, PushAck } from '#contract/sync/protocol';
 import { addMember, createTeam, type LoggedIn } from '../../../test/factories';
 import { startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import {

@@ -8,8 +8,8 @@ import {
   type MutationResult,
   type PushAck,
   type RawMutation,
-} from '#shared/sync/protocol';
-import type { Role } from '#shared/domain/roles';
+} from '#contract/sync/protocol';
+import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../clock';
 import { recordChanges, rowsOf } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Mutation, MutationError } from '#shared/sync/protocol';
-import { atLeast } from '#shared/domain/roles';
+import type { Mutation, MutationError } from '#contract/sync/protocol';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { CONVERSATION_WAKE_QUEUE, type WakePayload } from '../conversations/conversation-service';

@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Contact } from '#shared/api/contacts';
-import type { Member } from '#shared/api/users';
-import type { WhatsAppAccount } from '#shared/api/whatsapp-accounts';
-import type { Note } from '#shared/api/notes';
-import type { Team } from '#shared/api/teams';
+import type { Contact } from '#contract/api/contacts';
+import type { Member } from '#contract/api/users';
+import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
+import type { Note } from '#contract/api/notes';
+import type { Team } from '#contract/api/teams';
 import type {
   ConversationRow,
   MessageRow,
@@ -12,7 +12,7 @@ import type {
   ReactionRow,
   ScopeReason,
   SyncEntity,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import { toConversation } from '../conversations/conversation-service';
 import { toMessage } from '../messages/message-content';
 import { toTemplate } from '../templates/template-service';
@@ -35,7 +35,7 @@ import {
 import type { ConversationFacts } from './scope';
 
 // Current rows of synced entities, read in batches (one query per entity type, never per row)
-// and projected onto the wire shapes of src/shared/sync. Conversation-scoped rows come with the
+// and projected onto the wire shapes of contract/sync. Conversation-scoped rows come with the
 // facts of their conversation (team, assignee) so visibility can be decided per viewer; callers
 // that serve one viewer also pass that viewer's SQL scope predicate, so rows outside it are
 // never read at all.

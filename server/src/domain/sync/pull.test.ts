@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEntry, GrantEntry } from '#shared/sync/protocol';
+import type { ChangeEntry, GrantEntry } from '#contract/sync/protocol';
 import { addMember, createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
 import { pullAll, pullOnce, seedConversation } from '../../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';

@@ -1,7 +1,13 @@
 import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import type { ChangeEntry, MutationResult, PullQuery, PullResponse, SyncEntity } from '#shared/sync/protocol';
-import { CONVERSATION_SCOPED } from '#shared/sync/protocol';
-import { atLeast } from '#shared/domain/roles';
+import type {
+  ChangeEntry,
+  MutationResult,
+  PullQuery,
+  PullResponse,
+  SyncEntity,
+} from '#contract/sync/protocol';
+import { CONVERSATION_SCOPED } from '#contract/sync/protocol';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { notFound, success, type Outcome } from '../failure';

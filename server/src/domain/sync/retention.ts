@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { SYNC_LIMITS } from '#shared/sync/protocol';
+import { SYNC_LIMITS } from '#contract/sync/protocol';
 import type { Clock } from '../clock';
 import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { GroupRef, ScopeReason } from '#shared/sync/protocol';
-import { atLeast, type Role } from '#shared/domain/roles';
+import type { GroupRef, ScopeReason } from '#contract/sync/protocol';
+import { atLeast, type Role } from '#contract/domain/roles';
 import type { Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { conversations, memberships, organizationSettings, teamMembers } from '../../storage/schema/index';

@@ -6,8 +6,8 @@ import type {
   ScopeReason,
   SyncEntity,
   Tick,
-} from '#shared/sync/protocol';
-import { SYNC_LIMITS } from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
+import { SYNC_LIMITS } from '#contract/sync/protocol';
 import type { Leases } from '../../jobs/lease';
 import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#shared/api/teams';
-import { atLeast } from '#shared/domain/roles';
+import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#contract/api/teams';
+import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -7,7 +7,7 @@ import {
   type TemplateButton,
   type TemplateComponent,
   type TemplatePage,
-} from '#shared/api/templates';
+} from '#contract/api/templates';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -1,4 +1,4 @@
-import type { SyncTemplatesResult } from '#shared/api/whatsapp-accounts';
+import type { SyncTemplatesResult } from '#contract/api/whatsapp-accounts';
 import type { Outcome } from '../failure';
 import type { Job, JobQueue, NewJob } from '../../jobs/job-queue';
 import type { JobHandler, JobOutcome } from '../../jobs/worker';

@@ -5,9 +5,9 @@ import type {
   UpdateWhatsAppAccountBody,
   WhatsAppAccount,
   WhatsAppAccountPage,
-} from '#shared/api/whatsapp-accounts';
-import { atLeast } from '#shared/domain/roles';
-import type { AppError } from '#shared/result';
+} from '#contract/api/whatsapp-accounts';
+import { atLeast } from '#contract/domain/roles';
+import type { AppError } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AuthResponse, LoginBody, RefreshBody, SignupBody } from '#shared/api/auth';
-import { AcceptInvitationBody } from '#shared/api/invitations';
+import { AuthResponse, LoginBody, RefreshBody, SignupBody } from '#contract/api/auth';
+import { AcceptInvitationBody } from '#contract/api/invitations';
 import type { AuthService } from '../../domain/auth/auth-service';
 import { errors, NoContent, unwrap } from '../responses';
 

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Contact, ContactPage } from '#shared/api/contacts';
+import type { Contact, ContactPage } from '#contract/api/contacts';
 import { buildTestApp, type TestApp } from '../../../test/build-test-app';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { contacts, conversations, syncLog, whatsappAccounts } from '../../storage/schema/index';

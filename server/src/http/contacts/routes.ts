@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
+import { IdParams } from '#contract/api/common';
 import {
   Contact,
   ContactPage,
   CreateContactBody,
   ListContactsQuery,
   UpdateContactBody,
-} from '#shared/api/contacts';
+} from '#contract/api/contacts';
 import type { ContactService } from '../../domain/contacts/contact-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap } from '../responses';

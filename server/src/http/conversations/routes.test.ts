@@ -1,6 +1,6 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation } from '#shared/api/conversations';
+import type { Conversation } from '#contract/api/conversations';
 import { addMember, createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
 import { startWhatsAppWorld, type ConnectedNumber, type WhatsAppWorld } from '../../../test/whatsapp';
 import { SyncOp } from '../../storage/change-log';

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
+import { IdParams } from '#contract/api/common';
 import {
   Conversation,
   ConversationPage,
   ListConversationsQuery,
   UpdateConversationBody,
-} from '#shared/api/conversations';
+} from '#contract/api/conversations';
 import type { ConversationService } from '../../domain/conversations/conversation-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, nonEmpty, unwrap } from '../responses';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HealthResponse } from '#shared/api/health';
+import { HealthResponse } from '#contract/api/health';
 import { errors } from '../responses';
 import { sendAppError } from '../../plugins/error-handler';
 

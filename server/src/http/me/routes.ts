@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ChangePasswordBody, MeResponse, UpdateMeBody } from '#shared/api/auth';
+import { ChangePasswordBody, MeResponse, UpdateMeBody } from '#contract/api/auth';
 import type { AuthService } from '../../domain/auth/auth-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, unwrap } from '../responses';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
+import { IdParams } from '#contract/api/common';
 import type { MediaService } from '../../domain/media/media-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, unwrap } from '../responses';

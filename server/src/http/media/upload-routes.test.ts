@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Media } from '#shared/api/media';
+import type { Media } from '#contract/api/media';
 import { buildTestApp, type TestApp } from '../../../test/build-test-app';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { multipartBody } from '../../../test/outbound';

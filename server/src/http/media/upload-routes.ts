@@ -1,8 +1,8 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Media } from '#shared/api/media';
-import { MediaType } from '#shared/domain/messaging';
+import { Media } from '#contract/api/media';
+import { MediaType } from '#contract/domain/messaging';
 import { UPLOAD_MAX_BYTES, type MediaUploads } from '../../domain/media/media-upload';
 import { failure } from '../../domain/failure';
 import { principalOf } from '../../plugins/auth';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
-import { ListMessagesQuery, Message, MessagePage } from '#shared/api/messages';
+import { IdParams } from '#contract/api/common';
+import { ListMessagesQuery, Message, MessagePage } from '#contract/api/messages';
 import type { MessageService } from '../../domain/messages/message-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, unwrap } from '../responses';

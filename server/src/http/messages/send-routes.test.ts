@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Media } from '#shared/api/media';
+import type { Media } from '#contract/api/media';
 import { createTeam } from '../../../test/factories';
 import { multipartBody, startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import { generateJpeg, generatePdf } from '../../meta-emulator/media-samples';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
-import { Message, SendMessageBody, SendToNumberBody } from '#shared/api/messages';
+import { IdParams } from '#contract/api/common';
+import { Message, SendMessageBody, SendToNumberBody } from '#contract/api/messages';
 import type { SendService } from '../../domain/messages/send-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, unwrap } from '../responses';

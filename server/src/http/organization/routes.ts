@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Organization, UpdateOrganizationBody } from '#shared/api/organization';
+import { Organization, UpdateOrganizationBody } from '#contract/api/organization';
 import type { OrganizationService } from '../../domain/organization/organization-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, nonEmpty, unwrap } from '../responses';

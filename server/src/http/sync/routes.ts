@@ -8,7 +8,7 @@ import {
   HistoryResponse,
   PullQuery,
   PullResponse,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import type { BootstrapService } from '../../domain/sync/bootstrap';
 import type { createPullService } from '../../domain/sync/pull';
 import { principalOf } from '../../plugins/auth';
@@ -19,7 +19,7 @@ const LINES_PER_CHUNK = 200;
 
 /**
  * `/api/v1/sync`: cursor-paged pull, the phased NDJSON bootstrap and conversation history
- * (sync-protocol §2.5, §2.11; shapes in src/shared/sync/protocol.ts). Bodies are serialized
+ * (sync-protocol §2.5, §2.11; shapes in contract/sync/protocol.ts). Bodies are serialized
  * with `JSON.stringify` rather than through the response schema: pages hold thousands of rows,
  * and the client parses every one with the same contract.
  */

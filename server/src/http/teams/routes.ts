@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
+import { IdParams } from '#contract/api/common';
 import {
   CreateTeamBody,
   ListTeamsQuery,
@@ -7,7 +7,7 @@ import {
   TeamMemberParams,
   TeamPage,
   UpdateTeamBody,
-} from '#shared/api/teams';
+} from '#contract/api/teams';
 import type { TeamService } from '../../domain/teams/team-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, unwrap } from '../responses';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
-import { ListTemplatesQuery, Template, TemplatePage } from '#shared/api/templates';
+import { IdParams } from '#contract/api/common';
+import { ListTemplatesQuery, Template, TemplatePage } from '#contract/api/templates';
 import type { TemplateService } from '../../domain/templates/template-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, unwrap } from '../responses';

@@ -7,7 +7,7 @@ import {
   MemberPage,
   UpdateUserBody,
   UserIdParams,
-} from '#shared/api/users';
+} from '#contract/api/users';
 import type { MemberService } from '../../domain/members/member-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, unwrap } from '../responses';

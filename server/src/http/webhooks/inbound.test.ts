@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation } from '#shared/api/conversations';
-import type { Message } from '#shared/api/messages';
+import type { Conversation } from '#contract/api/conversations';
+import type { Message } from '#contract/api/messages';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { startWhatsAppWorld, type ConnectedNumber, type WhatsAppWorld } from '../../../test/whatsapp';
 import { signWebhookBody } from '../../meta/webhook-signature';

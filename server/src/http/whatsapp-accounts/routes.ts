@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams } from '#shared/api/common';
+import { IdParams } from '#contract/api/common';
 import {
   CreateWhatsAppAccountBody,
   ListWhatsAppAccountsQuery,
@@ -7,7 +7,7 @@ import {
   UpdateWhatsAppAccountBody,
   WhatsAppAccount,
   WhatsAppAccountPage,
-} from '#shared/api/whatsapp-accounts';
+} from '#contract/api/whatsapp-accounts';
 import type { AccountService } from '../../domain/whatsapp/account-service';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap } from '../responses';

@@ -3,7 +3,7 @@ import { id, organizationId, ts } from './columns';
 import { organizations } from './organizations';
 import { users } from './users';
 
-/** admin | manager | agent, mirrored from `#shared/domain/roles`. */
+/** admin | manager | agent, mirrored from `#contract/domain/roles`. */
 export const roleEnum = pgEnum('member_role', ['admin', 'manager', 'agent']);
 
 /** A user's membership of one organization, with the role the user has there. */

@@ -20,7 +20,7 @@ import { teams } from './teams';
 import { users } from './users';
 import { contacts, whatsappAccounts } from './whatsapp';
 
-/** Mirrors `#shared/domain/messaging`. */
+/** Mirrors `#contract/domain/messaging`. */
 export const conversationStatusEnum = pgEnum('conversation_status', [
   'open',
   'pending',

@@ -15,7 +15,7 @@ import {
 import { id, organizationId, ts, version } from './columns';
 import { organizations } from './organizations';
 
-/** connected | token_invalid | disconnected, mirrored from `#shared/api/whatsapp-accounts`. */
+/** connected | token_invalid | disconnected, mirrored from `#contract/api/whatsapp-accounts`. */
 export const whatsappAccountStatusEnum = pgEnum('whatsapp_account_status', [
   'connected',
   'token_invalid',

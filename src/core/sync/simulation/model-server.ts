@@ -1,8 +1,8 @@
-import type { Contact } from '#shared/api/contacts';
-import type { Note } from '#shared/api/notes';
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
-import { statusRank, type ConversationStatus, type MessageStatus } from '#shared/domain/messaging';
+import type { Contact } from '#contract/api/contacts';
+import type { Note } from '#contract/api/notes';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
+import { statusRank, type ConversationStatus, type MessageStatus } from '#contract/domain/messaging';
 import {
   HandshakeAuth,
   Mutation,
@@ -27,7 +27,7 @@ import {
   type PutEntry,
   type SyncEntity,
   type Tick,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 
 /**
  * The MODEL SERVER: an in-memory implementation of the sync protocol, used as the test oracle

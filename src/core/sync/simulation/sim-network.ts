@@ -9,7 +9,7 @@ import {
   Tick,
   type HandshakeAuth,
   type HandshakeRejection,
-} from '#shared/sync/protocol';
+} from '#contract/sync/protocol';
 import { TransportError, type SyncTransport, type TransportEvents } from '../transport';
 import type { ModelServer, ServerSocket } from './model-server';
 import type { VirtualClock } from './virtual-time';

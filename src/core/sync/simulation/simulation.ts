@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import fc from 'fast-check';
-import type { SessionUser } from '#shared/api/auth';
-import { statusRank, type MessageStatus } from '#shared/domain/messaging';
-import { ok } from '#shared/result';
+import type { SessionUser } from '#contract/api/auth';
+import { statusRank, type MessageStatus } from '#contract/domain/messaging';
+import { ok } from '#contract/result';
 import type { Logger } from '../../deps';
 import { createCommands, type Commands } from '../../commands/commands';
 import { createReplicaQueries, type ReplicaQueries } from '../../replica/queries';

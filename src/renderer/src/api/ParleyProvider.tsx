@@ -1,5 +1,5 @@
 import { createContext, use, useMemo, type ReactNode } from 'react';
-import type { ParleyApi } from '#shared/ipc/contract';
+import type { ParleyApi } from '#contract/ipc/contract';
 import { createParleyClient, type ParleyClient } from './parley-client';
 import { SessionProvider } from './SessionProvider';
 import { SettingsProvider } from './SettingsProvider';

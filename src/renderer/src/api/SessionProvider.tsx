@@ -1,6 +1,6 @@
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { In, SessionState } from '#shared/ipc/contract';
-import type { AppError, Result } from '#shared/result';
+import type { In, SessionState } from '#contract/ipc/contract';
+import type { AppError, Result } from '#contract/result';
 import type { ParleyClient } from './parley-client';
 
 /** What {@link useSession} returns. */

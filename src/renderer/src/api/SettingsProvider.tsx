@@ -1,6 +1,6 @@
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { Settings } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import type { Settings } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import type { ParleyClient } from './parley-client';
 
 /** What {@link useSettings} returns. */

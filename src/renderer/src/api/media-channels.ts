@@ -1,6 +1,6 @@
-import type { CachedMedia } from '#shared/ipc/contract';
+import type { CachedMedia } from '#contract/ipc/contract';
 
-export type { StageMediaInput, StagedMedia } from '#shared/ipc/contract';
+export type { StageMediaInput, StagedMedia } from '#contract/ipc/contract';
 
 /** What the renderer needs to show a file on this device. */
 export interface MediaSource extends Omit<CachedMedia, 'url'> {

@@ -1,5 +1,5 @@
-import type { Channel, EventName, EventPayload, In, Out, ParleyApi } from '#shared/ipc/contract';
-import { err, type Result } from '#shared/result';
+import type { Channel, EventName, EventPayload, In, Out, ParleyApi } from '#contract/ipc/contract';
+import { err, type Result } from '#contract/result';
 import { mediaSourceOf, type MediaSource } from './media-channels';
 
 /**

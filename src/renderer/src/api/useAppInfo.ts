@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo } from '#shared/ipc/contract';
+import type { AppInfo } from '#contract/ipc/contract';
 import { useParleyClient } from './ParleyProvider';
 
 /** Facts about the running app, or `undefined` until (or unless) `app:info` answers. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxConversation, InboxView } from '#shared/ipc/contract';
-import type { AppError } from '#shared/result';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxConversation, InboxView } from '#contract/ipc/contract';
+import type { AppError } from '#contract/result';
 import { coalesce } from './coalesce';
 import { useParleyClient } from './ParleyProvider';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
-import type { Result } from '#shared/result';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
+import type { Result } from '#contract/result';
 import { coalesce } from './coalesce';
 import type { ParleyClient } from './parley-client';
 import { useParleyClient } from './ParleyProvider';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { InboxCounts, InboxView } from '#shared/ipc/contract';
+import type { InboxCounts, InboxView } from '#contract/ipc/contract';
 import { coalesce } from './coalesce';
 import { useParleyClient } from './ParleyProvider';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { OutboxItem } from '#shared/ipc/contract';
-import type { AppError, Result } from '#shared/result';
+import type { OutboxItem } from '#contract/ipc/contract';
+import type { AppError, Result } from '#contract/result';
 import { coalesce } from './coalesce';
 import { useParleyClient } from './ParleyProvider';
 

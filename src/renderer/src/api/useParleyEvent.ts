@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { EventName, EventPayload } from '#shared/ipc/contract';
+import type { EventName, EventPayload } from '#contract/ipc/contract';
 import { useParleyClient } from './ParleyProvider';
 
 /**

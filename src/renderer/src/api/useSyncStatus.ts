@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 import { useParleyClient } from './ParleyProvider';
 
 /** What the header shows until `sync:getStatus` answers. */

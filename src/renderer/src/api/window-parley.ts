@@ -1,4 +1,4 @@
-import type { ParleyApi } from '#shared/ipc/contract';
+import type { ParleyApi } from '#contract/ipc/contract';
 
 /**
  * The one place that reads `window.parley`, which the Electron preload (or the browser

@@ -2,7 +2,7 @@ import '../theme/global.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
-import type { ParleyApi } from '#shared/ipc/contract';
+import type { ParleyApi } from '#contract/ipc/contract';
 import { ParleyProvider } from '../api';
 import { cssVariablesResolver, memoryColorSchemeManager, theme } from '../theme';
 import { ColorSchemeSync } from './ColorSchemeSync';

@@ -1,7 +1,7 @@
 import { useMantineColorScheme } from '@mantine/core';
 import { useCallback, useEffect, useRef } from 'react';
-import type { ThemeMode } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import type { ThemeMode } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { useSettings } from '../api';
 import { toMantineColorScheme } from '../theme';
 

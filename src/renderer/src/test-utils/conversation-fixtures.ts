@@ -1,14 +1,14 @@
 import { vi, type Mock } from 'vitest';
-import type { Contact } from '#shared/api/contacts';
-import type { Template } from '#shared/api/templates';
+import type { Contact } from '#contract/api/contacts';
+import type { Template } from '#contract/api/templates';
 import type {
   ConversationDetail,
   InboxConversation,
   MessagePage,
   ThreadMessage,
   ThreadNote,
-} from '#shared/ipc/contract';
-import { ok, type Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import { ok, type Result } from '#contract/result';
 import { createFakeParley, signedInSession, type FakeParley } from './fake-parley';
 
 /** Ids used across the conversation and composer tests. */

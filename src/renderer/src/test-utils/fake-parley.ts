@@ -10,8 +10,8 @@ import type {
   SessionState,
   Settings,
   SyncStatus,
-} from '#shared/ipc/contract';
-import { err, ok, type Result } from '#shared/result';
+} from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
 
 /** A signed-in session for tests. */
 export const signedInSession: Extract<SessionState, { status: 'signed_in' }> = {

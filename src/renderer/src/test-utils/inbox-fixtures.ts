@@ -1,8 +1,8 @@
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
-import type { ConversationStatus, MessageType } from '#shared/domain/messaging';
-import type { InboxConversation, In, TabCounts } from '#shared/ipc/contract';
-import { ok } from '#shared/result';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
+import type { ConversationStatus, MessageType } from '#contract/domain/messaging';
+import type { InboxConversation, In, TabCounts } from '#contract/ipc/contract';
+import { ok } from '#contract/result';
 import type { FakeParley } from './fake-parley';
 import { signedInSession } from './fake-parley';
 

@@ -1,5 +1,5 @@
 import type { MantineColorScheme, MantineColorSchemeManager } from '@mantine/core';
-import type { ThemeMode } from '#shared/ipc/contract';
+import type { ThemeMode } from '#contract/ipc/contract';
 
 /** The app's theme setting in Mantine's terms: `system` is Mantine's `auto`. */
 export function toMantineColorScheme(mode: ThemeMode): MantineColorScheme {

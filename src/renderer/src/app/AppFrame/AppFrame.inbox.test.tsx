@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionState } from '#shared/ipc/contract';
+import type { SessionState } from '#contract/ipc/contract';
 import {
   conversationId,
   inboxIds,

@@ -1,7 +1,7 @@
 import { AppShell } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useCallback, useRef, useState } from 'react';
-import type { SessionState } from '#shared/ipc/contract';
+import type { SessionState } from '#contract/ipc/contract';
 import { useSession, useSyncStatus } from '../../api';
 import { CommandPalette } from '../../features/command-palette';
 import {

@@ -1,7 +1,7 @@
 import { AppShell, Group, Text, Title } from '@mantine/core';
 import { IconBrandWhatsapp } from '@tabler/icons-react';
 import { memo } from 'react';
-import type { SyncStatus, ThemeMode } from '#shared/ipc/contract';
+import type { SyncStatus, ThemeMode } from '#contract/ipc/contract';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator';
 import { OutboxTray } from '../../features/outbox';
 import { UserMenu } from '../UserMenu/UserMenu';

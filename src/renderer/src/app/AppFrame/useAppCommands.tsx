@@ -18,9 +18,9 @@ import {
   IconUserX,
 } from '@tabler/icons-react';
 import { useMemo } from 'react';
-import type { SessionUser } from '#shared/api/auth';
-import { atLeast } from '#shared/domain/roles';
-import type { ThemeMode } from '#shared/ipc/contract';
+import type { SessionUser } from '#contract/api/auth';
+import { atLeast } from '#contract/domain/roles';
+import type { ThemeMode } from '#contract/ipc/contract';
 import type { Command } from '../../features/command-palette';
 import { contactLabel, STATUS_TABS, type InboxApi } from '../../features/inbox';
 

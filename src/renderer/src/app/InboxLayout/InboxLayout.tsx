@@ -1,6 +1,6 @@
 import { Box } from '@mantine/core';
 import { useMemo, type Ref } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
+import type { ConversationStatus } from '#contract/domain/messaging';
 import {
   ListPane,
   type ConversationListHandle,

@@ -12,7 +12,7 @@ import {
   IconUser,
   IconUserCircle,
 } from '@tabler/icons-react';
-import type { ThemeMode } from '#shared/ipc/contract';
+import type { ThemeMode } from '#contract/ipc/contract';
 
 const THEME_CHOICES: { mode: ThemeMode; label: string; icon: typeof IconSun }[] = [
   { mode: 'light', label: 'Light', icon: IconSun },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 import { expectNoAxeViolations, render, screen } from '../../test-utils/render';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { formatTimeOfDay } from './connection-label';

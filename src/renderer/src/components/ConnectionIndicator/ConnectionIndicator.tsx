@@ -1,5 +1,5 @@
 import { Badge, Box, VisuallyHidden } from '@mantine/core';
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 import { connectionColor, connectionLabel } from './connection-label';
 
 /** Props of {@link ConnectionIndicator}. */

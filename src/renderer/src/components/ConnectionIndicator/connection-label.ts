@@ -1,4 +1,4 @@
-import type { SyncStatus } from '#shared/ipc/contract';
+import type { SyncStatus } from '#contract/ipc/contract';
 
 /** Formats a time of day the way the person's locale does, hours and minutes only. */
 export function formatTimeOfDay(iso: string, locale?: string): string {

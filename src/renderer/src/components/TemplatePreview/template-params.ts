@@ -1,5 +1,5 @@
-import type { TemplateParameters } from '#shared/api/messages';
-import type { Template, TemplateComponent } from '#shared/api/templates';
+import type { TemplateParameters } from '#contract/api/messages';
+import type { Template, TemplateComponent } from '#contract/api/templates';
 
 /**
  * Template parameters, from Meta's component definitions to the send body: which variables a

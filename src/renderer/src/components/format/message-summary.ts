@@ -1,4 +1,4 @@
-import type { Message } from '#shared/api/messages';
+import type { Message } from '#contract/api/messages';
 import { parseWhatsAppFormat, plainText, safeLabel } from '../FormattedText/whatsapp-format';
 
 /** What a message is, in a word, for quotes and the reply preview. */

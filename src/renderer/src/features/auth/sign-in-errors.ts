@@ -1,4 +1,4 @@
-import type { AppError } from '#shared/result';
+import type { AppError } from '#contract/result';
 
 /** Headline for a sign-in failure; the body is the error's own sentence. */
 export function signInErrorTitle(error: AppError): string {

@@ -1,4 +1,4 @@
-import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 import { formatBytes } from '../../components/format';
 
 /** What WhatsApp will accept a file as, or why it will not. */

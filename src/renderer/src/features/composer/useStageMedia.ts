@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { Result } from '#shared/result';
+import type { Result } from '#contract/result';
 import { useParleyClient } from '../../api';
 import type { StagedMedia } from '../../api/media-channels';
 

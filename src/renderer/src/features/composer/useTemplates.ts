@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Template } from '#shared/api/templates';
+import type { Template } from '#contract/api/templates';
 import { useParleyClient } from '../../api';
 
 /** What {@link useTemplates} returns. */

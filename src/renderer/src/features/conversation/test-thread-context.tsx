@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { ids } from '../../test-utils/conversation-fixtures';
 import { ThreadContext, type ThreadContextValue } from './thread-context';
 

@@ -1,6 +1,6 @@
 import { createContext, use } from 'react';
-import type { Template } from '#shared/api/templates';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { Template } from '#contract/api/templates';
+import type { ThreadMessage } from '#contract/ipc/contract';
 
 /** What every bubble may need from the thread, without threading props through the virtualizer. */
 export interface ThreadContextValue {

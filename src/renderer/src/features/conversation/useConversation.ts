@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ConversationDetail } from '#shared/ipc/contract';
-import type { AppError } from '#shared/result';
+import type { ConversationDetail } from '#contract/ipc/contract';
+import type { AppError } from '#contract/result';
 import { useParleyClient } from '../../api';
 
 /** What {@link useConversation} returns. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { OutboxItem } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { OutboxItem } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { useParleyClient } from '../../api';
 
 /** Writes whose refusals the header shows (messages and notes show theirs in the thread). */

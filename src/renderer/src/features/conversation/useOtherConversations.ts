@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { useParleyClient } from '../../api';
 
 const TABS: ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MessagePage, ThreadMessage, ThreadNote } from '#shared/ipc/contract';
+import type { MessagePage, ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { useParleyClient, type ParleyClient } from '../../api';
 
 /** Messages per older page. */

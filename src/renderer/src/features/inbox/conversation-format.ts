@@ -1,5 +1,5 @@
-import type { MessageType } from '#shared/domain/messaging';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { MessageType } from '#contract/domain/messaging';
+import type { InboxConversation } from '#contract/ipc/contract';
 
 /** The name a conversation goes by: the contact's name, else the number, else the WhatsApp id. */
 export function contactLabel(c: Pick<InboxConversation, 'contact'>): string {

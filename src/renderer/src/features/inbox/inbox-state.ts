@@ -1,5 +1,5 @@
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxView } from '#shared/ipc/contract';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxView } from '#contract/ipc/contract';
 
 /** What the inbox shows and which conversation is selected and open. */
 export interface InboxState {

@@ -1,7 +1,7 @@
-import type { Team } from '#shared/api/teams';
-import type { SessionUser } from '#shared/api/auth';
-import { atLeast } from '#shared/domain/roles';
-import type { InboxView } from '#shared/ipc/contract';
+import type { Team } from '#contract/api/teams';
+import type { SessionUser } from '#contract/api/auth';
+import { atLeast } from '#contract/domain/roles';
+import type { InboxView } from '#contract/ipc/contract';
 import { viewKey } from '../../api';
 
 /** A view the navigation offers. */

@@ -1,9 +1,9 @@
 import { notifications } from '@mantine/notifications';
 import { createElement, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { SessionUser } from '#shared/api/auth';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxConversation, InboxCounts } from '#shared/ipc/contract';
-import type { Member } from '#shared/api/users';
+import type { SessionUser } from '#contract/api/auth';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxConversation, InboxCounts } from '#contract/ipc/contract';
+import type { Member } from '#contract/api/users';
 import {
   useConversations,
   useInboxCounts,

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { showDesktopNotification, useParleyClient } from '../../api';
 import { playBeep } from './beep';
 import { useNotificationPreferences } from './notification-preferences';

@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { In } from '#shared/ipc/contract';
+import type { In } from '#contract/ipc/contract';
 import { useParleyClient, useSession } from '../../api';
 
 /** The profile feature's data hook: both actions go through the typed client. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { err } from '#shared/result';
+import { err } from '#contract/result';
 import { createFakeParley, expectNoAxeViolations, render, screen, waitFor } from '../../../test-utils/render';
 import { SignInScreen } from './SignInScreen';
 

@@ -1,8 +1,8 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useRef, useState, type FormEvent } from 'react';
-import { ipc } from '#shared/ipc/contract';
-import type { AppError } from '#shared/result';
+import { ipc } from '#contract/ipc/contract';
+import type { AppError } from '#contract/result';
 import { useAppInfo, useSession } from '../../../api';
 import { fieldErrorsFrom, signInErrorBody, signInErrorTitle } from '../sign-in-errors';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { err } from '#shared/result';
+import { err } from '#contract/result';
 import { BRIDGE_FAILURE_MESSAGE } from '../../../api/parley-client';
 import { conversationFake, ids } from '../../../test-utils/conversation-fixtures';
 import { expectNoAxeViolations, render, screen, waitFor, within } from '../../../test-utils/render';

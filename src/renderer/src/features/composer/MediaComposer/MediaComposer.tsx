@@ -14,7 +14,7 @@ import {
   Textarea,
 } from '@mantine/core';
 import { IconFileText, IconMovie, IconMusic, IconPaperclip, IconPhoto, IconTrash } from '@tabler/icons-react';
-import { WHATSAPP_LIMITS } from '#shared/domain/messaging';
+import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import { useSyncStatus } from '../../../api';
 import { formatBytes } from '../../../components/format';
 import { ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY } from '../media-limits';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { WHATSAPP_LIMITS, type MediaType } from '#shared/domain/messaging';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 import { useParleyClient } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 import { checkMedia, type MediaCheck } from '../media-limits';

@@ -1,7 +1,7 @@
 import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Message } from '#shared/api/messages';
-import { err, ok } from '#shared/result';
+import type { Message } from '#contract/api/messages';
+import { err, ok } from '#contract/result';
 import { conversationFake, ids, makeMessage } from '../../../test-utils/conversation-fixtures';
 import { expectNoAxeViolations, render, screen, waitFor } from '../../../test-utils/render';
 import { useMediaDraft } from '../MediaComposer/useMediaDraft';

@@ -25,8 +25,8 @@ import {
   IconTemplate,
 } from '@tabler/icons-react';
 import { useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import type { Message } from '#shared/api/messages';
-import { WHATSAPP_LIMITS } from '#shared/domain/messaging';
+import type { Message } from '#contract/api/messages';
+import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import { useParleyClient } from '../../../api';
 import { useReplyWindow } from '../../../hooks/useReplyWindow';
 import { EmojiPicker } from '../EmojiPicker/EmojiPicker';

@@ -1,6 +1,6 @@
 import { ActionIcon, Box, Group, Text } from '@mantine/core';
 import { IconArrowBackUp, IconX } from '@tabler/icons-react';
-import type { Message } from '#shared/api/messages';
+import type { Message } from '#contract/api/messages';
 import { messageSummary } from '../../../components/format';
 
 /** Props of {@link ReplyPreview}. */

@@ -16,7 +16,7 @@ import {
 } from '@mantine/core';
 import { IconSearch, IconSend } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
-import type { Template } from '#shared/api/templates';
+import type { Template } from '#contract/api/templates';
 import { useParleyClient } from '../../../api';
 import {
   buildParameters,

@@ -19,8 +19,8 @@ import {
 } from '@mantine/core';
 import { IconCheck, IconCopy, IconPencil } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import type { Contact, UpdateContactBody } from '#shared/api/contacts';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { Contact, UpdateContactBody } from '#contract/api/contacts';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { formatDateTime } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 

@@ -1,8 +1,8 @@
 import { Button, Combobox, Group, Text, useCombobox } from '@mantine/core';
 import { IconUserCheck, IconUsers, IconUserX } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
 
 /** Props of {@link AssignControl}. */
 export interface AssignControlProps {

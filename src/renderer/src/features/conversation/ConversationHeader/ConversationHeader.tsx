@@ -7,9 +7,9 @@ import {
   IconStarFilled,
   IconX,
 } from '@tabler/icons-react';
-import type { Team } from '#shared/api/teams';
-import type { Member } from '#shared/api/users';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { Team } from '#contract/api/teams';
+import type { Member } from '#contract/api/users';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { formatDateTime } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 import type { ConversationActions } from '../useConversationActions';

@@ -1,7 +1,7 @@
 import { fireEvent } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Member } from '#shared/api/users';
-import { ok } from '#shared/result';
+import type { Member } from '#contract/api/users';
+import { ok } from '#contract/result';
 import {
   conversationFake,
   ids,

@@ -1,8 +1,8 @@
 import { Alert, Center, Loader, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { atLeast } from '#shared/domain/roles';
-import type { ThreadMessage, ThreadNote } from '#shared/ipc/contract';
+import { atLeast } from '#contract/domain/roles';
+import type { ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { useMembers, useParleyClient, useSession, useTeams } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 import { MessageComposer, useMediaDraft, useTemplates } from '../../composer';

@@ -1,6 +1,6 @@
 import { Button, Center, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconDownload, IconExternalLink } from '@tabler/icons-react';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { safeLabel } from '../../../components/FormattedText';
 import { TextContent } from '../bubbles/TextContent';
 import { useMediaActions } from '../useMediaActions';

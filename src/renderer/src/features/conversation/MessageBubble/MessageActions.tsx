@@ -1,6 +1,6 @@
 import { ActionIcon, Menu, SimpleGrid } from '@mantine/core';
 import { IconArrowBackUp, IconCopy, IconMoodSmile } from '@tabler/icons-react';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { useThreadContext } from '../thread-context';
 import './MessageBubble.css';
 

@@ -1,7 +1,7 @@
 import { Box, Button, Group, Text } from '@mantine/core';
 import { IconArrowForward, IconRefresh, IconTrash } from '@tabler/icons-react';
-import type { Reaction } from '#shared/api/messages';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { Reaction } from '#contract/api/messages';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { formatClock } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 import { MessageContent } from '../bubbles/MessageContent';

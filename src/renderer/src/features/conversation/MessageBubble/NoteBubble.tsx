@@ -1,6 +1,6 @@
 import { Box, Button, Group, Text } from '@mantine/core';
 import { IconNote, IconRefresh } from '@tabler/icons-react';
-import type { ThreadNote } from '#shared/ipc/contract';
+import type { ThreadNote } from '#contract/ipc/contract';
 import { formatClock } from '../../../components/format';
 import { FormattedText, safeLabel } from '../../../components/FormattedText';
 import { useThreadContext } from '../thread-context';

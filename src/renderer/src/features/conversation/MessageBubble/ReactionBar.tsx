@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { Reaction } from '#shared/api/messages';
+import type { Reaction } from '#contract/api/messages';
 import { safeLabel } from '../../../components/FormattedText';
 import { useThreadContext } from '../thread-context';
 import './MessageBubble.css';

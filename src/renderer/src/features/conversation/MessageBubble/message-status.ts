@@ -1,4 +1,4 @@
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 
 /** The five states an outbound message shows, worded exactly as its accessible label. */
 export type StatusLabel = 'Queued' | 'Sent' | 'Delivered' | 'Read' | 'Failed';

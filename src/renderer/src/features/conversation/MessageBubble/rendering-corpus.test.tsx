@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadMessage } from '#shared/ipc/contract';
-import { ok } from '#shared/result';
+import type { ThreadMessage } from '#contract/ipc/contract';
+import { ok } from '#contract/result';
 import {
   ids,
   makeDetail,

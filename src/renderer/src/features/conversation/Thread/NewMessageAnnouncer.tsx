@@ -1,6 +1,6 @@
 import { VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { messageSummary } from '../../../components/format';
 
 /** Props of {@link NewMessageAnnouncer}. */

@@ -2,7 +2,7 @@ import { Button } from '@mantine/core';
 import { IconArrowDown } from '@tabler/icons-react';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ThreadNote } from '#shared/ipc/contract';
+import type { ThreadNote } from '#contract/ipc/contract';
 import './Thread.css';
 import type { ThreadRow } from './thread-rows';
 import { ThreadRowView } from './ThreadRowView';

@@ -1,5 +1,5 @@
 import { Button, Center, Divider, Group, Loader, Text } from '@mantine/core';
-import type { ThreadNote } from '#shared/ipc/contract';
+import type { ThreadNote } from '#contract/ipc/contract';
 import { MessageBubble } from '../MessageBubble/MessageBubble';
 import { NoteBubble } from '../MessageBubble/NoteBubble';
 import type { ThreadRow } from './thread-rows';

@@ -1,5 +1,5 @@
-import type { Reaction } from '#shared/api/messages';
-import type { ThreadMessage, ThreadNote } from '#shared/ipc/contract';
+import type { Reaction } from '#contract/api/messages';
+import type { ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { dayKey, formatDay } from '../../../components/format';
 
 /** One row of the virtualized thread. */

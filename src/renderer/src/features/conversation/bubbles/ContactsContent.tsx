@@ -1,7 +1,7 @@
 import { Anchor, Box, Divider, Group, Stack, Text } from '@mantine/core';
 import { IconAddressBook } from '@tabler/icons-react';
 import { Fragment } from 'react';
-import type { ContactCard } from '#shared/api/messages';
+import type { ContactCard } from '#contract/api/messages';
 import { safeHttpUrl, safeLabel } from '../../../components/FormattedText';
 
 /** Props of {@link ContactsContent}. */

@@ -1,6 +1,6 @@
 import { Box, Button, Group, Text } from '@mantine/core';
 import { IconDownload, IconExternalLink, IconFileText } from '@tabler/icons-react';
-import type { MessageMedia } from '#shared/api/messages';
+import type { MessageMedia } from '#contract/api/messages';
 import { formatBytes } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 import { useMediaActions } from '../useMediaActions';

@@ -1,6 +1,6 @@
 import { Box, Skeleton, Text, UnstyledButton } from '@mantine/core';
 import { IconPhoto } from '@tabler/icons-react';
-import type { MessageMedia } from '#shared/api/messages';
+import type { MessageMedia } from '#contract/api/messages';
 import { safeLabel } from '../../../components/FormattedText';
 import { useMediaSource } from '../useMediaSource';
 import { MediaStateNote } from './MediaStateNote';

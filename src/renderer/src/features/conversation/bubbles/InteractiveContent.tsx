@@ -1,6 +1,6 @@
 import { Badge, Box, Group, Text } from '@mantine/core';
 import { IconHandClick } from '@tabler/icons-react';
-import type { InteractiveReply } from '#shared/api/messages';
+import type { InteractiveReply } from '#contract/api/messages';
 import { safeLabel } from '../../../components/FormattedText';
 
 /** Props of {@link InteractiveContent}. */

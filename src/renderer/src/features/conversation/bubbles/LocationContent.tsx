@@ -1,6 +1,6 @@
 import { Anchor, Box, Group, Text } from '@mantine/core';
 import { IconMapPin } from '@tabler/icons-react';
-import type { Location } from '#shared/api/messages';
+import type { Location } from '#contract/api/messages';
 import { safeHttpUrl, safeLabel } from '../../../components/FormattedText';
 
 /** Props of {@link LocationContent}. */

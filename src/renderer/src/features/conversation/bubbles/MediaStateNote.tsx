@@ -1,6 +1,6 @@
 import { Button, Group, Text } from '@mantine/core';
 import { IconAlertTriangle, IconLoader2 } from '@tabler/icons-react';
-import type { MessageMedia } from '#shared/api/messages';
+import type { MessageMedia } from '#contract/api/messages';
 
 /** Props of {@link MediaStateNote}. */
 export interface MediaStateNoteProps {

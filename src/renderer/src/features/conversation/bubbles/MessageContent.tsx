@@ -1,5 +1,5 @@
 import { Stack, Text } from '@mantine/core';
-import type { ThreadMessage } from '#shared/ipc/contract';
+import type { ThreadMessage } from '#contract/ipc/contract';
 import { safeLabel } from '../../../components/FormattedText';
 import { AudioContent } from './AudioContent';
 import { ContactsContent } from './ContactsContent';

@@ -1,5 +1,5 @@
 import { Box, Skeleton } from '@mantine/core';
-import type { MessageMedia } from '#shared/api/messages';
+import type { MessageMedia } from '#contract/api/messages';
 import { useMediaSource } from '../useMediaSource';
 import { MediaStateNote } from './MediaStateNote';
 import './bubbles.css';

@@ -1,6 +1,6 @@
 import { Badge, Box, Group, List, Text } from '@mantine/core';
 import { IconTemplate } from '@tabler/icons-react';
-import type { SentTemplate } from '#shared/api/messages';
+import type { SentTemplate } from '#contract/api/messages';
 import { safeLabel } from '../../../components/FormattedText';
 import { fillVariables, templateFields, TemplatePreview } from '../../../components/TemplatePreview';
 import { useThreadContext } from '../thread-context';

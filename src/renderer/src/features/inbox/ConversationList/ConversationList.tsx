@@ -9,7 +9,7 @@ import {
   type KeyboardEvent,
   type Ref,
 } from 'react';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { warmFormatters } from '../conversation-format';
 import { ConversationRow, rowDomId } from './ConversationRow';
 

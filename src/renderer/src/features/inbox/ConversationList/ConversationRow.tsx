@@ -1,6 +1,6 @@
 import { IconCloudUpload, IconHourglassLow, IconStarFilled } from '@tabler/icons-react';
 import { memo } from 'react';
-import type { InboxConversation } from '#shared/ipc/contract';
+import type { InboxConversation } from '#contract/ipc/contract';
 import { absoluteTime, initials, rowAccessibleName, rowText, windowShortLabel } from '../conversation-format';
 import { HighlightedText } from './HighlightedText';
 import { MessageTypeIcon } from './MessageTypeIcon';

@@ -14,7 +14,7 @@ import {
   IconVideo,
   type Icon,
 } from '@tabler/icons-react';
-import type { MessageType } from '#shared/domain/messaging';
+import type { MessageType } from '#contract/domain/messaging';
 
 const ICONS: Record<Exclude<MessageType, 'text'>, Icon> = {
   image: IconPhoto,

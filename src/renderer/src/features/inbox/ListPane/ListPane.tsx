@@ -1,8 +1,8 @@
 import { Alert, Box, Button, Center, EmptyState, Loader, Stack, Text } from '@mantine/core';
 import { IconFilterOff, IconMessages, IconSearch } from '@tabler/icons-react';
 import { useMemo, type Ref } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxCounts } from '#shared/ipc/contract';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxCounts } from '#contract/ipc/contract';
 import type { ConversationsState } from '../../../api';
 import { ConversationList, type ConversationListHandle } from '../ConversationList/ConversationList';
 import { compareText } from '../conversation-format';

@@ -1,7 +1,7 @@
 import { Tabs, Text, VisuallyHidden } from '@mantine/core';
 import { memo, useId } from 'react';
-import type { ConversationStatus } from '#shared/domain/messaging';
-import type { InboxCounts } from '#shared/ipc/contract';
+import type { ConversationStatus } from '#contract/domain/messaging';
+import type { InboxCounts } from '#contract/ipc/contract';
 import { STATUS_TABS } from '../inbox-state';
 
 /** The DOM id prefix of the tabs; a tab's id is `${STATUS_TABS_ID}-tab-${status}`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { InboxCounts } from '#shared/ipc/contract';
+import type { InboxCounts } from '#contract/ipc/contract';
 import { inboxIds, inboxTeams } from '../../../test-utils/inbox-fixtures';
 import { expectNoAxeViolations, render, screen } from '../../../test-utils/render';
 import { inboxViews } from '../inbox-views';

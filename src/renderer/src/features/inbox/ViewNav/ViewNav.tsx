@@ -1,7 +1,7 @@
 import { Badge, Box, Group, NavLink, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconInbox, IconMessages, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { memo, useId } from 'react';
-import type { InboxCounts } from '#shared/ipc/contract';
+import type { InboxCounts } from '#contract/ipc/contract';
 import type { InboxViewOption } from '../inbox-views';
 
 /** Props of {@link ViewNav}. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { OutboxItem, SyncStatus } from '#shared/ipc/contract';
-import { ok } from '#shared/result';
+import type { OutboxItem, SyncStatus } from '#contract/ipc/contract';
+import { ok } from '#contract/result';
 import {
   createFakeParley,
   expectNoAxeViolations,

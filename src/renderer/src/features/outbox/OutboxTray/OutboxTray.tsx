@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Loader, Popover, ScrollArea, Stack, Text, 
 import { notifications } from '@mantine/notifications';
 import { IconCopy, IconInbox, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { OutboxItem, SyncStatus } from '#shared/ipc/contract';
+import type { OutboxItem, SyncStatus } from '#contract/ipc/contract';
 import { useOutbox } from '../../../api';
 
 /** Props of {@link OutboxTray}. */

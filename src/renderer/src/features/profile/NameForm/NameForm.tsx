@@ -1,7 +1,7 @@
 import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { ipc } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import { ipc } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { FormFeedback, type Feedback } from '../FormFeedback';
 
 /** Props of {@link NameForm}. */

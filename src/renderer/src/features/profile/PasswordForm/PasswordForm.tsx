@@ -1,7 +1,7 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { ipc } from '#shared/ipc/contract';
-import type { Result } from '#shared/result';
+import { ipc } from '#contract/ipc/contract';
+import type { Result } from '#contract/result';
 import { FormFeedback, type Feedback } from '../FormFeedback';
 
 type Field = 'currentPassword' | 'newPassword';

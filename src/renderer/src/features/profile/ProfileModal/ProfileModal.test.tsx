@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { err } from '#shared/result';
+import { err } from '#contract/result';
 import {
   createFakeParley,
   expectNoAxeViolations,

@@ -1,6 +1,6 @@
 import { Divider, Modal, Stack, Text, Title } from '@mantine/core';
 import { memo } from 'react';
-import type { SessionUser } from '#shared/api/auth';
+import type { SessionUser } from '#contract/api/auth';
 import { NameForm } from '../NameForm/NameForm';
 import { PasswordForm } from '../PasswordForm/PasswordForm';
 import { useProfileActions } from '../useProfileActions';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, err, ok, resultSchema } from '#shared/result';
-import { atLeast } from '#shared/domain/roles';
+import { AppError, err, ok, resultSchema } from '#contract/result';
+import { atLeast } from '#contract/domain/roles';
 
 describe('Result', () => {
   it('round-trips through its schema', () => {

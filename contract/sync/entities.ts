@@ -10,7 +10,7 @@ import { WhatsAppAccount } from '../api/whatsapp-accounts';
 
 /**
  * What a change entry carries (design/sync-protocol.md §2.5): the synced entities, their row
- * shapes and the change entry itself. Rows reuse the REST shapes of src/shared/api, extended
+ * shapes and the change entry itself. Rows reuse the REST shapes of contract/api, extended
  * with the few fields only sync needs, so a row in the replica is what `GET /api/v1/...` shows.
  */
 

@@ -62,6 +62,16 @@ export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value })
 /** Builds a failed Result. */
 export const err = <E extends { code: string }>(error: E): { ok: false; error: E } => ({ ok: false, error });
 
+/** Builds a failed Result with an app error code and a sentence a person understands. */
+export const fail = (
+  code: AppErrorCode,
+  message: string,
+  details?: unknown,
+): { ok: false; error: AppError } => ({
+  ok: false,
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
 /** zod schema of a `Result<T, AppError>` for a given value schema, used by IPC and socket acks. */
 export const resultSchema = <T extends z.ZodType>(value: T) =>
   z.discriminatedUnion('ok', [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorBody } from '#contract/api/common';
-import type { Outcome } from '../domain/failure';
+import { type Result } from '#contract/result';
 import { HttpFailure } from '../plugins/error-handler';
 
 /** Response schemas for the given error statuses, all `ErrorBody` (documents them in OpenAPI). */
@@ -14,7 +14,7 @@ export const AUTHED = [400, 401, 413, 500] as const;
 export const NoContent = z.null().describe('No content');
 
 /** Returns a successful outcome's value, or throws it to the error handler. */
-export const unwrap = <T>(outcome: Outcome<T>): T => {
+export const unwrap = <T>(outcome: Result<T>): T => {
   if (outcome.ok) return outcome.value;
   throw new HttpFailure(outcome.error);
 };

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../domain/auth/auth-service';
-import type { Outcome } from '../domain/failure';
+import { type Result } from '#contract/result';
 import { sendAppError } from './error-handler';
 
 declare module 'fastify' {
@@ -16,7 +16,7 @@ declare module 'fastify' {
 }
 
 /** Options of {@link authPlugin}: how to turn a bearer token into a principal. */
-export type AuthPluginOptions = { authenticate: (token: string) => Promise<Outcome<Principal>> };
+export type AuthPluginOptions = { authenticate: (token: string) => Promise<Result<Principal>> };
 
 /** Decorates the `requireAuth` hook; the tenant always comes from the token, never the body. */
 export const authPlugin = fp<AuthPluginOptions>(

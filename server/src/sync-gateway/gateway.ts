@@ -22,7 +22,7 @@ import {
 } from '#contract/sync/protocol';
 import type { Principal } from '../domain/auth/auth-service';
 import type { Clock } from '../domain/clock';
-import type { Outcome } from '../domain/failure';
+import { type Result } from '#contract/result';
 import { claimClient, readClock, recordReport } from '../domain/sync/clients';
 import type { MutationLedger } from '../domain/sync/mutations';
 import { loadViewer } from '../domain/sync/scope';
@@ -68,7 +68,7 @@ export type GatewayDeps = {
   httpServer: HttpServer;
   db: Db;
   clock: Clock;
-  authenticate: (token: string) => Promise<Outcome<Principal>>;
+  authenticate: (token: string) => Promise<Result<Principal>>;
   ledger: MutationLedger;
   /** Set once the tailers exist (they need the gateway's emitter first). */
   tailers: () => TailerHub;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../domain/auth/auth-service';
 import type { Clock } from '../domain/clock';
-import type { Outcome } from '../domain/failure';
+import { type Result } from '#contract/result';
 import { createBootstrapService } from '../domain/sync/bootstrap';
 import { createMutationLedger } from '../domain/sync/mutations';
 import type { MutatorDeps } from '../domain/sync/mutators';
@@ -20,7 +20,7 @@ import { createSyncGateway, type SyncGateway } from './gateway';
 export type SyncDeps = {
   db: Db;
   clock: Clock;
-  authenticate: (token: string) => Promise<Outcome<Principal>>;
+  authenticate: (token: string) => Promise<Result<Principal>>;
   toAccount: ToAccount;
   /** The job queue the mutators enqueue into (send jobs, mark-read, snooze wake-ups). */
   jobs: MutatorDeps['jobs'];

@@ -8,7 +8,7 @@ import type {
 import type { AcceptInvitationBody } from '#contract/api/invitations';
 import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../clock';
-import { failure, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
 import { writeGenerationOf, type Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
@@ -43,7 +43,7 @@ export type AuthServiceDeps = {
 export type AuthService = ReturnType<typeof createAuthService>;
 
 const rateLimited = (seconds: number) =>
-  failure('rate_limited', `Too many attempts, try again in ${seconds} s`, { retryAfter: seconds });
+  fail('rate_limited', `Too many attempts, try again in ${seconds} s`, { retryAfter: seconds });
 
 /** Creates the auth service. */
 export function createAuthService(deps: AuthServiceDeps) {
@@ -69,7 +69,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   };
 
   /** Opens a session in `organizationId` and returns tokens plus the session user. */
-  const issue = async (userId: string, organizationId: string): Promise<Outcome<AuthResponse>> => {
+  const issue = async (userId: string, organizationId: string): Promise<Result<AuthResponse>> => {
     const now = clock.now();
     const sessionId = await sessionsRepo.insertSession(
       organizationId,
@@ -86,13 +86,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     organizationId: string,
     sessionId: string,
     sessionExpiresAt: Date,
-  ): Promise<Outcome<AuthResponse>> => {
+  ): Promise<Result<AuthResponse>> => {
     const now = clock.now();
     const user = await usersRepo.userById(userId);
     const memberships = (await usersRepo.membershipsOfUser(userId)).filter((m) => m.deactivatedAt === null);
     const current = memberships.find((m) => m.organizationId === organizationId);
-    if (!user || !current)
-      return failure('session_revoked', 'This session is no longer valid; sign in again');
+    if (!user || !current) return fail('session_revoked', 'This session is no longer valid; sign in again');
     const refreshToken = newToken('rt');
     const refreshExpiresAt = new Date(
       Math.min(now.getTime() + REFRESH_TOKEN_TTL_MS, sessionExpiresAt.getTime()),
@@ -105,7 +104,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       refreshExpiresAt,
     );
     const access = tokens.sign({ sub: userId, org: organizationId, role: current.role, sid: sessionId });
-    return success({
+    return ok({
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
       refreshToken,
@@ -127,10 +126,10 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     /** Creates an organization and its first admin, signed in. */
-    signup: async (body: SignupBody): Promise<Outcome<AuthResponse>> => {
-      if (!deps.allowSignup) return failure('signup_disabled', 'Sign-up is disabled on this server');
+    signup: async (body: SignupBody): Promise<Result<AuthResponse>> => {
+      if (!deps.allowSignup) return fail('signup_disabled', 'Sign-up is disabled on this server');
       if (await usersRepo.userByEmail(body.email))
-        return failure('email_taken', 'An account with this e-mail already exists; sign in instead');
+        return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
       const passwordHash = await hasher.hash(body.password);
       const now = clock.now();
       let created: { userId: string; organizationId: string };
@@ -145,21 +144,21 @@ export function createAuthService(deps: AuthServiceDeps) {
         });
       } catch (e) {
         if (isUniqueViolation(e))
-          return failure('email_taken', 'An account with this e-mail already exists; sign in instead');
+          return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
         throw e;
       }
       return issue(created.userId, created.organizationId);
     },
 
     /** Verifies credentials (throttled per account and per IP) and opens a session. */
-    login: async (body: LoginBody, ip: string): Promise<Outcome<AuthResponse>> => {
+    login: async (body: LoginBody, ip: string): Promise<Result<AuthResponse>> => {
       const wait = throttle.retryAfter(body.email, ip);
       if (wait > 0) return rateLimited(wait);
       const user = await usersRepo.userByEmail(body.email);
       const valid = await hasher.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid) {
         throttle.recordFailure(body.email, ip);
-        return failure('invalid_credentials', 'Wrong e-mail or password');
+        return fail('invalid_credentials', 'Wrong e-mail or password');
       }
       throttle.recordSuccess(body.email);
       const memberships = await usersRepo.membershipsOfUser(user.id);
@@ -168,7 +167,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         ? active.find((m) => m.organizationId === body.organizationId)
         : active[0];
       if (!chosen) {
-        return failure(
+        return fail(
           'forbidden',
           memberships.length > 0 && !body.organizationId
             ? 'Your account has been deactivated in every organization'
@@ -179,22 +178,22 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Exchanges a refresh token for a new pair; a reused token revokes its whole family. */
-    refresh: async (refreshToken: string): Promise<Outcome<AuthResponse>> => {
+    refresh: async (refreshToken: string): Promise<Result<AuthResponse>> => {
       const now = clock.now();
       const row = await sessionsRepo.tokenByHash(sha256(refreshToken));
-      if (!row) return failure('unauthorized', 'Unknown refresh token; sign in again');
-      if (row.revokedAt) return failure('session_revoked', 'This session was signed out; sign in again');
+      if (!row) return fail('unauthorized', 'Unknown refresh token; sign in again');
+      if (row.revokedAt) return fail('session_revoked', 'This session was signed out; sign in again');
       if (row.rotatedAt || !(await sessionsRepo.markRotated(row.organizationId, row.tokenId, now))) {
         // A rotated token came back: either it was stolen or a client replayed it. Either way the
         // family can no longer be trusted, so every token in it stops working.
         await sessionsRepo.revokeSession(row.organizationId, row.sessionId, 'reuse', now);
-        return failure(
+        return fail(
           'session_revoked',
           'This refresh token was already used; the session has been signed out',
         );
       }
       if (row.expiresAt <= now || row.sessionExpiresAt <= now) {
-        return failure('token_expired', 'The session has expired; sign in again');
+        return fail('token_expired', 'The session has expired; sign in again');
       }
       const outcome = await continueSession(
         row.userId,
@@ -207,10 +206,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Revokes the session of a refresh token. Unknown tokens are accepted silently (idempotent). */
-    logout: async (refreshToken: string): Promise<Outcome<null>> => {
+    logout: async (refreshToken: string): Promise<Result<null>> => {
       const row = await sessionsRepo.tokenByHash(sha256(refreshToken));
       if (row) await sessionsRepo.revokeSession(row.organizationId, row.sessionId, 'logout', clock.now());
-      return success(null);
+      return ok(null);
     },
 
     /**
@@ -224,30 +223,30 @@ export function createAuthService(deps: AuthServiceDeps) {
      * the lookup is cached against the database's write generation, which every write moves
      * synchronously — exact, not eventually consistent (see `createGenerationCache`).
      */
-    authenticate: async (accessToken: string): Promise<Outcome<Principal>> => {
+    authenticate: async (accessToken: string): Promise<Result<Principal>> => {
       const verified = tokens.verify(accessToken);
       if (!verified.ok) {
         return verified.expired
-          ? failure('token_expired', 'The access token has expired; refresh it')
-          : failure('unauthorized', 'Invalid access token');
+          ? fail('token_expired', 'The access token has expired; refresh it')
+          : fail('unauthorized', 'Invalid access token');
       }
       const { sub, org, sid } = verified.claims;
       const row = await checkSession(org, sid, sub);
       if (!row || row.revokedAt || row.expiresAt <= clock.now())
-        return failure('session_revoked', 'This session was signed out; sign in again');
-      if (row.deactivatedAt) return failure('session_revoked', 'Your membership has been deactivated');
-      return success({ userId: sub, organizationId: org, role: row.role, sessionId: sid });
+        return fail('session_revoked', 'This session was signed out; sign in again');
+      if (row.deactivatedAt) return fail('session_revoked', 'Your membership has been deactivated');
+      return ok({ userId: sub, organizationId: org, role: row.role, sessionId: sid });
     },
 
     /** The caller as a session user. */
-    me: async (principal: Principal): Promise<Outcome<SessionUser>> => {
+    me: async (principal: Principal): Promise<Result<SessionUser>> => {
       const user = await usersRepo.userById(principal.userId);
       const membership = (await usersRepo.membershipsOfUser(principal.userId)).find(
         (m) => m.organizationId === principal.organizationId,
       );
       if (!user || !membership)
-        return failure('session_revoked', 'This session is no longer valid; sign in again');
-      return success({
+        return fail('session_revoked', 'This session is no longer valid; sign in again');
+      return ok({
         id: user.id,
         email: user.email,
         name: user.name,
@@ -258,7 +257,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Renames the caller (the name is global to the user). */
-    updateName: async (principal: Principal, name: string): Promise<Outcome<null>> => {
+    updateName: async (principal: Principal, name: string): Promise<Result<null>> => {
       await db.transaction(async (tx) => {
         const txUsers = createUserRepo(tx);
         await txUsers.updateUser(principal.userId, { name, now: clock.now() });
@@ -266,7 +265,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         for (const m of await txUsers.membershipsOfUser(principal.userId))
           await recordChanges(tx, m.organizationId, [{ entity: 'member', entityId: principal.userId }]);
       });
-      return success(null);
+      return ok(null);
     },
 
     /** Changes the caller's password and revokes every other session, in every organization. */
@@ -274,14 +273,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       principal: Principal,
       body: ChangePasswordBody,
       ip: string,
-    ): Promise<Outcome<null>> => {
+    ): Promise<Result<null>> => {
       const user = await usersRepo.userById(principal.userId);
-      if (!user) return failure('session_revoked', 'This session is no longer valid; sign in again');
+      if (!user) return fail('session_revoked', 'This session is no longer valid; sign in again');
       const wait = throttle.retryAfter(user.email, ip);
       if (wait > 0) return rateLimited(wait);
       if (!(await hasher.verify(user.passwordHash, body.currentPassword))) {
         throttle.recordFailure(user.email, ip);
-        return failure('invalid_credentials', 'The current password is wrong');
+        return fail('invalid_credentials', 'The current password is wrong');
       }
       const passwordHash = await hasher.hash(body.newPassword);
       const now = clock.now();
@@ -294,15 +293,15 @@ export function createAuthService(deps: AuthServiceDeps) {
           now,
         );
       });
-      return success(null);
+      return ok(null);
     },
 
     /** Redeems an invitation: creates the account (or checks the existing one's password) and signs in. */
-    acceptInvitation: async (body: AcceptInvitationBody, ip: string): Promise<Outcome<AuthResponse>> => {
+    acceptInvitation: async (body: AcceptInvitationBody, ip: string): Promise<Result<AuthResponse>> => {
       const now = clock.now();
       const invitation = await createInvitationRepo(db).byTokenHash(sha256(body.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now)
-        return failure('not_found', 'This invitation is invalid, already used or expired');
+        return fail('not_found', 'This invitation is invalid, already used or expired');
       const existing = await usersRepo.userByEmail(invitation.email);
       let passwordHash: string | undefined;
       if (existing) {
@@ -310,7 +309,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (wait > 0) return rateLimited(wait);
         if (!(await hasher.verify(existing.passwordHash, body.password))) {
           throttle.recordFailure(existing.email, ip);
-          return failure(
+          return fail(
             'invalid_credentials',
             'This e-mail already has an account: enter its current password',
           );
@@ -339,12 +338,12 @@ export function createAuthService(deps: AuthServiceDeps) {
           return user.id;
         });
         if (result === undefined)
-          return failure('not_found', 'This invitation is invalid, already used or expired');
-        if (result === 'member') return failure('conflict', 'You are already a member of this organization');
+          return fail('not_found', 'This invitation is invalid, already used or expired');
+        if (result === 'member') return fail('conflict', 'You are already a member of this organization');
         userId = result;
       } catch (e) {
         if (isUniqueViolation(e))
-          return failure('conflict', 'This invitation was accepted concurrently; sign in');
+          return fail('conflict', 'This invitation was accepted concurrently; sign in');
         throw e;
       }
       return issue(userId, invitation.organizationId);

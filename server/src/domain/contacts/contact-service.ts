@@ -11,7 +11,8 @@ import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
@@ -43,7 +44,7 @@ export const toContact = (row: ContactRow): Contact => ({
 
 const Cursor = z.tuple([z.string(), z.uuid()]);
 const duplicate = (id: string) =>
-  failure('conflict', 'A contact with this number already exists.', { contactId: id });
+  fail('conflict', 'A contact with this number already exists.', { contactId: id });
 
 /** Contacts: list/search, read, create, update, delete. */
 export type ContactService = ReturnType<typeof createContactService>;
@@ -68,12 +69,12 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
       organizationId: string,
       _actor: Principal,
       q: ListContactsQuery,
-    ): Promise<Outcome<ContactPage>> => {
+    ): Promise<Result<ContactPage>> => {
       let after: z.infer<typeof Cursor> | undefined;
       if (q.cursor) {
         const parsed = Cursor.safeParse(decodeCursor(q.cursor));
         if (!parsed.success)
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         after = parsed.data;
@@ -112,7 +113,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
         .limit(q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toContact),
         nextCursor:
           rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
@@ -120,9 +121,9 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
     },
 
     /** One contact; 404 for other organizations' ids. */
-    get: async (organizationId: string, _actor: Principal, id: string): Promise<Outcome<Contact>> => {
+    get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<Contact>> => {
       const row = await byId(organizationId, id);
-      return row ? success(toContact(row)) : notFound('Contact');
+      return row ? ok(toContact(row)) : notFound('Contact');
     },
 
     /** Creates a contact by phone number (E.164); 409 when the number already has a contact. */
@@ -130,7 +131,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
       organizationId: string,
       _actor: Principal,
       body: CreateContactBody,
-    ): Promise<Outcome<Contact>> => {
+    ): Promise<Result<Contact>> => {
       const digits = body.phone.replace(/\D/g, '');
       const phone = `+${digits}`;
       const now = clock.now();
@@ -162,7 +163,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
           })
           .returning();
         await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: row!.id }]);
-        return success(toContact(row!));
+        return ok(toContact(row!));
       });
     },
 
@@ -172,7 +173,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
       _actor: Principal,
       id: string,
       body: UpdateContactBody,
-    ): Promise<Outcome<Contact>> => {
+    ): Promise<Result<Contact>> => {
       const now = clock.now();
       return db.transaction(async (tx) => {
         const [row] = await tx
@@ -188,12 +189,12 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
           .returning();
         if (!row) return notFound('Contact');
         await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: id }]);
-        return success(toContact(row));
+        return ok(toContact(row));
       });
     },
 
     /** Deletes a contact no conversation references (managers and admins); else 409. */
-    remove: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<null>> =>
+    remove: async (organizationId: string, actor: Principal, id: string): Promise<Result<null>> =>
       db.transaction(async (tx) => {
         const [row] = await tx
           .select({ id: contacts.id })
@@ -202,14 +203,14 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
           .for('update');
         if (!row) return notFound('Contact');
         if (!atLeast(actor.role, 'manager'))
-          return failure('forbidden', 'Only managers and admins can delete contacts');
+          return fail('forbidden', 'Only managers and admins can delete contacts');
         const [used] = await tx
           .select({ id: conversations.id })
           .from(conversations)
           .where(and(eq(conversations.organizationId, organizationId), eq(conversations.contactId, id)))
           .limit(1);
         if (used)
-          return failure(
+          return fail(
             'conflict',
             'This contact has conversations, so it is kept with their history. Mark it opted out to stop messages.',
           );
@@ -217,7 +218,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
           .delete(contacts)
           .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)));
         await recordChanges(tx, organizationId, [{ entity: 'contact', entityId: id, op: 'del' }]);
-        return success(null);
+        return ok(null);
       }),
   };
 }

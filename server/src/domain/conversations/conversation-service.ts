@@ -11,7 +11,8 @@ import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
 import { scopeChangesForConversation } from '../sync/scope';
 import { canSee, visibleTo } from './conversation-scope';
@@ -80,7 +81,7 @@ export const toConversation = (r: Row): Conversation => ({
 /** [lastMessageAt ISO or '' when null, id]. */
 const Cursor = z.tuple([z.string(), z.uuid()]);
 const badCursor = () =>
-  failure('invalid_input', 'Invalid cursor', {
+  fail('invalid_input', 'Invalid cursor', {
     fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
   });
 
@@ -113,7 +114,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       organizationId: string,
       actor: Principal,
       q: ListConversationsQuery,
-    ): Promise<Outcome<ConversationPage>> => {
+    ): Promise<Result<ConversationPage>> => {
       let after: { at: Date | null; id: string } | undefined;
       if (q.cursor) {
         const parsed = Cursor.safeParse(decodeCursor(q.cursor));
@@ -165,7 +166,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
         .limit(q.limit + 1)) as Row[];
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toConversation),
         nextCursor:
           rows.length > q.limit && last
@@ -174,9 +175,9 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       });
     },
 
-    get: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<Conversation>> => {
+    get: async (organizationId: string, actor: Principal, id: string): Promise<Result<Conversation>> => {
       const row = await visible(db, organizationId, actor, id);
-      return row ? success(toConversation(row)) : notFound('Conversation');
+      return row ? ok(toConversation(row)) : notFound('Conversation');
     },
 
     /**
@@ -191,9 +192,9 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       actor: Principal,
       id: string,
       body: UpdateConversationBody,
-    ): Promise<Outcome<Conversation>> => {
+    ): Promise<Result<Conversation>> => {
       const now = clock.now();
-      const outcome = await db.transaction(async (tx): Promise<Outcome<null>> => {
+      const outcome = await db.transaction(async (tx): Promise<Result<null>> => {
         // Lock the row, then check visibility on what is now committed: two agents claiming the
         // same conversation queue on the lock, and the second learns it was taken (409), not 404.
         const row = await visible(tx, organizationId, { ...actor, role: 'admin' }, id, true);
@@ -212,7 +213,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
               cur.teamId !== null &&
               teamIds.has(cur.teamId);
             return lostClaim
-              ? failure('conflict', 'Someone else took this conversation first')
+              ? fail('conflict', 'Someone else took this conversation first')
               : notFound('Conversation');
           }
         }
@@ -225,10 +226,10 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
         }
         if (body.snoozedUntil !== undefined) {
           if ((body.status ?? cur.status) !== 'snoozed')
-            return failure('unprocessable', 'A snooze time needs the status "snoozed"');
+            return fail('unprocessable', 'A snooze time needs the status "snoozed"');
           const until = body.snoozedUntil === null ? null : new Date(body.snoozedUntil);
           if (until && until.getTime() <= now.getTime())
-            return failure('unprocessable', 'The snooze time must be in the future');
+            return fail('unprocessable', 'The snooze time must be in the future');
           patch.snoozedUntil = until;
         } else if (body.status === 'snoozed') patch.snoozedUntil = null;
 
@@ -239,7 +240,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
             const takes = cur.assigneeId === null && target === actor.userId;
             const handsBack = cur.assigneeId === actor.userId && target === null;
             if (!takes && !handsBack)
-              return failure(
+              return fail(
                 'forbidden',
                 'Agents can only take unassigned conversations or hand back their own',
               );
@@ -251,7 +252,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
               .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, target)));
             if (!m) return notFound('Member');
             if (m.deactivatedAt)
-              return failure('unprocessable', 'This member is deactivated and cannot be assigned');
+              return fail('unprocessable', 'This member is deactivated and cannot be assigned');
           }
           patch.assigneeId = target;
         }
@@ -275,7 +276,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
             JSON.stringify(patch[k as keyof typeof patch]) !==
             JSON.stringify(cur[k as keyof typeof cur] ?? null),
         );
-        if (changedKeys.length === 0) return success(null);
+        if (changedKeys.length === 0) return ok(null);
 
         const updated = await tx
           .update(conversations)
@@ -291,7 +292,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
             ),
           )
           .returning({ id: conversations.id });
-        if (updated.length === 0) return failure('conflict', 'Someone else took this conversation first');
+        if (updated.length === 0) return fail('conflict', 'Someone else took this conversation first');
 
         const after = {
           assigneeId: patch.assigneeId !== undefined ? patch.assigneeId : cur.assigneeId,
@@ -313,11 +314,11 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
           { entity: 'conversation', entityId: id, conversationId: id },
           ...scope,
         ]);
-        return success(null);
+        return ok(null);
       });
       if (!outcome.ok) return outcome;
       const row = await visible(db, organizationId, { ...actor, role: 'admin' }, id);
-      return row ? success(toConversation(row)) : notFound('Conversation');
+      return row ? ok(toConversation(row)) : notFound('Conversation');
     },
 
     /** The wake-up job: a conversation snoozed until `until` opens again then (unless changed since). */

@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
-import { notFound, success, type Outcome } from '../failure';
+import { ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import type { MediaFetchPayload } from '../messages/inbound-ingest';
 import type { AccountService } from '../whatsapp/account-service';
 import type { Job } from '../../jobs/job-queue';
@@ -141,7 +142,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       organizationId: string,
       _actor: Principal,
       id: string,
-    ): Promise<Outcome<{ row: MediaRow; stream: Readable; size: number }>> => {
+    ): Promise<Result<{ row: MediaRow; stream: Readable; size: number }>> => {
       const [row] = await db
         .select()
         .from(media)
@@ -149,7 +150,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       if (!row || row.state !== 'ready' || !row.storageKey) return notFound('Media');
       const file = await store.open(row.storageKey);
       if (!file) return notFound('Media');
-      return success({ row, ...file });
+      return ok({ row, ...file });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { MediaType } from '#contract/domain/messaging';
 import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
-import { failure, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
 import { baseMime, mediaProblem, mediaTypeOfMime } from './media-limits';
 import { mediaKey, type MediaStore } from './media-store';
 import { recordChanges } from '../../storage/change-log';
@@ -60,7 +60,7 @@ export function createMediaUploads(deps: MediaUploadDeps) {
       _actor: Principal,
       file: IncomingFile,
       intended: MediaType | undefined,
-    ): Promise<Outcome<Media>> => {
+    ): Promise<Result<Media>> => {
       const drain = async () => {
         for await (const chunk of file.stream) void chunk;
       };
@@ -68,15 +68,12 @@ export function createMediaUploads(deps: MediaUploadDeps) {
       const type = intended ?? mediaTypeOfMime(mime);
       if (!type) {
         await drain();
-        return failure(
-          'unsupported_media_type',
-          `WhatsApp does not accept files of type ${mime || 'unknown'}.`,
-        );
+        return fail('unsupported_media_type', `WhatsApp does not accept files of type ${mime || 'unknown'}.`);
       }
       const kind = mediaProblem(type, { mimeType: mime, size: null });
       if (kind) {
         await drain();
-        return failure(kind.code, kind.message);
+        return fail(kind.code, kind.message);
       }
       const limit = WHATSAPP_LIMITS.media[type].maxBytes;
       const hash = createHash('sha256');
@@ -90,12 +87,12 @@ export function createMediaUploads(deps: MediaUploadDeps) {
       }
       if (size > limit || file.truncated()) {
         const tooBig = mediaProblem(type, { mimeType: mime, size: Math.max(size, limit + 1) })!;
-        return failure('payload_too_large', tooBig.message);
+        return fail('payload_too_large', tooBig.message);
       }
-      if (size === 0) return failure('unprocessable', 'The file is empty.');
+      if (size === 0) return fail('unprocessable', 'The file is empty.');
       const bytes = Buffer.concat(chunks, size);
       const magic = MAGIC[mime];
-      if (magic && !magic(bytes)) return failure('unprocessable', `The file’s content is not ${mime}.`);
+      if (magic && !magic(bytes)) return fail('unprocessable', `The file’s content is not ${mime}.`);
 
       const id = randomUUID();
       const sha256 = hash.digest('hex');
@@ -123,7 +120,7 @@ export function createMediaUploads(deps: MediaUploadDeps) {
           await recordChanges(tx, organizationId, [{ entity: 'media', entityId: id }]);
           return r!;
         });
-        return success({
+        return ok({
           id: row.id,
           mimeType: row.mimeType,
           size,

@@ -13,7 +13,8 @@ import type { PasswordHasher } from '../auth/password-hasher';
 import { newToken, sha256, temporaryPassword } from '../auth/secrets';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { teamMembers } from '../../storage/schema/index';
@@ -41,9 +42,9 @@ const toMember = (row: MemberRow): Member => ({
   joinedAt: row.joinedAt.toISOString(),
 });
 
-const adminOnly = () => failure('forbidden', 'Only admins can manage members');
+const adminOnly = () => fail('forbidden', 'Only admins can manage members');
 const lastAdmin = () =>
-  failure('conflict', 'This is the last active admin of the organization; make someone else admin first');
+  fail('conflict', 'This is the last active admin of the organization; make someone else admin first');
 
 const MemberCursor = z.tuple([z.number().int(), z.uuid()]);
 
@@ -58,12 +59,12 @@ export function createMemberService(deps: MemberServiceDeps) {
       organizationId: string,
       _actor: Principal,
       q: { cursor?: string; limit: number },
-    ): Promise<Outcome<MemberPage>> => {
+    ): Promise<Result<MemberPage>> => {
       let after: { joinedAt: Date; id: string } | undefined;
       if (q.cursor) {
         const parsed = MemberCursor.safeParse(decodeCursor(q.cursor));
         if (!parsed.success)
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         after = { joinedAt: new Date(parsed.data[0]), id: parsed.data[1] };
@@ -71,16 +72,16 @@ export function createMemberService(deps: MemberServiceDeps) {
       const rows = await repo.members(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toMember),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.joinedAt.getTime(), last.id]) : null,
       });
     },
 
     /** One member; 404 for ids outside the organization. */
-    get: async (organizationId: string, _actor: Principal, userId: string): Promise<Outcome<Member>> => {
+    get: async (organizationId: string, _actor: Principal, userId: string): Promise<Result<Member>> => {
       const row = await repo.member(organizationId, userId);
-      return row ? success(toMember(row)) : notFound('User');
+      return row ? ok(toMember(row)) : notFound('User');
     },
 
     /** Invites by link, or creates the account with a temporary password (admin). */
@@ -88,12 +89,12 @@ export function createMemberService(deps: MemberServiceDeps) {
       organizationId: string,
       actor: Principal,
       body: CreateUserBody,
-    ): Promise<Outcome<CreateUserResponse>> => {
+    ): Promise<Result<CreateUserResponse>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       const existing = await repo.userByEmail(body.email);
       if (existing && (await repo.member(organizationId, existing.id)))
-        return failure('conflict', 'This person is already a member of the organization');
+        return fail('conflict', 'This person is already a member of the organization');
       if (body.mode === 'link') {
         const token = newToken('inv');
         const invitation = await createInvitationRepo(db).insert(organizationId, {
@@ -105,7 +106,7 @@ export function createMemberService(deps: MemberServiceDeps) {
           now,
           expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
         });
-        return success({
+        return ok({
           mode: 'link',
           invitation: {
             id: invitation.id,
@@ -120,7 +121,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       }
       // Setting a password on someone else's existing account would be an account takeover.
       if (existing)
-        return failure('email_taken', 'This e-mail already has a Parley account; invite it by link instead');
+        return fail('email_taken', 'This e-mail already has a Parley account; invite it by link instead');
       const password = temporaryPassword();
       const passwordHash = await deps.hasher.hash(password);
       try {
@@ -133,9 +134,9 @@ export function createMemberService(deps: MemberServiceDeps) {
         });
         const row = await repo.member(organizationId, userId);
         if (!row) throw new Error('member vanished after insert');
-        return success({ mode: 'password', user: toMember(row), temporaryPassword: password });
+        return ok({ mode: 'password', user: toMember(row), temporaryPassword: password });
       } catch (e) {
-        if (isUniqueViolation(e)) return failure('email_taken', 'This e-mail already has a Parley account');
+        if (isUniqueViolation(e)) return fail('email_taken', 'This e-mail already has a Parley account');
         throw e;
       }
     },
@@ -146,10 +147,10 @@ export function createMemberService(deps: MemberServiceDeps) {
       actor: Principal,
       userId: string,
       body: UpdateUserBody,
-    ): Promise<Outcome<Member>> => {
+    ): Promise<Result<Member>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
-      const outcome = await db.transaction(async (tx): Promise<Outcome<null>> => {
+      const outcome = await db.transaction(async (tx): Promise<Result<null>> => {
         const txRepo = createUserRepo(tx);
         const current = await txRepo.member(organizationId, userId);
         if (!current) return notFound('User');
@@ -179,18 +180,18 @@ export function createMemberService(deps: MemberServiceDeps) {
             body.role ?? current.role,
           ),
         );
-        return success(null);
+        return ok(null);
       });
       if (!outcome.ok) return outcome;
       const row = await repo.member(organizationId, userId);
-      return row ? success(toMember(row)) : notFound('User');
+      return row ? ok(toMember(row)) : notFound('User');
     },
 
     /** Removes the membership (admin); the user's sessions in this organization end at once. */
-    remove: async (organizationId: string, actor: Principal, userId: string): Promise<Outcome<null>> => {
+    remove: async (organizationId: string, actor: Principal, userId: string): Promise<Result<null>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
-      return db.transaction(async (tx): Promise<Outcome<null>> => {
+      return db.transaction(async (tx): Promise<Result<null>> => {
         const txRepo = createUserRepo(tx);
         const current = await txRepo.member(organizationId, userId);
         if (!current) return notFound('User');
@@ -207,7 +208,7 @@ export function createMemberService(deps: MemberServiceDeps) {
           ...teams.map((t) => ({ entity: 'team', entityId: t.teamId })),
           { entity: 'member', entityId: userId, op: 'del' as const },
         ]);
-        return success(null);
+        return ok(null);
       });
     },
   };

@@ -4,7 +4,8 @@ import type { Message, MessagePage, Reaction } from '#contract/api/messages';
 import type { Principal } from '../auth/auth-service';
 import { visibleTo } from '../conversations/conversation-scope';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
 import { conversations, media, messages, reactions } from '../../storage/schema/index';
 import { toMessage } from './message-content';
@@ -77,12 +78,12 @@ export function createMessageService(deps: { db: Db }) {
       actor: Principal,
       conversationId: string,
       q: { cursor?: string | undefined; limit: number },
-    ): Promise<Outcome<MessagePage>> => {
+    ): Promise<Result<MessagePage>> => {
       let before: number | undefined;
       if (q.cursor) {
         const parsed = Cursor.safeParse(decodeCursor(q.cursor));
         if (!parsed.success)
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         before = parsed.data[0];
@@ -103,14 +104,14 @@ export function createMessageService(deps: { db: Db }) {
         .limit(q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: await hydrate(organizationId, pageRows),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.convSeq]) : null,
       });
     },
 
     /** One message with its status and reactions; 404 when its conversation is not visible. */
-    get: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<Message>> => {
+    get: async (organizationId: string, actor: Principal, id: string): Promise<Result<Message>> => {
       const [row] = await db
         .select()
         .from(messages)
@@ -118,7 +119,7 @@ export function createMessageService(deps: { db: Db }) {
       if (!row || !(await conversationVisible(organizationId, actor, row.conversationId)))
         return notFound('Message');
       const [message] = await hydrate(organizationId, [row]);
-      return success(message!);
+      return ok(message!);
     },
   };
 }

@@ -2,11 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Message, SendMessageBody, SendToNumberBody } from '#contract/api/messages';
 import { atLeast } from '#contract/domain/roles';
-import type { AppError } from '#contract/result';
+import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { visibleTo } from '../conversations/conversation-scope';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { notFound } from '../failure';
 import { mediaProblem } from '../media/media-limits';
 import { toMessage, type MessageContent } from './message-content';
 import { checkTemplate } from './template-rules';
@@ -96,14 +96,14 @@ export async function queueMessageSend(
   actor: Principal,
   conversationId: string,
   body: SendInput,
-): Promise<Outcome<QueuedSend>> {
+): Promise<Result<QueuedSend>> {
   const now = deps.clock.now();
 
   if (body.id) {
     const [existing] = await tx.select().from(messages).where(eq(messages.id, body.id));
     if (existing) {
       if (existing.organizationId !== organizationId || existing.conversationId !== conversationId)
-        return failure('conflict', 'This message id is already used by another message');
+        return fail('conflict', 'This message id is already used by another message');
       const [conv] = await tx
         .select({ id: conversations.id })
         .from(conversations)
@@ -116,7 +116,7 @@ export async function queueMessageSend(
         );
       if (!conv) return conversationNotFound();
       const mediaRow = existing.mediaId ? await mediaById(tx, organizationId, existing.mediaId) : null;
-      return success({ message: toMessage(existing, { media: mediaRow }), changes: [], replayed: true });
+      return ok({ message: toMessage(existing, { media: mediaRow }), changes: [], replayed: true });
     }
   }
 
@@ -167,31 +167,31 @@ export async function queueMessageSend(
   const { conversation, contact, account } = ctx;
 
   if (account.status === 'token_invalid')
-    return failure(
+    return fail(
       'meta_token_invalid',
       `WhatsApp rejected the access token of “${account.name}”. An admin needs to reconnect the number before messages can be sent.`,
     );
   if (account.status !== 'connected')
-    return failure(
+    return fail(
       'unprocessable',
       `The WhatsApp number “${account.name}” is disconnected; messages cannot be sent from it.`,
     );
   const who = contact.name ?? contact.profileName ?? contact.phoneE164 ?? 'This contact';
   if (contact.optedOut)
-    return failure('opted_out', `${who} asked not to receive WhatsApp messages from you (opted out).`);
+    return fail('opted_out', `${who} asked not to receive WhatsApp messages from you (opted out).`);
   if (!contact.phoneE164 && !contact.waId && !contact.bsuid)
-    return failure('unprocessable', `${who} has no WhatsApp number or id to send to.`);
+    return fail('unprocessable', `${who} has no WhatsApp number or id to send to.`);
 
   if (body.type !== 'template') {
     const closes = conversation.windowExpiresAt;
     if (!closes)
-      return failure(
+      return fail(
         'window_closed',
         'The customer has not written to this number yet, so the 24-hour reply window is not open; send an approved template.',
         { windowExpiresAt: null },
       );
     if (closes.getTime() <= now.getTime())
-      return failure(
+      return fail(
         'window_closed',
         `The 24-hour reply window closed at ${fmt(closes)}; send an approved template.`,
         { windowExpiresAt: closes.toISOString() },
@@ -202,7 +202,7 @@ export async function queueMessageSend(
   if ('replyToMessageId' in body && body.replyToMessageId) {
     const target = await messageInConversation(tx, organizationId, conversationId, body.replyToMessageId);
     if (!target)
-      return failure('unprocessable', 'The message you reply to is not part of this conversation.', {
+      return fail('unprocessable', 'The message you reply to is not part of this conversation.', {
         fields: [{ path: 'body.replyToMessageId', message: 'Not a message of this conversation' }],
       });
   }
@@ -225,11 +225,11 @@ export async function queueMessageSend(
     case 'document':
     case 'sticker': {
       if (body.caption !== undefined && (body.type === 'audio' || body.type === 'sticker'))
-        return failure('invalid_input', 'Audio messages and stickers cannot have a caption on WhatsApp.', {
+        return fail('invalid_input', 'Audio messages and stickers cannot have a caption on WhatsApp.', {
           fields: [{ path: 'body.caption', message: `A ${body.type} cannot have a caption` }],
         });
       if (body.fileName !== undefined && body.type !== 'document')
-        return failure('invalid_input', 'Only documents carry a file name.', {
+        return fail('invalid_input', 'Only documents carry a file name.', {
           fields: [{ path: 'body.fileName', message: 'Only documents carry a file name' }],
         });
       const checked = await usableMedia(tx, organizationId, body.mediaId, body.type, 'body.mediaId');
@@ -249,7 +249,7 @@ export async function queueMessageSend(
     case 'reaction': {
       const target = await messageInConversation(tx, organizationId, conversationId, body.messageId);
       if (!target || target.type === 'reaction')
-        return failure('unprocessable', 'You can only react to a message of this conversation.', {
+        return fail('unprocessable', 'You can only react to a message of this conversation.', {
           fields: [{ path: 'body.messageId', message: 'Not a message of this conversation' }],
         });
       reactionTarget = target;
@@ -270,7 +270,7 @@ export async function queueMessageSend(
           ),
         );
       if (!tpl)
-        return failure(
+        return fail(
           'invalid_template',
           `There is no template “${body.templateName}” in ${body.language} for this number. Sync templates or choose another.`,
           {
@@ -381,7 +381,7 @@ export async function queueMessageSend(
     maxAttempts: SEND_MAX_ATTEMPTS,
     runAt: now,
   });
-  return success({ message: toMessage(row!, { media: mediaRow }), changes, replayed: false });
+  return ok({ message: toMessage(row!, { media: mediaRow }), changes, replayed: false });
 }
 
 type MediaRow = typeof media.$inferSelect;
@@ -401,12 +401,11 @@ async function usableMedia(
   mediaId: string,
   type: 'image' | 'video' | 'audio' | 'document' | 'sticker',
   path: string,
-): Promise<Outcome<MediaRow>> {
+): Promise<Result<MediaRow>> {
   const row = await mediaById(tx, organizationId, mediaId);
-  if (!row)
-    return failure('not_found', 'Media not found', { fields: [{ path, message: 'Unknown media id' }] });
+  if (!row) return fail('not_found', 'Media not found', { fields: [{ path, message: 'Unknown media id' }] });
   if (row.state !== 'ready' || !row.storageKey)
-    return failure(
+    return fail(
       'unprocessable',
       'This file is not available (still downloading or failed); upload it again.',
       {
@@ -415,8 +414,8 @@ async function usableMedia(
     );
   const problem = mediaProblem(type, { mimeType: row.mimeType, size: row.size });
   if (problem)
-    return failure('unprocessable', problem.message, { fields: [{ path, message: problem.message }] });
-  return success(row);
+    return fail('unprocessable', problem.message, { fields: [{ path, message: problem.message }] });
+  return ok(row);
 }
 
 async function messageInConversation(
@@ -449,7 +448,7 @@ export type SendResponse = { message: Message; replayed: boolean };
 
 /** A transaction's outcome that must roll back (a refusal after a write, or a lost key race). */
 class Rollback extends Error {
-  constructor(readonly outcome: Outcome<never> | { replayOf: string }) {
+  constructor(readonly outcome: Result<never> | { replayOf: string }) {
     super('rollback');
   }
 }
@@ -494,7 +493,7 @@ export function createSendService(deps: SendServiceDeps) {
     organizationId: string,
     key: string,
     hash: string,
-  ): Promise<Outcome<SendResponse> | null> => {
+  ): Promise<Result<SendResponse> | null> => {
     const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_TTL_MS);
     const [row] = await exec
       .select()
@@ -502,8 +501,8 @@ export function createSendService(deps: SendServiceDeps) {
       .where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key)));
     if (!row || row.createdAt < cutoff) return null;
     if (row.requestHash !== hash)
-      return failure('conflict', 'This Idempotency-Key was already used with a different request.');
-    return success({ message: row.response as Message, replayed: true });
+      return fail('conflict', 'This Idempotency-Key was already used with a different request.');
+    return ok({ message: row.response as Message, replayed: true });
   };
 
   /**
@@ -515,8 +514,8 @@ export function createSendService(deps: SendServiceDeps) {
     organizationId: string,
     key: string | null,
     hash: string,
-    run: (tx: Tx) => Promise<Outcome<QueuedSend & { extraChanges?: Change[] }>>,
-  ): Promise<Outcome<SendResponse>> => {
+    run: (tx: Tx) => Promise<Result<QueuedSend & { extraChanges?: Change[] }>>,
+  ): Promise<Result<SendResponse>> => {
     if (key) {
       const stored = await storedResult(db, organizationId, key, hash);
       if (stored) return stored;
@@ -543,7 +542,7 @@ export function createSendService(deps: SendServiceDeps) {
             if (stored.length === 0) throw new Rollback({ replayOf: key });
           }
           await recordChanges(tx, organizationId, [...extraChanges, ...changes]);
-          return success({ message, replayed });
+          return ok({ message, replayed });
         })
         .then((r) => {
           if (r.ok && !r.value.replayed) deps.onQueued?.();
@@ -554,10 +553,7 @@ export function createSendService(deps: SendServiceDeps) {
         if ('replayOf' in e.outcome) {
           const stored = await storedResult(db, organizationId, e.outcome.replayOf, hash);
           if (stored) return stored;
-          return failure(
-            'conflict',
-            'A request with this Idempotency-Key is in progress; retry in a moment.',
-          );
+          return fail('conflict', 'A request with this Idempotency-Key is in progress; retry in a moment.');
         }
         return e.outcome;
       }
@@ -582,7 +578,7 @@ export function createSendService(deps: SendServiceDeps) {
       conversationId: string,
       body: SendMessageBody,
       idempotencyKey?: string,
-    ): Promise<Outcome<SendResponse>> =>
+    ): Promise<Result<SendResponse>> =>
       idempotent(
         organizationId,
         keyOf(idempotencyKey, body),
@@ -600,7 +596,7 @@ export function createSendService(deps: SendServiceDeps) {
       actor: Principal,
       body: SendToNumberBody,
       idempotencyKey?: string,
-    ): Promise<Outcome<SendResponse>> =>
+    ): Promise<Result<SendResponse>> =>
       idempotent(
         organizationId,
         keyOf(idempotencyKey, body.message),
@@ -662,7 +658,7 @@ export function createSendService(deps: SendServiceDeps) {
           }
           // A refusal rolls the new contact and conversation back with everything else.
           const outcome = await queueMessageSend(tx, deps, organizationId, actor, conv!.id, body.message);
-          return outcome.ok ? success({ ...outcome.value, extraChanges: extra }) : outcome;
+          return outcome.ok ? ok({ ...outcome.value, extraChanges: extra }) : outcome;
         },
       ),
 
@@ -675,7 +671,7 @@ export function createSendService(deps: SendServiceDeps) {
       organizationId: string,
       actor: Principal,
       conversationId: string,
-    ): Promise<Outcome<{ wamid: string | null }>> => {
+    ): Promise<Result<{ wamid: string | null }>> => {
       try {
         return await db
           .transaction(async (tx) => {
@@ -700,7 +696,7 @@ export function createSendService(deps: SendServiceDeps) {
               unreadCount: conv.unreadCount,
             });
             await recordChanges(tx, organizationId, result.changes);
-            return success({ wamid: result.wamid });
+            return ok({ wamid: result.wamid });
           })
           .then((r) => {
             if (r.ok && r.value.wamid) deps.onQueued?.();

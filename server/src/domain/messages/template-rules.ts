@@ -1,6 +1,5 @@
 import type { TemplateParameters } from '#contract/api/messages';
-import type { FieldIssue } from '#contract/result';
-import { failure, success, type Outcome } from '../failure';
+import { type FieldIssue, fail, ok, type Result } from '#contract/result';
 
 // Checks a template send against the synced template (digest §4.6, §7) before anything is
 // queued, so the agent hears "this template needs 3 values" instead of Meta's 132000 a second
@@ -46,7 +45,7 @@ function component(components: unknown, type: string): Raw | undefined {
 }
 
 const invalid = (issues: FieldIssue[], sentence?: string) =>
-  failure('invalid_template', sentence ?? issues[0]!.message, { fields: issues });
+  fail('invalid_template', sentence ?? issues[0]!.message, { fields: issues });
 
 const list = (xs: string[]) => xs.map((x) => `{{${x}}}`).join(', ');
 
@@ -60,7 +59,7 @@ export function checkTemplate(
   tpl: TemplateDefinition,
   params: TemplateParameters,
   path = 'body.parameters',
-): Outcome<CheckedTemplate> {
+): Result<CheckedTemplate> {
   if (tpl.status !== 'APPROVED') {
     return invalid(
       [{ path: 'body.templateName', message: `Template “${tpl.name}” (${tpl.language}) is ${tpl.status}` }],
@@ -174,5 +173,5 @@ export function checkTemplate(
   });
 
   if (issues.length > 0) return invalid(issues);
-  return success({ renderedBody, headerMedia, headerParamName });
+  return ok({ renderedBody, headerMedia, headerParamName });
 }

@@ -3,7 +3,8 @@ import type { Organization, UpdateOrganizationBody } from '#contract/api/organiz
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { organizations } from '../../storage/schema/index';
@@ -12,7 +13,7 @@ import { readSeeAll, setTeamVisibilityPolicy, SETTINGS_ENTITY } from '../sync/sc
 /** The caller's organization and its settings: admins read and change them. */
 export type OrganizationService = ReturnType<typeof createOrganizationService>;
 
-const adminOnly = () => failure('forbidden', 'Only admins can manage the organization');
+const adminOnly = () => fail('forbidden', 'Only admins can manage the organization');
 
 /** Creates the organization service. Every method takes the organization and the acting principal. */
 export function createOrganizationService(deps: { db: Db; clock: Clock }) {
@@ -31,10 +32,10 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
 
   return {
     /** The organization with its settings (admin). */
-    get: async (organizationId: string, actor: Principal): Promise<Outcome<Organization>> => {
+    get: async (organizationId: string, actor: Principal): Promise<Result<Organization>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const org = await read(db, organizationId);
-      return org ? success(org) : notFound('Organization');
+      return org ? ok(org) : notFound('Organization');
     },
 
     /**
@@ -46,7 +47,7 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
       organizationId: string,
       actor: Principal,
       body: UpdateOrganizationBody,
-    ): Promise<Outcome<Organization>> => {
+    ): Promise<Result<Organization>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       const org = await db.transaction(async (tx) => {
@@ -68,7 +69,7 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
         if (current && changes.length > 0) await recordChanges(tx, organizationId, changes);
         return current;
       });
-      return org ? success(org) : notFound('Organization');
+      return org ? ok(org) : notFound('Organization');
     },
   };
 }

@@ -14,7 +14,8 @@ import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { toConversation } from '../conversations/conversation-service';
 import { toTemplate } from '../templates/template-service';
-import { notFound, success, type Outcome } from '../failure';
+import { ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
 import {
   contacts,
@@ -293,7 +294,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
      * Older messages of one visible conversation, keyset by `convSeq` (newest first). The
      * newest page also carries the conversation, its contact and its notes.
      */
-    history: async (principal: Principal, q: HistoryQuery): Promise<Outcome<HistoryResponse>> => {
+    history: async (principal: Principal, q: HistoryQuery): Promise<Result<HistoryResponse>> => {
       const org = principal.organizationId;
       const { seq: snapshotSeq } = await readClock(db, org);
       const viewer = await loadViewer(db, org, principal.userId);
@@ -310,7 +311,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
       });
       const b = bundles.get(q.conversationId)!;
       const head = newest ? [conversationPut(conv, viewer)].filter((x): x is PutEntry => x !== null) : [];
-      return success({
+      return ok({
         snapshotSeq,
         conversationId: q.conversationId,
         changes: [...head, ...bundlePuts(b)],

@@ -10,7 +10,8 @@ import { CONVERSATION_SCOPED } from '#contract/sync/protocol';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
-import { notFound, success, type Outcome } from '../failure';
+import { ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
 import { conversations, syncMutationResults } from '../../storage/schema/index';
 import { claimClient, readClock } from './clients';
@@ -62,7 +63,7 @@ export function createPullService(deps: PullDeps) {
   const { db } = deps;
 
   return {
-    pull: async (principal: Principal, q: PullQuery): Promise<Outcome<PullResponse>> => {
+    pull: async (principal: Principal, q: PullQuery): Promise<Result<PullResponse>> => {
       const org = principal.organizationId;
       const client = await claimClient(db, org, principal.userId, q.clientId, deps.clock.now(), q.cursor);
       // Someone else's client id: not found, like an id that does not exist.
@@ -71,14 +72,14 @@ export function createPullService(deps: PullDeps) {
       if (q.cursor < clock.floorSeq || q.cursor > clock.seq)
         // Below the retention floor, or from a future this server never had (restored database,
         // another organization's cursor): only a fresh bootstrap is safe.
-        return success({ mustRebootstrap: true, floorSeq: clock.floorSeq, tenantSeq: clock.seq });
+        return ok({ mustRebootstrap: true, floorSeq: clock.floorSeq, tenantSeq: clock.seq });
 
       const entries = await readLog(db, org, q.cursor, clock.seq, q.limit);
       const full = entries.length === q.limit;
       const nextCursor = full ? entries[entries.length - 1]!.seq : clock.seq;
       const changes = await changesFor(deps, principal, entries);
       const lmid = client.lastMutationId;
-      return success({
+      return ok({
         changes,
         nextCursor,
         hasMore: nextCursor < clock.seq,

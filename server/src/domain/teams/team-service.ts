@@ -5,7 +5,8 @@ import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
@@ -27,8 +28,8 @@ const toTeam = (row: TeamRow): Team => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-const adminOnly = () => failure('forbidden', 'Only admins can manage teams');
-const nameTaken = () => failure('conflict', 'A team with this name already exists');
+const adminOnly = () => fail('forbidden', 'Only admins can manage teams');
+const nameTaken = () => fail('conflict', 'A team with this name already exists');
 const TeamCursor = z.tuple([z.string(), z.uuid()]);
 
 /** Creates the team service. Every method takes the organization and the acting principal. */
@@ -49,12 +50,12 @@ export function createTeamService(deps: TeamServiceDeps) {
       organizationId: string,
       _actor: Principal,
       q: { cursor?: string; limit: number },
-    ): Promise<Outcome<TeamPage>> => {
+    ): Promise<Result<TeamPage>> => {
       let after: { name: string; id: string } | undefined;
       if (q.cursor) {
         const parsed = TeamCursor.safeParse(decodeCursor(q.cursor));
         if (!parsed.success)
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         after = { name: parsed.data[0], id: parsed.data[1] };
@@ -62,28 +63,24 @@ export function createTeamService(deps: TeamServiceDeps) {
       const rows = await repo.list(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toTeam),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.id]) : null,
       });
     },
 
     /** One team; 404 for other organizations' ids. */
-    get: async (organizationId: string, _actor: Principal, teamId: string): Promise<Outcome<Team>> => {
+    get: async (organizationId: string, _actor: Principal, teamId: string): Promise<Result<Team>> => {
       const row = await repo.byId(organizationId, teamId);
-      return row ? success(toTeam(row)) : notFound('Team');
+      return row ? ok(toTeam(row)) : notFound('Team');
     },
 
     /** Creates a team with optional initial members (admin). */
-    create: async (
-      organizationId: string,
-      actor: Principal,
-      body: CreateTeamBody,
-    ): Promise<Outcome<Team>> => {
+    create: async (organizationId: string, actor: Principal, body: CreateTeamBody): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       try {
-        const outcome = await db.transaction(async (tx): Promise<Outcome<string>> => {
+        const outcome = await db.transaction(async (tx): Promise<Result<string>> => {
           const memberIds = [...new Set(body.memberIds)];
           const unknown = await unknownMember(tx, organizationId, memberIds);
           if (unknown) return notFound(`User ${unknown}`);
@@ -97,11 +94,11 @@ export function createTeamService(deps: TeamServiceDeps) {
             { entity: 'team', entityId: id },
             ...memberIds.map((u) => groupChange(u, teamGroup(id, seeAll), 'group_join')),
           ]);
-          return success(id);
+          return ok(id);
         });
         if (!outcome.ok) return outcome;
         const row = await repo.byId(organizationId, outcome.value);
-        return row ? success(toTeam(row)) : notFound('Team');
+        return row ? ok(toTeam(row)) : notFound('Team');
       } catch (e) {
         if (isUniqueViolation(e)) return nameTaken();
         throw e;
@@ -114,7 +111,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       body: UpdateTeamBody,
-    ): Promise<Outcome<Team>> => {
+    ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
       if (await repo.nameTaken(organizationId, body.name, teamId)) return nameTaken();
@@ -130,13 +127,13 @@ export function createTeamService(deps: TeamServiceDeps) {
         throw e;
       }
       const row = await repo.byId(organizationId, teamId);
-      return row ? success(toTeam(row)) : notFound('Team');
+      return row ? ok(toTeam(row)) : notFound('Team');
     },
 
     /** Deletes a team (admin). */
-    remove: async (organizationId: string, actor: Principal, teamId: string): Promise<Outcome<null>> => {
+    remove: async (organizationId: string, actor: Principal, teamId: string): Promise<Result<null>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      return db.transaction(async (tx): Promise<Outcome<null>> => {
+      return db.transaction(async (tx): Promise<Result<null>> => {
         const team = await createTeamRepo(tx).byId(organizationId, teamId);
         if (!team) return notFound('Team');
         // Its conversations lose their team (ON DELETE SET NULL): they are logged too, and its
@@ -153,7 +150,7 @@ export function createTeamService(deps: TeamServiceDeps) {
           { entity: 'team', entityId: teamId, op: 'del' },
         ];
         await recordChanges(tx, organizationId, changes);
-        return success(null);
+        return ok(null);
       });
     },
 
@@ -163,7 +160,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       userId: string,
-    ): Promise<Outcome<Team>> => {
+    ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
       if (await unknownMember(db, organizationId, [userId])) return notFound('User');
@@ -178,7 +175,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         );
       });
       const row = await repo.byId(organizationId, teamId);
-      return row ? success(toTeam(row)) : notFound('Team');
+      return row ? ok(toTeam(row)) : notFound('Team');
     },
 
     /** Removes a member from a team (admin); idempotent for members of the organization. */
@@ -187,7 +184,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       userId: string,
-    ): Promise<Outcome<Team>> => {
+    ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
       if (await unknownMember(db, organizationId, [userId])) return notFound('User');
@@ -202,7 +199,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         );
       });
       const row = await repo.byId(organizationId, teamId);
-      return row ? success(toTeam(row)) : notFound('Team');
+      return row ? ok(toTeam(row)) : notFound('Team');
     },
   };
 }

@@ -11,7 +11,8 @@ import {
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { fail, ok, type Result } from '#contract/result';
+import { notFound } from '../failure';
 import type { Template as MetaTemplate } from '../../meta/graph-client';
 import type { TemplateStatusEvent } from '../../meta/normalize';
 import { rowsOf, type Change } from '../../storage/change-log';
@@ -207,12 +208,12 @@ export function createTemplateService(deps: { db: Db; clock: Clock }) {
       organizationId: string,
       _actor: Principal,
       q: ListTemplatesQuery,
-    ): Promise<Outcome<TemplatePage>> => {
+    ): Promise<Result<TemplatePage>> => {
       let after: z.infer<typeof Cursor> | undefined;
       if (q.cursor) {
         const parsed = Cursor.safeParse(decodeCursor(q.cursor));
         if (!parsed.success)
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         after = parsed.data;
@@ -239,18 +240,18 @@ export function createTemplateService(deps: { db: Db; clock: Clock }) {
         .limit(q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toTemplate),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.language, last.id]) : null,
       });
     },
     /** One template; 404 for other organizations' ids. */
-    get: async (organizationId: string, _actor: Principal, id: string): Promise<Outcome<Template>> => {
+    get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<Template>> => {
       const [row] = await db
         .select()
         .from(templates)
         .where(and(eq(templates.organizationId, organizationId), eq(templates.id, id)));
-      return row ? success(toTemplate(row)) : notFound('Template');
+      return row ? ok(toTemplate(row)) : notFound('Template');
     },
   };
 }

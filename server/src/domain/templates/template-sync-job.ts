@@ -1,5 +1,5 @@
 import type { SyncTemplatesResult } from '#contract/api/whatsapp-accounts';
-import type { Outcome } from '../failure';
+import { type Result } from '#contract/result';
 import type { Job, JobQueue, NewJob } from '../../jobs/job-queue';
 import type { JobHandler, JobOutcome } from '../../jobs/worker';
 
@@ -37,7 +37,7 @@ export const templateSyncJob = (organizationId: string, accountId: string, now: 
  */
 export function createTemplateSyncHandler(deps: {
   jobs: Pick<JobQueue, 'releaseDedupeKey'>;
-  refresh: (organizationId: string, accountId: string) => Promise<Outcome<SyncTemplatesResult> | null>;
+  refresh: (organizationId: string, accountId: string) => Promise<Result<SyncTemplatesResult> | null>;
   onSynced?: (accountId: string, result: SyncTemplatesResult) => void;
 }): JobHandler<TemplateSyncPayload> {
   return async (job: Job<TemplateSyncPayload>, { workerId }): Promise<JobOutcome> => {

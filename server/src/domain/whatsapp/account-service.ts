@@ -7,11 +7,11 @@ import type {
   WhatsAppAccountPage,
 } from '#contract/api/whatsapp-accounts';
 import { atLeast } from '#contract/domain/roles';
-import type { AppError } from '#contract/result';
+import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { failure, notFound, success, type Outcome } from '../failure';
+import { notFound } from '../failure';
 import { mirrorTemplates } from '../templates/template-service';
 import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-client';
 import { recordChanges } from '../../storage/change-log';
@@ -46,7 +46,7 @@ export type AccountCredentials = {
   throughputMps: number;
 };
 
-const adminOnly = () => failure('forbidden', 'Only admins can manage WhatsApp numbers');
+const adminOnly = () => fail('forbidden', 'Only admins can manage WhatsApp numbers');
 const TOKEN_INVALID =
   'The access token is invalid or has expired. Create a new token in Meta Business Settings and try again.';
 const Cursor = z.tuple([z.string(), z.uuid()]);
@@ -54,17 +54,17 @@ const Cursor = z.tuple([z.string(), z.uuid()]);
 /** What Meta's answer means for the admin (190 → 422 meta_token_invalid, unreachable → 502). */
 export function graphFailure(e: GraphError): { ok: false; error: AppError } {
   if (e.kind === 'meta') {
-    if (e.metaCode === 190 || e.metaCode === 0) return failure('meta_token_invalid', TOKEN_INVALID);
+    if (e.metaCode === 190 || e.metaCode === 0) return fail('meta_token_invalid', TOKEN_INVALID);
     if (e.catalog.kind === 'auth')
-      return failure('unprocessable', `Meta refused these credentials: ${e.title} (code ${e.metaCode}).`);
+      return fail('unprocessable', `Meta refused these credentials: ${e.title} (code ${e.metaCode}).`);
     if (e.metaCode === 100 || e.metaCode === 33)
-      return failure(
+      return fail(
         'unprocessable',
         'Meta does not know this phone number ID or WhatsApp Business Account ID for this token. Check both IDs in the App Dashboard.',
       );
-    return failure('unprocessable', `Meta refused the request: ${e.title} (code ${e.metaCode}).`);
+    return fail('unprocessable', `Meta refused the request: ${e.title} (code ${e.metaCode}).`);
   }
-  return failure(
+  return fail(
     'upstream_unavailable',
     'Could not reach Meta to check the credentials. Try again in a moment.',
   );
@@ -99,21 +99,21 @@ export function createAccountService(deps: AccountServiceDeps) {
     phoneNumberId: string,
     businessAccountId: string,
     token: string,
-  ): Promise<Outcome<PhoneNumberInfo>> => {
+  ): Promise<Result<PhoneNumberInfo>> => {
     const info = await graph.getPhoneNumber(phoneNumberId, token);
     if (!info.ok) return graphFailure(info.error);
     const numbers = await graph.listPhoneNumbers(businessAccountId, token);
     if (!numbers.ok) return graphFailure(numbers.error);
     if (!numbers.value.some((n) => n.id === phoneNumberId))
-      return failure(
+      return fail(
         'unprocessable',
         'This phone number does not belong to that WhatsApp Business Account. Check both IDs in the App Dashboard.',
       );
-    return success(info.value);
+    return ok(info.value);
   };
 
   /** Every template page of the account's WABA, mirrored in one transaction with its log entries. */
-  const mirrorFromMeta = async (row: WhatsAppAccountRow): Promise<Outcome<SyncTemplatesResult>> => {
+  const mirrorFromMeta = async (row: WhatsAppAccountRow): Promise<Result<SyncTemplatesResult>> => {
     const token = secrets.open(row.accessTokenEnc, 'access_token');
     const listed = await graph.listTemplates(row.businessAccountId, token, {
       pageSize: 100,
@@ -133,7 +133,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
       return r;
     });
-    return success({
+    return ok({
       synced: listed.value.length,
       changed: result.changed.length,
       markedDeleted: result.markedDeleted.length,
@@ -162,13 +162,13 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       _actor: Principal,
       q: { cursor?: string | undefined; limit: number },
-    ): Promise<Outcome<WhatsAppAccountPage>> => {
+    ): Promise<Result<WhatsAppAccountPage>> => {
       let after: { createdAt: Date; id: string } | undefined;
       if (q.cursor) {
         const parsed = Cursor.safeParse(decodeCursor(q.cursor));
         const at = parsed.success ? new Date(parsed.data[0]) : undefined;
         if (!parsed.success || !at || Number.isNaN(at.getTime()))
-          return failure('invalid_input', 'Invalid cursor', {
+          return fail('invalid_input', 'Invalid cursor', {
             fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
           });
         after = { createdAt: at, id: parsed.data[1] };
@@ -176,16 +176,16 @@ export function createAccountService(deps: AccountServiceDeps) {
       const rows = await repo.list(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
-      return success({
+      return ok({
         data: pageRows.map(toAccount),
         nextCursor:
           rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
       });
     },
 
-    get: async (organizationId: string, _actor: Principal, id: string): Promise<Outcome<WhatsAppAccount>> => {
+    get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<WhatsAppAccount>> => {
       const row = await repo.byId(organizationId, id);
-      return row ? success(toAccount(row)) : notFound('WhatsApp account');
+      return row ? ok(toAccount(row)) : notFound('WhatsApp account');
     },
 
     /**
@@ -197,7 +197,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       actor: Principal,
       body: CreateWhatsAppAccountBody,
-    ): Promise<Outcome<WhatsAppAccount>> => {
+    ): Promise<Result<WhatsAppAccount>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const verified = await verify(body.phoneNumberId, body.businessAccountId, body.accessToken);
       if (!verified.ok) return verified;
@@ -233,10 +233,10 @@ export function createAccountService(deps: AccountServiceDeps) {
           return saved!;
         });
         deps.onChanged?.(row.id);
-        return success(toAccount((await repo.byId(organizationId, row.id)) ?? row));
+        return ok(toAccount((await repo.byId(organizationId, row.id)) ?? row));
       } catch (e) {
         if (isUniqueViolation(e))
-          return failure('conflict', 'This WhatsApp number is already connected to Parley.');
+          return fail('conflict', 'This WhatsApp number is already connected to Parley.');
         throw e;
       }
     },
@@ -247,12 +247,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       actor: Principal,
       id: string,
       body: UpdateWhatsAppAccountBody,
-    ): Promise<Outcome<WhatsAppAccount>> => {
+    ): Promise<Result<WhatsAppAccount>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
-        return failure('conflict', 'This number is disconnected. Connect it again to change it.');
+        return fail('conflict', 'This number is disconnected. Connect it again to change it.');
       let info: PhoneNumberInfo | undefined;
       if (body.accessToken !== undefined) {
         const verified = await verify(row.phoneNumberId, row.businessAccountId, body.accessToken);
@@ -283,18 +283,18 @@ export function createAccountService(deps: AccountServiceDeps) {
         return updated!;
       });
       deps.onChanged?.(id);
-      return success(toAccount((await repo.byId(organizationId, id)) ?? saved));
+      return ok(toAccount((await repo.byId(organizationId, id)) ?? saved));
     },
 
     /**
      * Disconnects (admin): soft — history stays, sending stops, webhooks for the number are
      * acknowledged and dropped, and the number may be connected again (here or elsewhere).
      */
-    disconnect: async (organizationId: string, actor: Principal, id: string): Promise<Outcome<void>> => {
+    disconnect: async (organizationId: string, actor: Principal, id: string): Promise<Result<void>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
-      if (row.status === 'disconnected') return success(undefined);
+      if (row.status === 'disconnected') return ok(undefined);
       await db.transaction(async (tx) => {
         await createWhatsAppAccountRepo(tx).update(organizationId, id, {
           status: 'disconnected',
@@ -304,7 +304,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
       });
       deps.onChanged?.(id);
-      return success(undefined);
+      return ok(undefined);
     },
 
     /** Pulls every template page from the WABA and mirrors it (admin). */
@@ -312,12 +312,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       actor: Principal,
       id: string,
-    ): Promise<Outcome<SyncTemplatesResult>> => {
+    ): Promise<Result<SyncTemplatesResult>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
-        return failure('conflict', 'This number is disconnected. Connect it again to sync templates.');
+        return fail('conflict', 'This number is disconnected. Connect it again to sync templates.');
       return mirrorFromMeta(row);
     },
 
@@ -329,7 +329,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     refreshTemplates: async (
       organizationId: string,
       id: string,
-    ): Promise<Outcome<SyncTemplatesResult> | null> => {
+    ): Promise<Result<SyncTemplatesResult> | null> => {
       const row = await repo.byId(organizationId, id);
       if (!row || row.status !== 'connected') return null;
       return mirrorFromMeta(row);

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Media } from '#contract/api/media';
 import { MediaType } from '#contract/domain/messaging';
 import { UPLOAD_MAX_BYTES, type MediaUploads } from '../../domain/media/media-upload';
-import { failure } from '../../domain/failure';
+import { fail } from '#contract/result';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, unwrap } from '../responses';
 
@@ -43,15 +43,12 @@ export const mediaUploadRoutes: FastifyPluginAsyncZod<{ uploads: MediaUploads }>
       const p = principalOf(req);
       if (!req.isMultipart())
         return unwrap(
-          failure(
-            'unsupported_media_type',
-            'Upload the file as multipart/form-data in a field named “file”.',
-          ),
+          fail('unsupported_media_type', 'Upload the file as multipart/form-data in a field named “file”.'),
         );
       const part = await req.file();
       if (!part)
         return unwrap(
-          failure('invalid_input', 'No file in the upload', {
+          fail('invalid_input', 'No file in the upload', {
             fields: [{ path: 'body.file', message: 'Required' }],
           }),
         );
@@ -61,7 +58,7 @@ export const mediaUploadRoutes: FastifyPluginAsyncZod<{ uploads: MediaUploads }>
       if (fromField && !fromField.success) {
         for await (const chunk of part.file) void chunk;
         return unwrap(
-          failure('invalid_input', 'Unknown media type', {
+          fail('invalid_input', 'Unknown media type', {
             fields: [{ path: 'body.type', message: 'Use image, video, audio, document or sticker' }],
           }),
         );

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../server/src/app';
 import { createAccessTokens } from '../../server/src/domain/auth/access-tokens';
-import { systemClock } from '../../server/src/domain/clock';
+import { systemClock } from '../../server/src/lib/clock';
 import { scopeChangesForConversation } from '../../server/src/domain/sync/scope';
 import { createSecretBox } from '../../server/src/domain/whatsapp/secret-box';
 import { recordChanges, rowsOf, type Change } from '../../server/src/storage/change-log';

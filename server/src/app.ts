@@ -6,7 +6,7 @@ import { createAccessTokens } from './domain/auth/access-tokens';
 import { createAuthService } from './domain/auth/auth-service';
 import { createLoginThrottle, type ThrottleLimits } from './domain/auth/login-throttle';
 import { createPasswordHasher, type PasswordHasher } from './domain/auth/password-hasher';
-import { systemClock, type Clock } from './domain/clock';
+import { systemClock, type Clock } from './lib/clock';
 import { createMemberService } from './domain/members/member-service';
 import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';

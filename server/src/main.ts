@@ -4,7 +4,7 @@ import { ensureSecretKey, parseConfig } from './config/config';
 import { DEMO_USERS, seedDemo, type DemoContext } from './demo/seed';
 import type { WhatsAppDemo } from './demo/whatsapp-demo';
 import { createPasswordHasher } from './domain/auth/password-hasher';
-import { systemClock } from './domain/clock';
+import { systemClock } from './lib/clock';
 import { loggerOptions } from './plugins/logger';
 import { DataDirLockedError } from './storage/data-dir-lock';
 import { openDatabase, type Database } from './storage/db';

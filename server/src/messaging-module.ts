@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './domain/clock';
+import type { Clock } from './lib/clock';
 import {
   createConversationService,
   CONVERSATION_WAKE_QUEUE,
@@ -31,7 +31,7 @@ import { messageRoutes } from './http/messages/routes';
 import { templateRoutes } from './http/templates/routes';
 import { webhookRoutes } from './http/webhooks/routes';
 import { whatsappAccountRoutes } from './http/whatsapp-accounts/routes';
-import { createJobQueue } from './jobs/job-queue';
+import { createJobQueue } from './storage/job-queue';
 import { createWorker } from './jobs/worker';
 import { createGraphClient, type GraphClient } from './meta/graph-client';
 import type { Db } from './storage/db';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './domain/clock';
+import type { Clock } from './lib/clock';
 import { createContactService } from './domain/contacts/contact-service';
 import { createMediaUploads } from './domain/media/media-upload';
 import { createSendService } from './domain/messages/send-service';

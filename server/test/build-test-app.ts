@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp, type AppDeps } from '../src/app';
-import type { Clock } from '../src/domain/clock';
+import type { Clock } from '../src/lib/clock';
 import { openDatabase, type Database } from '../src/storage/db';
 
 /** A clock tests can move. */

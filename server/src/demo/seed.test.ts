@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/build-test-app';
 import { login } from '../../test/factories';
 import { createPasswordHasher } from '../domain/auth/password-hasher';
-import { systemClock } from '../domain/clock';
+import { systemClock } from '../lib/clock';
 import { createTeamRepo } from '../storage/team-repo';
 import { createUserRepo } from '../storage/user-repo';
 import { DEMO_USERS, seedDemo, type DemoContext } from './seed';

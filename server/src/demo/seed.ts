@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Role } from '#contract/domain/roles';
 import type { PasswordHasher } from '../domain/auth/password-hasher';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../lib/clock';
 import type { Db } from '../storage/db';
 import { createOrganizationRepo } from '../storage/organization-repo';
 import { memberships } from '../storage/schema/index';

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, testDatabase, type TestApp } from '../../test/build-test-app';
 import { createPasswordHasher } from '../domain/auth/password-hasher';
-import { systemClock } from '../domain/clock';
+import { systemClock } from '../lib/clock';
 import { createFsMediaStore } from '../domain/media/media-store';
 import { isUniqueViolation } from '../storage/errors';
 import { conversations, messages, reactions, templates, whatsappAccounts } from '../storage/schema/index';

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../lib/clock';
 import { createGraphClient, type GraphClient } from '../meta/graph-client';
 import { seedDemo as seedEmulatorDemo, type DemoSeed } from '../meta-emulator/demo-seed';
 import { buildMetaEmulator, type CustomerAction, type MetaEmulator } from '../meta-emulator/emulator';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../lib/clock';
 import type { MediaStore } from '../domain/media/media-store';
 import type { MessageContent } from '../domain/messages/message-content';
 import { attachWamid, reconcileByCallbackData } from '../domain/messages/message-status';
@@ -15,8 +15,8 @@ import type { AccountCredentials } from '../domain/whatsapp/account-service';
 import type { GraphClient, GraphError } from '../meta/graph-client';
 import { recordChanges, rowsOf, type Change } from '../storage/change-log';
 import type { Db, Tx } from '../storage/db';
-import type { JobQueue } from './job-queue';
-import { createLeases } from './lease';
+import type { JobQueue } from '../storage/job-queue';
+import { createLeases } from '../storage/lease';
 import { RecipientPacer, ThroughputGate, type PairRate } from './pacing';
 import { createWorker, type JobOutcome, type Worker } from './worker';
 

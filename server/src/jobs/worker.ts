@@ -1,24 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobQueue } from './job-queue';
+import type { Job, JobHandler, JobOutcome, JobQueue } from '../storage/job-queue';
 
-/**
- * What a handler decides. Returning nothing completes the job; throwing retries it with backoff.
- * - `retry`: failed attempt, retried after backoff (or `afterMs`), unless out of attempts;
- * - `fail`: permanent failure, never retried;
- * - `reschedule`: not an attempt (throttled, waiting on something), run again at `at`.
- * A handler that already settled the job itself (e.g. completed it inside its own transaction
- * with `queue.complete(job, workerId, tx)`) returns `settled`.
- */
-export type JobOutcome =
-  | void
-  | { kind: 'done' }
-  | { kind: 'retry'; error: string; afterMs?: number }
-  | { kind: 'fail'; error: string }
-  | { kind: 'reschedule'; at: Date }
-  | { kind: 'settled' };
-
-/** A handler with the worker's id (for settling inside its own transaction). */
-export type JobHandler<P = unknown> = (job: Job<P>, ctx: { workerId: string }) => Promise<JobOutcome>;
+export type { JobHandler, JobOutcome } from '../storage/job-queue';
 
 export type WorkerOptions<P> = {
   queue: string;

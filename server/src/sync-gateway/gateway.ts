@@ -21,7 +21,7 @@ import {
   type ServerToClientEvents,
 } from '#contract/sync/protocol';
 import type { Principal } from '../domain/auth/auth-service';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../lib/clock';
 import { type Result } from '#contract/result';
 import { claimClient, readClock, recordReport } from '../domain/sync/clients';
 import type { MutationLedger } from '../domain/sync/mutations';

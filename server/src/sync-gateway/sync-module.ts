@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../domain/auth/auth-service';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../lib/clock';
 import { type Result } from '#contract/result';
 import { createBootstrapService } from '../domain/sync/bootstrap';
 import { createMutationLedger } from '../domain/sync/mutations';
@@ -12,7 +12,7 @@ import { createPullService } from '../domain/sync/pull';
 import { createRetention } from '../domain/sync/retention';
 import { createTailerHub, type TailerHub } from '../domain/sync/tailer';
 import { syncRoutes } from '../http/sync/routes';
-import { createLeases } from '../jobs/lease';
+import { createLeases } from '../storage/lease';
 import type { Db } from '../storage/db';
 import { createSyncGateway, type SyncGateway } from './gateway';
 

@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { Role } from '#contract/domain/roles';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 
 /** What an access token asserts. */
 export type AccessClaims = {

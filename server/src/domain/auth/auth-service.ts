@@ -7,7 +7,7 @@ import type {
 } from '#contract/api/auth';
 import type { AcceptInvitationBody } from '#contract/api/invitations';
 import type { Role } from '#contract/domain/roles';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
 import { writeGenerationOf, type Db } from '../../storage/db';

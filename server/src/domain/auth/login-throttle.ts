@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 
 /** Limits for {@link createLoginThrottle}. */
 export type ThrottleLimits = {

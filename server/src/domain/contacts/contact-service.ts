@@ -9,7 +9,7 @@ import type {
 } from '#contract/api/contacts';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';

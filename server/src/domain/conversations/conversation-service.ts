@@ -9,15 +9,14 @@ import type {
 import { MessageStatus, MessageType } from '#contract/domain/messaging';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
 import { scopeChangesForConversation } from '../sync/scope';
 import { canSee, visibleTo } from './conversation-scope';
-import type { Job, JobQueue } from '../../jobs/job-queue';
-import type { JobOutcome } from '../../jobs/worker';
+import type { Job, JobOutcome, JobQueue } from '../../storage/job-queue';
 import { recordChanges } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import {

@@ -3,7 +3,7 @@ import type { Media } from '#contract/api/media';
 import type { MediaType } from '#contract/domain/messaging';
 import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { fail, ok, type Result } from '#contract/result';
 import { baseMime, mediaProblem, mediaTypeOfMime } from './media-limits';
 import { mediaKey, type MediaStore } from './media-store';

@@ -11,7 +11,7 @@ import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { newToken, sha256, temporaryPassword } from '../auth/secrets';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';

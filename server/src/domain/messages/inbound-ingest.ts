@@ -7,7 +7,7 @@ import type {
   StatusEvent,
   TemplateStatusEvent,
 } from '../../meta/normalize';
-import type { JobQueue } from '../../jobs/job-queue';
+import type { JobQueue } from '../../storage/job-queue';
 import { rowsOf, type Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
 import { applyTemplateStatusEvents } from '../templates/template-service';

@@ -4,13 +4,13 @@ import type { Message, SendMessageBody, SendToNumberBody } from '#contract/api/m
 import { atLeast } from '#contract/domain/roles';
 import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { visibleTo } from '../conversations/conversation-scope';
 import { notFound } from '../failure';
 import { mediaProblem } from '../media/media-limits';
 import { toMessage, type MessageContent } from './message-content';
 import { checkTemplate } from './template-rules';
-import type { JobQueue } from '../../jobs/job-queue';
+import type { JobQueue } from '../../storage/job-queue';
 import { recordChanges, rowsOf, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Organization, UpdateOrganizationBody } from '#contract/api/organization';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';

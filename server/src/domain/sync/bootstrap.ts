@@ -11,7 +11,7 @@ import type {
 import { SYNC_LIMITS } from '#contract/sync/protocol';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { toConversation } from '../conversations/conversation-service';
 import { toTemplate } from '../templates/template-service';
 import { ok, type Result } from '#contract/result';

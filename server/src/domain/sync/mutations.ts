@@ -10,7 +10,7 @@ import {
   type RawMutation,
 } from '#contract/sync/protocol';
 import type { Role } from '#contract/domain/roles';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { recordChanges, rowsOf } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { readClock } from './clients';

@@ -2,10 +2,10 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Mutation, MutationError } from '#contract/sync/protocol';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { CONVERSATION_WAKE_QUEUE, type WakePayload } from '../conversations/conversation-service';
 import { markConversationRead, queueMessageSend } from '../messages/send-service';
-import type { JobQueue } from '../../jobs/job-queue';
+import type { JobQueue } from '../../storage/job-queue';
 import { registerVersionedEntity, type Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
 import {

@@ -9,7 +9,7 @@ import type {
 import { CONVERSATION_SCOPED } from '#contract/sync/protocol';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Db } from '../../storage/db';

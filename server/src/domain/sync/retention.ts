@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { SYNC_LIMITS } from '#contract/sync/protocol';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 

@@ -8,7 +8,7 @@ import type {
   Tick,
 } from '#contract/sync/protocol';
 import { SYNC_LIMITS } from '#contract/sync/protocol';
-import type { Leases } from '../../jobs/lease';
+import type { Leases } from '../../storage/lease';
 import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { AclCache } from './acl-cache';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#contract/api/teams';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';

@@ -1,7 +1,6 @@
 import type { SyncTemplatesResult } from '#contract/api/whatsapp-accounts';
 import { type Result } from '#contract/result';
-import type { Job, JobQueue, NewJob } from '../../jobs/job-queue';
-import type { JobHandler, JobOutcome } from '../../jobs/worker';
+import type { Job, JobHandler, JobOutcome, JobQueue, NewJob } from '../../storage/job-queue';
 
 /** Queue of template syncs the server starts itself (a status webhook named an unknown template). */
 export const TEMPLATE_SYNC_QUEUE = 'template_sync';

@@ -9,7 +9,7 @@ import type {
 import { atLeast } from '#contract/domain/roles';
 import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { notFound } from '../failure';
 import { mirrorTemplates } from '../templates/template-service';

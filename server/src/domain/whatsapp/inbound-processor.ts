@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import { normalizeWebhook, type WebhookEvent } from '../../meta/normalize';
 import { parseWebhookBody } from '../../meta/webhook-payload';
 import { recordChanges, rowsOf } from '../../storage/change-log';

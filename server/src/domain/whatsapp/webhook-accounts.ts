@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../clock';
+import type { Clock } from '../../lib/clock';
 import type { Db, Tx } from '../../storage/db';
 import { createWhatsAppAccountRepo, type WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
 import type { SecretBox } from './secret-box';

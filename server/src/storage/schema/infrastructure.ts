@@ -51,7 +51,7 @@ export const webhookReceipts = pgTable(
 );
 
 /**
- * A transactional job queue (`jobs/job-queue.ts`): enqueued inside the caller's transaction,
+ * A transactional job queue (`storage/job-queue.ts`): enqueued inside the caller's transaction,
  * claimed with `FOR UPDATE SKIP LOCKED`. A job whose `ordering_key` matches an earlier unfinished
  * job waits for it (per-conversation send order).
  */

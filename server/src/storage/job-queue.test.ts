@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, testDatabase, type TestClock } from '../../test/build-test-app';
-import type { Database } from '../storage/db';
-import { jobs as jobsTable } from '../storage/schema/index';
+import type { Database } from './db';
+import { jobs as jobsTable } from './schema/index';
 import { createJobQueue, type JobQueue } from './job-queue';
-import { createWorker } from './worker';
+import { createWorker } from '../jobs/worker';
 
 let database: Database;
 let clock: TestClock;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Clock } from '../domain/clock';
-import { rowsOf } from '../storage/change-log';
-import type { Db } from '../storage/db';
+import type { Clock } from '../lib/clock';
+import { rowsOf } from './change-log';
+import type { Db } from './db';
 
 // Named leases for "exactly one process does X" (one sender per WhatsApp number; the sync
 // tailer per tenant may reuse it). A lease is a row of the `jobs` table in the reserved queue

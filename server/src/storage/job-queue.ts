@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Clock } from '../domain/clock';
-import { rowsOf } from '../storage/change-log';
-import type { Db, Tx } from '../storage/db';
+import type { Clock } from '../lib/clock';
+import { rowsOf } from './change-log';
+import type { Db, Tx } from './db';
 
 /** Anything that can run a statement: the caller's transaction, or the database. */
 type Executor = Pick<Db | Tx, 'execute'>;
@@ -234,3 +234,22 @@ export function createJobQueue(deps: {
     },
   };
 }
+
+/**
+ * What a handler decides. Returning nothing completes the job; throwing retries it with backoff.
+ * - `retry`: failed attempt, retried after backoff (or `afterMs`), unless out of attempts;
+ * - `fail`: permanent failure, never retried;
+ * - `reschedule`: not an attempt (throttled, waiting on something), run again at `at`.
+ * A handler that already settled the job itself (e.g. completed it inside its own transaction
+ * with `queue.complete(job, workerId, tx)`) returns `settled`.
+ */
+export type JobOutcome =
+  | void
+  | { kind: 'done' }
+  | { kind: 'retry'; error: string; afterMs?: number }
+  | { kind: 'fail'; error: string }
+  | { kind: 'reschedule'; at: Date }
+  | { kind: 'settled' };
+
+/** A handler with the worker's id (for settling inside its own transaction). */
+export type JobHandler<P = unknown> = (job: Job<P>, ctx: { workerId: string }) => Promise<JobOutcome>;

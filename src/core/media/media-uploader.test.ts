@@ -19,7 +19,7 @@ import {
   type ScriptedTransport,
 } from '../testing/scripted-transport';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
-import { createVirtualClock, type VirtualClock } from '../sync/simulation/virtual-time';
+import { createVirtualClock, type VirtualClock } from '../testing/virtual-time';
 import { createMediaUploader } from './media-uploader';
 import { createStagedMedia, type StagedMediaStore } from './staged-media';
 

@@ -21,7 +21,7 @@ import {
   type ScriptedTransport,
 } from '../testing/scripted-transport';
 import { createSyncEngine, type SyncEngine } from './engine';
-import { createVirtualClock, settle, type VirtualClock } from './simulation/virtual-time';
+import { createVirtualClock, settle, type VirtualClock } from '../testing/virtual-time';
 
 const C = uuid(1);
 const D = uuid(2);

@@ -12,7 +12,8 @@ import {
   put,
   uuid,
 } from '../testing/replica-fixtures';
-import { createApplier, emptySummary, REASSIGNED_ERROR, type ApplySource } from './apply';
+import { createApplier, emptySummary, type ApplySource } from './apply';
+import { REASSIGNED_ERROR } from './apply/scope';
 
 let db: Database.Database;
 let applier: ReturnType<typeof createApplier>;

@@ -12,7 +12,7 @@ import {
   type MutationName,
 } from '#contract/sync/protocol';
 import { durable, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
-import { emptySummary, type ApplySummary } from '../sync/apply';
+import { emptySummary, type ApplySummary } from '../sync/apply/apply';
 import { uuidv7 } from '../uuid';
 
 /**

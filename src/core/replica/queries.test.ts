@@ -5,7 +5,7 @@ import type { ConversationStatus } from '#contract/domain/messaging';
 import type { PutEntry } from '#contract/sync/protocol';
 import { createCommands } from '../commands/commands';
 import { createOutboxStore } from '../outbox/outbox-store';
-import { createApplier, emptySummary } from '../sync/apply';
+import { createApplier, emptySummary } from '../sync/apply/apply';
 import {
   contactRow,
   conversationRow,

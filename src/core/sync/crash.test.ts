@@ -17,8 +17,8 @@ import {
   uuid,
 } from '../testing/replica-fixtures';
 import { createScriptedTransport, SCRIPTED_USER } from '../testing/scripted-transport';
-import { createApplier, emptySummary } from './apply';
-import { createSyncEngine } from './engine';
+import { createApplier, emptySummary } from './apply/apply';
+import { createSyncEngine } from './engine/engine';
 import { instrument, Killed } from '../testing/faulty-db';
 import { createVirtualClock } from '../testing/virtual-time';
 

@@ -1,12 +1,12 @@
 import type { ConversationRow, PutEntry, RowOf } from '#contract/sync/protocol';
-import type { ApplySource, ApplySummary } from '../apply';
+import type { ApplySource, ApplySummary } from './apply';
 import { contactSearchText, messageSearchText } from './search-text';
 import { TABLE_OF, type ApplyBatch, type ApplyStatements, type NamedTable } from './statements';
 
 /**
  * Puts, per entity kind: version-guarded upserts behind two guards — a `del` tombstone blocks any
  * put at or below its version, and a snapshot row of a conversation revoked after the snapshot
- * never lands. Runs inside the caller's transaction (`../apply.ts`).
+ * never lands. Runs inside the caller's transaction (`apply.ts`).
  */
 
 const epochMs = (iso: string | null | undefined): number => {

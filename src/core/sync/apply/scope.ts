@@ -1,5 +1,5 @@
 import type { ChangeEntry, GrantEntry, GroupEntry } from '#contract/sync/protocol';
-import type { ApplySummary } from '../apply';
+import type { ApplySummary } from './apply';
 import type { Puts } from './puts';
 import { TABLE_OF, type ApplyBatch, type ApplyStatements } from './statements';
 
@@ -8,7 +8,7 @@ import { TABLE_OF, type ApplyBatch, type ApplyStatements } from './statements';
  * deletes, revokes, grants and group joins/leaves. A revoke or a dropped scope deletes the
  * conversation with its messages, notes and reactions, leaves a revoke tombstone, turns its
  * pending messages into visible failures ("not sent – conversation reassigned") and removes
- * contacts no longer referenced. Runs inside the caller's transaction (`../apply.ts`).
+ * contacts no longer referenced. Runs inside the caller's transaction (`apply.ts`).
  */
 
 /** The failure a pending message shows when its conversation was reassigned away. */

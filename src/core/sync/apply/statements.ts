@@ -134,7 +134,7 @@ export type ApplyStatements = ReturnType<typeof prepareApplyStatements>;
 
 /**
  * What one `applyEntries` call remembers while it runs (reset at its start): the parts write it,
- * `../apply.ts` finishes the batch from it.
+ * `apply.ts` finishes the batch from it.
  */
 export interface ApplyBatch {
   /** Whether the replica has no tombstone at all (a fresh bootstrap): the guards are skipped. */

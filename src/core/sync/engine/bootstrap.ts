@@ -1,5 +1,5 @@
 import type { BootstrapTrailer, PutEntry } from '#contract/sync/protocol';
-import { emptySummary, type ApplySummary } from '../apply';
+import { emptySummary, type ApplySummary } from '../apply/apply';
 import { TransportError } from '../transport';
 import type { EngineContext } from './context';
 
@@ -12,7 +12,7 @@ import type { EngineContext } from './context';
 
 /** What bootstraps need from the rest of the engine. */
 export interface BootstrapLinks {
-  /** Announces a committed transaction (`../engine.ts`). */
+  /** Announces a committed transaction (`engine.ts`). */
   announce(sum: ApplySummary): void;
 }
 

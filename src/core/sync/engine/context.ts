@@ -17,12 +17,12 @@ import {
 import type { Clock, Logger } from '../../deps';
 import { createOutboxStore, type OutboxRow, type OutboxStore } from '../../outbox/outbox-store';
 import type { ReplicaQueries } from '../../replica/queries';
-import { createApplier, type Applier, type ApplySummary } from '../apply';
+import { createApplier, type Applier, type ApplySummary } from '../apply/apply';
 import { createSyncStateStore, type BuildVersions, type SyncState, type SyncStateStore } from '../sync-state';
 import { TransportError, type SyncTransport } from '../transport';
 
 /**
- * What every part of the sync engine shares (`../engine.ts` composes the parts): the deps, the
+ * What every part of the sync engine shares (`engine.ts` composes the parts): the deps, the
  * stores over the replica, ONE mutable {@link EngineState}, and the helpers for timers, backoff,
  * the status line and the access token. The parts (`connection`, `lane`, `bootstrap`, `push`,
  * `history`, `backfill`) read and write that state object directly; it is the whole of the

@@ -1,6 +1,6 @@
 import type { MessagePage } from '#contract/ipc/contract';
 import { SYNC_LIMITS } from '#contract/sync/protocol';
-import { emptySummary, type ApplySummary } from '../apply';
+import { emptySummary, type ApplySummary } from '../apply/apply';
 import { describe, type EngineContext } from './context';
 
 /**
@@ -13,7 +13,7 @@ import { describe, type EngineContext } from './context';
 
 /** What history needs from the rest of the engine. */
 export interface HistoryLinks {
-  /** Announces a committed transaction (`../engine.ts`). */
+  /** Announces a committed transaction (`engine.ts`). */
   announce(sum: ApplySummary): void;
 }
 

@@ -1,6 +1,6 @@
 import type { ChangeEntry, LivePacket, MutationResult } from '#contract/sync/protocol';
 import type { SyncTransport } from '../transport';
-import { emptySummary, type ApplySummary } from '../apply';
+import { emptySummary, type ApplySummary } from '../apply/apply';
 import { createBootstrap } from './bootstrap';
 import { describe, type EngineContext } from './context';
 import type { History } from './history';
@@ -15,7 +15,7 @@ import type { History } from './history';
 
 /** What the lane needs from the rest of the engine. */
 export interface LaneLinks {
-  /** Announces a committed transaction (`../engine.ts`). */
+  /** Announces a committed transaction (`engine.ts`). */
   announce(sum: ApplySummary): void;
   history: Pick<History, 'hydrate' | 'recheck'>;
   /** Arms the next backfill step (`backfill.ts`). */

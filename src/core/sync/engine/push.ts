@@ -1,5 +1,5 @@
 import { SYNC_LIMITS } from '#contract/sync/protocol';
-import { emptySummary, type ApplySummary } from '../apply';
+import { emptySummary, type ApplySummary } from '../apply/apply';
 import { describe, type EngineContext } from './context';
 
 /**
@@ -12,7 +12,7 @@ import { describe, type EngineContext } from './context';
 
 /** What the push loop needs from the rest of the engine. */
 export interface PushLinks {
-  /** Announces a committed transaction (`../engine.ts`). */
+  /** Announces a committed transaction (`engine.ts`). */
   announce(sum: ApplySummary): void;
   /** Starts a catch-up (`lane.ts`). */
   requestSync(): void;

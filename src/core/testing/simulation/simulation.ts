@@ -7,7 +7,7 @@ import type { Logger } from '../../deps';
 import { createCommands, type Commands } from '../../commands/commands';
 import { createReplicaQueries, type ReplicaQueries } from '../../replica/queries';
 import { memoryReplica } from '../replica-fixtures';
-import { createSyncEngine, type SyncEngine } from '../../sync/engine';
+import { createSyncEngine, type SyncEngine } from '../../sync/engine/engine';
 import { instrument, Killed, type KillSwitch } from '../faulty-db';
 import { ids, ModelServer } from './model-server';
 import { createSimTransport, SimNetwork } from './sim-network';

@@ -1,20 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { ChangeEntry } from '#contract/sync/protocol';
-import { createPuts } from './apply/puts';
-import { createScopeChanges } from './apply/scope';
-import { prepareApplyStatements, type ApplyBatch } from './apply/statements';
+import { createPuts } from './puts';
+import { createScopeChanges } from './scope';
+import { prepareApplyStatements, type ApplyBatch } from './statements';
 
 /**
  * The sync applier: the only writer of the server-truth tables (design/sync-protocol.md §2.5,
  * §2.8, §2.10). Every function here runs INSIDE a transaction the caller opened (a pull page,
  * a live packet, a bootstrap chunk, a history page) so that data, cursor and outbox state move
- * together. Statements are prepared once (`apply/statements.ts`).
+ * together. Statements are prepared once (`statements.ts`).
  *
  * This file dispatches entries and finishes each batch; the parts are
- * - `apply/puts.ts`: version-guarded upserts per entity kind behind the tombstone and
+ * - `puts.ts`: version-guarded upserts per entity kind behind the tombstone and
  *   revoked-after-snapshot guards;
- * - `apply/scope.ts`: deletes, revokes, grants and group joins/leaves;
- * - `apply/search-text.ts`: what messages and contacts are found by.
+ * - `scope.ts`: deletes, revokes, grants and group joins/leaves;
+ * - `search-text.ts`: what messages and contacts are found by.
  *
  * Rules:
  * - puts are version-guarded upserts (`… ON CONFLICT DO UPDATE … WHERE excluded.version > version`);

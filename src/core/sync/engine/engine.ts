@@ -1,19 +1,18 @@
 import type { MessagePage, SyncStatus } from '#contract/ipc/contract';
-import type { OutboxStore } from '../outbox/outbox-store';
-import type { ApplySummary } from './apply';
-import { createBackfill } from './engine/backfill';
-import { createConnection } from './engine/connection';
-import { createEngineContext, type SyncEngineDeps } from './engine/context';
-import { createHistory } from './engine/history';
-import { createLane } from './engine/lane';
-import { createPush } from './engine/push';
+import type { OutboxStore } from '../../outbox/outbox-store';
+import type { ApplySummary } from '../apply/apply';
+import { createBackfill } from './backfill';
+import { createConnection } from './connection';
+import { createEngineContext, type SyncEngineDeps } from './context';
+import { createHistory } from './history';
+import { createLane } from './lane';
+import { createPush } from './push';
 
-export { DEFAULT_TIMING, type EngineTiming, type SyncEngineDeps } from './engine/context';
+export { DEFAULT_TIMING, type EngineTiming, type SyncEngineDeps } from './context';
 
 /**
  * The sync engine (design/sync-protocol.md §2.4–2.11): one per replica. This file is the
- * coordinator; the parts live in `engine/` and share one context with one state object
- * (`engine/context.ts`):
+ * coordinator; the parts beside it share one context with one state object (`context.ts`):
  *
  * - `connection.ts`: the socket's life (connect, handshake, reconnect with backoff, silence
  *   watchdog, lag reports, token renewal, update_required, presence);

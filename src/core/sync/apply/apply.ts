@@ -132,14 +132,6 @@ export function createApplier(db: Database.Database) {
       return n;
     },
 
-    /**
-     * A snapshot page's contacts whose conversation did not land (revoked meanwhile) must not
-     * stay: contacts are visible only through a conversation.
-     */
-    dropOrphanContacts(contactIds: Iterable<string>): void {
-      for (const id of contactIds) s.gcContact.run(id, id);
-    },
-
     /** Lowers a conversation's history floor (a contiguous run down to `convSeq` is held). */
     lowerFloor(conversationId: string, convSeq: number): void {
       s.floorLower.run(conversationId, convSeq);

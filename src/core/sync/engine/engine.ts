@@ -8,7 +8,7 @@ import { createHistory } from './history';
 import { createLane } from './lane';
 import { createPush } from './push';
 
-export { DEFAULT_TIMING, type EngineTiming, type SyncEngineDeps } from './context';
+export type { EngineTiming, SyncEngineDeps } from './context';
 
 /**
  * The sync engine (design/sync-protocol.md §2.4–2.11): one per replica. This file is the

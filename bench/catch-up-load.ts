@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from '../src/core/deps';
 import { resolveMigrationsDir } from '../src/core/db/migrate';
 import { openReplicaDb } from '../src/core/db/open-db';
 import { createReplicaQueries } from '../src/core/replica/queries';
-import { createSyncEngine, type SyncEngine } from '../src/core/sync/engine';
+import { createSyncEngine, type SyncEngine } from '../src/core/sync/engine/engine';
 import { createSocketTransport } from '../src/core/sync/socket-transport';
 
 type Info = {

@@ -1,5 +1,5 @@
 // The load side of e2e-latency (its own process, pinned to core 1): the REAL client core — one
-// sync engine (src/core/sync/engine.ts) with its socket transport and a better-sqlite3 replica
+// sync engine (src/core/sync/engine/engine.ts) with its socket transport and a better-sqlite3 replica
 // file (WAL, opened as the desktop opens it) per member of the benchmark organization — plus a webhook poster that signs Meta-shaped
 // messages like Meta and POSTs them at a fixed rate. Latency of a delivery = the time the
 // engine's replica committed the message (its `onChanged` fires right after the SQLite commit)
@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from '../src/core/deps';
 import { resolveMigrationsDir } from '../src/core/db/migrate';
 import { openReplicaDb } from '../src/core/db/open-db';
 import { createReplicaQueries } from '../src/core/replica/queries';
-import { createSyncEngine, type SyncEngine } from '../src/core/sync/engine';
+import { createSyncEngine, type SyncEngine } from '../src/core/sync/engine/engine';
 import { createSocketTransport } from '../src/core/sync/socket-transport';
 import { median } from './lib/metric';
 

@@ -1,6 +1,6 @@
 // inbox-query (issue 6): the next 50 rows of the inbox at any depth over a replica of 100k
 // conversations (and their 100k contacts), through the function the inbox's
-// `conversations:list` handler calls (`listConversations` of src/core/replica/queries.ts),
+// `conversations:list` handler calls (`listConversations`, src/core/replica/inbox-queries.ts),
 // against a raw better-sqlite3 prepared keyset statement returning the same rows, same run.
 //
 // The replica is a real one: a file opened and migrated by the client core (WAL, its indexes,
@@ -20,7 +20,7 @@ import type { PutEntry } from '#contract/sync/protocol';
 import { resolveMigrationsDir } from '../src/core/db/migrate';
 import { openReplicaDb } from '../src/core/db/open-db';
 import { createReplicaQueries } from '../src/core/replica/queries';
-import { createApplier, emptySummary } from '../src/core/sync/apply';
+import { createApplier, emptySummary } from '../src/core/sync/apply/apply';
 import { contactRow, conversationRow } from '../src/core/testing/replica-fixtures';
 import { median, round, type MetricLine } from './lib/metric';
 

@@ -13,7 +13,8 @@ import type Database from 'better-sqlite3';
 import { BootstrapLine, type PutEntry } from '#contract/sync/protocol';
 import { resolveMigrationsDir } from '../src/core/db/migrate';
 import { openReplicaDb } from '../src/core/db/open-db';
-import { contactSearchText, createApplier, emptySummary } from '../src/core/sync/apply';
+import { createApplier, emptySummary } from '../src/core/sync/apply/apply';
+import { contactSearchText } from '../src/core/sync/apply/search-text';
 import { contactRow, conversationRow } from '../src/core/testing/replica-fixtures';
 import { higherIsBetter, type MetricLine } from './lib/metric';
 

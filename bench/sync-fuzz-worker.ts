@@ -1,7 +1,7 @@
 // One worker of sync-fuzz (its own process): runs the seeds FROM + k·STRIDE + OFFSET (k ≥ 0,
 // below FROM + SEEDS) of the simulation, prints failures (seed and shrunk steps) on stderr as
 // they happen, progress every 30 s, and one JSON line {runs, violations, failingSeeds} at the end.
-import { runSyncFuzz } from '../src/core/sync/simulation/simulation';
+import { runSyncFuzz } from '../src/core/testing/simulation/simulation';
 
 const SEEDS = Number(process.env.SYNC_FUZZ_SEEDS ?? 10_000);
 const FROM = Number(process.env.SYNC_FUZZ_FROM ?? 1);

@@ -1,4 +1,4 @@
-// sync-fuzz: the seeded model-based simulation of the sync protocol (src/core/sync/simulation)
+// sync-fuzz: the seeded model-based simulation of the sync protocol (src/core/testing/simulation)
 // over 10,000 seeds — the quality bar's fault gate: 0 invariant violations. Each seed is one
 // scenario (a world of a model server, 3–4 real client engines on in-memory SQLite, a lossy,
 // reordering, partitioned network, client kills between SQL statements, server restarts,

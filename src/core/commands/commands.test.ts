@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionUser } from '#contract/api/auth';
 import { createOutboxStore, type OutboxStore } from '../outbox/outbox-store';
 import { createReplicaQueries, type ReplicaQueries } from '../replica/queries';
-import { createApplier, emptySummary } from '../sync/apply';
+import { createApplier, emptySummary } from '../sync/apply/apply';
 import { conversationRow, contactRow, memoryReplica, put, uuid } from '../testing/replica-fixtures';
 import { createCommands, type Commands } from './commands';
 

@@ -12,14 +12,14 @@ import { createCommands, type Commands } from '../commands/commands';
 import { silentLogger, type HttpFetch } from '../deps';
 import { createReplicaQueries } from '../replica/queries';
 import { contactRow, conversationRow, memoryReplica, put, uuid } from '../testing/replica-fixtures';
-import { createApplier, emptySummary } from '../sync/apply';
+import { createApplier, emptySummary } from '../sync/apply/apply';
 import {
   createScriptedTransport,
   SCRIPTED_USER,
   type ScriptedTransport,
 } from '../testing/scripted-transport';
-import { createSyncEngine, type SyncEngine } from '../sync/engine';
-import { createVirtualClock, type VirtualClock } from '../sync/simulation/virtual-time';
+import { createSyncEngine, type SyncEngine } from '../sync/engine/engine';
+import { createVirtualClock, type VirtualClock } from '../testing/virtual-time';
 import { createMediaUploader } from './media-uploader';
 import { createStagedMedia, type StagedMediaStore } from './staged-media';
 

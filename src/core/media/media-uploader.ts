@@ -8,7 +8,7 @@ import type { Result } from '#contract/result';
 import type { MutationError } from '#contract/sync/protocol';
 import type { HttpFetch } from '../deps';
 import { durable, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
-import { emptySummary, type ApplySummary } from '../sync/apply';
+import { emptySummary, type ApplySummary } from '../sync/apply/apply';
 import type { StagedFile, StagedMediaStore } from './staged-media';
 
 /**

@@ -5,7 +5,7 @@ import {
   type MutationResult,
   type RawMutation,
 } from '#contract/sync/protocol';
-import type { ApplySummary } from '../sync/apply';
+import type { ApplySummary } from '../sync/apply/apply';
 
 /**
  * The durable outbox (design/sync-protocol.md §2.7): mutations in `mutation_id` order with

@@ -5,7 +5,7 @@ import type { ConversationStatus } from '#contract/domain/messaging';
 import type { PutEntry } from '#contract/sync/protocol';
 import { createCommands } from '../commands/commands';
 import { createOutboxStore } from '../outbox/outbox-store';
-import { createApplier, emptySummary } from '../sync/apply';
+import { createApplier, emptySummary } from '../sync/apply/apply';
 import {
   contactRow,
   conversationRow,
@@ -65,7 +65,9 @@ beforeAll(() => {
   entries.push(put.message(messageRow(uuid(500_000), uuid(8), 1, { text: 'Where is my parcel?' }), N + 1));
   db.transaction(() => a.applyEntries(entries, { kind: 'log' }, emptySummary()))();
   q = createReplicaQueries(db, () => me);
-});
+  // 40k rows through the applier (triggers, FTS) take ~8 s on a loaded 2-core machine: more than
+  // Vitest's default 10 s hook timeout leaves room for, and a timed-out hook skips every test.
+}, 60_000);
 afterAll(() => db.close());
 
 /** The expected ids of a filter, by brute force over the generator, newest first. */

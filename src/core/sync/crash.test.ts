@@ -17,10 +17,10 @@ import {
   uuid,
 } from '../testing/replica-fixtures';
 import { createScriptedTransport, SCRIPTED_USER } from '../testing/scripted-transport';
-import { createApplier, emptySummary } from './apply';
-import { createSyncEngine } from './engine';
-import { instrument, Killed } from './simulation/faulty-db';
-import { createVirtualClock } from './simulation/virtual-time';
+import { createApplier, emptySummary } from './apply/apply';
+import { createSyncEngine } from './engine/engine';
+import { instrument, Killed } from '../testing/faulty-db';
+import { createVirtualClock } from '../testing/virtual-time';
 
 // Invariant 11 (crash atomicity): kill the process between ANY two SQL statements of an apply
 // or of a command, restart from the same database, and the replica is exactly the state before

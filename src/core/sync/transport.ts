@@ -24,7 +24,7 @@ import type {
 /**
  * The engine's view of the network: one socket (handshake, live packets, push with ack,
  * presence) and the HTTP sync endpoints (pull, bootstrap, history, media). The Socket.IO + fetch
- * implementation is `socket-transport.ts`; the simulation (`simulation/`) implements it over a
+ * implementation is `socket-transport.ts`; the simulation (`testing/simulation/`) implements it over a
  * seeded virtual network. Implementations parse every frame they receive with the protocol's
  * zod schemas, so the engine only ever sees valid frames. Reconnection is the engine's job: a
  * transport connects once per `connect` call.

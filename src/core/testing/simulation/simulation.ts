@@ -6,12 +6,12 @@ import { ok } from '#contract/result';
 import type { Logger } from '../../deps';
 import { createCommands, type Commands } from '../../commands/commands';
 import { createReplicaQueries, type ReplicaQueries } from '../../replica/queries';
-import { memoryReplica } from '../../testing/replica-fixtures';
-import { createSyncEngine, type SyncEngine } from '../engine';
-import { instrument, Killed, type KillSwitch } from './faulty-db';
+import { memoryReplica } from '../replica-fixtures';
+import { createSyncEngine, type SyncEngine } from '../../sync/engine/engine';
+import { instrument, Killed, type KillSwitch } from '../faulty-db';
 import { ids, ModelServer } from './model-server';
 import { createSimTransport, SimNetwork } from './sim-network';
-import { createPrng, createVirtualClock, settle, type VirtualClock } from './virtual-time';
+import { createPrng, createVirtualClock, settle, type VirtualClock } from '../virtual-time';
 
 /**
  * The seeded, model-based simulation of design/sync-protocol.md §3.1 (layer 1): the model

@@ -10,9 +10,9 @@ import {
   type HandshakeAuth,
   type HandshakeRejection,
 } from '#contract/sync/protocol';
-import { TransportError, type SyncTransport, type TransportEvents } from '../transport';
+import { TransportError, type SyncTransport, type TransportEvents } from '../../sync/transport';
 import type { ModelServer, ServerSocket } from './model-server';
-import type { VirtualClock } from './virtual-time';
+import type { VirtualClock } from '../virtual-time';
 
 /**
  * The simulated network between the model server and the clients: every frame and HTTP

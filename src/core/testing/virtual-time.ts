@@ -1,4 +1,4 @@
-import type { Clock } from '../../deps';
+import type { Clock } from '../deps';
 
 /**
  * Deterministic time and randomness for the simulation: a seeded PRNG and a virtual clock whose

@@ -4,9 +4,9 @@ import type { SessionUser } from '#contract/api/auth';
 import type { ConversationRevoked, ReplicaChanged, SyncStatus } from '#contract/ipc/contract';
 import { ok } from '#contract/result';
 import type { ChangeEntry, LivePacket, PullResponse } from '#contract/sync/protocol';
-import { createCommands, type Commands } from '../commands/commands';
-import { silentLogger } from '../deps';
-import { createReplicaQueries } from '../replica/queries';
+import { createCommands, type Commands } from '../../commands/commands';
+import { silentLogger } from '../../deps';
+import { createReplicaQueries } from '../../replica/queries';
 import {
   conversationRow,
   contactRow,
@@ -14,14 +14,14 @@ import {
   messageRow,
   put,
   uuid,
-} from '../testing/replica-fixtures';
+} from '../../testing/replica-fixtures';
 import {
   createScriptedTransport,
   SCRIPTED_USER,
   type ScriptedTransport,
-} from '../testing/scripted-transport';
+} from '../../testing/scripted-transport';
 import { createSyncEngine, type SyncEngine } from './engine';
-import { createVirtualClock, settle, type VirtualClock } from './simulation/virtual-time';
+import { createVirtualClock, settle, type VirtualClock } from '../../testing/virtual-time';
 
 const C = uuid(1);
 const D = uuid(2);

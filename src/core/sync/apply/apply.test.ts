@@ -11,8 +11,9 @@ import {
   noteRow,
   put,
   uuid,
-} from '../testing/replica-fixtures';
-import { createApplier, emptySummary, REASSIGNED_ERROR, type ApplySource } from './apply';
+} from '../../testing/replica-fixtures';
+import { createApplier, emptySummary, type ApplySource } from './apply';
+import { REASSIGNED_ERROR } from './scope';
 
 let db: Database.Database;
 let applier: ReturnType<typeof createApplier>;

@@ -11,12 +11,7 @@ import {
   generatePng,
   WEBP_1X1,
 } from './media-samples';
-import {
-  checkSend,
-  type CheckedSend,
-  type EmulatorTemplate,
-  type TemplateComponentDef,
-} from './send-validation';
+import { checkSend, type CheckedSend, type EmulatorTemplate } from './send-validation';
 import {
   PairBucket,
   SlidingWindow,
@@ -145,7 +140,6 @@ export interface EmulatorControl {
   addToken(wabaId: string, token: string): void;
   /** Marks a token expired: calls answer 190 with subcode 463. */
   expireToken(token: string): void;
-  revokeToken(token: string): void;
   configureWebhook(
     phoneNumberId: string,
     cfg: { callbackUrl: string; appSecret: string; verifyToken?: string },
@@ -192,15 +186,12 @@ export interface EmulatorControl {
   setStatusFaults(faults: StatusFaults): void;
   setPairRate(cfg: { enabled?: boolean; intervalMs?: number; burst?: number }): void;
   setThroughput(phoneNumberId: string, mps: number): void;
-  storeMedia(phoneNumberId: string, bytes: Buffer, mimeType: string, fileName?: string): EmulatorMedia;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
   idle(): Promise<void>;
   setPublicUrl(url: string): void;
   readonly state: EmulatorState;
-  /** Mostly for autopilot: the seeded PRNG. */
-  random(): number;
   /**
    * Seeded "autopilot": every `intervalMs` (default 8 s) a random customer writes something
    * (mostly text, sometimes media, a location, a reaction…). Customers listed also answer
@@ -241,7 +232,7 @@ const MEDIA_LIMITS: { types: string[]; max: number }[] = [
 ];
 
 /** Meta's size limit for a MIME type, or null when the type is not accepted (digest §6). */
-export function mediaLimitFor(mimeType: string): number | null {
+function mediaLimitFor(mimeType: string): number | null {
   const base = mimeType.split(';')[0]!.trim().toLowerCase();
   return MEDIA_LIMITS.find((l) => l.types.includes(base))?.max ?? null;
 }
@@ -342,7 +333,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
 
   function objectMissing(reply: FastifyReply, id: string) {
     fail(reply, 100, {
-      title: `Unsupported request - method type: ${'get'}`,
+      title: 'Unsupported request - method type: get',
       details: `Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
       subcode: 33,
     });
@@ -954,7 +945,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   // ---------- control API ----------
   const control: EmulatorControl = {
     state,
-    random,
     addBusiness(input) {
       const w: EmulatorWaba = {
         id: input.id ?? digits(15),
@@ -994,9 +984,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     expireToken(token) {
       const t = state.tokens.get(token);
       if (t) t.expired = true;
-    },
-    revokeToken(token) {
-      state.tokens.delete(token);
     },
     configureWebhook(phoneNumberId, cfg) {
       mustPhone(phoneNumberId).webhook = { ...cfg };
@@ -1141,9 +1128,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     setThroughput(phoneNumberId, mps) {
       mustPhone(phoneNumberId).mpsLimit = mps;
     },
-    storeMedia(phoneNumberId, bytes, mimeType, fileName) {
-      return storeMedia(mustPhone(phoneNumberId).id, bytes, mimeType, fileName ?? null, 30 * DAY);
-    },
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),
     idle: () => sender.idle(),
@@ -1248,6 +1232,3 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     },
   };
 }
-
-/** Re-exported for callers that build templates. */
-export type { EmulatorTemplate, TemplateComponentDef };

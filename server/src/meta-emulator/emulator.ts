@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
+import { createContext, DAY } from './context';
 import { metaError, type EmulatedError } from './meta-errors';
 import {
   generateJpeg,
@@ -15,9 +16,7 @@ import { checkSend, type CheckedSend, type EmulatorTemplate } from './send-valid
 import {
   PairBucket,
   SlidingWindow,
-  createState,
   phoneDigits,
-  seededRandom,
   type EmulatorCustomer,
   type EmulatorMedia,
   type EmulatorPhoneNumber,
@@ -237,7 +236,6 @@ function mediaLimitFor(mimeType: string): number | null {
   return MEDIA_LIMITS.find((l) => l.types.includes(base))?.max ?? null;
 }
 
-const DAY = 24 * 3600_000;
 const VERSION = /^v\d{1,2}\.\d$/;
 
 /**
@@ -245,23 +243,18 @@ const VERSION = /^v\d{1,2}\.\d$/;
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
  */
 export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulator {
-  const now = options.now ?? Date.now;
-  const random = seededRandom(options.seed ?? 42);
-  const state = createState();
   const delays: StatusDelays = { sent: 200, delivered: 1000, read: 3000, ...options.statusDelays };
   const autoRead = options.autoRead ?? true;
   const pair = { enabled: true, intervalMs: 6000, burst: 45, ...options.pairRate };
   const urlTtl = options.mediaUrlTtlMs ?? 5 * 60_000;
   const replyDelayMs = options.replyDelayMs ?? 1500;
-  let publicUrl: string | null = null;
   let statusFaults: StatusFaults = {};
   const sendFaults: SendFault[] = [];
   const windows = new Map<string, SlidingWindow>();
   const pairBuckets = new Map<string, PairBucket>();
   const acceptedHooks = new Set<(rec: OutboundRecord, checked: CheckedSend | null) => void>();
-  const timers = new Set<NodeJS.Timeout>();
-  const intervals = new Set<NodeJS.Timeout>();
 
+  const now = options.now ?? Date.now;
   const sender: WebhookSender = createWebhookSender({
     fetch: options.fetch,
     now,
@@ -270,21 +263,22 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     maxAgeMs: options.webhookRetry?.maxAgeMs,
     attemptTimeoutMs: options.webhookRetry?.attemptTimeoutMs,
   });
-
-  const digits = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      i === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10),
-    ).join('');
-  const newWamid = () =>
-    `wamid.${Buffer.from(`HBgL${digits(12)}FQIAERgS${randomHex(10).toUpperCase()}AA==`).toString('base64')}`;
-  const randomHex = (bytes: number) =>
-    Array.from({ length: bytes }, () =>
-      Math.floor(random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    ).join('');
-  const traceId = () => Buffer.from(randomHex(9), 'hex').toString('base64').replace(/[+/=]/g, 'A');
-  const nowSeconds = () => Math.floor(now() / 1000);
+  const ctx = createContext({ now, seed: options.seed ?? 42, sender });
+  const {
+    state,
+    random,
+    digits,
+    randomHex,
+    newWamid,
+    traceId,
+    nowSeconds,
+    later,
+    deliverTo,
+    numberRef,
+    findCustomer,
+    mustCustomer,
+    mustPhone,
+  } = ctx;
 
   // ---------- helpers ----------
   const send = (reply: FastifyReply, e: EmulatedError) => reply.code(e.status).send(e.body);
@@ -340,27 +334,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   }
 
   function baseUrlOf(req: FastifyRequest): string {
-    return publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`;
-  }
-
-  function findCustomer(ref: string): EmulatorCustomer | undefined {
-    const d = phoneDigits(ref);
-    return (
-      state.customers.get(d) ??
-      [...state.customers.values()].find((c) => c.waId === d || (c.userId !== null && c.userId === ref))
-    );
-  }
-
-  function mustCustomer(ref: string): EmulatorCustomer {
-    const c = findCustomer(ref);
-    if (!c) throw new Error(`unknown customer ${ref}`);
-    return c;
-  }
-
-  function mustPhone(id: string): EmulatorPhoneNumber {
-    const p = state.phoneNumbers.get(id);
-    if (!p) throw new Error(`unknown phone number ${id}`);
-    return p;
+    return ctx.publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`;
   }
 
   function storeMedia(
@@ -397,29 +371,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     state.downloadTokens.set(token, { mediaId: m.id, issuedAt: now() });
     return `${base}/lookaside/media/${token}?mid=${m.id}&ext=${nowSeconds()}`;
   }
-
-  function later(ms: number, fn: () => void) {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  }
-
-  function deliverTo(
-    phone: EmulatorPhoneNumber,
-    payload: unknown,
-    delayMs = 0,
-  ): Promise<DeliveryRecord | null> {
-    if (!phone.webhook) return Promise.resolve(null);
-    return sender.deliver(phone.webhook, payload, delayMs);
-  }
-
-  const numberRef = (p: EmulatorPhoneNumber) => ({
-    wabaId: p.wabaId,
-    phoneNumberId: p.id,
-    displayPhoneNumber: p.displayDigits,
-  });
 
   // ---------- statuses ----------
   function scheduleStatuses(rec: OutboundRecord, version: string, category: string) {
@@ -533,7 +484,8 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     const [bytes, mimeType] = a.bytes ? [a.bytes, a.mimeType ?? 'application/octet-stream'] : gen[a.type]!();
     // Media received from users lives 7 days (digest §6).
     const m = storeMedia(phone.id, bytes, a.mimeType ?? mimeType, a.filename ?? null, 7 * DAY);
-    const url = options.mediaUrlInWebhooks !== false && publicUrl ? downloadUrl(m, publicUrl) : undefined;
+    const url =
+      options.mediaUrlInWebhooks !== false && ctx.publicUrl ? downloadUrl(m, ctx.publicUrl) : undefined;
     const media = { mediaId: m.id, mimeType: m.mimeType, sha256: m.sha256Base64, url };
     switch (a.type) {
       case 'image':
@@ -1132,7 +1084,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     deliveries: () => sender.log(),
     idle: () => sender.idle(),
     setPublicUrl(url) {
-      publicUrl = url.replace(/\/$/, '');
+      ctx.publicUrl = url.replace(/\/$/, '');
     },
     startAutopilot(cfg) {
       const phone = mustPhone(cfg.phoneNumberId);
@@ -1168,12 +1120,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
         else action = { type: 'text', body: pick(lines) };
         control.customerSends(phone.id, c.phone, action);
       };
-      const timer = setInterval(tick, cfg.intervalMs ?? 8000);
-      intervals.add(timer);
-      return () => {
-        clearInterval(timer);
-        intervals.delete(timer);
-      };
+      return ctx.every(cfg.intervalMs ?? 8000, tick);
     },
     onAccepted(hook) {
       acceptedHooks.add(hook);
@@ -1224,9 +1171,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
       return address;
     },
     async close() {
-      for (const t of intervals) clearInterval(t);
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      ctx.clearTimers();
       sender.close();
       await app.close();
     },

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import sjson from 'secure-json-parse';
+import type { FastifyInstance } from 'fastify';
 import { createContext, DAY } from './context';
-import { metaError, type EmulatedError } from './meta-errors';
+import { createGraphApp, createGraphHttp } from './graph-http';
 import {
   generateJpeg,
   generateMp4,
@@ -236,8 +234,6 @@ function mediaLimitFor(mimeType: string): number | null {
   return MEDIA_LIMITS.find((l) => l.types.includes(base))?.max ?? null;
 }
 
-const VERSION = /^v\d{1,2}\.\d$/;
-
 /**
  * Builds the Meta emulator: Graph API routes (digest §12) plus a Meta-like webhook sender and
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
@@ -270,7 +266,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     digits,
     randomHex,
     newWamid,
-    traceId,
     nowSeconds,
     later,
     deliverTo,
@@ -279,63 +274,8 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     mustCustomer,
     mustPhone,
   } = ctx;
-
-  // ---------- helpers ----------
-  const send = (reply: FastifyReply, e: EmulatedError) => reply.code(e.status).send(e.body);
-  const fail = (
-    reply: FastifyReply,
-    code: number,
-    extra: { details?: string; subcode?: number; status?: number; title?: string } = {},
-  ) => send(reply, metaError(code, { ...extra, traceId: traceId() }));
-
-  function bearer(req: FastifyRequest): string | null {
-    const h = req.headers.authorization;
-    if (typeof h === 'string' && /^Bearer\s+\S+$/i.test(h)) return h.replace(/^Bearer\s+/i, '');
-    const q = (req.query as Record<string, unknown> | undefined)?.access_token;
-    return typeof q === 'string' && q ? q : null;
-  }
-
-  /** Checks the token against the WABA owning the object; answers Meta's error when it fails. */
-  function authorize(req: FastifyRequest, reply: FastifyReply, wabaId: string | null): boolean {
-    const token = bearer(req);
-    if (!token) {
-      fail(reply, 190, {
-        title: 'An active access token must be used to query information about the current user.',
-        status: 401,
-      });
-      return false;
-    }
-    const t = state.tokens.get(token);
-    if (!t) {
-      fail(reply, 190, { title: 'Invalid OAuth access token - Cannot parse access token', status: 401 });
-      return false;
-    }
-    if (t.expired) {
-      fail(reply, 190, {
-        title: 'Error validating access token: Session has expired.',
-        subcode: 463,
-        status: 401,
-      });
-      return false;
-    }
-    if (wabaId !== null && !t.wabaIds.has(wabaId)) {
-      objectMissing(reply, (req.params as { id?: string }).id ?? '');
-      return false;
-    }
-    return true;
-  }
-
-  function objectMissing(reply: FastifyReply, id: string) {
-    fail(reply, 100, {
-      title: 'Unsupported request - method type: get',
-      details: `Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-      subcode: 33,
-    });
-  }
-
-  function baseUrlOf(req: FastifyRequest): string {
-    return ctx.publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`;
-  }
+  const graph = createGraphHttp(ctx);
+  const { fail, bearer, authorize, objectMissing, baseUrlOf } = graph;
 
   function storeMedia(
     owner: string,
@@ -527,35 +467,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   }
 
   // ---------- the app ----------
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(
-        null,
-        body === ''
-          ? {}
-          : sjson.parse(body as string, null, { protoAction: 'remove', constructorAction: 'remove' }),
-      );
-    } catch {
-      done(null, { __invalidJson: true });
-    }
-  });
-  void app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024 + 1, files: 1, fields: 10 } });
-
-  app.setErrorHandler((error, _req, reply) => {
-    const e = error as { statusCode?: number; message?: string };
-    const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
-    if (status === 500) return fail(reply, 131000, { details: 'Internal error in the Meta emulator' });
-    return fail(reply, 100, { details: e.message ?? 'Invalid request', status });
-  });
-
-  app.addHook('preHandler', async (req, reply) => {
-    const v = (req.params as { version?: string } | undefined)?.version;
-    if (v !== undefined && !VERSION.test(v)) {
-      return fail(reply, 100, { title: 'Unknown path components', details: `Unknown version ${v}` });
-    }
-  });
+  const app = createGraphApp(graph, { logger: options.logger });
 
   app.post<{ Params: { version: string; id: string } }>('/:version/:id/messages', async (req, reply) => {
     const phone = state.phoneNumbers.get(req.params.id);

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createContext, DAY } from './context';
 import { createGraphApp, createGraphHttp } from './graph-http';
+import { createMedia, RECEIVED_MEDIA_TTL_MS, type MediaNodeRoute } from './media';
 import {
   generateJpeg,
   generateMp4,
@@ -16,7 +16,6 @@ import {
   SlidingWindow,
   phoneDigits,
   type EmulatorCustomer,
-  type EmulatorMedia,
   type EmulatorPhoneNumber,
   type EmulatorState,
   type EmulatorWaba,
@@ -208,32 +207,6 @@ export interface MetaEmulator {
   close(): Promise<void>;
 }
 
-const MEDIA_LIMITS: { types: string[]; max: number }[] = [
-  { types: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], max: 16 * 1024 * 1024 },
-  {
-    types: [
-      'text/plain',
-      'application/pdf',
-      'application/vnd.ms-powerpoint',
-      'application/msword',
-      'application/vnd.ms-excel',
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    ],
-    max: 100 * 1024 * 1024,
-  },
-  { types: ['image/jpeg', 'image/png'], max: 5 * 1024 * 1024 },
-  { types: ['image/webp'], max: 500 * 1024 },
-  { types: ['video/mp4', 'video/3gpp'], max: 16 * 1024 * 1024 },
-];
-
-/** Meta's size limit for a MIME type, or null when the type is not accepted (digest §6). */
-function mediaLimitFor(mimeType: string): number | null {
-  const base = mimeType.split(';')[0]!.trim().toLowerCase();
-  return MEDIA_LIMITS.find((l) => l.types.includes(base))?.max ?? null;
-}
-
 /**
  * Builds the Meta emulator: Graph API routes (digest §12) plus a Meta-like webhook sender and
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
@@ -242,7 +215,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const delays: StatusDelays = { sent: 200, delivered: 1000, read: 3000, ...options.statusDelays };
   const autoRead = options.autoRead ?? true;
   const pair = { enabled: true, intervalMs: 6000, burst: 45, ...options.pairRate };
-  const urlTtl = options.mediaUrlTtlMs ?? 5 * 60_000;
   const replyDelayMs = options.replyDelayMs ?? 1500;
   let statusFaults: StatusFaults = {};
   const sendFaults: SendFault[] = [];
@@ -275,42 +247,8 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     mustPhone,
   } = ctx;
   const graph = createGraphHttp(ctx);
-  const { fail, bearer, authorize, objectMissing, baseUrlOf } = graph;
-
-  function storeMedia(
-    owner: string,
-    bytes: Buffer,
-    mimeType: string,
-    fileName: string | null,
-    ttlMs: number,
-  ): EmulatorMedia {
-    const sha = createHash('sha256').update(bytes).digest();
-    const m: EmulatorMedia = {
-      id: digits(16),
-      bytes,
-      mimeType,
-      sha256Hex: sha.toString('hex'),
-      sha256Base64: sha.toString('base64'),
-      fileName,
-      ownerPhoneNumberId: owner,
-      createdAt: now(),
-      ttlMs,
-      deleted: false,
-    };
-    state.media.set(m.id, m);
-    return m;
-  }
-
-  function liveMedia(id: string): EmulatorMedia | null {
-    const m = state.media.get(id);
-    return m && !m.deleted && now() - m.createdAt <= m.ttlMs ? m : null;
-  }
-
-  function downloadUrl(m: EmulatorMedia, base: string): string {
-    const token = randomHex(16);
-    state.downloadTokens.set(token, { mediaId: m.id, issuedAt: now() });
-    return `${base}/lookaside/media/${token}?mid=${m.id}&ext=${nowSeconds()}`;
-  }
+  const { fail, authorize, objectMissing, baseUrlOf } = graph;
+  const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
 
   // ---------- statuses ----------
   function scheduleStatuses(rec: OutboundRecord, version: string, category: string) {
@@ -422,21 +360,20 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
       sticker: () => [WEBP_1X1, 'image/webp'],
     };
     const [bytes, mimeType] = a.bytes ? [a.bytes, a.mimeType ?? 'application/octet-stream'] : gen[a.type]!();
-    // Media received from users lives 7 days (digest §6).
-    const m = storeMedia(phone.id, bytes, a.mimeType ?? mimeType, a.filename ?? null, 7 * DAY);
+    const m = media.store(phone.id, bytes, a.mimeType ?? mimeType, a.filename ?? null, RECEIVED_MEDIA_TTL_MS);
     const url =
-      options.mediaUrlInWebhooks !== false && ctx.publicUrl ? downloadUrl(m, ctx.publicUrl) : undefined;
-    const media = { mediaId: m.id, mimeType: m.mimeType, sha256: m.sha256Base64, url };
+      options.mediaUrlInWebhooks !== false && ctx.publicUrl ? media.downloadUrl(m, ctx.publicUrl) : undefined;
+    const stored = { mediaId: m.id, mimeType: m.mimeType, sha256: m.sha256Base64, url };
     switch (a.type) {
       case 'image':
       case 'video':
-        return { type: a.type, caption: a.caption, ...media };
+        return { type: a.type, caption: a.caption, ...stored };
       case 'audio':
-        return { type: 'audio', voice: a.voice ?? false, ...media };
+        return { type: 'audio', voice: a.voice ?? false, ...stored };
       case 'document':
-        return { type: 'document', caption: a.caption, filename: a.filename ?? 'document.pdf', ...media };
+        return { type: 'document', caption: a.caption, filename: a.filename ?? 'document.pdf', ...stored };
       case 'sticker':
-        return { type: 'sticker', animated: a.animated ?? false, ...media };
+        return { type: 'sticker', animated: a.animated ?? false, ...stored };
     }
   }
 
@@ -536,7 +473,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     const waba = state.wabas.get(phone.wabaId)!;
     const checked = checkSend(body, {
       findTemplates: (name) => waba.templates.filter((t) => t.name === name),
-      mediaExists: (id) => liveMedia(id) !== null,
+      mediaExists: (id) => media.live(id) !== null,
     });
     if ('violation' in checked) {
       const code = checked.violation.code;
@@ -621,111 +558,14 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [message] });
   });
 
-  app.post<{ Params: { version: string; id: string } }>('/:version/:id/media', async (req, reply) => {
+  media.register(app);
+
+  // A phone number and a media object are both read at GET /{id}; Graph tells them apart by id.
+  app.get<MediaNodeRoute>('/:version/:id', async (req, reply) => {
     const phone = state.phoneNumbers.get(req.params.id);
-    if (!authorize(req, reply, phone ? phone.wabaId : null)) return reply;
-    if (!phone) return objectMissing(reply, req.params.id);
-    if (!req.isMultipart())
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'Upload must be multipart/form-data' });
-    const fields: Record<string, string> = {};
-    let file: { bytes: Buffer; mimeType: string; fileName: string; truncated: boolean } | null = null;
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer().catch(() => null);
-        file = {
-          bytes: bytes ?? Buffer.alloc(0),
-          mimeType: part.mimetype,
-          fileName: part.filename,
-          truncated: bytes === null || part.file.truncated,
-        };
-      } else fields[part.fieldname] = String(part.value);
-    }
-    if (fields.messaging_product !== 'whatsapp')
-      return fail(reply, 100, { title: 'The parameter messaging_product is required.' });
-    if (!file)
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'The parameter file is required.' });
-    const type = fields.type ?? file.mimeType;
-    const limit = mediaLimitFor(type);
-    if (limit === null)
-      return fail(reply, 131053, {
-        details: `Param file must be a file with one of the supported types; got ${type}`,
-      });
-    const baseOf = (m: string) => m.split(';')[0]!.trim().toLowerCase();
-    if (
-      file.mimeType &&
-      file.mimeType !== 'application/octet-stream' &&
-      baseOf(file.mimeType) !== baseOf(type)
-    ) {
-      return fail(reply, 131053, { details: `File type ${file.mimeType} does not match type ${type}` });
-    }
-    if (file.truncated || file.bytes.length > limit) {
-      return fail(reply, 131053, { details: `File is too large for ${type}: the limit is ${limit} bytes` });
-    }
-    if (file.bytes.length === 0) return fail(reply, 131053, { details: 'File is empty' });
-    const m = storeMedia(phone.id, file.bytes, type, file.fileName, 30 * DAY);
-    return reply.send({ id: m.id });
-  });
-
-  app.get<{ Params: { version: string; id: string }; Querystring: { phone_number_id?: string } }>(
-    '/:version/:id',
-    async (req, reply) => {
-      const phone = state.phoneNumbers.get(req.params.id);
-      if (phone) {
-        if (!authorize(req, reply, phone.wabaId)) return reply;
-        return reply.send(phoneJson(phone));
-      }
-      const m = liveMedia(req.params.id);
-      const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-      if (!authorize(req, reply, owner ? owner.wabaId : null)) return reply;
-      if (
-        !m ||
-        (req.query.phone_number_id !== undefined && req.query.phone_number_id !== m.ownerPhoneNumberId)
-      ) {
-        return objectMissing(reply, req.params.id);
-      }
-      return reply.send({
-        messaging_product: 'whatsapp',
-        url: downloadUrl(m, baseUrlOf(req)),
-        mime_type: m.mimeType,
-        sha256: m.sha256Hex,
-        file_size: m.bytes.length,
-        id: m.id,
-      });
-    },
-  );
-
-  app.delete<{ Params: { version: string; id: string }; Querystring: { phone_number_id?: string } }>(
-    '/:version/:id',
-    async (req, reply) => {
-      const m = liveMedia(req.params.id);
-      const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-      if (!authorize(req, reply, owner ? owner.wabaId : null)) return reply;
-      if (
-        !m ||
-        (req.query.phone_number_id !== undefined && req.query.phone_number_id !== m.ownerPhoneNumberId)
-      ) {
-        return objectMissing(reply, req.params.id);
-      }
-      m.deleted = true;
-      return reply.send({ success: true });
-    },
-  );
-
-  app.get<{ Params: { token: string } }>('/lookaside/media/:token', async (req, reply) => {
-    const token = bearer(req);
-    const t = token ? state.tokens.get(token) : undefined;
-    if (!t || t.expired)
-      return reply.code(401).send({ error: { message: 'Unauthorized', code: 190, type: 'OAuthException' } });
-    const d = state.downloadTokens.get(req.params.token);
-    if (!d || now() - d.issuedAt > urlTtl) {
-      state.downloadTokens.delete(req.params.token);
-      return reply.code(404).type('text/plain').send('URL signature expired');
-    }
-    const m = liveMedia(d.mediaId);
-    const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-    if (!m || !owner) return reply.code(404).type('text/plain').send('Not found');
-    if (!t.wabaIds.has(owner.wabaId)) return reply.code(403).type('text/plain').send('Forbidden');
-    return reply.type(m.mimeType).header('content-length', m.bytes.length).send(m.bytes);
+    if (!phone) return media.retrieve(req, reply);
+    if (!authorize(req, reply, phone.wabaId)) return reply;
+    return reply.send(phoneJson(phone));
   });
 
   app.get<{

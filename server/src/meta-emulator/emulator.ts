@@ -10,7 +10,7 @@ import {
   generatePng,
   WEBP_1X1,
 } from './media-samples';
-import { checkSend, type CheckedSend, type EmulatorTemplate } from './send-validation';
+import { checkSend, type CheckedSend } from './send-validation';
 import {
   PairBucket,
   SlidingWindow,
@@ -21,12 +21,12 @@ import {
   type EmulatorWaba,
   type OutboundRecord,
 } from './state';
+import { createTemplates, type TemplatesControl } from './templates';
 import {
   buildEnvelope,
   buildInboundMessage,
   buildMessagesEntry,
   buildStatus,
-  buildTemplateStatusEntry,
   buildWebhookContact,
   type InboundDecorations,
   type InboundSender,
@@ -120,7 +120,7 @@ export type BatchItem =
   | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
 
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
-export interface EmulatorControl {
+export interface EmulatorControl extends TemplatesControl {
   addBusiness(input: { id?: string; name?: string; tokens?: string[] }): EmulatorWaba;
   addPhoneNumber(
     wabaId: string,
@@ -142,14 +142,6 @@ export interface EmulatorControl {
   ): void;
   /** Performs Meta's GET verification handshake against the callback; true when it echoes the challenge. */
   verifyWebhook(phoneNumberId: string): Promise<boolean>;
-  addTemplate(wabaId: string, t: Omit<EmulatorTemplate, 'id'> & { id?: string }): EmulatorTemplate;
-  /** Changes a template's status and sends `message_template_status_update`. */
-  setTemplateStatus(
-    wabaId: string,
-    templateId: string,
-    status: string,
-    reason?: string,
-  ): Promise<DeliveryRecord | null>;
   addCustomer(input: {
     phone: string;
     waId?: string;
@@ -247,8 +239,9 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     mustPhone,
   } = ctx;
   const graph = createGraphHttp(ctx);
-  const { fail, authorize, objectMissing, baseUrlOf } = graph;
+  const { fail, authorize, objectMissing } = graph;
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
+  const templates = createTemplates(ctx, graph);
 
   // ---------- statuses ----------
   function scheduleStatuses(rec: OutboundRecord, version: string, category: string) {
@@ -568,38 +561,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     return reply.send(phoneJson(phone));
   });
 
-  app.get<{
-    Params: { version: string; id: string };
-    Querystring: { limit?: string; after?: string; status?: string };
-  }>('/:version/:id/message_templates', async (req, reply) => {
-    const waba = state.wabas.get(req.params.id);
-    if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-    if (!waba) return objectMissing(reply, req.params.id);
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 25) || 25, 1), 1000);
-    const list = req.query.status
-      ? waba.templates.filter((t) => t.status === req.query.status!.toUpperCase())
-      : waba.templates;
-    let start = 0;
-    if (req.query.after) {
-      const decoded = Number(Buffer.from(req.query.after, 'base64url').toString());
-      if (!Number.isInteger(decoded) || decoded < 0)
-        return fail(reply, 100, { title: 'Invalid parameter', details: 'Invalid cursor' });
-      start = decoded;
-    }
-    const page = list.slice(start, start + limit);
-    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
-    const paging: Record<string, unknown> = {
-      cursors: { before: cursor(start), after: cursor(start + page.length) },
-    };
-    if (start + page.length < list.length) {
-      const next = new URL(`${baseUrlOf(req)}/${req.params.version}/${waba.id}/message_templates`);
-      next.searchParams.set('limit', String(limit));
-      if (req.query.status) next.searchParams.set('status', req.query.status);
-      next.searchParams.set('after', cursor(start + page.length));
-      paging.next = next.toString();
-    }
-    return reply.send({ data: page.map(templateJson), paging });
-  });
+  templates.register(app);
 
   app.get<{ Params: { version: string; id: string } }>('/:version/:id/phone_numbers', async (req, reply) => {
     const waba = state.wabas.get(req.params.id);
@@ -634,20 +596,9 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     };
   }
 
-  function templateJson(t: EmulatorTemplate) {
-    return {
-      name: t.name,
-      parameter_format: t.parameterFormat,
-      components: t.components,
-      language: t.language,
-      status: t.status,
-      category: t.category,
-      id: t.id,
-    };
-  }
-
   // ---------- control API ----------
   const control: EmulatorControl = {
+    ...templates.control,
     state,
     addBusiness(input) {
       const w: EmulatorWaba = {
@@ -706,32 +657,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
       } catch {
         return false;
       }
-    },
-    addTemplate(wabaId, t) {
-      const w = state.wabas.get(wabaId);
-      if (!w) throw new Error(`unknown WABA ${wabaId}`);
-      const tpl: EmulatorTemplate = { ...t, id: t.id ?? digits(15) };
-      w.templates.push(tpl);
-      return tpl;
-    },
-    async setTemplateStatus(wabaId, templateId, status, reason) {
-      const w = state.wabas.get(wabaId);
-      const tpl = w?.templates.find((t) => t.id === templateId);
-      if (!w || !tpl) throw new Error(`unknown template ${templateId}`);
-      tpl.status = status;
-      const phone = w.phoneNumberIds.map((id) => state.phoneNumbers.get(id)!).find((p) => p.webhook);
-      if (!phone) return null;
-      const entry = buildTemplateStatusEntry(w.id, {
-        event: status,
-        templateId: Number(tpl.id),
-        name: tpl.name,
-        // The status webhook uses a hyphen (digest §10.9).
-        language: tpl.language.replace('_', '-'),
-        reason: reason ?? 'NONE',
-        category: tpl.category,
-        timeSeconds: nowSeconds(),
-      });
-      return deliverTo(phone, buildEnvelope([entry]));
     },
     addCustomer(input) {
       const phone = phoneDigits(input.phone);

@@ -10,6 +10,7 @@ import {
   generatePng,
   WEBP_1X1,
 } from './media-samples';
+import { createNumbers, phoneJson, type NumbersControl } from './numbers';
 import { checkSend, type CheckedSend } from './send-validation';
 import {
   PairBucket,
@@ -18,7 +19,6 @@ import {
   type EmulatorCustomer,
   type EmulatorPhoneNumber,
   type EmulatorState,
-  type EmulatorWaba,
   type OutboundRecord,
 } from './state';
 import { createTemplates, type TemplatesControl } from './templates';
@@ -120,28 +120,7 @@ export type BatchItem =
   | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
 
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
-export interface EmulatorControl extends TemplatesControl {
-  addBusiness(input: { id?: string; name?: string; tokens?: string[] }): EmulatorWaba;
-  addPhoneNumber(
-    wabaId: string,
-    input: {
-      id?: string;
-      displayPhoneNumber: string;
-      verifiedName?: string;
-      mpsLimit?: number;
-      throughputLevel?: string;
-      qualityRating?: EmulatorPhoneNumber['qualityRating'];
-    },
-  ): EmulatorPhoneNumber;
-  addToken(wabaId: string, token: string): void;
-  /** Marks a token expired: calls answer 190 with subcode 463. */
-  expireToken(token: string): void;
-  configureWebhook(
-    phoneNumberId: string,
-    cfg: { callbackUrl: string; appSecret: string; verifyToken?: string },
-  ): void;
-  /** Performs Meta's GET verification handshake against the callback; true when it echoes the challenge. */
-  verifyWebhook(phoneNumberId: string): Promise<boolean>;
+export interface EmulatorControl extends NumbersControl, TemplatesControl {
   addCustomer(input: {
     phone: string;
     waId?: string;
@@ -173,7 +152,6 @@ export interface EmulatorControl extends TemplatesControl {
   injectSendFault(fault: SendFault): void;
   setStatusFaults(faults: StatusFaults): void;
   setPairRate(cfg: { enabled?: boolean; intervalMs?: number; burst?: number }): void;
-  setThroughput(phoneNumberId: string, mps: number): void;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
@@ -227,7 +205,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const {
     state,
     random,
-    digits,
     randomHex,
     newWamid,
     nowSeconds,
@@ -241,6 +218,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const graph = createGraphHttp(ctx);
   const { fail, authorize, objectMissing } = graph;
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
+  const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
   const templates = createTemplates(ctx, graph);
 
   // ---------- statuses ----------
@@ -562,102 +540,13 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   });
 
   templates.register(app);
-
-  app.get<{ Params: { version: string; id: string } }>('/:version/:id/phone_numbers', async (req, reply) => {
-    const waba = state.wabas.get(req.params.id);
-    if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-    if (!waba) return objectMissing(reply, req.params.id);
-    return reply.send({
-      data: waba.phoneNumberIds.map((id) => phoneJson(state.phoneNumbers.get(id)!)),
-      paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
-    });
-  });
-
-  app.post<{ Params: { version: string; id: string } }>(
-    '/:version/:id/subscribed_apps',
-    async (req, reply) => {
-      const waba = state.wabas.get(req.params.id);
-      if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-      if (!waba) return objectMissing(reply, req.params.id);
-      waba.subscribedApps++;
-      return reply.send({ success: true });
-    },
-  );
-
-  function phoneJson(p: EmulatorPhoneNumber) {
-    return {
-      verified_name: p.verifiedName,
-      code_verification_status: p.codeVerificationStatus,
-      display_phone_number: p.displayPhoneNumber,
-      quality_rating: p.qualityRating,
-      platform_type: 'CLOUD_API',
-      throughput: { level: p.throughputLevel },
-      id: p.id,
-    };
-  }
+  numbers.register(app);
 
   // ---------- control API ----------
   const control: EmulatorControl = {
+    ...numbers.control,
     ...templates.control,
     state,
-    addBusiness(input) {
-      const w: EmulatorWaba = {
-        id: input.id ?? digits(15),
-        name: input.name ?? 'Emulated Business',
-        phoneNumberIds: [],
-        templates: [],
-        subscribedApps: 0,
-      };
-      state.wabas.set(w.id, w);
-      for (const t of input.tokens ?? []) control.addToken(w.id, t);
-      return w;
-    },
-    addPhoneNumber(wabaId, input) {
-      const w = state.wabas.get(wabaId);
-      if (!w) throw new Error(`unknown WABA ${wabaId}`);
-      const p: EmulatorPhoneNumber = {
-        id: input.id ?? digits(15),
-        wabaId,
-        displayDigits: phoneDigits(input.displayPhoneNumber),
-        displayPhoneNumber: input.displayPhoneNumber,
-        verifiedName: input.verifiedName ?? w.name,
-        qualityRating: input.qualityRating ?? 'GREEN',
-        throughputLevel: input.throughputLevel ?? 'STANDARD',
-        mpsLimit: input.mpsLimit ?? 80,
-        codeVerificationStatus: 'VERIFIED',
-        webhook: null,
-      };
-      state.phoneNumbers.set(p.id, p);
-      w.phoneNumberIds.push(p.id);
-      return p;
-    },
-    addToken(wabaId, token) {
-      const t = state.tokens.get(token) ?? { token, wabaIds: new Set<string>(), expired: false };
-      t.wabaIds.add(wabaId);
-      state.tokens.set(token, t);
-    },
-    expireToken(token) {
-      const t = state.tokens.get(token);
-      if (t) t.expired = true;
-    },
-    configureWebhook(phoneNumberId, cfg) {
-      mustPhone(phoneNumberId).webhook = { ...cfg };
-    },
-    async verifyWebhook(phoneNumberId) {
-      const p = mustPhone(phoneNumberId);
-      if (!p.webhook) return false;
-      const challenge = digits(10);
-      const url = new URL(p.webhook.callbackUrl);
-      url.searchParams.set('hub.mode', 'subscribe');
-      url.searchParams.set('hub.challenge', challenge);
-      url.searchParams.set('hub.verify_token', p.webhook.verifyToken ?? '');
-      try {
-        const res = await (options.fetch ?? fetch)(url);
-        return res.status === 200 && (await res.text()) === challenge;
-      } catch {
-        return false;
-      }
-    },
     addCustomer(input) {
       const phone = phoneDigits(input.phone);
       const c: EmulatorCustomer = {
@@ -753,9 +642,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     setPairRate(cfg) {
       Object.assign(pair, cfg);
       pairBuckets.clear();
-    },
-    setThroughput(phoneNumberId, mps) {
-      mustPhone(phoneNumberId).mpsLimit = mps;
     },
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),

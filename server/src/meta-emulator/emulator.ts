@@ -21,6 +21,7 @@ import {
   type EmulatorState,
   type OutboundRecord,
 } from './state';
+import { createStatusWebhooks, type StatusDelays, type StatusWebhooksControl } from './status-webhooks';
 import { createTemplates, type TemplatesControl } from './templates';
 import {
   buildEnvelope,
@@ -35,12 +36,9 @@ import {
 } from './webhook-builders';
 import { createWebhookSender, type DeliveryRecord, type WebhookSender } from './webhook-sender';
 
-/** Delays (ms after the send was accepted) of the three status webhooks. */
-export interface StatusDelays {
-  sent: number;
-  delivered: number;
-  read: number;
-}
+// The types callers name, re-exported from the areas that define them: outside code imports the
+// emulator from this file.
+export type { StatusDelays, StatusFaults } from './status-webhooks';
 
 /** Options of {@link buildMetaEmulator}. Time, randomness and network are injectable. */
 export interface MetaEmulatorOptions {
@@ -78,18 +76,6 @@ export type SendFault =
   /** Answer a bare HTTP status without Meta's error object (e.g. a 502 from a proxy). */
   | { kind: 'http_status'; status: number; count: number };
 
-/** Faults applied to status webhooks of subsequent sends. */
-export interface StatusFaults {
-  /** POST every status twice. */
-  duplicate?: boolean;
-  /** Send the statuses of a message in reverse order (read, delivered, sent). */
-  reorder?: boolean;
-  /** Do not send `delivered` (Meta may skip it when read immediately). */
-  skipDelivered?: boolean;
-  /** Extra delay added to every status webhook. */
-  extraDelayMs?: number;
-}
-
 /** A customer's media message; bytes are generated unless given. */
 export interface CustomerMediaAction {
   type: 'image' | 'video' | 'audio' | 'document' | 'sticker';
@@ -120,7 +106,7 @@ export type BatchItem =
   | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
 
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
-export interface EmulatorControl extends NumbersControl, TemplatesControl {
+export interface EmulatorControl extends NumbersControl, TemplatesControl, StatusWebhooksControl {
   addCustomer(input: {
     phone: string;
     waId?: string;
@@ -150,7 +136,6 @@ export interface EmulatorControl extends NumbersControl, TemplatesControl {
     steps: { afterMs: number; action: CustomerAction; decorations?: InboundDecorations }[],
   ): Promise<string[]>;
   injectSendFault(fault: SendFault): void;
-  setStatusFaults(faults: StatusFaults): void;
   setPairRate(cfg: { enabled?: boolean; intervalMs?: number; burst?: number }): void;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
@@ -182,11 +167,8 @@ export interface MetaEmulator {
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
  */
 export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulator {
-  const delays: StatusDelays = { sent: 200, delivered: 1000, read: 3000, ...options.statusDelays };
-  const autoRead = options.autoRead ?? true;
   const pair = { enabled: true, intervalMs: 6000, burst: 45, ...options.pairRate };
   const replyDelayMs = options.replyDelayMs ?? 1500;
-  let statusFaults: StatusFaults = {};
   const sendFaults: SendFault[] = [];
   const windows = new Map<string, SlidingWindow>();
   const pairBuckets = new Map<string, PairBucket>();
@@ -205,7 +187,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const {
     state,
     random,
-    randomHex,
     newWamid,
     nowSeconds,
     later,
@@ -220,84 +201,10 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
   const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
   const templates = createTemplates(ctx, graph);
-
-  // ---------- statuses ----------
-  function scheduleStatuses(rec: OutboundRecord, version: string, category: string) {
-    const phone = mustPhone(rec.phoneNumberId);
-    const customer = rec.customerPhone ? state.customers.get(rec.customerPhone) : undefined;
-    const f = statusFaults;
-    const base: Omit<StatusSpec, 'status' | 'timestampSeconds'> = {
-      wamid: rec.wamid,
-      recipientId: customer
-        ? customer.hidePhone && rec.to.includes('.')
-          ? undefined
-          : customer.waId
-        : phoneDigits(rec.to),
-      recipientUserId: customer?.userId ?? undefined,
-      bizOpaqueCallbackData: rec.bizOpaqueCallbackData ?? undefined,
-    };
-    const service = category === 'service';
-    const pricing = {
-      billable: !service,
-      pricingModel: 'PMP',
-      type: service ? 'free_customer_service' : 'regular',
-      category,
-    };
-    const majorVersion = Number(version.slice(1).split('.')[0]);
-    const conversation =
-      majorVersion < 24
-        ? { id: randomHex(16), originType: category, expirationSeconds: nowSeconds() + 86400 }
-        : undefined;
-    const plan: { status: StatusSpec['status']; at: number; extra: Partial<StatusSpec> }[] = [];
-    if (rec.outcome !== 'ok') {
-      const code = rec.outcome.failedCode;
-      const titles: Record<number, [string, string]> = {
-        131047: [
-          'Re-engagement message',
-          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
-        ],
-        131026: ['Message undeliverable', 'Message Undeliverable.'],
-        131009: [
-          'Parameter value is not valid',
-          'The message you are reacting to does not exist or is too old.',
-        ],
-      };
-      const [title, details] = titles[code] ?? ['Something went wrong', 'Unknown error'];
-      plan.push({ status: 'failed', at: delays.sent, extra: { errors: [{ code, title, details }] } });
-    } else {
-      plan.push({ status: 'sent', at: delays.sent, extra: { pricing, conversation } });
-      if (rec.type !== 'reaction') {
-        if (!f.skipDelivered)
-          plan.push({ status: 'delivered', at: delays.delivered, extra: { pricing, conversation } });
-        if (autoRead) plan.push({ status: 'read', at: delays.read, extra: {} });
-      }
-    }
-    const acceptedSeconds = Math.floor(rec.acceptedAt / 1000);
-    const ordered = f.reorder ? [...plan].reverse().map((p, i) => ({ ...p, at: plan[i]!.at })) : plan;
-    for (const p of ordered) {
-      const spec: StatusSpec = {
-        ...base,
-        ...p.extra,
-        status: p.status,
-        timestampSeconds: acceptedSeconds + Math.round(plan.find((x) => x.status === p.status)!.at / 1000),
-      };
-      const contacts =
-        customer?.userId && p.status !== 'failed'
-          ? [
-              buildWebhookContact({
-                waId: customer.hidePhone ? undefined : customer.waId,
-                userId: customer.userId,
-              }),
-            ]
-          : [];
-      const payload = buildEnvelope([
-        buildMessagesEntry(numberRef(phone), { contacts, statuses: [buildStatus(spec)] }),
-      ]);
-      const delay = p.at + (f.extraDelayMs ?? 0);
-      void deliverTo(phone, payload, delay);
-      if (f.duplicate) void deliverTo(phone, payload, delay + 1);
-    }
-  }
+  const statuses = createStatusWebhooks(ctx, {
+    statusDelays: options.statusDelays,
+    autoRead: options.autoRead,
+  });
 
   // ---------- customers ----------
   function senderOf(c: EmulatorCustomer): InboundSender {
@@ -511,7 +418,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     };
     state.outbound.set(rec.wamid, rec);
     const category = c.template ? c.template.category.toLowerCase() : 'service';
-    scheduleStatuses(rec, req.params.version, category);
+    statuses.schedule(rec, req.params.version, category);
     if (outcome === 'ok') for (const h of acceptedHooks) h(rec, c);
 
     if (dropResponse) {
@@ -545,6 +452,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   // ---------- control API ----------
   const control: EmulatorControl = {
     ...numbers.control,
+    ...statuses.control,
     ...templates.control,
     state,
     addCustomer(input) {
@@ -635,9 +543,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     },
     injectSendFault(fault) {
       if (fault.count > 0) sendFaults.push({ ...fault });
-    },
-    setStatusFaults(f) {
-      statusFaults = { ...f };
     },
     setPairRate(cfg) {
       Object.assign(pair, cfg);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createContext, DAY } from './context';
+import { createContext } from './context';
 import { createGraphApp, createGraphHttp } from './graph-http';
 import { createMedia, RECEIVED_MEDIA_TTL_MS, type MediaNodeRoute } from './media';
 import {
@@ -10,11 +10,10 @@ import {
   generatePng,
   WEBP_1X1,
 } from './media-samples';
+import { createMessages, type MessagesControl } from './messages';
 import { createNumbers, phoneJson, type NumbersControl } from './numbers';
-import { checkSend, type CheckedSend } from './send-validation';
+import type { CheckedSend } from './send-validation';
 import {
-  PairBucket,
-  SlidingWindow,
   phoneDigits,
   type EmulatorCustomer,
   type EmulatorPhoneNumber,
@@ -38,6 +37,7 @@ import { createWebhookSender, type DeliveryRecord, type WebhookSender } from './
 
 // The types callers name, re-exported from the areas that define them: outside code imports the
 // emulator from this file.
+export type { SendFault } from './messages';
 export type { StatusDelays, StatusFaults } from './status-webhooks';
 
 /** Options of {@link buildMetaEmulator}. Time, randomness and network are injectable. */
@@ -66,15 +66,6 @@ export interface MetaEmulatorOptions {
   /** Fastify logger, default off. */
   logger?: boolean;
 }
-
-/** A fault to apply to upcoming sends (POST …/messages). */
-export type SendFault =
-  /** Accept the send (wamid, statuses) but destroy the connection before answering: ambiguous. */
-  | { kind: 'drop_response'; count: number }
-  /** Answer with Meta's error for `code` (e.g. 130429, 131056, 190, 131000, 133004). */
-  | { kind: 'error'; code: number; count: number; httpStatus?: number; subcode?: number }
-  /** Answer a bare HTTP status without Meta's error object (e.g. a 502 from a proxy). */
-  | { kind: 'http_status'; status: number; count: number };
 
 /** A customer's media message; bytes are generated unless given. */
 export interface CustomerMediaAction {
@@ -106,7 +97,8 @@ export type BatchItem =
   | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
 
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
-export interface EmulatorControl extends NumbersControl, TemplatesControl, StatusWebhooksControl {
+export interface EmulatorControl
+  extends NumbersControl, TemplatesControl, MessagesControl, StatusWebhooksControl {
   addCustomer(input: {
     phone: string;
     waId?: string;
@@ -135,8 +127,6 @@ export interface EmulatorControl extends NumbersControl, TemplatesControl, Statu
     customer: string,
     steps: { afterMs: number; action: CustomerAction; decorations?: InboundDecorations }[],
   ): Promise<string[]>;
-  injectSendFault(fault: SendFault): void;
-  setPairRate(cfg: { enabled?: boolean; intervalMs?: number; burst?: number }): void;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
@@ -167,11 +157,7 @@ export interface MetaEmulator {
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
  */
 export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulator {
-  const pair = { enabled: true, intervalMs: 6000, burst: 45, ...options.pairRate };
   const replyDelayMs = options.replyDelayMs ?? 1500;
-  const sendFaults: SendFault[] = [];
-  const windows = new Map<string, SlidingWindow>();
-  const pairBuckets = new Map<string, PairBucket>();
   const acceptedHooks = new Set<(rec: OutboundRecord, checked: CheckedSend | null) => void>();
 
   const now = options.now ?? Date.now;
@@ -184,26 +170,25 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     attemptTimeoutMs: options.webhookRetry?.attemptTimeoutMs,
   });
   const ctx = createContext({ now, seed: options.seed ?? 42, sender });
-  const {
-    state,
-    random,
-    newWamid,
-    nowSeconds,
-    later,
-    deliverTo,
-    numberRef,
-    findCustomer,
-    mustCustomer,
-    mustPhone,
-  } = ctx;
+  const { state, random, newWamid, nowSeconds, later, deliverTo, numberRef, mustCustomer, mustPhone } = ctx;
   const graph = createGraphHttp(ctx);
-  const { fail, authorize, objectMissing } = graph;
+  const { authorize } = graph;
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
   const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
   const templates = createTemplates(ctx, graph);
   const statuses = createStatusWebhooks(ctx, {
     statusDelays: options.statusDelays,
     autoRead: options.autoRead,
+  });
+
+  const messages = createMessages(ctx, graph, {
+    media,
+    scheduleStatuses: statuses.schedule,
+    onAccepted: (rec, checked) => {
+      for (const h of acceptedHooks) h(rec, checked);
+    },
+    pairRate: options.pairRate,
+    acceptUnknownRecipients: options.acceptUnknownRecipients,
   });
 
   // ---------- customers ----------
@@ -283,158 +268,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
 
   // ---------- the app ----------
   const app = createGraphApp(graph, { logger: options.logger });
-
-  app.post<{ Params: { version: string; id: string } }>('/:version/:id/messages', async (req, reply) => {
-    const phone = state.phoneNumbers.get(req.params.id);
-    if (!authorize(req, reply, phone ? phone.wabaId : null)) return reply;
-    if (!phone) return objectMissing(reply, req.params.id);
-
-    const fault = sendFaults[0];
-    let dropResponse = false;
-    if (fault) {
-      if (--fault.count <= 0) sendFaults.shift();
-      if (fault.kind === 'error')
-        return fail(reply, fault.code, {
-          status: fault.httpStatus,
-          subcode: fault.subcode,
-          details: 'Injected by the emulator',
-        });
-      if (fault.kind === 'http_status')
-        return reply.code(fault.status).type('text/html').send('<html><body>Bad Gateway</body></html>');
-      dropResponse = true;
-    }
-
-    const body = req.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || body.__invalidJson) {
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'Request body must be a JSON object' });
-    }
-    if (body.messaging_product !== 'whatsapp') {
-      // Meta returns this one without error_data (digest §5.2).
-      return fail(reply, 100, { title: 'The parameter messaging_product is required.' });
-    }
-
-    // Mark as read (+ typing indicator) — not a message, not rate-limited like one.
-    if (body.status !== undefined) {
-      if (body.status !== 'read' || typeof body.message_id !== 'string') {
-        return fail(reply, 100, {
-          title: 'Invalid parameter',
-          details: 'status must be "read" with a message_id',
-        });
-      }
-      const inbound = state.inbound.get(body.message_id);
-      if (!inbound || inbound.phoneNumberId !== phone.id) {
-        return fail(reply, 100, {
-          title: 'Invalid parameter',
-          details: `Invalid message_id ${body.message_id}`,
-        });
-      }
-      for (const m of state.inbound.values()) {
-        if (m.customerPhone === inbound.customerPhone && m.phoneNumberId === phone.id && m.at <= inbound.at)
-          m.read = true;
-      }
-      return reply.send({ success: true });
-    }
-
-    let window = windows.get(phone.id);
-    if (!window) windows.set(phone.id, (window = new SlidingWindow()));
-    if (!window.tryHit(now(), phone.mpsLimit)) {
-      return fail(reply, 130429, {
-        details: `Message failed to send because there were too many messages sent from this phone number in a short period of time (${phone.mpsLimit} mps).`,
-      });
-    }
-
-    const to = typeof body.to === 'string' ? body.to : null;
-    const recipient = typeof body.recipient === 'string' ? body.recipient : null;
-    if (!to && !recipient)
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'The parameter to is required.' });
-
-    const waba = state.wabas.get(phone.wabaId)!;
-    const checked = checkSend(body, {
-      findTemplates: (name) => waba.templates.filter((t) => t.name === name),
-      mediaExists: (id) => media.live(id) !== null,
-    });
-    if ('violation' in checked) {
-      const code = checked.violation.code;
-      return fail(reply, code, {
-        details: checked.violation.details,
-        title: code === 100 ? 'Invalid parameter' : undefined,
-      });
-    }
-    const c = checked.checked;
-    if (typeof body.biz_opaque_callback_data === 'string' && body.biz_opaque_callback_data.length > 512) {
-      return fail(reply, 100, {
-        title: 'Invalid parameter',
-        details: 'biz_opaque_callback_data must be at most 512 characters',
-      });
-    }
-
-    // `to` wins when both are given (digest §2.4).
-    const customer = to ? findCustomer(to) : findCustomer(recipient!);
-    if (to && phoneDigits(to) === phone.displayDigits) {
-      return fail(reply, 131021, { details: 'Recipient phone number cannot be the sender phone number' });
-    }
-    if (!to && c.template?.category === 'AUTHENTICATION') {
-      return fail(reply, 131062, {
-        details: 'Authentication templates cannot be sent to a business-scoped user id',
-      });
-    }
-
-    if (customer && pair.enabled) {
-      const key = `${phone.id}:${customer.phone}`;
-      let bucket = pairBuckets.get(key);
-      if (!bucket) pairBuckets.set(key, (bucket = new PairBucket(pair.burst, pair.intervalMs, now())));
-      if (!bucket.tryTake(now())) {
-        return fail(reply, 131056, {
-          details:
-            'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
-        });
-      }
-    }
-
-    let outcome: OutboundRecord['outcome'] = 'ok';
-    if (!customer && !options.acceptUnknownRecipients) outcome = { failedCode: 131026 };
-    else if (customer && !c.isTemplate) {
-      const last = customer.lastInboundAt.get(phone.id);
-      if (last === undefined || now() - last > DAY) outcome = { failedCode: 131047 };
-    }
-    if (outcome === 'ok' && c.reactionTarget) {
-      const target = state.inbound.get(c.reactionTarget) ?? state.outbound.get(c.reactionTarget);
-      const targetAt = target ? ('at' in target ? target.at : target.acceptedAt) : undefined;
-      if (targetAt === undefined || now() - targetAt > 30 * DAY) outcome = { failedCode: 131009 };
-    }
-
-    const rec: OutboundRecord = {
-      wamid: newWamid(),
-      phoneNumberId: phone.id,
-      customerPhone: customer?.phone ?? null,
-      to: to ?? recipient!,
-      type: c.type,
-      body,
-      bizOpaqueCallbackData:
-        typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : null,
-      acceptedAt: now(),
-      outcome,
-      responseDropped: dropResponse,
-    };
-    state.outbound.set(rec.wamid, rec);
-    const category = c.template ? c.template.category.toLowerCase() : 'service';
-    statuses.schedule(rec, req.params.version, category);
-    if (outcome === 'ok') for (const h of acceptedHooks) h(rec, c);
-
-    if (dropResponse) {
-      // The request was accepted; the caller never learns it. Its only way to find out is the
-      // status webhook carrying biz_opaque_callback_data.
-      reply.hijack();
-      req.raw.socket.destroy();
-      return reply;
-    }
-    const contact: Record<string, string> = { input: to ?? recipient! };
-    if (to) contact.wa_id = customer?.waId ?? phoneDigits(to);
-    else if (customer?.userId) contact.user_id = customer.userId;
-    const message: Record<string, string> = { id: rec.wamid };
-    if (c.isTemplate) message.message_status = 'accepted';
-    return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [message] });
-  });
+  messages.register(app);
 
   media.register(app);
 
@@ -452,6 +286,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   // ---------- control API ----------
   const control: EmulatorControl = {
     ...numbers.control,
+    ...messages.control,
     ...statuses.control,
     ...templates.control,
     state,
@@ -540,13 +375,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
         await delivery;
       }
       return wamids;
-    },
-    injectSendFault(fault) {
-      if (fault.count > 0) sendFaults.push({ ...fault });
-    },
-    setPairRate(cfg) {
-      Object.assign(pair, cfg);
-      pairBuckets.clear();
     },
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),

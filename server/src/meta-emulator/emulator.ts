@@ -1,42 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { createContext } from './context';
+import { createCustomers, type CustomerAction, type CustomersControl } from './customers';
 import { createGraphApp, createGraphHttp } from './graph-http';
-import { createMedia, RECEIVED_MEDIA_TTL_MS, type MediaNodeRoute } from './media';
-import {
-  generateJpeg,
-  generateMp4,
-  generateOggOpus,
-  generatePdf,
-  generatePng,
-  WEBP_1X1,
-} from './media-samples';
+import { createMedia, type MediaNodeRoute } from './media';
 import { createMessages, type MessagesControl } from './messages';
 import { createNumbers, phoneJson, type NumbersControl } from './numbers';
 import type { CheckedSend } from './send-validation';
-import {
-  phoneDigits,
-  type EmulatorCustomer,
-  type EmulatorPhoneNumber,
-  type EmulatorState,
-  type OutboundRecord,
-} from './state';
+import type { EmulatorState, OutboundRecord } from './state';
 import { createStatusWebhooks, type StatusDelays, type StatusWebhooksControl } from './status-webhooks';
 import { createTemplates, type TemplatesControl } from './templates';
-import {
-  buildEnvelope,
-  buildInboundMessage,
-  buildMessagesEntry,
-  buildStatus,
-  buildWebhookContact,
-  type InboundDecorations,
-  type InboundSender,
-  type InboundSpec,
-  type StatusSpec,
-} from './webhook-builders';
 import { createWebhookSender, type DeliveryRecord, type WebhookSender } from './webhook-sender';
 
 // The types callers name, re-exported from the areas that define them: outside code imports the
 // emulator from this file.
+export type { BatchItem, CustomerAction, CustomerMediaAction } from './customers';
 export type { SendFault } from './messages';
 export type { StatusDelays, StatusFaults } from './status-webhooks';
 
@@ -67,66 +44,11 @@ export interface MetaEmulatorOptions {
   logger?: boolean;
 }
 
-/** A customer's media message; bytes are generated unless given. */
-export interface CustomerMediaAction {
-  type: 'image' | 'video' | 'audio' | 'document' | 'sticker';
-  caption?: string;
-  filename?: string;
-  voice?: boolean;
-  animated?: boolean;
-  bytes?: Buffer;
-  mimeType?: string;
-}
-
-/** What a customer can send. */
-export type CustomerAction =
-  Exclude<InboundSpec, { type: 'image' | 'video' | 'audio' | 'document' | 'sticker' }> | CustomerMediaAction;
-
-const isMediaAction = (a: CustomerAction): a is CustomerMediaAction =>
-  ['image', 'video', 'audio', 'document', 'sticker'].includes(a.type);
-
-/** One item of a batched webhook POST. */
-export type BatchItem =
-  | {
-      kind: 'message';
-      phoneNumberId: string;
-      customer: string;
-      action: CustomerAction;
-      decorations?: InboundDecorations;
-    }
-  | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
-
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
 export interface EmulatorControl
-  extends NumbersControl, TemplatesControl, MessagesControl, StatusWebhooksControl {
-  addCustomer(input: {
-    phone: string;
-    waId?: string;
-    userId?: string;
-    name: string;
-    username?: string;
-    hidePhone?: boolean;
-    autoReply?: boolean;
-  }): EmulatorCustomer;
-  /** Sets (or clears with null) the customer's last inbound time: opens/closes the 24 h window. */
-  setLastInbound(phoneNumberId: string, customer: string, at: number | null): void;
-  /** A customer sends a message: media is stored, the window refreshed, the webhook POSTed. */
-  customerSends(
-    phoneNumberId: string,
-    customer: string,
-    action: CustomerAction,
-    decorations?: InboundDecorations,
-  ): { wamid: string; delivery: Promise<DeliveryRecord | null> };
-  /** Several messages/statuses in as few POSTs as possible (one per callback URL). */
-  deliverBatch(items: BatchItem[]): Promise<DeliveryRecord[]>;
+  extends NumbersControl, TemplatesControl, MessagesControl, StatusWebhooksControl, CustomersControl {
   /** Signs and POSTs an arbitrary payload to the number's callback (for hostile tests). */
   deliverRaw(phoneNumberId: string, payload: unknown): Promise<DeliveryRecord | null>;
-  /** Plays a scripted conversation: each step after `afterMs`. */
-  runScript(
-    phoneNumberId: string,
-    customer: string,
-    steps: { afterMs: number; action: CustomerAction; decorations?: InboundDecorations }[],
-  ): Promise<string[]>;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
@@ -170,7 +92,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     attemptTimeoutMs: options.webhookRetry?.attemptTimeoutMs,
   });
   const ctx = createContext({ now, seed: options.seed ?? 42, sender });
-  const { state, random, newWamid, nowSeconds, later, deliverTo, numberRef, mustCustomer, mustPhone } = ctx;
+  const { state, random, later, deliverTo, mustCustomer, mustPhone } = ctx;
   const graph = createGraphHttp(ctx);
   const { authorize } = graph;
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
@@ -181,6 +103,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     autoRead: options.autoRead,
   });
 
+  const customers = createCustomers(ctx, media, { mediaUrlInWebhooks: options.mediaUrlInWebhooks });
   const messages = createMessages(ctx, graph, {
     media,
     scheduleStatuses: statuses.schedule,
@@ -190,81 +113,6 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     pairRate: options.pairRate,
     acceptUnknownRecipients: options.acceptUnknownRecipients,
   });
-
-  // ---------- customers ----------
-  function senderOf(c: EmulatorCustomer): InboundSender {
-    return {
-      waId: c.hidePhone ? undefined : c.waId,
-      userId: c.userId ?? undefined,
-      profileName: c.name,
-      username: c.username ?? undefined,
-    };
-  }
-
-  function materialize(phone: EmulatorPhoneNumber, action: CustomerAction): InboundSpec {
-    if (!isMediaAction(action)) return action;
-    const a = action;
-    const gen: Record<string, () => [Buffer, string]> = {
-      image: () =>
-        random() < 0.5
-          ? [generateJpeg(), 'image/jpeg']
-          : [
-              generatePng(8, 8, [
-                Math.floor(random() * 256),
-                Math.floor(random() * 256),
-                Math.floor(random() * 256),
-              ]),
-              'image/png',
-            ],
-      video: () => [generateMp4(), 'video/mp4'],
-      audio: () =>
-        a.voice ? [generateOggOpus(), 'audio/ogg; codecs=opus'] : [generateOggOpus(), 'audio/ogg'],
-      document: () => [generatePdf(a.filename ?? 'Document'), 'application/pdf'],
-      sticker: () => [WEBP_1X1, 'image/webp'],
-    };
-    const [bytes, mimeType] = a.bytes ? [a.bytes, a.mimeType ?? 'application/octet-stream'] : gen[a.type]!();
-    const m = media.store(phone.id, bytes, a.mimeType ?? mimeType, a.filename ?? null, RECEIVED_MEDIA_TTL_MS);
-    const url =
-      options.mediaUrlInWebhooks !== false && ctx.publicUrl ? media.downloadUrl(m, ctx.publicUrl) : undefined;
-    const stored = { mediaId: m.id, mimeType: m.mimeType, sha256: m.sha256Base64, url };
-    switch (a.type) {
-      case 'image':
-      case 'video':
-        return { type: a.type, caption: a.caption, ...stored };
-      case 'audio':
-        return { type: 'audio', voice: a.voice ?? false, ...stored };
-      case 'document':
-        return { type: 'document', caption: a.caption, filename: a.filename ?? 'document.pdf', ...stored };
-      case 'sticker':
-        return { type: 'sticker', animated: a.animated ?? false, ...stored };
-    }
-  }
-
-  function buildCustomerMessage(
-    phone: EmulatorPhoneNumber,
-    c: EmulatorCustomer,
-    action: CustomerAction,
-    decorations: InboundDecorations | undefined,
-  ) {
-    const wamid = newWamid();
-    const spec = materialize(phone, action);
-    const message = buildInboundMessage(
-      spec,
-      { wamid, timestampSeconds: nowSeconds(), sender: senderOf(c) },
-      decorations,
-    );
-    // Every user message opens/refreshes the 24 h window (digest §4.4); system notices do not.
-    if (spec.type !== 'system') c.lastInboundAt.set(phone.id, now());
-    state.inbound.set(wamid, {
-      wamid,
-      phoneNumberId: phone.id,
-      customerPhone: c.phone,
-      type: spec.type,
-      at: now(),
-      read: false,
-    });
-    return { wamid, message, contact: spec.type === 'system' ? null : buildWebhookContact(senderOf(c)) };
-  }
 
   // ---------- the app ----------
   const app = createGraphApp(graph, { logger: options.logger });
@@ -286,95 +134,13 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   // ---------- control API ----------
   const control: EmulatorControl = {
     ...numbers.control,
+    ...customers,
     ...messages.control,
     ...statuses.control,
     ...templates.control,
     state,
-    addCustomer(input) {
-      const phone = phoneDigits(input.phone);
-      const c: EmulatorCustomer = {
-        phone,
-        waId: input.waId ?? phone,
-        userId: input.userId ?? null,
-        name: input.name,
-        username: input.username ?? null,
-        hidePhone: input.hidePhone ?? false,
-        lastInboundAt: new Map(),
-        autoReply: input.autoReply ?? false,
-      };
-      state.customers.set(phone, c);
-      return c;
-    },
-    setLastInbound(phoneNumberId, customer, at) {
-      const c = mustCustomer(customer);
-      if (at === null) c.lastInboundAt.delete(phoneNumberId);
-      else c.lastInboundAt.set(phoneNumberId, at);
-    },
-    customerSends(phoneNumberId, customer, action, decorations) {
-      const phone = mustPhone(phoneNumberId);
-      const c = mustCustomer(customer);
-      const { wamid, message, contact } = buildCustomerMessage(phone, c, action, decorations);
-      const payload = buildEnvelope([
-        buildMessagesEntry(numberRef(phone), { contacts: contact ? [contact] : [], messages: [message] }),
-      ]);
-      return { wamid, delivery: deliverTo(phone, payload) };
-    },
-    async deliverBatch(items) {
-      // Group by callback so one POST carries everything addressed to the same app endpoint.
-      const groups = new Map<
-        string,
-        {
-          phone: EmulatorPhoneNumber;
-          entries: Map<string, { contacts: unknown[]; messages: unknown[]; statuses: unknown[] }>;
-        }
-      >();
-      for (const item of items) {
-        const phone = mustPhone(item.phoneNumberId);
-        if (!phone.webhook) continue;
-        const key = `${phone.webhook.callbackUrl}\n${phone.webhook.appSecret}`;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { phone, entries: new Map() }));
-        let e = g.entries.get(phone.id);
-        if (!e) g.entries.set(phone.id, (e = { contacts: [], messages: [], statuses: [] }));
-        if (item.kind === 'message') {
-          const c = mustCustomer(item.customer);
-          const built = buildCustomerMessage(phone, c, item.action, item.decorations);
-          e.messages.push(built.message);
-          if (built.contact && !e.contacts.some((x) => JSON.stringify(x) === JSON.stringify(built.contact)))
-            e.contacts.push(built.contact);
-        } else e.statuses.push(buildStatus(item.status));
-      }
-      const out: DeliveryRecord[] = [];
-      for (const g of groups.values()) {
-        const entries = [...g.entries.entries()].map(([id, v]) =>
-          buildMessagesEntry(numberRef(mustPhone(id)), {
-            contacts: v.contacts as Record<string, unknown>[],
-            messages: v.messages as Record<string, unknown>[],
-            statuses: v.statuses as Record<string, unknown>[],
-          }),
-        );
-        const rec = await deliverTo(g.phone, buildEnvelope(entries));
-        if (rec) out.push(rec);
-      }
-      return out;
-    },
     deliverRaw(phoneNumberId, payload) {
       return deliverTo(mustPhone(phoneNumberId), payload);
-    },
-    async runScript(phoneNumberId, customer, steps) {
-      const wamids: string[] = [];
-      for (const step of steps) {
-        await new Promise<void>((r) => later(step.afterMs, r));
-        const { wamid, delivery } = control.customerSends(
-          phoneNumberId,
-          customer,
-          step.action,
-          step.decorations,
-        );
-        wamids.push(wamid);
-        await delivery;
-      }
-      return wamids;
     },
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),

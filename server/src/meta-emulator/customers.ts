@@ -3,6 +3,7 @@
 // username users whose phone is hidden; batched POSTs and scripted conversations. Each user
 // message opens the 24 h window that outbound free-form messages need.
 import type { EmulatorContext } from './context';
+import { buildInboundMessage, type InboundDecorations, type InboundSpec } from './inbound-builders';
 import { RECEIVED_MEDIA_TTL_MS, type MediaArea } from './media';
 import {
   generateJpeg,
@@ -15,13 +16,10 @@ import {
 import { phoneDigits, type EmulatorCustomer, type EmulatorPhoneNumber } from './state';
 import {
   buildEnvelope,
-  buildInboundMessage,
   buildMessagesEntry,
   buildStatus,
   buildWebhookContact,
-  type InboundDecorations,
   type InboundSender,
-  type InboundSpec,
   type StatusSpec,
 } from './webhook-builders';
 import type { DeliveryRecord } from './webhook-sender';

@@ -8,7 +8,7 @@ import type { GraphHttp } from './graph-http';
 import type { EmulatorMedia } from './state';
 
 /** Uploaded media live 30 days (digest §6). */
-export const UPLOADED_MEDIA_TTL_MS = 30 * DAY;
+const UPLOADED_MEDIA_TTL_MS = 30 * DAY;
 /** Media received from users live 7 days (digest §6). */
 export const RECEIVED_MEDIA_TTL_MS = 7 * DAY;
 

@@ -12,7 +12,7 @@ import {
   type MetaEmulator,
   type MetaEmulatorOptions,
 } from '../src/meta-emulator/emulator';
-import type { InboundDecorations } from '../src/meta-emulator/webhook-builders';
+import type { InboundDecorations } from '../src/meta-emulator/inbound-builders';
 import { buildTestApp, type TestApp, type TestAppOptions } from './build-test-app';
 import type { LoggedIn } from './factories';
 

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock';
 import { createGraphClient, type GraphClient } from '../meta/graph-client';
 import { seedDemo as seedEmulatorDemo, type DemoSeed } from '../meta-emulator/demo-seed';
 import { buildMetaEmulator, type CustomerAction, type MetaEmulator } from '../meta-emulator/emulator';
-import type { InboundDecorations } from '../meta-emulator/webhook-builders';
+import type { InboundDecorations } from '../meta-emulator/inbound-builders';
 import { recordChanges } from '../storage/change-log';
 import type { Db } from '../storage/db';
 import { contacts, conversations, media } from '../storage/schema/index';

@@ -10,7 +10,7 @@ import {
 import type { InboundMessageEvent, WebhookEvent } from '../meta/normalize';
 import { seedDemo, type DemoSeed } from './demo-seed';
 import { buildMetaEmulator, type CustomerAction, type MetaEmulator } from './emulator';
-import type { InboundDecorations } from './webhook-builders';
+import type { InboundDecorations } from './inbound-builders';
 import { startTestReceiver, type TestReceiver } from './test-receiver';
 
 let emu: MetaEmulator;

@@ -1,55 +1,25 @@
-import { createHash } from 'node:crypto';
-import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import sjson from 'secure-json-parse';
-import { metaError, type EmulatedError } from './meta-errors';
-import {
-  generateJpeg,
-  generateMp4,
-  generateOggOpus,
-  generatePdf,
-  generatePng,
-  WEBP_1X1,
-} from './media-samples';
-import {
-  checkSend,
-  type CheckedSend,
-  type EmulatorTemplate,
-  type TemplateComponentDef,
-} from './send-validation';
-import {
-  PairBucket,
-  SlidingWindow,
-  createState,
-  phoneDigits,
-  seededRandom,
-  type EmulatorCustomer,
-  type EmulatorMedia,
-  type EmulatorPhoneNumber,
-  type EmulatorState,
-  type EmulatorWaba,
-  type OutboundRecord,
-} from './state';
-import {
-  buildEnvelope,
-  buildInboundMessage,
-  buildMessagesEntry,
-  buildStatus,
-  buildTemplateStatusEntry,
-  buildWebhookContact,
-  type InboundDecorations,
-  type InboundSender,
-  type InboundSpec,
-  type StatusSpec,
-} from './webhook-builders';
-import { createWebhookSender, type DeliveryRecord, type WebhookSender } from './webhook-sender';
+// The emulator's composition and its public face: buildMetaEmulator() wires the shared runtime
+// (context.ts) into the Graph areas — messages, media, templates, numbers — the status
+// callbacks, the simulated customers and the autopilot, registers their routes on one Fastify
+// app and merges their parts of the control API. Behaviour lives in those modules.
+import type { FastifyInstance } from 'fastify';
+import { createAutopilot, type AutopilotControl } from './autopilot';
+import { createContext } from './context';
+import { createCustomers, type CustomersControl } from './customers';
+import { createGraphApp, createGraphHttp } from './graph-http';
+import { createMedia, type MediaNodeRoute } from './media';
+import { createMessages, type MessagesControl, type PairRate } from './messages';
+import { createNumbers, phoneJson, type NumbersControl } from './numbers';
+import type { EmulatorState, OutboundRecord } from './state';
+import { createStatusWebhooks, type StatusDelays, type StatusWebhooksControl } from './status-webhooks';
+import { createTemplates, type TemplatesControl } from './templates';
+import { createWebhookSender, type DeliveryRecord } from './webhook-sender';
 
-/** Delays (ms after the send was accepted) of the three status webhooks. */
-export interface StatusDelays {
-  sent: number;
-  delivered: number;
-  read: number;
-}
+// The types callers name, re-exported from the areas that define them: outside code imports the
+// emulator from this file.
+export type { BatchItem, CustomerAction, CustomerMediaAction } from './customers';
+export type { SendFault } from './messages';
+export type { StatusDelays, StatusFaults } from './status-webhooks';
 
 /** Options of {@link buildMetaEmulator}. Time, randomness and network are injectable. */
 export interface MetaEmulatorOptions {
@@ -65,7 +35,7 @@ export interface MetaEmulatorOptions {
   /** Whether customers read what they receive (→ `read` statuses). Default true. */
   autoRead?: boolean;
   /** 1 message / 6 s per recipient with a burst of 45 (digest §9). `enabled: false` for throughput tests. */
-  pairRate?: { enabled?: boolean; intervalMs?: number; burst?: number };
+  pairRate?: PairRate;
   /** Lookaside URL lifetime, default 5 min (digest §6). */
   mediaUrlTtlMs?: number;
   /** Put `url` in inbound media webhooks (2025-11 rollout), default true. */
@@ -78,137 +48,22 @@ export interface MetaEmulatorOptions {
   logger?: boolean;
 }
 
-/** A fault to apply to upcoming sends (POST …/messages). */
-export type SendFault =
-  /** Accept the send (wamid, statuses) but destroy the connection before answering: ambiguous. */
-  | { kind: 'drop_response'; count: number }
-  /** Answer with Meta's error for `code` (e.g. 130429, 131056, 190, 131000, 133004). */
-  | { kind: 'error'; code: number; count: number; httpStatus?: number; subcode?: number }
-  /** Answer a bare HTTP status without Meta's error object (e.g. a 502 from a proxy). */
-  | { kind: 'http_status'; status: number; count: number };
-
-/** Faults applied to status webhooks of subsequent sends. */
-export interface StatusFaults {
-  /** POST every status twice. */
-  duplicate?: boolean;
-  /** Send the statuses of a message in reverse order (read, delivered, sent). */
-  reorder?: boolean;
-  /** Do not send `delivered` (Meta may skip it when read immediately). */
-  skipDelivered?: boolean;
-  /** Extra delay added to every status webhook. */
-  extraDelayMs?: number;
-}
-
-/** A customer's media message; bytes are generated unless given. */
-export interface CustomerMediaAction {
-  type: 'image' | 'video' | 'audio' | 'document' | 'sticker';
-  caption?: string;
-  filename?: string;
-  voice?: boolean;
-  animated?: boolean;
-  bytes?: Buffer;
-  mimeType?: string;
-}
-
-/** What a customer can send. */
-export type CustomerAction =
-  Exclude<InboundSpec, { type: 'image' | 'video' | 'audio' | 'document' | 'sticker' }> | CustomerMediaAction;
-
-const isMediaAction = (a: CustomerAction): a is CustomerMediaAction =>
-  ['image', 'video', 'audio', 'document', 'sticker'].includes(a.type);
-
-/** One item of a batched webhook POST. */
-export type BatchItem =
-  | {
-      kind: 'message';
-      phoneNumberId: string;
-      customer: string;
-      action: CustomerAction;
-      decorations?: InboundDecorations;
-    }
-  | { kind: 'status'; phoneNumberId: string; status: StatusSpec };
-
 /** Typed control API: set up the world, make customers act, inject faults, observe. */
-export interface EmulatorControl {
-  addBusiness(input: { id?: string; name?: string; tokens?: string[] }): EmulatorWaba;
-  addPhoneNumber(
-    wabaId: string,
-    input: {
-      id?: string;
-      displayPhoneNumber: string;
-      verifiedName?: string;
-      mpsLimit?: number;
-      throughputLevel?: string;
-      qualityRating?: EmulatorPhoneNumber['qualityRating'];
-    },
-  ): EmulatorPhoneNumber;
-  addToken(wabaId: string, token: string): void;
-  /** Marks a token expired: calls answer 190 with subcode 463. */
-  expireToken(token: string): void;
-  revokeToken(token: string): void;
-  configureWebhook(
-    phoneNumberId: string,
-    cfg: { callbackUrl: string; appSecret: string; verifyToken?: string },
-  ): void;
-  /** Performs Meta's GET verification handshake against the callback; true when it echoes the challenge. */
-  verifyWebhook(phoneNumberId: string): Promise<boolean>;
-  addTemplate(wabaId: string, t: Omit<EmulatorTemplate, 'id'> & { id?: string }): EmulatorTemplate;
-  /** Changes a template's status and sends `message_template_status_update`. */
-  setTemplateStatus(
-    wabaId: string,
-    templateId: string,
-    status: string,
-    reason?: string,
-  ): Promise<DeliveryRecord | null>;
-  addCustomer(input: {
-    phone: string;
-    waId?: string;
-    userId?: string;
-    name: string;
-    username?: string;
-    hidePhone?: boolean;
-    autoReply?: boolean;
-  }): EmulatorCustomer;
-  /** Sets (or clears with null) the customer's last inbound time: opens/closes the 24 h window. */
-  setLastInbound(phoneNumberId: string, customer: string, at: number | null): void;
-  /** A customer sends a message: media is stored, the window refreshed, the webhook POSTed. */
-  customerSends(
-    phoneNumberId: string,
-    customer: string,
-    action: CustomerAction,
-    decorations?: InboundDecorations,
-  ): { wamid: string; delivery: Promise<DeliveryRecord | null> };
-  /** Several messages/statuses in as few POSTs as possible (one per callback URL). */
-  deliverBatch(items: BatchItem[]): Promise<DeliveryRecord[]>;
+export interface EmulatorControl
+  extends
+    NumbersControl,
+    TemplatesControl,
+    MessagesControl,
+    StatusWebhooksControl,
+    CustomersControl,
+    AutopilotControl {
   /** Signs and POSTs an arbitrary payload to the number's callback (for hostile tests). */
   deliverRaw(phoneNumberId: string, payload: unknown): Promise<DeliveryRecord | null>;
-  /** Plays a scripted conversation: each step after `afterMs`. */
-  runScript(
-    phoneNumberId: string,
-    customer: string,
-    steps: { afterMs: number; action: CustomerAction; decorations?: InboundDecorations }[],
-  ): Promise<string[]>;
-  injectSendFault(fault: SendFault): void;
-  setStatusFaults(faults: StatusFaults): void;
-  setPairRate(cfg: { enabled?: boolean; intervalMs?: number; burst?: number }): void;
-  setThroughput(phoneNumberId: string, mps: number): void;
-  storeMedia(phoneNumberId: string, bytes: Buffer, mimeType: string, fileName?: string): EmulatorMedia;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
   idle(): Promise<void>;
-  setPublicUrl(url: string): void;
   readonly state: EmulatorState;
-  /** Mostly for autopilot: the seeded PRNG. */
-  random(): number;
-  /**
-   * Seeded "autopilot": every `intervalMs` (default 8 s) a random customer writes something
-   * (mostly text, sometimes media, a location, a reaction…). Customers listed also answer
-   * agents (autoReply). Returns a stop function.
-   */
-  startAutopilot(cfg: { phoneNumberId: string; intervalMs?: number; customers?: string[] }): () => void;
-  /** Registers a hook called after each accepted send (autopilot uses it). */
-  onAccepted(hook: (rec: OutboundRecord, checked: CheckedSend | null) => void): () => void;
 }
 
 /** The emulator: a Fastify app (not listening), its control API and a closer. */
@@ -220,58 +75,13 @@ export interface MetaEmulator {
   close(): Promise<void>;
 }
 
-const MEDIA_LIMITS: { types: string[]; max: number }[] = [
-  { types: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], max: 16 * 1024 * 1024 },
-  {
-    types: [
-      'text/plain',
-      'application/pdf',
-      'application/vnd.ms-powerpoint',
-      'application/msword',
-      'application/vnd.ms-excel',
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    ],
-    max: 100 * 1024 * 1024,
-  },
-  { types: ['image/jpeg', 'image/png'], max: 5 * 1024 * 1024 },
-  { types: ['image/webp'], max: 500 * 1024 },
-  { types: ['video/mp4', 'video/3gpp'], max: 16 * 1024 * 1024 },
-];
-
-/** Meta's size limit for a MIME type, or null when the type is not accepted (digest §6). */
-export function mediaLimitFor(mimeType: string): number | null {
-  const base = mimeType.split(';')[0]!.trim().toLowerCase();
-  return MEDIA_LIMITS.find((l) => l.types.includes(base))?.max ?? null;
-}
-
-const DAY = 24 * 3600_000;
-const VERSION = /^v\d{1,2}\.\d$/;
-
 /**
  * Builds the Meta emulator: Graph API routes (digest §12) plus a Meta-like webhook sender and
  * simulated customers. Nothing listens until `listen()` (or `app.listen`) is called.
  */
 export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulator {
   const now = options.now ?? Date.now;
-  const random = seededRandom(options.seed ?? 42);
-  const state = createState();
-  const delays: StatusDelays = { sent: 200, delivered: 1000, read: 3000, ...options.statusDelays };
-  const autoRead = options.autoRead ?? true;
-  const pair = { enabled: true, intervalMs: 6000, burst: 45, ...options.pairRate };
-  const urlTtl = options.mediaUrlTtlMs ?? 5 * 60_000;
-  const replyDelayMs = options.replyDelayMs ?? 1500;
-  let publicUrl: string | null = null;
-  let statusFaults: StatusFaults = {};
-  const sendFaults: SendFault[] = [];
-  const windows = new Map<string, SlidingWindow>();
-  const pairBuckets = new Map<string, PairBucket>();
-  const acceptedHooks = new Set<(rec: OutboundRecord, checked: CheckedSend | null) => void>();
-  const timers = new Set<NodeJS.Timeout>();
-  const intervals = new Set<NodeJS.Timeout>();
-
-  const sender: WebhookSender = createWebhookSender({
+  const sender = createWebhookSender({
     fetch: options.fetch,
     now,
     retryBaseMs: options.webhookRetry?.baseMs,
@@ -279,975 +89,65 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     maxAgeMs: options.webhookRetry?.maxAgeMs,
     attemptTimeoutMs: options.webhookRetry?.attemptTimeoutMs,
   });
-
-  const digits = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      i === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10),
-    ).join('');
-  const newWamid = () =>
-    `wamid.${Buffer.from(`HBgL${digits(12)}FQIAERgS${randomHex(10).toUpperCase()}AA==`).toString('base64')}`;
-  const randomHex = (bytes: number) =>
-    Array.from({ length: bytes }, () =>
-      Math.floor(random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    ).join('');
-  const traceId = () => Buffer.from(randomHex(9), 'hex').toString('base64').replace(/[+/=]/g, 'A');
-  const nowSeconds = () => Math.floor(now() / 1000);
-
-  // ---------- helpers ----------
-  const send = (reply: FastifyReply, e: EmulatedError) => reply.code(e.status).send(e.body);
-  const fail = (
-    reply: FastifyReply,
-    code: number,
-    extra: { details?: string; subcode?: number; status?: number; title?: string } = {},
-  ) => send(reply, metaError(code, { ...extra, traceId: traceId() }));
-
-  function bearer(req: FastifyRequest): string | null {
-    const h = req.headers.authorization;
-    if (typeof h === 'string' && /^Bearer\s+\S+$/i.test(h)) return h.replace(/^Bearer\s+/i, '');
-    const q = (req.query as Record<string, unknown> | undefined)?.access_token;
-    return typeof q === 'string' && q ? q : null;
-  }
-
-  /** Checks the token against the WABA owning the object; answers Meta's error when it fails. */
-  function authorize(req: FastifyRequest, reply: FastifyReply, wabaId: string | null): boolean {
-    const token = bearer(req);
-    if (!token) {
-      fail(reply, 190, {
-        title: 'An active access token must be used to query information about the current user.',
-        status: 401,
-      });
-      return false;
-    }
-    const t = state.tokens.get(token);
-    if (!t) {
-      fail(reply, 190, { title: 'Invalid OAuth access token - Cannot parse access token', status: 401 });
-      return false;
-    }
-    if (t.expired) {
-      fail(reply, 190, {
-        title: 'Error validating access token: Session has expired.',
-        subcode: 463,
-        status: 401,
-      });
-      return false;
-    }
-    if (wabaId !== null && !t.wabaIds.has(wabaId)) {
-      objectMissing(reply, (req.params as { id?: string }).id ?? '');
-      return false;
-    }
-    return true;
-  }
-
-  function objectMissing(reply: FastifyReply, id: string) {
-    fail(reply, 100, {
-      title: `Unsupported request - method type: ${'get'}`,
-      details: `Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-      subcode: 33,
-    });
-  }
-
-  function baseUrlOf(req: FastifyRequest): string {
-    return publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`;
-  }
-
-  function findCustomer(ref: string): EmulatorCustomer | undefined {
-    const d = phoneDigits(ref);
-    return (
-      state.customers.get(d) ??
-      [...state.customers.values()].find((c) => c.waId === d || (c.userId !== null && c.userId === ref))
-    );
-  }
-
-  function mustCustomer(ref: string): EmulatorCustomer {
-    const c = findCustomer(ref);
-    if (!c) throw new Error(`unknown customer ${ref}`);
-    return c;
-  }
-
-  function mustPhone(id: string): EmulatorPhoneNumber {
-    const p = state.phoneNumbers.get(id);
-    if (!p) throw new Error(`unknown phone number ${id}`);
-    return p;
-  }
-
-  function storeMedia(
-    owner: string,
-    bytes: Buffer,
-    mimeType: string,
-    fileName: string | null,
-    ttlMs: number,
-  ): EmulatorMedia {
-    const sha = createHash('sha256').update(bytes).digest();
-    const m: EmulatorMedia = {
-      id: digits(16),
-      bytes,
-      mimeType,
-      sha256Hex: sha.toString('hex'),
-      sha256Base64: sha.toString('base64'),
-      fileName,
-      ownerPhoneNumberId: owner,
-      createdAt: now(),
-      ttlMs,
-      deleted: false,
-    };
-    state.media.set(m.id, m);
-    return m;
-  }
-
-  function liveMedia(id: string): EmulatorMedia | null {
-    const m = state.media.get(id);
-    return m && !m.deleted && now() - m.createdAt <= m.ttlMs ? m : null;
-  }
-
-  function downloadUrl(m: EmulatorMedia, base: string): string {
-    const token = randomHex(16);
-    state.downloadTokens.set(token, { mediaId: m.id, issuedAt: now() });
-    return `${base}/lookaside/media/${token}?mid=${m.id}&ext=${nowSeconds()}`;
-  }
-
-  function later(ms: number, fn: () => void) {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  }
-
-  function deliverTo(
-    phone: EmulatorPhoneNumber,
-    payload: unknown,
-    delayMs = 0,
-  ): Promise<DeliveryRecord | null> {
-    if (!phone.webhook) return Promise.resolve(null);
-    return sender.deliver(phone.webhook, payload, delayMs);
-  }
-
-  const numberRef = (p: EmulatorPhoneNumber) => ({
-    wabaId: p.wabaId,
-    phoneNumberId: p.id,
-    displayPhoneNumber: p.displayDigits,
+  const ctx = createContext({ now, seed: options.seed ?? 42, sender });
+  const { state } = ctx;
+  const graph = createGraphHttp(ctx);
+  const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
+  const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
+  const templates = createTemplates(ctx, graph);
+  const statuses = createStatusWebhooks(ctx, {
+    statusDelays: options.statusDelays,
+    autoRead: options.autoRead,
+  });
+  const customers = createCustomers(ctx, media, { mediaUrlInWebhooks: options.mediaUrlInWebhooks });
+  const autopilot = createAutopilot(ctx, customers, { replyDelayMs: options.replyDelayMs });
+  const messages = createMessages(ctx, graph, {
+    media,
+    scheduleStatuses: statuses.schedule,
+    onAccepted: autopilot.answerAgent,
+    pairRate: options.pairRate,
+    acceptUnknownRecipients: options.acceptUnknownRecipients,
   });
 
-  // ---------- statuses ----------
-  function scheduleStatuses(rec: OutboundRecord, version: string, category: string) {
-    const phone = mustPhone(rec.phoneNumberId);
-    const customer = rec.customerPhone ? state.customers.get(rec.customerPhone) : undefined;
-    const f = statusFaults;
-    const base: Omit<StatusSpec, 'status' | 'timestampSeconds'> = {
-      wamid: rec.wamid,
-      recipientId: customer
-        ? customer.hidePhone && rec.to.includes('.')
-          ? undefined
-          : customer.waId
-        : phoneDigits(rec.to),
-      recipientUserId: customer?.userId ?? undefined,
-      bizOpaqueCallbackData: rec.bizOpaqueCallbackData ?? undefined,
-    };
-    const service = category === 'service';
-    const pricing = {
-      billable: !service,
-      pricingModel: 'PMP',
-      type: service ? 'free_customer_service' : 'regular',
-      category,
-    };
-    const majorVersion = Number(version.slice(1).split('.')[0]);
-    const conversation =
-      majorVersion < 24
-        ? { id: randomHex(16), originType: category, expirationSeconds: nowSeconds() + 86400 }
-        : undefined;
-    const plan: { status: StatusSpec['status']; at: number; extra: Partial<StatusSpec> }[] = [];
-    if (rec.outcome !== 'ok') {
-      const code = rec.outcome.failedCode;
-      const titles: Record<number, [string, string]> = {
-        131047: [
-          'Re-engagement message',
-          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
-        ],
-        131026: ['Message undeliverable', 'Message Undeliverable.'],
-        131009: [
-          'Parameter value is not valid',
-          'The message you are reacting to does not exist or is too old.',
-        ],
-      };
-      const [title, details] = titles[code] ?? ['Something went wrong', 'Unknown error'];
-      plan.push({ status: 'failed', at: delays.sent, extra: { errors: [{ code, title, details }] } });
-    } else {
-      plan.push({ status: 'sent', at: delays.sent, extra: { pricing, conversation } });
-      if (rec.type !== 'reaction') {
-        if (!f.skipDelivered)
-          plan.push({ status: 'delivered', at: delays.delivered, extra: { pricing, conversation } });
-        if (autoRead) plan.push({ status: 'read', at: delays.read, extra: {} });
-      }
-    }
-    const acceptedSeconds = Math.floor(rec.acceptedAt / 1000);
-    const ordered = f.reorder ? [...plan].reverse().map((p, i) => ({ ...p, at: plan[i]!.at })) : plan;
-    for (const p of ordered) {
-      const spec: StatusSpec = {
-        ...base,
-        ...p.extra,
-        status: p.status,
-        timestampSeconds: acceptedSeconds + Math.round(plan.find((x) => x.status === p.status)!.at / 1000),
-      };
-      const contacts =
-        customer?.userId && p.status !== 'failed'
-          ? [
-              buildWebhookContact({
-                waId: customer.hidePhone ? undefined : customer.waId,
-                userId: customer.userId,
-              }),
-            ]
-          : [];
-      const payload = buildEnvelope([
-        buildMessagesEntry(numberRef(phone), { contacts, statuses: [buildStatus(spec)] }),
-      ]);
-      const delay = p.at + (f.extraDelayMs ?? 0);
-      void deliverTo(phone, payload, delay);
-      if (f.duplicate) void deliverTo(phone, payload, delay + 1);
-    }
-  }
-
-  // ---------- customers ----------
-  function senderOf(c: EmulatorCustomer): InboundSender {
-    return {
-      waId: c.hidePhone ? undefined : c.waId,
-      userId: c.userId ?? undefined,
-      profileName: c.name,
-      username: c.username ?? undefined,
-    };
-  }
-
-  function materialize(phone: EmulatorPhoneNumber, action: CustomerAction): InboundSpec {
-    if (!isMediaAction(action)) return action;
-    const a = action;
-    const gen: Record<string, () => [Buffer, string]> = {
-      image: () =>
-        random() < 0.5
-          ? [generateJpeg(), 'image/jpeg']
-          : [
-              generatePng(8, 8, [
-                Math.floor(random() * 256),
-                Math.floor(random() * 256),
-                Math.floor(random() * 256),
-              ]),
-              'image/png',
-            ],
-      video: () => [generateMp4(), 'video/mp4'],
-      audio: () =>
-        a.voice ? [generateOggOpus(), 'audio/ogg; codecs=opus'] : [generateOggOpus(), 'audio/ogg'],
-      document: () => [generatePdf(a.filename ?? 'Document'), 'application/pdf'],
-      sticker: () => [WEBP_1X1, 'image/webp'],
-    };
-    const [bytes, mimeType] = a.bytes ? [a.bytes, a.mimeType ?? 'application/octet-stream'] : gen[a.type]!();
-    // Media received from users lives 7 days (digest §6).
-    const m = storeMedia(phone.id, bytes, a.mimeType ?? mimeType, a.filename ?? null, 7 * DAY);
-    const url = options.mediaUrlInWebhooks !== false && publicUrl ? downloadUrl(m, publicUrl) : undefined;
-    const media = { mediaId: m.id, mimeType: m.mimeType, sha256: m.sha256Base64, url };
-    switch (a.type) {
-      case 'image':
-      case 'video':
-        return { type: a.type, caption: a.caption, ...media };
-      case 'audio':
-        return { type: 'audio', voice: a.voice ?? false, ...media };
-      case 'document':
-        return { type: 'document', caption: a.caption, filename: a.filename ?? 'document.pdf', ...media };
-      case 'sticker':
-        return { type: 'sticker', animated: a.animated ?? false, ...media };
-    }
-  }
-
-  function buildCustomerMessage(
-    phone: EmulatorPhoneNumber,
-    c: EmulatorCustomer,
-    action: CustomerAction,
-    decorations: InboundDecorations | undefined,
-  ) {
-    const wamid = newWamid();
-    const spec = materialize(phone, action);
-    const message = buildInboundMessage(
-      spec,
-      { wamid, timestampSeconds: nowSeconds(), sender: senderOf(c) },
-      decorations,
-    );
-    // Every user message opens/refreshes the 24 h window (digest §4.4); system notices do not.
-    if (spec.type !== 'system') c.lastInboundAt.set(phone.id, now());
-    state.inbound.set(wamid, {
-      wamid,
-      phoneNumberId: phone.id,
-      customerPhone: c.phone,
-      type: spec.type,
-      at: now(),
-      read: false,
-    });
-    return { wamid, message, contact: spec.type === 'system' ? null : buildWebhookContact(senderOf(c)) };
-  }
-
-  // ---------- the app ----------
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(
-        null,
-        body === ''
-          ? {}
-          : sjson.parse(body as string, null, { protoAction: 'remove', constructorAction: 'remove' }),
-      );
-    } catch {
-      done(null, { __invalidJson: true });
-    }
-  });
-  void app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024 + 1, files: 1, fields: 10 } });
-
-  app.setErrorHandler((error, _req, reply) => {
-    const e = error as { statusCode?: number; message?: string };
-    const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
-    if (status === 500) return fail(reply, 131000, { details: 'Internal error in the Meta emulator' });
-    return fail(reply, 100, { details: e.message ?? 'Invalid request', status });
-  });
-
-  app.addHook('preHandler', async (req, reply) => {
-    const v = (req.params as { version?: string } | undefined)?.version;
-    if (v !== undefined && !VERSION.test(v)) {
-      return fail(reply, 100, { title: 'Unknown path components', details: `Unknown version ${v}` });
-    }
-  });
-
-  app.post<{ Params: { version: string; id: string } }>('/:version/:id/messages', async (req, reply) => {
+  const app = createGraphApp(graph, { logger: options.logger });
+  messages.register(app);
+  media.register(app);
+  // A phone number and a media object are both read at GET /{id}; Graph tells them apart by id.
+  app.get<MediaNodeRoute>('/:version/:id', async (req, reply) => {
     const phone = state.phoneNumbers.get(req.params.id);
-    if (!authorize(req, reply, phone ? phone.wabaId : null)) return reply;
-    if (!phone) return objectMissing(reply, req.params.id);
-
-    const fault = sendFaults[0];
-    let dropResponse = false;
-    if (fault) {
-      if (--fault.count <= 0) sendFaults.shift();
-      if (fault.kind === 'error')
-        return fail(reply, fault.code, {
-          status: fault.httpStatus,
-          subcode: fault.subcode,
-          details: 'Injected by the emulator',
-        });
-      if (fault.kind === 'http_status')
-        return reply.code(fault.status).type('text/html').send('<html><body>Bad Gateway</body></html>');
-      dropResponse = true;
-    }
-
-    const body = req.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || body.__invalidJson) {
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'Request body must be a JSON object' });
-    }
-    if (body.messaging_product !== 'whatsapp') {
-      // Meta returns this one without error_data (digest §5.2).
-      return fail(reply, 100, { title: 'The parameter messaging_product is required.' });
-    }
-
-    // Mark as read (+ typing indicator) — not a message, not rate-limited like one.
-    if (body.status !== undefined) {
-      if (body.status !== 'read' || typeof body.message_id !== 'string') {
-        return fail(reply, 100, {
-          title: 'Invalid parameter',
-          details: 'status must be "read" with a message_id',
-        });
-      }
-      const inbound = state.inbound.get(body.message_id);
-      if (!inbound || inbound.phoneNumberId !== phone.id) {
-        return fail(reply, 100, {
-          title: 'Invalid parameter',
-          details: `Invalid message_id ${body.message_id}`,
-        });
-      }
-      for (const m of state.inbound.values()) {
-        if (m.customerPhone === inbound.customerPhone && m.phoneNumberId === phone.id && m.at <= inbound.at)
-          m.read = true;
-      }
-      return reply.send({ success: true });
-    }
-
-    let window = windows.get(phone.id);
-    if (!window) windows.set(phone.id, (window = new SlidingWindow()));
-    if (!window.tryHit(now(), phone.mpsLimit)) {
-      return fail(reply, 130429, {
-        details: `Message failed to send because there were too many messages sent from this phone number in a short period of time (${phone.mpsLimit} mps).`,
-      });
-    }
-
-    const to = typeof body.to === 'string' ? body.to : null;
-    const recipient = typeof body.recipient === 'string' ? body.recipient : null;
-    if (!to && !recipient)
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'The parameter to is required.' });
-
-    const waba = state.wabas.get(phone.wabaId)!;
-    const checked = checkSend(body, {
-      findTemplates: (name) => waba.templates.filter((t) => t.name === name),
-      mediaExists: (id) => liveMedia(id) !== null,
-    });
-    if ('violation' in checked) {
-      const code = checked.violation.code;
-      return fail(reply, code, {
-        details: checked.violation.details,
-        title: code === 100 ? 'Invalid parameter' : undefined,
-      });
-    }
-    const c = checked.checked;
-    if (typeof body.biz_opaque_callback_data === 'string' && body.biz_opaque_callback_data.length > 512) {
-      return fail(reply, 100, {
-        title: 'Invalid parameter',
-        details: 'biz_opaque_callback_data must be at most 512 characters',
-      });
-    }
-
-    // `to` wins when both are given (digest §2.4).
-    const customer = to ? findCustomer(to) : findCustomer(recipient!);
-    if (to && phoneDigits(to) === phone.displayDigits) {
-      return fail(reply, 131021, { details: 'Recipient phone number cannot be the sender phone number' });
-    }
-    if (!to && c.template?.category === 'AUTHENTICATION') {
-      return fail(reply, 131062, {
-        details: 'Authentication templates cannot be sent to a business-scoped user id',
-      });
-    }
-
-    if (customer && pair.enabled) {
-      const key = `${phone.id}:${customer.phone}`;
-      let bucket = pairBuckets.get(key);
-      if (!bucket) pairBuckets.set(key, (bucket = new PairBucket(pair.burst, pair.intervalMs, now())));
-      if (!bucket.tryTake(now())) {
-        return fail(reply, 131056, {
-          details:
-            'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
-        });
-      }
-    }
-
-    let outcome: OutboundRecord['outcome'] = 'ok';
-    if (!customer && !options.acceptUnknownRecipients) outcome = { failedCode: 131026 };
-    else if (customer && !c.isTemplate) {
-      const last = customer.lastInboundAt.get(phone.id);
-      if (last === undefined || now() - last > DAY) outcome = { failedCode: 131047 };
-    }
-    if (outcome === 'ok' && c.reactionTarget) {
-      const target = state.inbound.get(c.reactionTarget) ?? state.outbound.get(c.reactionTarget);
-      const targetAt = target ? ('at' in target ? target.at : target.acceptedAt) : undefined;
-      if (targetAt === undefined || now() - targetAt > 30 * DAY) outcome = { failedCode: 131009 };
-    }
-
-    const rec: OutboundRecord = {
-      wamid: newWamid(),
-      phoneNumberId: phone.id,
-      customerPhone: customer?.phone ?? null,
-      to: to ?? recipient!,
-      type: c.type,
-      body,
-      bizOpaqueCallbackData:
-        typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : null,
-      acceptedAt: now(),
-      outcome,
-      responseDropped: dropResponse,
-    };
-    state.outbound.set(rec.wamid, rec);
-    const category = c.template ? c.template.category.toLowerCase() : 'service';
-    scheduleStatuses(rec, req.params.version, category);
-    if (outcome === 'ok') for (const h of acceptedHooks) h(rec, c);
-
-    if (dropResponse) {
-      // The request was accepted; the caller never learns it. Its only way to find out is the
-      // status webhook carrying biz_opaque_callback_data.
-      reply.hijack();
-      req.raw.socket.destroy();
-      return reply;
-    }
-    const contact: Record<string, string> = { input: to ?? recipient! };
-    if (to) contact.wa_id = customer?.waId ?? phoneDigits(to);
-    else if (customer?.userId) contact.user_id = customer.userId;
-    const message: Record<string, string> = { id: rec.wamid };
-    if (c.isTemplate) message.message_status = 'accepted';
-    return reply.send({ messaging_product: 'whatsapp', contacts: [contact], messages: [message] });
+    if (!phone) return media.retrieve(req, reply);
+    if (!graph.authorize(req, reply, phone.wabaId)) return reply;
+    return reply.send(phoneJson(phone));
   });
+  templates.register(app);
+  numbers.register(app);
 
-  app.post<{ Params: { version: string; id: string } }>('/:version/:id/media', async (req, reply) => {
-    const phone = state.phoneNumbers.get(req.params.id);
-    if (!authorize(req, reply, phone ? phone.wabaId : null)) return reply;
-    if (!phone) return objectMissing(reply, req.params.id);
-    if (!req.isMultipart())
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'Upload must be multipart/form-data' });
-    const fields: Record<string, string> = {};
-    let file: { bytes: Buffer; mimeType: string; fileName: string; truncated: boolean } | null = null;
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer().catch(() => null);
-        file = {
-          bytes: bytes ?? Buffer.alloc(0),
-          mimeType: part.mimetype,
-          fileName: part.filename,
-          truncated: bytes === null || part.file.truncated,
-        };
-      } else fields[part.fieldname] = String(part.value);
-    }
-    if (fields.messaging_product !== 'whatsapp')
-      return fail(reply, 100, { title: 'The parameter messaging_product is required.' });
-    if (!file)
-      return fail(reply, 100, { title: 'Invalid parameter', details: 'The parameter file is required.' });
-    const type = fields.type ?? file.mimeType;
-    const limit = mediaLimitFor(type);
-    if (limit === null)
-      return fail(reply, 131053, {
-        details: `Param file must be a file with one of the supported types; got ${type}`,
-      });
-    const baseOf = (m: string) => m.split(';')[0]!.trim().toLowerCase();
-    if (
-      file.mimeType &&
-      file.mimeType !== 'application/octet-stream' &&
-      baseOf(file.mimeType) !== baseOf(type)
-    ) {
-      return fail(reply, 131053, { details: `File type ${file.mimeType} does not match type ${type}` });
-    }
-    if (file.truncated || file.bytes.length > limit) {
-      return fail(reply, 131053, { details: `File is too large for ${type}: the limit is ${limit} bytes` });
-    }
-    if (file.bytes.length === 0) return fail(reply, 131053, { details: 'File is empty' });
-    const m = storeMedia(phone.id, file.bytes, type, file.fileName, 30 * DAY);
-    return reply.send({ id: m.id });
-  });
-
-  app.get<{ Params: { version: string; id: string }; Querystring: { phone_number_id?: string } }>(
-    '/:version/:id',
-    async (req, reply) => {
-      const phone = state.phoneNumbers.get(req.params.id);
-      if (phone) {
-        if (!authorize(req, reply, phone.wabaId)) return reply;
-        return reply.send(phoneJson(phone));
-      }
-      const m = liveMedia(req.params.id);
-      const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-      if (!authorize(req, reply, owner ? owner.wabaId : null)) return reply;
-      if (
-        !m ||
-        (req.query.phone_number_id !== undefined && req.query.phone_number_id !== m.ownerPhoneNumberId)
-      ) {
-        return objectMissing(reply, req.params.id);
-      }
-      return reply.send({
-        messaging_product: 'whatsapp',
-        url: downloadUrl(m, baseUrlOf(req)),
-        mime_type: m.mimeType,
-        sha256: m.sha256Hex,
-        file_size: m.bytes.length,
-        id: m.id,
-      });
-    },
-  );
-
-  app.delete<{ Params: { version: string; id: string }; Querystring: { phone_number_id?: string } }>(
-    '/:version/:id',
-    async (req, reply) => {
-      const m = liveMedia(req.params.id);
-      const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-      if (!authorize(req, reply, owner ? owner.wabaId : null)) return reply;
-      if (
-        !m ||
-        (req.query.phone_number_id !== undefined && req.query.phone_number_id !== m.ownerPhoneNumberId)
-      ) {
-        return objectMissing(reply, req.params.id);
-      }
-      m.deleted = true;
-      return reply.send({ success: true });
-    },
-  );
-
-  app.get<{ Params: { token: string } }>('/lookaside/media/:token', async (req, reply) => {
-    const token = bearer(req);
-    const t = token ? state.tokens.get(token) : undefined;
-    if (!t || t.expired)
-      return reply.code(401).send({ error: { message: 'Unauthorized', code: 190, type: 'OAuthException' } });
-    const d = state.downloadTokens.get(req.params.token);
-    if (!d || now() - d.issuedAt > urlTtl) {
-      state.downloadTokens.delete(req.params.token);
-      return reply.code(404).type('text/plain').send('URL signature expired');
-    }
-    const m = liveMedia(d.mediaId);
-    const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
-    if (!m || !owner) return reply.code(404).type('text/plain').send('Not found');
-    if (!t.wabaIds.has(owner.wabaId)) return reply.code(403).type('text/plain').send('Forbidden');
-    return reply.type(m.mimeType).header('content-length', m.bytes.length).send(m.bytes);
-  });
-
-  app.get<{
-    Params: { version: string; id: string };
-    Querystring: { limit?: string; after?: string; status?: string };
-  }>('/:version/:id/message_templates', async (req, reply) => {
-    const waba = state.wabas.get(req.params.id);
-    if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-    if (!waba) return objectMissing(reply, req.params.id);
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 25) || 25, 1), 1000);
-    const list = req.query.status
-      ? waba.templates.filter((t) => t.status === req.query.status!.toUpperCase())
-      : waba.templates;
-    let start = 0;
-    if (req.query.after) {
-      const decoded = Number(Buffer.from(req.query.after, 'base64url').toString());
-      if (!Number.isInteger(decoded) || decoded < 0)
-        return fail(reply, 100, { title: 'Invalid parameter', details: 'Invalid cursor' });
-      start = decoded;
-    }
-    const page = list.slice(start, start + limit);
-    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
-    const paging: Record<string, unknown> = {
-      cursors: { before: cursor(start), after: cursor(start + page.length) },
-    };
-    if (start + page.length < list.length) {
-      const next = new URL(`${baseUrlOf(req)}/${req.params.version}/${waba.id}/message_templates`);
-      next.searchParams.set('limit', String(limit));
-      if (req.query.status) next.searchParams.set('status', req.query.status);
-      next.searchParams.set('after', cursor(start + page.length));
-      paging.next = next.toString();
-    }
-    return reply.send({ data: page.map(templateJson), paging });
-  });
-
-  app.get<{ Params: { version: string; id: string } }>('/:version/:id/phone_numbers', async (req, reply) => {
-    const waba = state.wabas.get(req.params.id);
-    if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-    if (!waba) return objectMissing(reply, req.params.id);
-    return reply.send({
-      data: waba.phoneNumberIds.map((id) => phoneJson(state.phoneNumbers.get(id)!)),
-      paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
-    });
-  });
-
-  app.post<{ Params: { version: string; id: string } }>(
-    '/:version/:id/subscribed_apps',
-    async (req, reply) => {
-      const waba = state.wabas.get(req.params.id);
-      if (!authorize(req, reply, waba ? waba.id : null)) return reply;
-      if (!waba) return objectMissing(reply, req.params.id);
-      waba.subscribedApps++;
-      return reply.send({ success: true });
-    },
-  );
-
-  function phoneJson(p: EmulatorPhoneNumber) {
-    return {
-      verified_name: p.verifiedName,
-      code_verification_status: p.codeVerificationStatus,
-      display_phone_number: p.displayPhoneNumber,
-      quality_rating: p.qualityRating,
-      platform_type: 'CLOUD_API',
-      throughput: { level: p.throughputLevel },
-      id: p.id,
-    };
-  }
-
-  function templateJson(t: EmulatorTemplate) {
-    return {
-      name: t.name,
-      parameter_format: t.parameterFormat,
-      components: t.components,
-      language: t.language,
-      status: t.status,
-      category: t.category,
-      id: t.id,
-    };
-  }
-
-  // ---------- control API ----------
   const control: EmulatorControl = {
-    state,
-    random,
-    addBusiness(input) {
-      const w: EmulatorWaba = {
-        id: input.id ?? digits(15),
-        name: input.name ?? 'Emulated Business',
-        phoneNumberIds: [],
-        templates: [],
-        subscribedApps: 0,
-      };
-      state.wabas.set(w.id, w);
-      for (const t of input.tokens ?? []) control.addToken(w.id, t);
-      return w;
-    },
-    addPhoneNumber(wabaId, input) {
-      const w = state.wabas.get(wabaId);
-      if (!w) throw new Error(`unknown WABA ${wabaId}`);
-      const p: EmulatorPhoneNumber = {
-        id: input.id ?? digits(15),
-        wabaId,
-        displayDigits: phoneDigits(input.displayPhoneNumber),
-        displayPhoneNumber: input.displayPhoneNumber,
-        verifiedName: input.verifiedName ?? w.name,
-        qualityRating: input.qualityRating ?? 'GREEN',
-        throughputLevel: input.throughputLevel ?? 'STANDARD',
-        mpsLimit: input.mpsLimit ?? 80,
-        codeVerificationStatus: 'VERIFIED',
-        webhook: null,
-      };
-      state.phoneNumbers.set(p.id, p);
-      w.phoneNumberIds.push(p.id);
-      return p;
-    },
-    addToken(wabaId, token) {
-      const t = state.tokens.get(token) ?? { token, wabaIds: new Set<string>(), expired: false };
-      t.wabaIds.add(wabaId);
-      state.tokens.set(token, t);
-    },
-    expireToken(token) {
-      const t = state.tokens.get(token);
-      if (t) t.expired = true;
-    },
-    revokeToken(token) {
-      state.tokens.delete(token);
-    },
-    configureWebhook(phoneNumberId, cfg) {
-      mustPhone(phoneNumberId).webhook = { ...cfg };
-    },
-    async verifyWebhook(phoneNumberId) {
-      const p = mustPhone(phoneNumberId);
-      if (!p.webhook) return false;
-      const challenge = digits(10);
-      const url = new URL(p.webhook.callbackUrl);
-      url.searchParams.set('hub.mode', 'subscribe');
-      url.searchParams.set('hub.challenge', challenge);
-      url.searchParams.set('hub.verify_token', p.webhook.verifyToken ?? '');
-      try {
-        const res = await (options.fetch ?? fetch)(url);
-        return res.status === 200 && (await res.text()) === challenge;
-      } catch {
-        return false;
-      }
-    },
-    addTemplate(wabaId, t) {
-      const w = state.wabas.get(wabaId);
-      if (!w) throw new Error(`unknown WABA ${wabaId}`);
-      const tpl: EmulatorTemplate = { ...t, id: t.id ?? digits(15) };
-      w.templates.push(tpl);
-      return tpl;
-    },
-    async setTemplateStatus(wabaId, templateId, status, reason) {
-      const w = state.wabas.get(wabaId);
-      const tpl = w?.templates.find((t) => t.id === templateId);
-      if (!w || !tpl) throw new Error(`unknown template ${templateId}`);
-      tpl.status = status;
-      const phone = w.phoneNumberIds.map((id) => state.phoneNumbers.get(id)!).find((p) => p.webhook);
-      if (!phone) return null;
-      const entry = buildTemplateStatusEntry(w.id, {
-        event: status,
-        templateId: Number(tpl.id),
-        name: tpl.name,
-        // The status webhook uses a hyphen (digest §10.9).
-        language: tpl.language.replace('_', '-'),
-        reason: reason ?? 'NONE',
-        category: tpl.category,
-        timeSeconds: nowSeconds(),
-      });
-      return deliverTo(phone, buildEnvelope([entry]));
-    },
-    addCustomer(input) {
-      const phone = phoneDigits(input.phone);
-      const c: EmulatorCustomer = {
-        phone,
-        waId: input.waId ?? phone,
-        userId: input.userId ?? null,
-        name: input.name,
-        username: input.username ?? null,
-        hidePhone: input.hidePhone ?? false,
-        lastInboundAt: new Map(),
-        autoReply: input.autoReply ?? false,
-      };
-      state.customers.set(phone, c);
-      return c;
-    },
-    setLastInbound(phoneNumberId, customer, at) {
-      const c = mustCustomer(customer);
-      if (at === null) c.lastInboundAt.delete(phoneNumberId);
-      else c.lastInboundAt.set(phoneNumberId, at);
-    },
-    customerSends(phoneNumberId, customer, action, decorations) {
-      const phone = mustPhone(phoneNumberId);
-      const c = mustCustomer(customer);
-      const { wamid, message, contact } = buildCustomerMessage(phone, c, action, decorations);
-      const payload = buildEnvelope([
-        buildMessagesEntry(numberRef(phone), { contacts: contact ? [contact] : [], messages: [message] }),
-      ]);
-      return { wamid, delivery: deliverTo(phone, payload) };
-    },
-    async deliverBatch(items) {
-      // Group by callback so one POST carries everything addressed to the same app endpoint.
-      const groups = new Map<
-        string,
-        {
-          phone: EmulatorPhoneNumber;
-          entries: Map<string, { contacts: unknown[]; messages: unknown[]; statuses: unknown[] }>;
-        }
-      >();
-      for (const item of items) {
-        const phone = mustPhone(item.phoneNumberId);
-        if (!phone.webhook) continue;
-        const key = `${phone.webhook.callbackUrl}\n${phone.webhook.appSecret}`;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { phone, entries: new Map() }));
-        let e = g.entries.get(phone.id);
-        if (!e) g.entries.set(phone.id, (e = { contacts: [], messages: [], statuses: [] }));
-        if (item.kind === 'message') {
-          const c = mustCustomer(item.customer);
-          const built = buildCustomerMessage(phone, c, item.action, item.decorations);
-          e.messages.push(built.message);
-          if (built.contact && !e.contacts.some((x) => JSON.stringify(x) === JSON.stringify(built.contact)))
-            e.contacts.push(built.contact);
-        } else e.statuses.push(buildStatus(item.status));
-      }
-      const out: DeliveryRecord[] = [];
-      for (const g of groups.values()) {
-        const entries = [...g.entries.entries()].map(([id, v]) =>
-          buildMessagesEntry(numberRef(mustPhone(id)), {
-            contacts: v.contacts as Record<string, unknown>[],
-            messages: v.messages as Record<string, unknown>[],
-            statuses: v.statuses as Record<string, unknown>[],
-          }),
-        );
-        const rec = await deliverTo(g.phone, buildEnvelope(entries));
-        if (rec) out.push(rec);
-      }
-      return out;
-    },
-    deliverRaw(phoneNumberId, payload) {
-      return deliverTo(mustPhone(phoneNumberId), payload);
-    },
-    async runScript(phoneNumberId, customer, steps) {
-      const wamids: string[] = [];
-      for (const step of steps) {
-        await new Promise<void>((r) => later(step.afterMs, r));
-        const { wamid, delivery } = control.customerSends(
-          phoneNumberId,
-          customer,
-          step.action,
-          step.decorations,
-        );
-        wamids.push(wamid);
-        await delivery;
-      }
-      return wamids;
-    },
-    injectSendFault(fault) {
-      if (fault.count > 0) sendFaults.push({ ...fault });
-    },
-    setStatusFaults(f) {
-      statusFaults = { ...f };
-    },
-    setPairRate(cfg) {
-      Object.assign(pair, cfg);
-      pairBuckets.clear();
-    },
-    setThroughput(phoneNumberId, mps) {
-      mustPhone(phoneNumberId).mpsLimit = mps;
-    },
-    storeMedia(phoneNumberId, bytes, mimeType, fileName) {
-      return storeMedia(mustPhone(phoneNumberId).id, bytes, mimeType, fileName ?? null, 30 * DAY);
-    },
+    ...numbers.control,
+    ...templates.control,
+    ...messages.control,
+    ...statuses.control,
+    ...customers,
+    ...autopilot.control,
+    deliverRaw: (phoneNumberId, payload) => ctx.deliverTo(ctx.mustPhone(phoneNumberId), payload),
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),
     idle: () => sender.idle(),
-    setPublicUrl(url) {
-      publicUrl = url.replace(/\/$/, '');
-    },
-    startAutopilot(cfg) {
-      const phone = mustPhone(cfg.phoneNumberId);
-      const who = (cfg.customers ?? [...state.customers.keys()]).map(mustCustomer);
-      for (const c of who) c.autoReply = true;
-      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-      const lines = [
-        'Hi! Is my order on its way?',
-        'Do you ship to Lisbon?',
-        'مرحبا، هل يمكنني تغيير العنوان؟',
-        'Thanks for the quick answer 🙏',
-        'Can I pay on delivery?',
-        'Olá! Vocês têm o tamanho M?',
-        'The package arrived damaged 😞',
-      ];
-      const tick = () => {
-        if (who.length === 0) return;
-        const c = pick(who);
-        const roll = random();
-        const lastOut = [...state.outbound.values()]
-          .reverse()
-          .find((o) => o.customerPhone === c.phone && o.outcome === 'ok');
-        let action: CustomerAction;
-        if (roll < 0.6) action = { type: 'text', body: pick(lines) };
-        else if (roll < 0.7) action = { type: 'image', caption: 'Here is a photo' };
-        else if (roll < 0.75) action = { type: 'audio', voice: true };
-        else if (roll < 0.8) action = { type: 'document', filename: 'receipt.pdf' };
-        else if (roll < 0.85)
-          action = { type: 'location', latitude: 38.7223, longitude: -9.1393, name: 'Lisbon' };
-        else if (roll < 0.9) action = { type: 'sticker' };
-        else if (lastOut)
-          action = { type: 'reaction', messageId: lastOut.wamid, emoji: pick(['👍', '❤️', '😂', '🙏']) };
-        else action = { type: 'text', body: pick(lines) };
-        control.customerSends(phone.id, c.phone, action);
-      };
-      const timer = setInterval(tick, cfg.intervalMs ?? 8000);
-      intervals.add(timer);
-      return () => {
-        clearInterval(timer);
-        intervals.delete(timer);
-      };
-    },
-    onAccepted(hook) {
-      acceptedHooks.add(hook);
-      return () => acceptedHooks.delete(hook);
-    },
+    state,
   };
-
-  // Customers with autoReply answer agents: tap a button/row/quick reply, or write back.
-  control.onAccepted((rec, checked) => {
-    const c = rec.customerPhone ? state.customers.get(rec.customerPhone) : undefined;
-    if (!c?.autoReply || !checked || rec.type === 'reaction') return;
-    const phone = mustPhone(rec.phoneNumberId);
-    const replyTo = { from: phone.displayDigits, id: rec.wamid };
-    let action: CustomerAction;
-    if (checked.choices?.length) {
-      const pick = checked.choices[Math.floor(random() * checked.choices.length)]!;
-      action = {
-        type: 'interactive',
-        reply:
-          pick.kind === 'button_reply'
-            ? { type: 'button_reply', id: pick.id, title: pick.title }
-            : { type: 'list_reply', id: pick.id, title: pick.title, description: pick.description },
-      };
-    } else if (checked.quickReplies?.length) {
-      const pick = checked.quickReplies[Math.floor(random() * checked.quickReplies.length)]!;
-      action = { type: 'button', payload: pick.payload, text: pick.text };
-    } else {
-      const lines = [
-        'Thanks!',
-        'Ok, got it 👍',
-        'Can you tell me more?',
-        'Perfect, thank you',
-        'When will it arrive?',
-      ];
-      action = { type: 'text', body: lines[Math.floor(random() * lines.length)]! };
-    }
-    later(replyDelayMs, () => {
-      if (state.customers.has(c.phone)) control.customerSends(phone.id, c.phone, action, { replyTo });
-    });
-  });
 
   return {
     app,
     control,
     async listen(port = 0) {
       const address = await app.listen({ host: '127.0.0.1', port });
-      control.setPublicUrl(address);
+      ctx.publicUrl = address.replace(/\/$/, '');
       return address;
     },
     async close() {
-      for (const t of intervals) clearInterval(t);
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      ctx.clearTimers();
       sender.close();
       await app.close();
     },
   };
 }
-
-/** Re-exported for callers that build templates. */
-export type { EmulatorTemplate, TemplateComponentDef };

@@ -28,7 +28,7 @@ export function metaError(
   const title = opts.title ?? entry.title;
   const error: EmulatedError['body']['error'] = {
     message: code === 190 ? title : `(#${code}) ${title}`,
-    type: code === 190 || code === 0 ? 'OAuthException' : 'OAuthException',
+    type: 'OAuthException',
     code,
     fbtrace_id: opts.traceId,
   };

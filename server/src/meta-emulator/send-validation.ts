@@ -44,9 +44,7 @@ export interface CheckedSend {
   quickReplies?: { text: string; payload: string }[];
   /** Reply buttons/list rows offered (interactive sends) — what autopilot customers pick from. */
   choices?: { kind: 'button_reply' | 'list_reply'; id: string; title: string; description?: string }[];
-  mediaIds: string[];
   reactionTarget?: string;
-  text?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -73,7 +71,7 @@ function mediaRef(o: unknown, path: string, out: string[]): SendViolation | null
 }
 
 /** Placeholders of a template text: `{{1}}`… or `{{name}}`, distinct, in order of appearance. */
-export function placeholders(text: string): string[] {
+function placeholders(text: string): string[] {
   const seen: string[] = [];
   for (const m of text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g))
     if (!seen.includes(m[1]!)) seen.push(m[1]!);
@@ -109,8 +107,8 @@ function checkTemplateParams(
 }
 
 /**
- * Validates a send body (not mark-read). `findTemplate` looks a template up by name+language,
- * `mediaExists` checks an uploaded media id.
+ * Validates a send body (not mark-read). `findTemplates` lists the templates of that name (the
+ * language is checked here), `mediaExists` checks an uploaded media id.
  */
 export function checkSend(
   body: Obj,
@@ -125,13 +123,13 @@ export function checkSend(
   const mediaIds: string[] = [];
   const done = (extra: Partial<CheckedSend> = {}) => {
     for (const id of mediaIds) if (!deps.mediaExists(id)) return v100(`Invalid media id ${id}`);
-    return { checked: { type, isTemplate: false, mediaIds, ...extra } };
+    return { checked: { type, isTemplate: false, ...extra } };
   };
   switch (type) {
     case 'text': {
       if (!isObj(obj)) return v100("Param text['body'] is required");
       const bad = checkLength(obj.body, "text['body']", 4096);
-      return bad ? { violation: bad } : done({ text: obj.body as string });
+      return bad ? { violation: bad } : done();
     }
     case 'image':
     case 'video':

@@ -34,8 +34,6 @@ export interface WebhookSenderOptions {
   maxAgeMs?: number;
   /** Per-attempt timeout, default 10 s. */
   attemptTimeoutMs?: number;
-  /** Keep at most this many records for inspection, default 10,000. */
-  logLimit?: number;
 }
 
 /** Meta-like webhook sender: signed POSTs, retried until 2xx or too old. */
@@ -46,10 +44,12 @@ export interface WebhookSender {
   idle(): Promise<void>;
   /** Recent deliveries, oldest first. */
   log(): readonly DeliveryRecord[];
-  pendingCount(): number;
   /** Cancels pending timers; pending deliveries resolve as expired. */
   close(): void;
 }
+
+/** Deliveries kept for inspection (`log()`); older ones are forgotten. */
+const LOG_LIMIT = 10_000;
 
 /** Creates the webhook sender. */
 export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
@@ -58,7 +58,6 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
   const maxDelay = opts.retryMaxDelayMs ?? 15 * 60_000;
   const maxAge = opts.maxAgeMs ?? 7 * 24 * 3600_000;
   const attemptTimeout = opts.attemptTimeoutMs ?? 10_000;
-  const logLimit = opts.logLimit ?? 10_000;
   const records: DeliveryRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const finishers = new Set<() => void>();
@@ -121,7 +120,7 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
         createdAt: opts.now(),
       };
       records.push(rec);
-      if (records.length > logLimit) records.splice(0, records.length - logLimit);
+      if (records.length > LOG_LIMIT) records.splice(0, records.length - LOG_LIMIT);
       pending++;
       return new Promise<DeliveryRecord>((resolve) => {
         const finish = (state: DeliveryRecord['state']) => {
@@ -147,7 +146,6 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       return pending === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r));
     },
     log: () => records,
-    pendingCount: () => pending,
     close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

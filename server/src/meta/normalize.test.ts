@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildInboundMessage } from '../meta-emulator/inbound-builders';
 import {
   buildAccountUpdateEntry,
   buildEnvelope,
-  buildInboundMessage,
   buildMessagesEntry,
   buildPhoneQualityEntry,
   buildStatus,

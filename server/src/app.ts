@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ReadyConfig } from './config/config';
 import { createAccessTokens } from './domain/auth/access-tokens';
+import { createAuditLog } from './domain/audit/audit-log';
 import { createAuthService } from './domain/auth/auth-service';
 import { createLoginThrottle, type ThrottleLimits } from './domain/auth/login-throttle';
 import { createPasswordHasher, type PasswordHasher } from './domain/auth/password-hasher';
@@ -10,6 +11,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { createMemberService } from './domain/members/member-service';
 import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';
+import { auditRoutes } from './http/audit/routes';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { meRoutes } from './http/me/routes';
@@ -81,6 +83,7 @@ const createServices = (deps: AppDeps) => {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
   const hasher = deps.hasher ?? createPasswordHasher();
+  const audit = createAuditLog({ db, clock });
   const auth = createAuthService({
     db,
     hasher,
@@ -88,15 +91,17 @@ const createServices = (deps: AppDeps) => {
     tokens: createAccessTokens({ secretKey: deps.config.secretKey, clock }),
     throttle: createLoginThrottle(clock, deps.loginThrottle),
     allowSignup: deps.config.allowSignup,
+    audit,
   });
   const members = createMemberService({
     db,
     hasher,
     clock,
     publicUrl: deps.config.publicUrl,
+    audit,
   });
-  const teams = createTeamService({ db, clock });
-  const organization = createOrganizationService({ db, clock });
+  const teams = createTeamService({ db, clock, audit });
+  const organization = createOrganizationService({ db, clock, audit });
   const messaging = createMessagingModule({
     db,
     clock,
@@ -109,6 +114,7 @@ const createServices = (deps: AppDeps) => {
     dataDir: deps.config.dataDir,
     jobNamespace: deps.jobNamespace,
     engine: deps.database.engine,
+    audit,
   });
   const outbound = createOutboundModule({
     db,
@@ -127,7 +133,7 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
   });
-  return { auth, members, teams, organization, messaging, outbound, sync };
+  return { auth, audit, members, teams, organization, messaging, outbound, sync };
 };
 
 /**
@@ -188,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         prefix: '/organization',
         organization: services.organization,
       });
+      await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
       await services.messaging.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from './lib/clock';
+import type { AuditRecorder } from './domain/audit/audit-log';
 import {
   createConversationService,
   CONVERSATION_WAKE_QUEUE,
@@ -53,6 +54,8 @@ export type MessagingDeps = {
   jobNamespace?: string | undefined;
   /** The engine: on PGlite webhook processing yields to acknowledgements (one engine for both). */
   engine?: 'pglite' | 'postgres' | undefined;
+  /** Where admins' changes to WhatsApp accounts are recorded. */
+  audit: AuditRecorder;
 };
 
 /** Background work the module runs while the app is up, with hooks for tests and benchmarks. */
@@ -89,6 +92,7 @@ export function createMessagingModule(deps: MessagingDeps) {
     secrets,
     publicUrl: deps.publicUrl,
     onChanged: (id) => webhookAccounts.invalidate(id),
+    audit: deps.audit,
   });
   const templates = createTemplateService({ db, clock });
   const conversations = createConversationService({ db, clock, jobs });

@@ -66,7 +66,7 @@ export async function addMember(
   app: FastifyInstance,
   admin: LoggedIn,
   role: Role,
-  name = role,
+  name: string = role,
 ): Promise<LoggedIn> {
   const email = uniqueEmail(role);
   const res = await app.inject({

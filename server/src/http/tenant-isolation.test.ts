@@ -5,6 +5,7 @@ import type { TestApp } from '../../test/build-test-app';
 import { createOrg, createTeam, type TestOrg } from '../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
+  auditEvents,
   contacts,
   conversations,
   invitations,
@@ -138,6 +139,7 @@ const snapshotOfB = async () => {
     messages: await db.select().from(messages).where(eq(messages.organizationId, org)),
     media: await db.select().from(media).where(eq(media.organizationId, org)),
     syncLog: await db.select().from(syncLog).where(eq(syncLog.organizationId, org)),
+    auditEvents: await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org)),
   };
 };
 
@@ -417,6 +419,59 @@ describe('cross-tenant sync routes', () => {
           expect(res.body, key).not.toContain(id);
         expect(res.body, key).not.toContain('b_secret_template');
         expect(res.body, key).not.toContain('B photo');
+      }
+    }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+});
+
+// The audit log takes B's ids as filters and B's cursors: each audit route gets its cases (a new
+// /api/v1/audit-events route without one fails). A's admin sees A's events only.
+describe('cross-tenant audit log', () => {
+  const auditCases: Record<string, () => Promise<{ status: number; body: string }[]>> = {
+    'GET /api/v1/audit-events': async () => {
+      const ofB = await t.app.inject({ url: '/api/v1/audit-events?limit=1', headers: b.admin.headers });
+      expect(ofB.statusCode).toBe(200);
+      expect(ofB.json().data).toHaveLength(1);
+      const bCursor: string = ofB.json().nextCursor;
+      const out = [];
+      for (const q of [
+        '',
+        `actorId=${b.admin.id}`,
+        `targetType=whatsapp_account&targetId=${bWa.accountId}`,
+        `targetType=team&targetId=${teamB.id}`,
+        `targetType=organization&targetId=${b.organizationId}`,
+        'action=whatsapp_account.*',
+        `cursor=${bCursor}`,
+      ]) {
+        const res = await t.app.inject({ url: `/api/v1/audit-events?${q}`, headers: a.admin.headers });
+        expect(res.statusCode, q).toBe(200);
+        out.push({ status: res.statusCode, body: res.body });
+      }
+      // A's own events are there (its number was connected and its team created by its admin).
+      const own = await t.app.inject({
+        url: '/api/v1/audit-events?action=whatsapp_account.*',
+        headers: a.admin.headers,
+      });
+      expect(own.json().data.length).toBeGreaterThan(0);
+      return out;
+    },
+  };
+
+  it('answers A with nothing of B on every audit route, and writes nothing of B', async () => {
+    const routes = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/audit-events') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes.sort()).toEqual(Object.keys(auditCases).sort());
+    const before = await snapshotOfB();
+    for (const key of routes) {
+      const run = auditCases[key];
+      if (!run) throw new Error(`No cross-tenant case for ${key}; add one to this test`);
+      for (const res of await run()) {
+        for (const id of [b.organizationId, b.admin.id, bWa.accountId, teamB.id])
+          expect(res.body, key).not.toContain(id);
+        expect(res.body, key).not.toContain('B team');
+        expect(res.body, key).not.toContain('Tenant B');
       }
     }
     expect(await snapshotOfB()).toEqual(before);

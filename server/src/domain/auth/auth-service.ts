@@ -8,6 +8,7 @@ import type {
 import type { AcceptInvitationBody } from '#contract/api/invitations';
 import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../../lib/clock';
+import type { AuditRecorder } from '../audit/audit-log';
 import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
 import { writeGenerationOf, type Db } from '../../storage/db';
@@ -37,6 +38,8 @@ export type AuthServiceDeps = {
   throttle: LoginThrottle;
   clock: Clock;
   allowSignup: boolean;
+  /** Records sign-ups (`organization.created`) and accepted invitations (`member.joined`). */
+  audit: AuditRecorder;
 };
 
 /** Sign-up, sign-in, token refresh and revocation, own profile and password. */
@@ -126,7 +129,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     /** Creates an organization and its first admin, signed in. */
-    signup: async (body: SignupBody): Promise<Result<AuthResponse>> => {
+    signup: async (body: SignupBody, ip: string | undefined): Promise<Result<AuthResponse>> => {
       if (!deps.allowSignup) return fail('signup_disabled', 'Sign-up is disabled on this server');
       if (await usersRepo.userByEmail(body.email))
         return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
@@ -139,6 +142,17 @@ export function createAuthService(deps: AuthServiceDeps) {
           const txUsers = createUserRepo(tx);
           const user = await txUsers.insertUser({ email: body.email, name: body.name, passwordHash, now });
           await txUsers.insertMembership(org.id, user.id, 'admin', now);
+          await deps.audit.record(
+            tx,
+            org.id,
+            { kind: 'user', id: user.id, label: user.name, ip },
+            {
+              action: 'organization.created',
+              target: { type: 'organization', id: org.id, label: org.name },
+              summary: `Created the organization "${org.name}" and became its first admin`,
+              details: { after: { name: org.name } },
+            },
+          );
           await recordChanges(tx, org.id, [{ entity: 'member', entityId: user.id }]);
           return { userId: user.id, organizationId: org.id };
         });
@@ -334,6 +348,17 @@ export function createAuthService(deps: AuthServiceDeps) {
               now,
             }));
           await txUsers.insertMembership(invitation.organizationId, user.id, invitation.role, now);
+          await deps.audit.record(
+            tx,
+            invitation.organizationId,
+            { kind: 'user', id: user.id, label: user.name, ip },
+            {
+              action: 'member.joined',
+              target: { type: 'member', id: user.id, label: user.name },
+              summary: `Accepted the invitation and joined as ${invitation.role}`,
+              details: { email: user.email, role: invitation.role, invitationId: invitation.id },
+            },
+          );
           await recordChanges(tx, invitation.organizationId, [{ entity: 'member', entityId: user.id }]);
           return user.id;
         });

@@ -9,6 +9,7 @@ import type {
 } from '#contract/api/users';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
+import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { newToken, sha256, temporaryPassword } from '../auth/secrets';
 import type { Clock } from '../../lib/clock';
@@ -28,7 +29,13 @@ import { createUserRepo, type MemberRow } from '../../storage/user-repo';
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** Dependencies of {@link createMemberService}. */
-export type MemberServiceDeps = { db: Db; hasher: PasswordHasher; clock: Clock; publicUrl: string };
+export type MemberServiceDeps = {
+  db: Db;
+  hasher: PasswordHasher;
+  clock: Clock;
+  publicUrl: string;
+  audit: AuditRecorder;
+};
 
 /** Members of an organization: list, invite, change role, deactivate, remove. */
 export type MemberService = ReturnType<typeof createMemberService>;
@@ -48,10 +55,40 @@ const lastAdmin = () =>
 
 const MemberCursor = z.tuple([z.number().int(), z.uuid()]);
 
+/** The audit target of a member, labelled with their name at the time. */
+const memberTarget = (m: { id: string; name: string }) => ({ type: 'member', id: m.id, label: m.name });
+
 /** Creates the member service. Every method takes the organization and the acting principal. */
 export function createMemberService(deps: MemberServiceDeps) {
-  const { db, clock } = deps;
+  const { db, clock, audit } = deps;
   const repo = createUserRepo(db);
+
+  /** The events of one PATCH: a role change and/or a change of activation, each only if real. */
+  const recordMemberUpdate = async (
+    tx: Db,
+    organizationId: string,
+    by: Actor,
+    current: MemberRow,
+    body: UpdateUserBody,
+  ) => {
+    const target = memberTarget(current);
+    if (body.role !== undefined && body.role !== current.role)
+      await audit.record(tx, organizationId, by, {
+        action: 'member.role_changed',
+        target,
+        summary: `Changed the role of "${current.name}" from ${current.role} to ${body.role}`,
+        details: { before: { role: current.role }, after: { role: body.role } },
+      });
+    if (body.deactivated !== undefined && body.deactivated !== (current.deactivatedAt !== null))
+      await audit.record(tx, organizationId, by, {
+        action: body.deactivated ? 'member.deactivated' : 'member.reactivated',
+        target,
+        summary: body.deactivated
+          ? `Deactivated "${current.name}" and ended their sessions`
+          : `Reactivated "${current.name}"`,
+        details: { before: { deactivated: !body.deactivated }, after: { deactivated: body.deactivated } },
+      });
+  };
 
   return {
     /** A page of members; every role may list. */
@@ -89,6 +126,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       organizationId: string,
       actor: Principal,
       body: CreateUserBody,
+      ip: string | undefined,
     ): Promise<Result<CreateUserResponse>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
@@ -97,14 +135,23 @@ export function createMemberService(deps: MemberServiceDeps) {
         return fail('conflict', 'This person is already a member of the organization');
       if (body.mode === 'link') {
         const token = newToken('inv');
-        const invitation = await createInvitationRepo(db).insert(organizationId, {
-          email: body.email,
-          name: body.name,
-          role: body.role,
-          tokenHash: sha256(token),
-          invitedBy: actor.userId,
-          now,
-          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+        const invitation = await db.transaction(async (tx) => {
+          const inv = await createInvitationRepo(tx).insert(organizationId, {
+            email: body.email,
+            name: body.name,
+            role: body.role,
+            tokenHash: sha256(token),
+            invitedBy: actor.userId,
+            now,
+            expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+          });
+          await audit.record(tx, organizationId, actorOf(actor, ip), {
+            action: 'member.invited',
+            target: { type: 'invitation', id: inv.id, label: inv.name },
+            summary: `Invited "${inv.name}" <${inv.email}> as ${inv.role}`,
+            details: { email: inv.email, role: inv.role, expiresAt: inv.expiresAt },
+          });
+          return inv;
         });
         return ok({
           mode: 'link',
@@ -129,6 +176,12 @@ export function createMemberService(deps: MemberServiceDeps) {
           const txRepo = createUserRepo(tx);
           const user = await txRepo.insertUser({ email: body.email, name: body.name, passwordHash, now });
           await txRepo.insertMembership(organizationId, user.id, body.role, now);
+          await audit.record(tx, organizationId, actorOf(actor, ip), {
+            action: 'member.added',
+            target: memberTarget(user),
+            summary: `Added "${user.name}" <${user.email}> as ${body.role} with a temporary password`,
+            details: { email: user.email, role: body.role },
+          });
           await recordChanges(tx, organizationId, [{ entity: 'member', entityId: user.id }]);
           return user.id;
         });
@@ -147,6 +200,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       actor: Principal,
       userId: string,
       body: UpdateUserBody,
+      ip: string | undefined,
     ): Promise<Result<Member>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
@@ -168,6 +222,7 @@ export function createMemberService(deps: MemberServiceDeps) {
         });
         if (body.deactivated === true)
           await createSessionRepo(tx).revokeMemberSessions(organizationId, userId, 'deactivated', now);
+        await recordMemberUpdate(tx, organizationId, actorOf(actor, ip), current, body);
         // Synced: the member's row, and the role group when the role crosses the manager line.
         await recordChanges(
           tx,
@@ -188,7 +243,12 @@ export function createMemberService(deps: MemberServiceDeps) {
     },
 
     /** Removes the membership (admin); the user's sessions in this organization end at once. */
-    remove: async (organizationId: string, actor: Principal, userId: string): Promise<Result<null>> => {
+    remove: async (
+      organizationId: string,
+      actor: Principal,
+      userId: string,
+      ip: string | undefined,
+    ): Promise<Result<null>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       return db.transaction(async (tx): Promise<Result<null>> => {
@@ -204,6 +264,12 @@ export function createMemberService(deps: MemberServiceDeps) {
           .from(teamMembers)
           .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, userId)));
         await txRepo.deleteMembership(organizationId, userId);
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'member.removed',
+          target: memberTarget(current),
+          summary: `Removed "${current.name}" <${current.email}> from the organization`,
+          details: { email: current.email, role: current.role, teamIds: teams.map((t) => t.teamId) },
+        });
         await recordChanges(tx, organizationId, [
           ...teams.map((t) => ({ entity: 'team', entityId: t.teamId })),
           { entity: 'member', entityId: userId, op: 'del' as const },

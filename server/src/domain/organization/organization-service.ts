@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Organization, UpdateOrganizationBody } from '#contract/api/organization';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
+import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
@@ -16,8 +17,8 @@ export type OrganizationService = ReturnType<typeof createOrganizationService>;
 const adminOnly = () => fail('forbidden', 'Only admins can manage the organization');
 
 /** Creates the organization service. Every method takes the organization and the acting principal. */
-export function createOrganizationService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createOrganizationService(deps: { db: Db; clock: Clock; audit: AuditRecorder }) {
+  const { db, clock, audit } = deps;
 
   const read = async (exec: Db | Tx, organizationId: string): Promise<Organization | undefined> => {
     const [row] = await exec.select().from(organizations).where(eq(organizations.id, organizationId));
@@ -28,6 +29,33 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
       agentsSeeAllTeamConversations: await readSeeAll(exec, organizationId),
       createdAt: row.createdAt.toISOString(),
     };
+  };
+
+  /** One `organization.settings_changed` event with before/after of what really changed, if anything. */
+  const recordSettings = async (
+    tx: Db,
+    organizationId: string,
+    by: Actor,
+    before: Organization,
+    after: Organization,
+  ) => {
+    const keys = (['name', 'agentsSeeAllTeamConversations'] as const).filter((k) => before[k] !== after[k]);
+    if (keys.length === 0) return;
+    const says = keys.map((k) =>
+      k === 'name'
+        ? `renamed the organization from "${before.name}" to "${after.name}"`
+        : `turned ${after.agentsSeeAllTeamConversations ? 'on' : 'off'} "agents see all team conversations"`,
+    );
+    const sentence = says.join(' and ');
+    await audit.record(tx, organizationId, by, {
+      action: 'organization.settings_changed',
+      target: { type: 'organization', id: organizationId, label: after.name },
+      summary: sentence.charAt(0).toUpperCase() + sentence.slice(1),
+      details: {
+        before: Object.fromEntries(keys.map((k) => [k, before[k]])),
+        after: Object.fromEntries(keys.map((k) => [k, after[k]])),
+      },
+    });
   };
 
   return {
@@ -47,10 +75,12 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
       organizationId: string,
       actor: Principal,
       body: UpdateOrganizationBody,
+      ip: string | undefined,
     ): Promise<Result<Organization>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       const org = await db.transaction(async (tx) => {
+        const before = await read(tx, organizationId);
         const changes: Change[] = [];
         if (body.name !== undefined) {
           const renamed = await tx
@@ -66,6 +96,7 @@ export function createOrganizationService(deps: { db: Db; clock: Clock }) {
             ...(await setTeamVisibilityPolicy(tx, organizationId, body.agentsSeeAllTeamConversations, now)),
           );
         const current = await read(tx, organizationId);
+        if (before && current) await recordSettings(tx, organizationId, actorOf(actor, ip), before, current);
         if (current && changes.length > 0) await recordChanges(tx, organizationId, changes);
         return current;
       });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#contract/api/teams';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
+import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
@@ -16,7 +17,7 @@ import { createTeamRepo, type TeamRow } from '../../storage/team-repo';
 import { createUserRepo } from '../../storage/user-repo';
 
 /** Dependencies of {@link createTeamService}. */
-export type TeamServiceDeps = { db: Db; clock: Clock };
+export type TeamServiceDeps = { db: Db; clock: Clock; audit: AuditRecorder };
 
 /** Teams of an organization and their members. */
 export type TeamService = ReturnType<typeof createTeamService>;
@@ -32,9 +33,12 @@ const adminOnly = () => fail('forbidden', 'Only admins can manage teams');
 const nameTaken = () => fail('conflict', 'A team with this name already exists');
 const TeamCursor = z.tuple([z.string(), z.uuid()]);
 
+/** The audit target of a team, labelled with its name at the time. */
+const teamTarget = (id: string, name: string) => ({ type: 'team', id, label: name });
+
 /** Creates the team service. Every method takes the organization and the acting principal. */
 export function createTeamService(deps: TeamServiceDeps) {
-  const { db, clock } = deps;
+  const { db, clock, audit } = deps;
   const repo = createTeamRepo(db);
 
   /** Every id must be a member of the organization; other organizations' users look nonexistent. */
@@ -42,6 +46,28 @@ export function createTeamService(deps: TeamServiceDeps) {
     const users = createUserRepo(tx);
     for (const id of userIds) if (!(await users.member(organizationId, id))) return id;
     return undefined;
+  };
+
+  /** Records a member joining or leaving a team (target: the team; the member in details). */
+  const recordMembership = async (
+    tx: Db,
+    organizationId: string,
+    by: Actor,
+    team: TeamRow,
+    userId: string,
+    change: 'added' | 'removed',
+  ) => {
+    const member = await createUserRepo(tx).member(organizationId, userId);
+    const name = member?.name ?? 'a member';
+    await audit.record(tx, organizationId, by, {
+      action: change === 'added' ? 'team.member_added' : 'team.member_removed',
+      target: teamTarget(team.id, team.name),
+      summary:
+        change === 'added'
+          ? `Added "${name}" to team "${team.name}"`
+          : `Removed "${name}" from team "${team.name}"`,
+      details: { member: { id: userId, name: member?.name ?? null } },
+    });
   };
 
   return {
@@ -76,7 +102,12 @@ export function createTeamService(deps: TeamServiceDeps) {
     },
 
     /** Creates a team with optional initial members (admin). */
-    create: async (organizationId: string, actor: Principal, body: CreateTeamBody): Promise<Result<Team>> => {
+    create: async (
+      organizationId: string,
+      actor: Principal,
+      body: CreateTeamBody,
+      ip: string | undefined,
+    ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       try {
@@ -88,6 +119,12 @@ export function createTeamService(deps: TeamServiceDeps) {
           if (await txRepo.nameTaken(organizationId, body.name)) return nameTaken();
           const id = await txRepo.insert(organizationId, body.name, now);
           await txRepo.addMembers(organizationId, id, memberIds, now);
+          await audit.record(tx, organizationId, actorOf(actor, ip), {
+            action: 'team.created',
+            target: teamTarget(id, body.name),
+            summary: `Created team "${body.name}" with ${memberIds.length} member${memberIds.length === 1 ? '' : 's'}`,
+            details: { after: { name: body.name, memberIds } },
+          });
           // Synced: the team, and a group_join for each first member.
           const seeAll = await readSeeAll(tx, organizationId);
           await recordChanges(tx, organizationId, [
@@ -111,13 +148,22 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       body: UpdateTeamBody,
+      ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      const before = await repo.byId(organizationId, teamId);
+      if (!before) return notFound('Team');
       if (await repo.nameTaken(organizationId, body.name, teamId)) return nameTaken();
       try {
         const renamed = await db.transaction(async (tx) => {
           if (!(await createTeamRepo(tx).rename(organizationId, teamId, body.name))) return false;
+          if (body.name !== before.name)
+            await audit.record(tx, organizationId, actorOf(actor, ip), {
+              action: 'team.renamed',
+              target: teamTarget(teamId, body.name),
+              summary: `Renamed team "${before.name}" to "${body.name}"`,
+              details: { before: { name: before.name }, after: { name: body.name } },
+            });
           await recordChanges(tx, organizationId, [{ entity: 'team', entityId: teamId }]);
           return true;
         });
@@ -131,7 +177,12 @@ export function createTeamService(deps: TeamServiceDeps) {
     },
 
     /** Deletes a team (admin). */
-    remove: async (organizationId: string, actor: Principal, teamId: string): Promise<Result<null>> => {
+    remove: async (
+      organizationId: string,
+      actor: Principal,
+      teamId: string,
+      ip: string | undefined,
+    ): Promise<Result<null>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       return db.transaction(async (tx): Promise<Result<null>> => {
         const team = await createTeamRepo(tx).byId(organizationId, teamId);
@@ -143,6 +194,15 @@ export function createTeamService(deps: TeamServiceDeps) {
           .from(conversations)
           .where(and(eq(conversations.organizationId, organizationId), eq(conversations.teamId, teamId)));
         if (!(await createTeamRepo(tx).delete(organizationId, teamId))) return notFound('Team');
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'team.deleted',
+          target: teamTarget(teamId, team.name),
+          summary: `Deleted team "${team.name}"`,
+          details: {
+            before: { name: team.name, memberIds: team.memberIds },
+            conversationsUnrouted: routed.length,
+          },
+        });
         const seeAll = await readSeeAll(tx, organizationId);
         const changes: Change[] = [
           ...routed.map((c) => ({ entity: 'conversation', entityId: c.id, conversationId: c.id })),
@@ -160,6 +220,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       userId: string,
+      ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
@@ -168,6 +229,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         const before = await createTeamRepo(tx).byId(organizationId, teamId);
         if (!before || before.memberIds.includes(userId)) return;
         await createTeamRepo(tx).addMembers(organizationId, teamId, [userId], clock.now());
+        await recordMembership(tx, organizationId, actorOf(actor, ip), before, userId, 'added');
         await recordChanges(
           tx,
           organizationId,
@@ -184,6 +246,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       actor: Principal,
       teamId: string,
       userId: string,
+      ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
@@ -192,6 +255,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         const before = await createTeamRepo(tx).byId(organizationId, teamId);
         if (!before?.memberIds.includes(userId)) return;
         await createTeamRepo(tx).removeMember(organizationId, teamId, userId);
+        await recordMembership(tx, organizationId, actorOf(actor, ip), before, userId, 'removed');
         await recordChanges(
           tx,
           organizationId,

@@ -9,15 +9,17 @@ import type {
 import { atLeast } from '#contract/domain/roles';
 import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
+import { actorOf, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { notFound } from '../failure';
 import { mirrorTemplates } from '../templates/template-service';
 import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-client';
 import { recordChanges } from '../../storage/change-log';
-import type { Db } from '../../storage/db';
+import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
 import { createWhatsAppAccountRepo, type WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
+import { connectedEvent, disconnectedEvent, templatesSyncedEvent, updateEvents } from './account-audit';
 import type { SecretBox } from './secret-box';
 
 /** Dependencies of {@link createAccountService}. */
@@ -30,6 +32,8 @@ export type AccountServiceDeps = {
   publicUrl: string;
   /** Called after an account's credentials or status changed (webhook caches drop it). */
   onChanged?: (accountId: string) => void;
+  /** Where admins' changes are recorded. */
+  audit: AuditRecorder;
 };
 
 /** WhatsApp numbers of an organization: connect (verified with Meta), list, update, disconnect. */
@@ -75,7 +79,7 @@ const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
 
 /** Creates the account service. Every method takes the organization and the acting principal. */
 export function createAccountService(deps: AccountServiceDeps) {
-  const { db, clock, graph, secrets, publicUrl } = deps;
+  const { db, clock, graph, secrets, publicUrl, audit } = deps;
   const repo = createWhatsAppAccountRepo(db);
 
   const toAccount = (row: WhatsAppAccountRow): WhatsAppAccount => ({
@@ -113,7 +117,11 @@ export function createAccountService(deps: AccountServiceDeps) {
   };
 
   /** Every template page of the account's WABA, mirrored in one transaction with its log entries. */
-  const mirrorFromMeta = async (row: WhatsAppAccountRow): Promise<Result<SyncTemplatesResult>> => {
+  const mirrorFromMeta = async (
+    row: WhatsAppAccountRow,
+    /** Runs in the mirror's transaction with its result (the manual sync records it there). */
+    alsoInTx?: (tx: Tx, result: SyncTemplatesResult) => Promise<void>,
+  ): Promise<Result<SyncTemplatesResult>> => {
     const token = secrets.open(row.accessTokenEnc, 'access_token');
     const listed = await graph.listTemplates(row.businessAccountId, token, {
       pageSize: 100,
@@ -126,6 +134,11 @@ export function createAccountService(deps: AccountServiceDeps) {
     const now = clock.now();
     const result = await db.transaction(async (tx) => {
       const r = await mirrorTemplates(tx, row.organizationId, row.id, listed.value, now);
+      await alsoInTx?.(tx, {
+        synced: listed.value.length,
+        changed: r.changed.length,
+        markedDeleted: r.markedDeleted.length,
+      });
       await recordChanges(
         tx,
         row.organizationId,
@@ -197,6 +210,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       actor: Principal,
       body: CreateWhatsAppAccountBody,
+      ip: string | undefined,
     ): Promise<Result<WhatsAppAccount>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const verified = await verify(body.phoneNumberId, body.businessAccountId, body.accessToken);
@@ -229,6 +243,12 @@ export function createAccountService(deps: AccountServiceDeps) {
                 phoneNumberId: body.phoneNumberId,
                 createdAt: now,
               });
+          await audit.record(
+            tx,
+            organizationId,
+            actorOf(actor, ip),
+            connectedEvent(saved!, old !== undefined),
+          );
           await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: saved!.id }]);
           return saved!;
         });
@@ -247,6 +267,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       actor: Principal,
       id: string,
       body: UpdateWhatsAppAccountBody,
+      ip: string | undefined,
     ): Promise<Result<WhatsAppAccount>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
@@ -279,6 +300,8 @@ export function createAccountService(deps: AccountServiceDeps) {
             }),
           updatedAt: now,
         });
+        for (const event of updateEvents(row, updated!, body))
+          await audit.record(tx, organizationId, actorOf(actor, ip), event);
         await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
         return updated!;
       });
@@ -290,7 +313,12 @@ export function createAccountService(deps: AccountServiceDeps) {
      * Disconnects (admin): soft — history stays, sending stops, webhooks for the number are
      * acknowledged and dropped, and the number may be connected again (here or elsewhere).
      */
-    disconnect: async (organizationId: string, actor: Principal, id: string): Promise<Result<void>> => {
+    disconnect: async (
+      organizationId: string,
+      actor: Principal,
+      id: string,
+      ip: string | undefined,
+    ): Promise<Result<void>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
@@ -301,6 +329,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           statusReason: 'Disconnected by an admin',
           updatedAt: clock.now(),
         });
+        await audit.record(tx, organizationId, actorOf(actor, ip), disconnectedEvent(row));
         await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
       });
       deps.onChanged?.(id);
@@ -312,13 +341,16 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       actor: Principal,
       id: string,
+      ip: string | undefined,
     ): Promise<Result<SyncTemplatesResult>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const row = await repo.byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
         return fail('conflict', 'This number is disconnected. Connect it again to sync templates.');
-      return mirrorFromMeta(row);
+      return mirrorFromMeta(row, (tx, r) =>
+        audit.record(tx, organizationId, actorOf(actor, ip), templatesSyncedEvent(row, r)),
+      );
     },
 
     /**

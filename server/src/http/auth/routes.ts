@@ -21,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
         response: { 201: AuthResponse, ...errors(400, 403, 409, 413, 503) },
       },
     },
-    async (req, reply) => reply.code(201).send(unwrap(await auth.signup(req.body))),
+    async (req, reply) => reply.code(201).send(unwrap(await auth.signup(req.body, req.ip))),
   );
   app.post(
     '/auth/login',

@@ -37,7 +37,7 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ organization: Organizat
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await organization.update(p.organizationId, p, req.body));
+      return unwrap(await organization.update(p.organizationId, p, req.body, req.ip));
     },
   );
 };

@@ -43,7 +43,7 @@ export const teamRoutes: FastifyPluginAsyncZod<{ teams: TeamService }> = async (
     },
     async (req, reply) => {
       const p = principalOf(req);
-      return reply.code(201).send(unwrap(await teams.create(p.organizationId, p, req.body)));
+      return reply.code(201).send(unwrap(await teams.create(p.organizationId, p, req.body, req.ip)));
     },
   );
   app.get(
@@ -74,7 +74,7 @@ export const teamRoutes: FastifyPluginAsyncZod<{ teams: TeamService }> = async (
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await teams.update(p.organizationId, p, req.params.id, req.body));
+      return unwrap(await teams.update(p.organizationId, p, req.params.id, req.body, req.ip));
     },
   );
   app.delete(
@@ -89,7 +89,7 @@ export const teamRoutes: FastifyPluginAsyncZod<{ teams: TeamService }> = async (
     },
     async (req, reply) => {
       const p = principalOf(req);
-      unwrap(await teams.remove(p.organizationId, p, req.params.id));
+      unwrap(await teams.remove(p.organizationId, p, req.params.id, req.ip));
       return reply.code(204).send(null);
     },
   );
@@ -105,7 +105,7 @@ export const teamRoutes: FastifyPluginAsyncZod<{ teams: TeamService }> = async (
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await teams.addMember(p.organizationId, p, req.params.id, req.params.userId));
+      return unwrap(await teams.addMember(p.organizationId, p, req.params.id, req.params.userId, req.ip));
     },
   );
   app.delete(
@@ -120,7 +120,7 @@ export const teamRoutes: FastifyPluginAsyncZod<{ teams: TeamService }> = async (
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await teams.removeMember(p.organizationId, p, req.params.id, req.params.userId));
+      return unwrap(await teams.removeMember(p.organizationId, p, req.params.id, req.params.userId, req.ip));
     },
   );
 };

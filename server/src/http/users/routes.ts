@@ -44,7 +44,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ members: MemberService }> = asy
     },
     async (req, reply) => {
       const p = principalOf(req);
-      return reply.code(201).send(unwrap(await members.create(p.organizationId, p, req.body)));
+      return reply.code(201).send(unwrap(await members.create(p.organizationId, p, req.body, req.ip)));
     },
   );
   app.get(
@@ -75,7 +75,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ members: MemberService }> = asy
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await members.update(p.organizationId, p, req.params.id, req.body));
+      return unwrap(await members.update(p.organizationId, p, req.params.id, req.body, req.ip));
     },
   );
   app.delete(
@@ -90,7 +90,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ members: MemberService }> = asy
     },
     async (req, reply) => {
       const p = principalOf(req);
-      unwrap(await members.remove(p.organizationId, p, req.params.id));
+      unwrap(await members.remove(p.organizationId, p, req.params.id, req.ip));
       return reply.code(204).send(null);
     },
   );

@@ -49,7 +49,7 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     },
     async (req, reply) => {
       const p = principalOf(req);
-      return reply.code(201).send(unwrap(await accounts.create(p.organizationId, p, req.body)));
+      return reply.code(201).send(unwrap(await accounts.create(p.organizationId, p, req.body, req.ip)));
     },
   );
   app.get(
@@ -80,7 +80,7 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await accounts.update(p.organizationId, p, req.params.id, req.body));
+      return unwrap(await accounts.update(p.organizationId, p, req.params.id, req.body, req.ip));
     },
   );
   app.delete(
@@ -95,7 +95,7 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     },
     async (req, reply) => {
       const p = principalOf(req);
-      unwrap(await accounts.disconnect(p.organizationId, p, req.params.id));
+      unwrap(await accounts.disconnect(p.organizationId, p, req.params.id, req.ip));
       return reply.code(204).send(null);
     },
   );
@@ -111,7 +111,7 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await accounts.syncTemplates(p.organizationId, p, req.params.id));
+      return unwrap(await accounts.syncTemplates(p.organizationId, p, req.params.id, req.ip));
     },
   );
 };

@@ -10,3 +10,4 @@ export * from './messaging';
 export * from './infrastructure';
 export * from './sync';
 export * from './notes';
+export * from './audit';

@@ -1,6 +1,6 @@
 // Builders for Meta-shaped webhook payloads (digest §2, §3, §7, §8). The emulator's webhook
-// sender uses them, and so do the parser tests in server/src/meta/fixtures, so the emulator and
-// the parser cannot silently disagree about a shape.
+// sender uses them, and so do the parser fixtures in server/test/meta-webhooks.ts, so the
+// emulator and the parser cannot silently disagree about a shape.
 
 /** Wire shape of a shared contact card (`contacts` message), as Meta sends it. */
 export interface WireContactCard {

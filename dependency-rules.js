@@ -15,7 +15,7 @@
  */
 
 /** `*.test.ts(x)` files: they may import what their folder may, plus their row's `tests`. */
-export const TEST_FILES = '**/*.test.{ts,tsx}';
+const TEST_FILES = '**/*.test.{ts,tsx}';
 
 /** Named package lists; a row's `packages` may name a group (`#db`) instead of its members. */
 export const PACKAGE_GROUPS = {
@@ -413,7 +413,7 @@ export const TEMPORARY_EXCEPTIONS = [
 const byType = new Map(rows.map((row) => [row.type, row]));
 
 /** @param {string} type */
-export function rowOf(type) {
+function rowOf(type) {
   const row = byType.get(type);
   if (!row) throw new Error(`dependency-rules.js: unknown element type "${type}"`);
   return row;
@@ -496,7 +496,7 @@ function message(/** @type {Row} */ row) {
  * @param {TemporaryException[]} [exceptions]
  * @returns {DependenciesPolicy[]}
  */
-export function policiesFor(row, exceptions = TEMPORARY_EXCEPTIONS) {
+function policiesFor(row, exceptions = TEMPORARY_EXCEPTIONS) {
   const from = source(row);
   /** @type {DependenciesPolicy[]} */
   const result = [
@@ -561,7 +561,7 @@ function filesOf(/** @type {Row} */ row) {
 }
 
 /** Syntax a table of literal imports cannot check; forbidden in sealed rows. */
-export const ESCAPE_HATCHES = [
+const ESCAPE_HATCHES = [
   {
     selector: 'ImportExpression[source.type!="Literal"]',
     message:

@@ -1,6 +1,6 @@
 // Builder of the `messages[]` item of an inbound message, one variant per type of digest §2.2,
 // with reply context, forwarding and referral data. The simulated customers use it, and so do
-// the parser tests in server/src/meta/fixtures, so the emulator and the parser cannot silently
+// the parser tests in server/test/meta-webhooks.ts, so the emulator and the parser cannot silently
 // disagree about a shape. The envelope around it is built in webhook-builders.ts.
 import { dropUndefined, type InboundSender, type Json } from './webhook-builders';
 

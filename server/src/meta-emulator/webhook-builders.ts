@@ -1,7 +1,7 @@
 // Builders for Meta-shaped webhook payloads (digest §2, §3, §7, §8): the envelope, `messages`
 // entries, `contacts[]` and `statuses[]` items, template and account events, and Meta's byte
 // serialisation. The emulator's webhook sender uses them, and so do the parser tests in
-// server/src/meta/fixtures, so the emulator and the parser cannot silently disagree about a
+// server/test/meta-webhooks.ts, so the emulator and the parser cannot silently disagree about a
 // shape. Inbound `messages[]` items are built in inbound-builders.ts.
 
 /** Sender identity of an inbound message. */

@@ -18,7 +18,7 @@ import {
   inboundWebhook,
   statusWebhook,
   wireBytes,
-} from './fixtures/webhooks';
+} from '../../test/meta-webhooks';
 import { normalizeWebhook, type InboundMessageEvent, type WebhookEvent } from './normalize';
 import { parseWebhookBody } from './webhook-payload';
 

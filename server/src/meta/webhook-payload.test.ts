@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inboundWebhook, wireBytes } from './fixtures/webhooks';
+import { inboundWebhook, wireBytes } from '../../test/meta-webhooks';
 import { jsonNestingExceeds, parseWebhookBody } from './webhook-payload';
 
 describe('parseWebhookBody', () => {

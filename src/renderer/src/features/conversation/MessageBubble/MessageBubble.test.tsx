@@ -11,7 +11,7 @@ import {
   within,
 } from '../../../test-utils/render';
 import { UNSUPPORTED_SENTENCE } from '../bubbles/UnsupportedContent';
-import { inThread, makeThreadContext } from '../test-thread-context';
+import { inThread, makeThreadContext } from '../../../test-utils/thread-context';
 import { MessageBubble } from './MessageBubble';
 
 const media = (over: Partial<NonNullable<ThreadMessage['media']>> = {}) => ({

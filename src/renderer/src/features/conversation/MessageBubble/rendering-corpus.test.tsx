@@ -10,7 +10,7 @@ import {
 } from '../../../test-utils/conversation-fixtures';
 import { createFakeParley, render, screen, signedInSession } from '../../../test-utils/render';
 import { ConversationView } from '../ConversationView/ConversationView';
-import { inThread, makeThreadContext } from '../test-thread-context';
+import { inThread, makeThreadContext } from '../../../test-utils/thread-context';
 import { MessageBubble } from './MessageBubble';
 
 /** Hostile strings from the usual XSS and spoofing corpora. */

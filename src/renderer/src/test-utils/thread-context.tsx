@@ -1,8 +1,8 @@
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import type { ThreadMessage } from '#contract/ipc/contract';
-import { ids } from '../../test-utils/conversation-fixtures';
-import { ThreadContext, type ThreadContextValue } from './thread-context';
+import { ids } from './conversation-fixtures';
+import { ThreadContext, type ThreadContextValue } from '../features/conversation/thread-context';
 
 /** A thread context with every action mocked, for rendering bubbles alone. */
 export function makeThreadContext(

@@ -11,13 +11,19 @@ import { Member } from '../api/users';
 import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
+import { channelNames, type Channel, type EventName } from './names';
+
+export { channelNames, eventNames, isChannel, isEventName, type Channel, type EventName } from './names';
 
 /**
  * The renderer⇄main contract. One table of channels (`domain:verb`, zod input and output) and
- * one map of events. The preload exposes one function per channel, the main process registers
- * one handler per channel (a mapped type forces it), and the renderer's `api` module wraps
- * them, so a new channel is one entry here plus its handler. Every result crosses the
- * boundary as a `Result` value: thrown errors lose their class on the way.
+ * one map of events, typed against the plain name lists in `names.ts`. Everything else derives
+ * from them: the preload exposes one function per listed channel, the main process, the core
+ * host and the browser harness dispatch every channel through `src/core/dispatch.ts` (input
+ * parsed here), the core's handler map is forced complete by a mapped type, and the renderer
+ * calls `client.call(channel, input)`. A new channel is its name, its entry here and its
+ * handler. Every result crosses the boundary as a `Result` value: thrown errors lose their
+ * class on the way.
  */
 
 /** Theme preference; `system` follows the OS. */
@@ -364,6 +370,9 @@ export type AttentionState = z.infer<typeof AttentionState>;
 
 const none = z.undefined();
 
+/** What each channel entry holds: the input schema (parsed by the host) and the output schema. */
+type ChannelSpec = { input: z.ZodType; output: z.ZodType };
+
 /** The channel table. */
 export const ipc = {
   'app:info': { input: none, output: AppInfo },
@@ -525,7 +534,7 @@ export const ipc = {
   },
   /** Pauses or resumes the background download of the last 90 days of history. */
   'sync:setBackfill': { input: z.object({ paused: z.boolean() }), output: z.object({ paused: z.boolean() }) },
-} as const;
+} as const satisfies Record<Channel, ChannelSpec>;
 
 /** Events from main to the renderer. */
 export const ipcEvents = {
@@ -540,10 +549,8 @@ export const ipcEvents = {
   'presence:changed': PresenceChanged,
   /** Upload progress of a staged file (the outbox sends its message once the server has it). */
   'media:progress': MediaProgress,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type Channel = keyof typeof ipc;
-export type EventName = keyof typeof ipcEvents;
 /** What a caller passes (before defaults are applied). */
 export type In<C extends Channel> = z.input<(typeof ipc)[C]['input']>;
 /** What a handler receives (after parsing). */
@@ -553,10 +560,8 @@ export type Out<C extends Channel> = z.output<(typeof ipc)[C]['output']>;
 /** An event payload. */
 export type EventPayload<E extends EventName> = z.output<(typeof ipcEvents)[E]>;
 
-/** Every channel name, in table order. */
-export const channels = Object.keys(ipc) as Channel[];
-/** Every event name. */
-export const eventNames = Object.keys(ipcEvents) as EventName[];
+/** Every channel name, in table order (the list in `names.ts`). */
+export const channels: readonly Channel[] = channelNames;
 
 /** The result schema of a channel, for validating what comes back over the boundary. */
 export const outputResult = <C extends Channel>(c: C) => resultSchema(ipc[c].output);

@@ -53,7 +53,7 @@ const readPage = async (
   before: number | undefined,
   limit: number,
 ) => {
-  const r = await client.listMessages({ conversationId, beforeConvSeq: before, limit });
+  const r = await client.call('messages:list', { conversationId, beforeConvSeq: before, limit });
   return (r.ok ? { ok: true, value: r.value } : { ok: false, message: r.error.message }) satisfies Read;
 };
 
@@ -132,7 +132,7 @@ export function useThread(conversationId: string): ThreadState {
     const gen = ++generation.current;
     const [thread, noteResult] = await Promise.all([
       readThread(client, conversationId, floorRef.current, wantOlderRef.current),
-      client.listNotes({ conversationId }),
+      client.call('notes:list', { conversationId }),
     ]);
     if (gen !== generation.current) return;
     if ('error' in thread) {

@@ -80,6 +80,19 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** The `convSeq` range (inclusive) of one conversation's server messages that changed. */
+export const MessageSpan = z
+  .object({
+    conversationId: z.string(),
+    fromConvSeq: z.number().int().positive(),
+    toConvSeq: z.number().int().positive(),
+  })
+  .refine((s) => s.fromConvSeq <= s.toConvSeq, { message: 'The span ends before it starts' });
+export type MessageSpan = z.infer<typeof MessageSpan>;
+
+/** The widest span `messages:range` reads at once; a view re-reads the thread past it. */
+export const MESSAGE_SPAN_MAX = 1_000;
+
 /**
  * Which replica tables changed, so views re-query only what they show. Table names are the
  * replica's: `conversations`, `messages`, `contacts`, `notes`, `reactions`, `templates`,
@@ -93,6 +106,14 @@ export const ReplicaChanged = z.object({
    * absent when it may touch any (a bootstrap chunk): re-query everything shown.
    */
   conversationIds: z.array(z.string()).optional(),
+  /**
+   * Where each named conversation's server messages changed: the `convSeq` range of the
+   * messages written or deleted, a reaction counting at its message. A thread re-reads just
+   * that range (`messages:range`). A conversation named without a span, while `messages` or
+   * `reactions` changed, changed in a way a range cannot say (a history or bootstrap page, a
+   * revoke, a message this replica does not hold): re-read what is shown.
+   */
+  messageSpans: z.array(MessageSpan).optional(),
 });
 export type ReplicaChanged = z.infer<typeof ReplicaChanged>;
 
@@ -194,6 +215,23 @@ export const MessagePage = z.object({
   nextBeforeConvSeq: z.number().int().positive().nullable(),
 });
 export type MessagePage = z.infer<typeof MessagePage>;
+
+/**
+ * `messages:range` result: what a thread patches in after a `replica:changed` (instead of
+ * re-reading every loaded page).
+ */
+export const ThreadChanges = z.object({
+  /** The server messages of the range asked for, oldest first; empty without a range. */
+  items: z.array(ThreadMessage),
+  /** This device's unconfirmed messages, in the order they were written (how the newest page ends). */
+  pending: z.array(ThreadMessage),
+  /**
+   * A reaction of this device's is queued here. It shows on its target message wherever that
+   * is, which no range can say: re-read the thread while this is true (and once after).
+   */
+  pendingReaction: z.boolean(),
+});
+export type ThreadChanges = z.infer<typeof ThreadChanges>;
 
 /** A note as a thread shows it. */
 export const ThreadNote = Note.extend({ pending: PendingInfo.nullable() });
@@ -423,6 +461,33 @@ export const ipc = {
       limit: z.number().int().min(1).max(200).default(50),
     }),
     output: MessagePage,
+  },
+  /**
+   * The changed part of a thread: the server messages with `convSeq` in a range (from a
+   * `replica:changed` span) and the pending tail. Without a range, the pending tail alone.
+   */
+  'messages:range': {
+    input: z
+      .object({
+        conversationId,
+        fromConvSeq: z.number().int().positive().optional(),
+        toConvSeq: z.number().int().positive().optional(),
+      })
+      .refine((i) => (i.fromConvSeq === undefined) === (i.toConvSeq === undefined), {
+        message: 'Give both ends of the range, or neither',
+        path: ['toConvSeq'],
+      })
+      .refine(
+        (i) =>
+          i.fromConvSeq === undefined ||
+          i.toConvSeq === undefined ||
+          (i.fromConvSeq <= i.toConvSeq && i.toConvSeq - i.fromConvSeq < MESSAGE_SPAN_MAX),
+        {
+          message: `The range must run forward and hold at most ${MESSAGE_SPAN_MAX} messages`,
+          path: ['toConvSeq'],
+        },
+      ),
+    output: ThreadChanges,
   },
   /** The notes of a conversation, oldest first, pending ones included. */
   'notes:list': { input: z.object({ conversationId }), output: z.array(ThreadNote) },

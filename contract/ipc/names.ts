@@ -22,6 +22,7 @@ export const channelNames = [
   'conversations:counts',
   'conversation:get',
   'messages:list',
+  'messages:range',
   'notes:list',
   'templates:list',
   'members:list',

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { CoreApi } from '#contract/ipc/contract';
+import type { CoreApi, ReplicaChanged } from '#contract/ipc/contract';
 import { err, ok } from '#contract/result';
 import {
   createConsoleLogger,
@@ -19,11 +19,13 @@ import { withReplica, wrapHandlers, type HandlerTable } from './handler-table';
 import { writeJsonFile } from './fs-util';
 import { createOutboxStore } from './outbox/outbox-store';
 import { createReplicaQueries, type ReplicaQueries } from './replica/queries';
+import { createThreadChanges, type ThreadChangesReader } from './replica/thread-changes';
 import { MetaKey, getMeta } from './replica/meta-store';
 import { createAuthClient } from './session/auth-client';
 import { createSessionManager } from './session/session-manager';
 import { createSettingsStore } from './settings/settings-store';
 import { emptySummary } from './sync/apply';
+import { replicaChanged } from './sync/message-spans';
 import { createSyncEngine, type EngineTiming, type SyncEngine } from './sync/engine';
 import { createMediaCache, type MediaCache } from './sync/media-cache';
 import { createMediaUploader, type MediaUploader } from './media/media-uploader';
@@ -90,6 +92,8 @@ export const appMediaUrl = (mediaId: string): string => `parley://media/${mediaI
 interface SyncParts {
   replica: OpenReplica;
   queries: ReplicaQueries;
+  /** `messages:range`: a thread's changed rows. */
+  changes: ThreadChangesReader;
   commands: Commands;
   engine: SyncEngine | null;
   media: MediaCache | null;
@@ -147,8 +151,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         ? (c: Parameters<SyncTransportFactory>[0]) => createSocketTransport(c)
         : deps.syncTransport;
     const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
-    const changed = (c: { tables: string[]; conversationIds?: string[] }) =>
-      events.emit('replica:changed', c);
+    const changed = (c: ReplicaChanged) => events.emit('replica:changed', c);
     const mediaDir = join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite'));
     const staged = createStagedMedia({
       db: sqlite,
@@ -204,10 +207,11 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         return u;
       },
       now: () => clock.now(),
-      changed: (sum) =>
-        engine
-          ? engine.committed(sum)
-          : changed({ tables: [...sum.tables].sort(), conversationIds: [...sum.conversationIds] }),
+      changed: (sum) => {
+        if (engine) return engine.committed(sum);
+        const c = replicaChanged(sum);
+        if (c) changed(c);
+      },
       staged: (id) => staged.byId(id),
     });
     const media = transport
@@ -223,7 +227,16 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
           },
         })
       : null;
-    sync = { replica: cur.replica, queries, commands, engine, media, staged, clientId };
+    sync = {
+      replica: cur.replica,
+      queries,
+      changes: createThreadChanges(sqlite, queries),
+      commands,
+      engine,
+      media,
+      staged,
+      clientId,
+    };
     engine?.start();
   }
 
@@ -325,6 +338,9 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         nextBeforeConvSeq: hasOlder ? r.lowest : null,
       });
     }),
+    'messages:range': withReplica((s, i) =>
+      s.queries.hasConversation(i.conversationId) ? ok(s.changes.read(i)) : err(notFound),
+    ),
     'notes:list': withReplica((s, i) => ok(s.queries.notes(i.conversationId))),
     'templates:list': withReplica((s, i) => ok(s.queries.templates(i))),
     'members:list': withReplica((s) => ok(s.queries.members())),

@@ -10,6 +10,7 @@ import type {
   SyncEntity,
 } from '#contract/sync/protocol';
 import type { Contact } from '#contract/api/contacts';
+import { createSpanRecorder, unknownSpan, type MessageSpans } from './message-spans';
 
 /**
  * The sync applier: the only writer of the server-truth tables (design/sync-protocol.md §2.5,
@@ -39,6 +40,8 @@ export type ApplySource = { kind: 'log' } | { kind: 'snapshot'; snapshotSeq: num
 export interface ApplySummary {
   tables: Set<string>;
   conversationIds: Set<string>;
+  /** Where each conversation's server messages changed, for open threads (`message-spans.ts`). */
+  messageSpans: MessageSpans;
   /** Conversations revoked or dropped from scope in this transaction. */
   revoked: {
     conversationId: string;
@@ -63,6 +66,7 @@ export interface ApplySummary {
 export const emptySummary = (): ApplySummary => ({
   tables: new Set(),
   conversationIds: new Set(),
+  messageSpans: new Map(),
   revoked: [],
   groupJoins: [],
   rechecks: [],
@@ -121,6 +125,7 @@ const reasonOf = (group: string): string => (group === 'role' ? 'role' : `team:$
 /** Builds the applier over an open replica. */
 export function createApplier(db: Database.Database) {
   db.prepare('INSERT OR IGNORE INTO sync_state (id) VALUES (1)').run();
+  const spans = createSpanRecorder(db);
   const s = {
     anyTombstone: db.prepare('SELECT 1 FROM tombstones LIMIT 1').pluck(),
     tombstone: db.prepare('SELECT version, kind FROM tombstones WHERE entity = ? AND id = ?'),
@@ -354,6 +359,7 @@ export function createApplier(db: Database.Database) {
       if (!tombstonesKnownEmpty) s.tombstoneClear.run(e.e, e.id, e.v);
       sum.tables.add(TABLE_OF[e.e]);
       if (cid) sum.conversationIds.add(cid);
+      spans.put(e, source.kind === 'snapshot', sum.messageSpans);
     }
     return written;
   };
@@ -395,6 +401,7 @@ export function createApplier(db: Database.Database) {
     for (const t of ['conversations', 'messages', 'notes', 'reactions', 'contacts', 'pending_messages'])
       sum.tables.add(t);
     sum.conversationIds.add(id);
+    unknownSpan(sum.messageSpans, id);
   };
 
   const applyDel = (e: Extract<ChangeEntry, { op: 'del' }>, sum: ApplySummary): void => {
@@ -404,9 +411,11 @@ export function createApplier(db: Database.Database) {
       if (contactId) s.gcContact.run(contactId, contactId);
       cid = e.id;
       for (const t of ['messages', 'notes', 'reactions', 'contacts']) sum.tables.add(t);
+      unknownSpan(sum.messageSpans, e.id);
     } else {
       if (e.e === 'message' || e.e === 'note' || e.e === 'reaction')
         cid = (s.conversationOf[e.e].get(e.id) as string | undefined) ?? null;
+      spans.del(e, cid, sum.messageSpans);
       if (e.e === 'message') s.deleteReactionsOfMessage.run(e.id);
       s.deleteById[e.e].run(e.id);
     }
@@ -425,6 +434,8 @@ export function createApplier(db: Database.Database) {
     }
     sum.tables.add('conversations');
     sum.conversationIds.add(e.id);
+    // A grant may lower the history floor: no range says that.
+    unknownSpan(sum.messageSpans, e.id);
     if (e.related) {
       for (const r of e.related) applyPut(r, { kind: 'log' }, sum);
       if (e.floorConvSeq !== undefined) s.floorLower.run(e.id, e.floorConvSeq ?? 1);

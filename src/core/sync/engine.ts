@@ -24,6 +24,7 @@ import type { Clock, Logger } from '../deps';
 import { createOutboxStore, type OutboxRow, type OutboxStore } from '../outbox/outbox-store';
 import type { ReplicaQueries } from '../replica/queries';
 import { createApplier, emptySummary, type ApplySummary } from './apply';
+import { replicaChanged } from './message-spans';
 import { createSyncStateStore, type BuildVersions } from './sync-state';
 import { TransportError, type SyncTransport, type TransportEvents } from './transport';
 
@@ -139,7 +140,6 @@ export interface SyncEngine {
 }
 
 const BUILD: BuildVersions = { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutator: MUTATOR_VERSION };
-const CHANGED_IDS_MAX = 200;
 
 /** Creates the engine over an open, migrated replica. */
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
@@ -244,13 +244,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Announces a committed transaction and starts its follow-up work. */
   const announce = (sum: ApplySummary): void => {
-    if (sum.tables.size > 0) {
-      const ids = [...sum.conversationIds];
-      deps.onChanged({
-        tables: [...sum.tables].sort(),
-        ...(ids.length > 0 && ids.length <= CHANGED_IDS_MAX ? { conversationIds: ids } : {}),
-      });
-    }
+    const changed = replicaChanged(sum);
+    if (changed) deps.onChanged(changed);
     for (const r of sum.revoked) deps.onRevoked(r);
     if (sum.needHistory.length) {
       hydrateWanted = true;

@@ -66,14 +66,20 @@ window.__paintOf = (text) => new Promise((resolve, reject) => {
 
 type Sample = { total: number; committed: number };
 
-/** Scrolls the thread up until every seeded message is loaded ("Start of the conversation"). */
+/** Loads older pages until every seeded message is held ("Start of the conversation"). */
 async function loadWholeThread(page: Page): Promise<void> {
-  // The region is the thread's scroll viewport; near its top it asks for the next older page.
+  // Scrolling near the top asks for the next older page; the button does when the scroll
+  // position has nowhere left to go.
   const thread = page.getByRole('region', { name: 'Messages' });
   const start = thread.getByText('Start of the conversation');
+  const older = thread.getByRole('button', { name: 'Load older messages' });
   for (let i = 0; !(await start.isVisible()); i += 1) {
-    if (i === 300) throw new Error('message-to-paint: the thread never reached its oldest message');
-    await thread.evaluate((el) => (el.scrollTop = 0));
+    if (i === 600) {
+      await page.screenshot({ path: '/tmp/message-to-paint-stuck.png' });
+      throw new Error('message-to-paint: the thread never reached its oldest message');
+    }
+    if (await older.isVisible()) await older.click();
+    else await thread.evaluate((el) => (el.scrollTop = 0));
     await page.waitForTimeout(150);
   }
   // Back to the newest message, where new ones are followed.
@@ -90,6 +96,7 @@ export async function* run(): AsyncIterable<MetricLine> {
   const harness = await startHarness({ port: 0, defaultServerUrl: server.url, coreLogs: false });
   const browser = await launchChromium();
   const results: Record<'newest' | 'deep', Sample[]> = { newest: [], deep: [] };
+  const heights: Record<'newest' | 'deep', number> = { newest: 0, deep: 0 };
   try {
     const account = await signUp(server.url);
     const whatsapp = await connectWhatsApp(server.url, emulator, account);
@@ -125,16 +132,20 @@ export async function* run(): AsyncIterable<MetricLine> {
     // them loaded: read them at the bottom, close it, and open it again at its newest page.
     const thread = page.getByRole('region', { name: 'Messages' });
     await thread.locator('article').first().waitFor();
-    for (let i = 0; i < 10; i += 1) {
+    const unread = page
+      .getByRole('listbox', { name: 'Conversations' })
+      .getByRole('option', { name: new RegExp(`^${customer.name}, \\d+ unread`) });
+    for (let i = 0; (await unread.count()) > 0; i += 1) {
+      if (i === 300) throw new Error('message-to-paint: the conversation was never marked read');
       await thread.evaluate((el) => (el.scrollTop = el.scrollHeight));
       await page.waitForTimeout(200);
     }
-    await page.waitForTimeout(1_500);
     await page.getByRole('button', { name: 'Close conversation' }).click();
     await row.click();
     await thread.locator('article').first().waitFor();
+    if (await thread.getByText(/unread message/).isVisible())
+      throw new Error('message-to-paint: still unread');
     await page.waitForTimeout(1_500);
-    await page.waitForTimeout(1_000);
 
     // Commits in the harness core, in this process: the baseline's end.
     let committedAt: number | null = null;
@@ -143,16 +154,15 @@ export async function* run(): AsyncIterable<MetricLine> {
     });
     let n = 0;
     const measure = async (depth: 'newest' | 'deep') => {
+      // How tall the thread is (the virtualizer's estimate of every held row): depth at a glance.
+      heights[depth] = await page.getByRole('region', { name: 'Messages' }).evaluate((el) => el.scrollHeight);
       for (let i = 0; i < WARMUP + ROUNDS; i += 1) {
         const text = `probe ${depth} ${(n += 1)}`;
         const painted = page.evaluate((t) => window.__paintOf(t), text);
         committedAt = null;
         const t0 = now();
         await send(text);
-        const paintedAt = await painted.catch(async (e: unknown) => {
-          await page.screenshot({ path: '/tmp/m2p-fail.png' });
-          throw e;
-        });
+        const paintedAt = await painted;
         if (i >= WARMUP && committedAt !== null)
           results[depth].push({ total: paintedAt - t0, committed: committedAt - t0 });
         await page.waitForTimeout(GAP_MS);
@@ -179,7 +189,9 @@ export async function* run(): AsyncIterable<MetricLine> {
     const notes = {
       messages: samples.length,
       seeded: SEEDED,
-      thread: depth === 'newest' ? 'newest page (as opened)' : 'every seeded message loaded by scrolling up',
+      thread:
+        depth === 'newest' ? 'newest page (as opened)' : 'every seeded message loaded (Load older messages)',
+      threadScrollHeightPx: heights[depth],
       lastMileP50Ms: round(median(lastMile)),
       lastMileP95Ms: round(p95(lastMile)),
       committedP95Ms: round(p95(committed)),

@@ -14,6 +14,7 @@ const registry: Record<string, () => Promise<{ run: Benchmark }>> = {
   'http-auth': () => import('./http-auth'),
   'inbox-query': () => import('./inbox-query'),
   'list-render': () => import('./list-render'),
+  'message-to-paint': () => import('./message-to-paint'),
   'replica-bootstrap': () => import('./replica-bootstrap'),
   'catch-up': () => import('./catch-up'),
   'sync-fuzz': () => import('./sync-fuzz'),

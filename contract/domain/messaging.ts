@@ -82,3 +82,28 @@ export const WHATSAPP_LIMITS = {
     sticker: { maxBytes: 500 * 1024, mimeTypes: ['image/webp'] },
   },
 } as const;
+
+/**
+ * What a message is, in a word or two, wherever one line stands for it: the inbox preview
+ * ("Photo: the cake"), quotes, the reply preview and outbox summaries. One table for the app
+ * and the server's previews, so the inbox can tell a preview that already starts with its
+ * label and never says it twice. `system` messages (a changed number, a deleted message) are
+ * notices.
+ */
+export const MESSAGE_TYPE_LABEL: Record<MessageType, string> = {
+  text: 'Message',
+  image: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  document: 'Document',
+  sticker: 'Sticker',
+  location: 'Location',
+  contacts: 'Contact card',
+  interactive: 'Reply',
+  button: 'Button reply',
+  reaction: 'Reaction',
+  order: 'Order',
+  system: 'Notice',
+  template: 'Template',
+  unsupported: 'Unsupported message',
+};

@@ -11,13 +11,19 @@ import { Member } from '../api/users';
 import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
+import { channelNames, type Channel, type EventName } from './names';
+
+export { channelNames, eventNames, isChannel, isEventName, type Channel, type EventName } from './names';
 
 /**
  * The renderer⇄main contract. One table of channels (`domain:verb`, zod input and output) and
- * one map of events. The preload exposes one function per channel, the main process registers
- * one handler per channel (a mapped type forces it), and the renderer's `api` module wraps
- * them, so a new channel is one entry here plus its handler. Every result crosses the
- * boundary as a `Result` value: thrown errors lose their class on the way.
+ * one map of events, typed against the plain name lists in `names.ts`. Everything else derives
+ * from them: the preload exposes one function per listed channel, the main process, the core
+ * host and the browser harness dispatch every channel through `src/core/dispatch.ts` (input
+ * parsed here), the core's handler map is forced complete by a mapped type, and the renderer
+ * calls `client.call(channel, input)`. A new channel is its name, its entry here and its
+ * handler. Every result crosses the boundary as a `Result` value: thrown errors lose their
+ * class on the way.
  */
 
 /** Theme preference; `system` follows the OS. */
@@ -74,6 +80,19 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** The `convSeq` range (inclusive) of one conversation's server messages that changed. */
+export const MessageSpan = z
+  .object({
+    conversationId: z.string(),
+    fromConvSeq: z.number().int().positive(),
+    toConvSeq: z.number().int().positive(),
+  })
+  .refine((s) => s.fromConvSeq <= s.toConvSeq, { message: 'The span ends before it starts' });
+export type MessageSpan = z.infer<typeof MessageSpan>;
+
+/** The widest span `messages:range` reads at once; a view re-reads the thread past it. */
+export const MESSAGE_SPAN_MAX = 1_000;
+
 /**
  * Which replica tables changed, so views re-query only what they show. Table names are the
  * replica's: `conversations`, `messages`, `contacts`, `notes`, `reactions`, `templates`,
@@ -87,6 +106,14 @@ export const ReplicaChanged = z.object({
    * absent when it may touch any (a bootstrap chunk): re-query everything shown.
    */
   conversationIds: z.array(z.string()).optional(),
+  /**
+   * Where each named conversation's server messages changed: the `convSeq` range of the
+   * messages written or deleted, a reaction counting at its message. A thread re-reads just
+   * that range (`messages:range`). A conversation named without a span, while `messages` or
+   * `reactions` changed, changed in a way a range cannot say (a history or bootstrap page, a
+   * revoke, a message this replica does not hold): re-read what is shown.
+   */
+  messageSpans: z.array(MessageSpan).optional(),
 });
 export type ReplicaChanged = z.infer<typeof ReplicaChanged>;
 
@@ -188,6 +215,23 @@ export const MessagePage = z.object({
   nextBeforeConvSeq: z.number().int().positive().nullable(),
 });
 export type MessagePage = z.infer<typeof MessagePage>;
+
+/**
+ * `messages:range` result: what a thread patches in after a `replica:changed` (instead of
+ * re-reading every loaded page).
+ */
+export const ThreadChanges = z.object({
+  /** The server messages of the range asked for, oldest first; empty without a range. */
+  items: z.array(ThreadMessage),
+  /** This device's unconfirmed messages, in the order they were written (how the newest page ends). */
+  pending: z.array(ThreadMessage),
+  /**
+   * A reaction of this device's is queued here. It shows on its target message wherever that
+   * is, which no range can say: re-read the thread while this is true (and once after).
+   */
+  pendingReaction: z.boolean(),
+});
+export type ThreadChanges = z.infer<typeof ThreadChanges>;
 
 /** A note as a thread shows it. */
 export const ThreadNote = Note.extend({ pending: PendingInfo.nullable() });
@@ -364,6 +408,9 @@ export type AttentionState = z.infer<typeof AttentionState>;
 
 const none = z.undefined();
 
+/** What each channel entry holds: the input schema (parsed by the host) and the output schema. */
+type ChannelSpec = { input: z.ZodType; output: z.ZodType };
+
 /** The channel table. */
 export const ipc = {
   'app:info': { input: none, output: AppInfo },
@@ -414,6 +461,33 @@ export const ipc = {
       limit: z.number().int().min(1).max(200).default(50),
     }),
     output: MessagePage,
+  },
+  /**
+   * The changed part of a thread: the server messages with `convSeq` in a range (from a
+   * `replica:changed` span) and the pending tail. Without a range, the pending tail alone.
+   */
+  'messages:range': {
+    input: z
+      .object({
+        conversationId,
+        fromConvSeq: z.number().int().positive().optional(),
+        toConvSeq: z.number().int().positive().optional(),
+      })
+      .refine((i) => (i.fromConvSeq === undefined) === (i.toConvSeq === undefined), {
+        message: 'Give both ends of the range, or neither',
+        path: ['toConvSeq'],
+      })
+      .refine(
+        (i) =>
+          i.fromConvSeq === undefined ||
+          i.toConvSeq === undefined ||
+          (i.fromConvSeq <= i.toConvSeq && i.toConvSeq - i.fromConvSeq < MESSAGE_SPAN_MAX),
+        {
+          message: `The range must run forward and hold at most ${MESSAGE_SPAN_MAX} messages`,
+          path: ['toConvSeq'],
+        },
+      ),
+    output: ThreadChanges,
   },
   /** The notes of a conversation, oldest first, pending ones included. */
   'notes:list': { input: z.object({ conversationId }), output: z.array(ThreadNote) },
@@ -525,7 +599,7 @@ export const ipc = {
   },
   /** Pauses or resumes the background download of the last 90 days of history. */
   'sync:setBackfill': { input: z.object({ paused: z.boolean() }), output: z.object({ paused: z.boolean() }) },
-} as const;
+} as const satisfies Record<Channel, ChannelSpec>;
 
 /** Events from main to the renderer. */
 export const ipcEvents = {
@@ -540,10 +614,8 @@ export const ipcEvents = {
   'presence:changed': PresenceChanged,
   /** Upload progress of a staged file (the outbox sends its message once the server has it). */
   'media:progress': MediaProgress,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type Channel = keyof typeof ipc;
-export type EventName = keyof typeof ipcEvents;
 /** What a caller passes (before defaults are applied). */
 export type In<C extends Channel> = z.input<(typeof ipc)[C]['input']>;
 /** What a handler receives (after parsing). */
@@ -553,10 +625,8 @@ export type Out<C extends Channel> = z.output<(typeof ipc)[C]['output']>;
 /** An event payload. */
 export type EventPayload<E extends EventName> = z.output<(typeof ipcEvents)[E]>;
 
-/** Every channel name, in table order. */
-export const channels = Object.keys(ipc) as Channel[];
-/** Every event name. */
-export const eventNames = Object.keys(ipcEvents) as EventName[];
+/** Every channel name, in table order (the list in `names.ts`). */
+export const channels: readonly Channel[] = channelNames;
 
 /** The result schema of a channel, for validating what comes back over the boundary. */
 export const outputResult = <C extends Channel>(c: C) => resultSchema(ipc[c].output);

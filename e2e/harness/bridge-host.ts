@@ -2,15 +2,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import {
-  channels,
-  eventNames,
-  ipc,
-  STAGE_MEDIA_MAX_BYTES,
-  type Channel,
-  type CoreApi,
-} from '#contract/ipc/contract';
-import { err, type Result } from '#contract/result';
+import { eventNames, STAGE_MEDIA_MAX_BYTES, type CoreApi } from '#contract/ipc/contract';
+import { dispatch } from '../../src/core/dispatch';
 import { BRIDGE_SOCKET_PATH } from './bridge-script';
 
 /** A call from the page: the socket is a trust boundary, so its frames are parsed. */
@@ -31,34 +24,9 @@ export function reviveBytes(_key: string, value: unknown): unknown {
 }
 
 /**
- * Does what the Electron main process does for IPC: parse each input with the contract
- * schema, then call the core's handler; a thrown handler becomes an `internal` error value.
- */
-export async function dispatch(core: CoreApi, channel: string, raw: unknown): Promise<Result<unknown>> {
-  if (!(channels as string[]).includes(channel)) {
-    return err({ code: 'bad_request', message: `Unknown channel ${channel}` });
-  }
-  const c = channel as Channel;
-  const parsed = ipc[c].input.safeParse(raw);
-  if (!parsed.success) {
-    return err({
-      code: 'invalid_input',
-      message: 'Some fields are not valid',
-      details: { fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    });
-  }
-  const handler = core.handlers[c] as (input: unknown) => Promise<Result<unknown>>;
-  try {
-    return await handler(parsed.data);
-  } catch (e) {
-    console.error(`harness: ${c} threw`, e);
-    return err({ code: 'internal', message: 'Something went wrong. Try again.' });
-  }
-}
-
-/**
- * Serves the bridge WebSocket on `server` at /bridge, for pages of `origin` only, and
- * forwards every core event to every connected page. Returns a function that detaches it.
+ * Serves the bridge WebSocket on `server` at /bridge, for pages of `origin` only: each call
+ * frame goes through the core's `dispatch` (what the Electron main process does for IPC), and
+ * every core event goes to every connected page. Returns a function that detaches it.
  */
 export function attachBridge(server: Server, core: CoreApi, origin: () => string): () => Promise<void> {
   // Large enough for the biggest file media:stage takes, base64-encoded.
@@ -78,6 +46,9 @@ export function attachBridge(server: Server, core: CoreApi, origin: () => string
   };
   server.on('upgrade', onUpgrade);
 
+  // The same dispatch as the Electron main process and the core host: contract channels only,
+  // input parsed with the channel's schema, a throwing handler answers `internal`.
+  const logThrow = (channel: string, e: unknown) => console.error(`harness: ${channel} threw`, e);
   wss.on('connection', (ws: WebSocket) => {
     ws.on('message', (data) => {
       let frame: z.infer<typeof CallFrame>;
@@ -88,7 +59,7 @@ export function attachBridge(server: Server, core: CoreApi, origin: () => string
       } catch {
         return;
       }
-      void dispatch(core, frame.channel, frame.input).then((result) => {
+      void dispatch(core.handlers, frame.channel, frame.input, logThrow).then((result) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: frame.id, result }));
       });
     });

@@ -1,4 +1,4 @@
-import { channels, eventNames } from '#contract/ipc/contract';
+import { channelNames as channels, eventNames } from '#contract/ipc/names';
 
 /** Path of the bridge script served by the harness. */
 export const BRIDGE_SCRIPT_PATH = '/parley-bridge.js';

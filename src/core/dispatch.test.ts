@@ -39,3 +39,25 @@ describe('dispatch of the media channels', () => {
     expect(stage).toHaveBeenCalledWith(expect.objectContaining({ name: 'cake.png', mimeType: 'image/png' }));
   });
 });
+
+describe('dispatch', () => {
+  it('refuses a channel outside the contract before anything runs', async () => {
+    const r = await dispatch({} as IpcHandlers, 'fs:readFile', { path: '/etc/passwd' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('answers internal, without the stack, when a handler throws', async () => {
+    const seen: string[] = [];
+    const handlers = {
+      'app:info': async () => {
+        throw new Error('secret detail at /home/x');
+      },
+    } as unknown as IpcHandlers;
+    const r = await dispatch(handlers, 'app:info', undefined, (c) => seen.push(c));
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong. Try again.' },
+    });
+    expect(seen).toEqual(['app:info']);
+  });
+});

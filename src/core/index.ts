@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { CoreApi, IpcHandlers } from '#contract/ipc/contract';
-import { err, ok, type Result } from '#contract/result';
+import type { CoreApi, ReplicaChanged } from '#contract/ipc/contract';
+import { err, ok } from '#contract/result';
 import {
   createConsoleLogger,
   systemClock,
@@ -15,15 +15,18 @@ import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
 import type { OpenReplica } from './db/open-db';
 import { createCoreEvents } from './events';
+import { withReplica, wrapHandlers, type HandlerTable } from './handler-table';
 import { writeJsonFile } from './fs-util';
 import { createOutboxStore } from './outbox/outbox-store';
 import { createReplicaQueries, type ReplicaQueries } from './replica/queries';
+import { createThreadChanges, type ThreadChangesReader } from './replica/thread-changes';
 import { MetaKey, getMeta } from './replica/meta-store';
 import { createAuthClient } from './session/auth-client';
 import { createSessionManager } from './session/session-manager';
 import { createSettingsStore } from './settings/settings-store';
 import { emptySummary } from './sync/apply/apply';
 import { createSyncEngine, type EngineTiming, type SyncEngine } from './sync/engine/engine';
+import { replicaChanged } from './sync/message-spans';
 import { createMediaCache, type MediaCache } from './sync/media-cache';
 import { createMediaUploader, type MediaUploader } from './media/media-uploader';
 import { createStagedMedia, type StagedMediaStore } from './media/staged-media';
@@ -89,6 +92,8 @@ export const appMediaUrl = (mediaId: string): string => `parley://media/${mediaI
 interface SyncParts {
   replica: OpenReplica;
   queries: ReplicaQueries;
+  /** `messages:range`: a thread's changed rows. */
+  changes: ThreadChangesReader;
   commands: Commands;
   engine: SyncEngine | null;
   media: MediaCache | null;
@@ -146,8 +151,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         ? (c: Parameters<SyncTransportFactory>[0]) => createSocketTransport(c)
         : deps.syncTransport;
     const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
-    const changed = (c: { tables: string[]; conversationIds?: string[] }) =>
-      events.emit('replica:changed', c);
+    const changed = (c: ReplicaChanged) => events.emit('replica:changed', c);
     const mediaDir = join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite'));
     const staged = createStagedMedia({
       db: sqlite,
@@ -203,10 +207,11 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         return u;
       },
       now: () => clock.now(),
-      changed: (sum) =>
-        engine
-          ? engine.committed(sum)
-          : changed({ tables: [...sum.tables].sort(), conversationIds: [...sum.conversationIds] }),
+      changed: (sum) => {
+        if (engine) return engine.committed(sum);
+        const c = replicaChanged(sum);
+        if (c) changed(c);
+      },
       staged: (id) => staged.byId(id),
     });
     const media = transport
@@ -222,7 +227,16 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
           },
         })
       : null;
-    sync = { replica: cur.replica, queries, commands, engine, media, staged, clientId };
+    sync = {
+      replica: cur.replica,
+      queries,
+      changes: createThreadChanges(sqlite, queries),
+      commands,
+      engine,
+      media,
+      staged,
+      clientId,
+    };
     engine?.start();
   }
 
@@ -264,28 +278,6 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     logger.error('core: restoring the session failed', { error: String(e) });
   });
 
-  /** Waits for startup, and turns a thrown bug into an `internal` Result for the boundary. */
-  const guard =
-    <I, T>(name: string, fn: (input: I) => Promise<Result<T>> | Result<T>) =>
-    async (input: I): Promise<Result<T>> => {
-      await ready;
-      try {
-        return await fn(input);
-      } catch (e) {
-        logger.error(`core: ${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
-        return err({ code: 'internal', message: 'Something went wrong. Try again.' });
-      }
-    };
-  const okValue = <T>(value: T): Result<T> => ({ ok: true, value });
-  /** A handler that needs an open replica; `touch` marks user activity (the backfill yields). */
-  const withSync =
-    <I, T>(fn: (s: SyncParts, input: I) => Result<T> | Promise<Result<T>>) =>
-    (input: I): Result<T> | Promise<Result<T>> => {
-      const s = sync;
-      if (!s) return err({ code: 'unauthorized', message: 'Sign in first.' });
-      s.engine?.touch();
-      return fn(s, input);
-    };
   const notFound = { code: 'not_found', message: 'This conversation is not on this device.' } as const;
   const desktopOnly = (what: string) =>
     ({
@@ -296,177 +288,115 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
 
   // Mine and Unassigned alert by default (the renderer's notification preferences agree).
   let attention = { notifications: true, badgeCount: 0 };
-  const handlers: IpcHandlers = {
-    'app:info': guard('app:info', () =>
-      okValue({
+  // One entry per channel; `withReplica` ones get the open replica (signed out: `unauthorized`).
+  const table: HandlerTable<SyncParts> = {
+    'app:info': () =>
+      ok({
         version: deps.appInfo.version,
         platform: deps.appInfo.platform,
         defaultServerUrl: deps.defaultServerUrl,
         secureStorageAvailable: deps.tokenStore.isSecure,
       }),
-    ),
     // The desktop shell answers this itself (src/main/platform/attention.ts); here, for the
     // browser harness and tests, it only remembers the values.
-    'app:setAttention': guard('app:setAttention', (i) => {
+    'app:setAttention': (i) => {
       attention = {
         notifications: i.notifications ?? attention.notifications,
         badgeCount: i.badgeCount ?? attention.badgeCount,
       };
-      return okValue(attention);
-    }),
-    'session:get': guard('session:get', () => okValue(session.state())),
-    'session:signIn': guard('session:signIn', (i) => session.signIn(i)),
-    'session:signOut': guard('session:signOut', (i) => session.signOut(i)),
-    'profile:update': guard('profile:update', (i) => session.updateProfile(i)),
-    'profile:changePassword': guard('profile:changePassword', (i) => session.changePassword(i)),
-    'settings:get': guard('settings:get', () => okValue(settings.get())),
-    'settings:set': guard('settings:set', (patch) => {
+      return ok(attention);
+    },
+    'session:get': () => ok(session.state()),
+    'session:signIn': (i) => session.signIn(i),
+    'session:signOut': (i) => session.signOut(i),
+    'profile:update': (i) => session.updateProfile(i),
+    'profile:changePassword': (i) => session.changePassword(i),
+    'settings:get': () => ok(settings.get()),
+    'settings:set': (patch) => {
       const next = settings.set(patch);
       events.emit('settings:changed', next);
-      return okValue(next);
-    }),
-    'sync:getStatus': guard('sync:getStatus', () => okValue(status.current())),
+      return ok(next);
+    },
+    'sync:getStatus': () => ok(status.current()),
 
-    'conversations:list': guard(
-      'conversations:list',
-      withSync((s, i) => ok(s.queries.listConversations(i))),
+    'conversations:list': withReplica((s, i) => ok(s.queries.listConversations(i))),
+    'conversations:counts': withReplica((s, i) => ok(s.queries.counts(i.view, i.teamId))),
+    'conversation:get': withReplica((s, i) => {
+      const d = s.queries.conversation(i.id);
+      return d ? ok(d) : err(notFound);
+    }),
+    'messages:list': withReplica((s, i) => {
+      if (!s.queries.hasConversation(i.conversationId)) return err(notFound);
+      if (s.engine) return ok(s.engine.messages(i.conversationId, i.beforeConvSeq, i.limit));
+      const r = s.queries.messages(i.conversationId, i.beforeConvSeq, i.limit);
+      const hasOlder = r.full ? (r.lowest ?? 1) > 1 : r.floor !== 1;
+      return ok({
+        items: r.items,
+        hasOlder,
+        loadingOlder: false,
+        historyError: null,
+        nextBeforeConvSeq: hasOlder ? r.lowest : null,
+      });
+    }),
+    'messages:range': withReplica((s, i) =>
+      s.queries.hasConversation(i.conversationId) ? ok(s.changes.read(i)) : err(notFound),
     ),
-    'conversations:counts': guard(
-      'conversations:counts',
-      withSync((s, i) => ok(s.queries.counts(i.view, i.teamId))),
-    ),
-    'conversation:get': guard(
-      'conversation:get',
-      withSync((s, i) => {
-        const d = s.queries.conversation(i.id);
-        return d ? ok(d) : err(notFound);
-      }),
-    ),
-    'messages:list': guard(
-      'messages:list',
-      withSync((s, i) => {
-        if (!s.queries.hasConversation(i.conversationId)) return err(notFound);
-        if (s.engine) return ok(s.engine.messages(i.conversationId, i.beforeConvSeq, i.limit));
-        const r = s.queries.messages(i.conversationId, i.beforeConvSeq, i.limit);
-        const hasOlder = r.full ? (r.lowest ?? 1) > 1 : r.floor !== 1;
-        return ok({
-          items: r.items,
-          hasOlder,
-          loadingOlder: false,
-          historyError: null,
-          nextBeforeConvSeq: hasOlder ? r.lowest : null,
+    'notes:list': withReplica((s, i) => ok(s.queries.notes(i.conversationId))),
+    'templates:list': withReplica((s, i) => ok(s.queries.templates(i))),
+    'members:list': withReplica((s) => ok(s.queries.members())),
+    'teams:list': withReplica((s) => ok(s.queries.teams())),
+    'messages:send': withReplica((s, i) => s.commands.sendMessage(i)),
+    'conversation:setStatus': withReplica((s, i) => s.commands.setStatus(i)),
+    'conversation:assign': withReplica((s, i) => s.commands.assign(i)),
+    'conversation:claim': withReplica((s, i) => s.commands.claim(i)),
+    'conversation:setImportant': withReplica((s, i) => s.commands.setImportant(i)),
+    'conversation:setLabels': withReplica((s, i) => s.commands.setLabels(i)),
+    'conversation:markRead': withReplica((s, i) => s.commands.markRead(i)),
+    'note:add': withReplica((s, i) => s.commands.addNote(i)),
+    'contact:update': withReplica((s, i) => s.commands.updateContact(i)),
+    'outbox:list': withReplica((s) => ok(s.commands.list(inFlight(s)))),
+    'outbox:retry': withReplica((s, i) => s.commands.retry(i.mutationId)),
+    'outbox:discard': withReplica((s, i) => s.commands.discard(i.mutationId, inFlight(s))),
+    'drafts:get': withReplica((s, i) => ok({ text: s.queries.draft(i.conversationId) })),
+    'drafts:set': withReplica((s, i) => {
+      s.queries.setDraft(i.conversationId, i.text, new Date(clock.now()).toISOString());
+      events.emit('replica:changed', { tables: ['drafts'], conversationIds: [i.conversationId] });
+      return ok({ saved: true as const });
+    }),
+    'media:get': withReplica(async (s, i) => {
+      const local = s.staged.get(i.mediaId);
+      if (local) return ok(local);
+      if (!s.media) return err({ code: 'offline', message: 'Media needs a connection to the server.' });
+      try {
+        return ok({ ...(await s.media.get(i.mediaId)), url: mediaUrl(i.mediaId) });
+      } catch (e) {
+        return err({
+          code: 'server_unreachable',
+          message: `The file could not be downloaded: ${String(e)}`,
         });
-      }),
-    ),
-    'notes:list': guard(
-      'notes:list',
-      withSync((s, i) => ok(s.queries.notes(i.conversationId))),
-    ),
-    'templates:list': guard(
-      'templates:list',
-      withSync((s, i) => ok(s.queries.templates(i))),
-    ),
-    'members:list': guard(
-      'members:list',
-      withSync((s) => ok(s.queries.members())),
-    ),
-    'teams:list': guard(
-      'teams:list',
-      withSync((s) => ok(s.queries.teams())),
-    ),
-    'messages:send': guard(
-      'messages:send',
-      withSync((s, i) => s.commands.sendMessage(i)),
-    ),
-    'conversation:setStatus': guard(
-      'conversation:setStatus',
-      withSync((s, i) => s.commands.setStatus(i)),
-    ),
-    'conversation:assign': guard(
-      'conversation:assign',
-      withSync((s, i) => s.commands.assign(i)),
-    ),
-    'conversation:claim': guard(
-      'conversation:claim',
-      withSync((s, i) => s.commands.claim(i)),
-    ),
-    'conversation:setImportant': guard(
-      'conversation:setImportant',
-      withSync((s, i) => s.commands.setImportant(i)),
-    ),
-    'conversation:setLabels': guard(
-      'conversation:setLabels',
-      withSync((s, i) => s.commands.setLabels(i)),
-    ),
-    'conversation:markRead': guard(
-      'conversation:markRead',
-      withSync((s, i) => s.commands.markRead(i)),
-    ),
-    'note:add': guard(
-      'note:add',
-      withSync((s, i) => s.commands.addNote(i)),
-    ),
-    'contact:update': guard(
-      'contact:update',
-      withSync((s, i) => s.commands.updateContact(i)),
-    ),
-    'outbox:list': guard(
-      'outbox:list',
-      withSync((s) => ok(s.commands.list(inFlight(s)))),
-    ),
-    'outbox:retry': guard(
-      'outbox:retry',
-      withSync((s, i) => s.commands.retry(i.mutationId)),
-    ),
-    'outbox:discard': guard(
-      'outbox:discard',
-      withSync((s, i) => s.commands.discard(i.mutationId, inFlight(s))),
-    ),
-    'drafts:get': guard(
-      'drafts:get',
-      withSync((s, i) => ok({ text: s.queries.draft(i.conversationId) })),
-    ),
-    'drafts:set': guard(
-      'drafts:set',
-      withSync((s, i) => {
-        s.queries.setDraft(i.conversationId, i.text, new Date(clock.now()).toISOString());
-        events.emit('replica:changed', { tables: ['drafts'], conversationIds: [i.conversationId] });
-        return ok({ saved: true as const });
-      }),
-    ),
-    'media:get': guard(
-      'media:get',
-      withSync(async (s, i) => {
-        const local = s.staged.get(i.mediaId);
-        if (local) return ok(local);
-        if (!s.media) return err({ code: 'offline', message: 'Media needs a connection to the server.' });
-        try {
-          return ok({ ...(await s.media.get(i.mediaId)), url: mediaUrl(i.mediaId) });
-        } catch (e) {
-          return err({
-            code: 'server_unreachable',
-            message: `The file could not be downloaded: ${String(e)}`,
-          });
-        }
-      }),
-    ),
-    'media:stage': guard(
-      'media:stage',
-      withSync((s, i) => s.staged.stage(i)),
-    ),
+      }
+    }),
+    'media:stage': withReplica((s, i) => s.staged.stage(i)),
     // Opening and saving files need the desktop (shell, save dialog): the Electron main process
     // answers these itself. Other hosts say so, and the page falls back to the file's URL.
-    'media:open': guard('media:open', () => err(desktopOnly('open'))),
-    'media:save': guard('media:save', () => err(desktopOnly('save'))),
-    'presence:set': guard(
-      'presence:set',
-      withSync((s, i) => ok({ sent: s.engine?.presence(i.conversationId, i.typing) ?? false })),
+    'media:open': () => err(desktopOnly('open')),
+    'media:save': () => err(desktopOnly('save')),
+    'presence:set': withReplica((s, i) =>
+      ok({ sent: s.engine?.presence(i.conversationId, i.typing) ?? false }),
     ),
-    'sync:setBackfill': guard(
-      'sync:setBackfill',
-      withSync((s, i) => ok({ paused: s.engine?.setBackfillPaused(i.paused) ?? i.paused })),
+    'sync:setBackfill': withReplica((s, i) =>
+      ok({ paused: s.engine?.setBackfillPaused(i.paused) ?? i.paused }),
     ),
   };
+  const handlers = wrapHandlers(table, {
+    ready,
+    logger,
+    replica: () => {
+      // A handler over the replica is the person using the app: the backfill yields.
+      sync?.engine?.touch();
+      return sync;
+    },
+  });
 
   return {
     handlers,

@@ -64,12 +64,8 @@ export function serveCore(port: HostPort, createCore: CoreFactory, onClosed: () 
         return;
       }
       case 'request':
-        void handle(m.channel, m.input)
-          .catch((e: unknown) => ({
-            ok: false as const,
-            error: { code: 'internal' as const, message: `The core failed: ${String(e)}` },
-          }))
-          .then((result) => port.post({ kind: 'response', id: m.id, result }));
+        // dispatch never rejects: a throwing handler answers `internal`.
+        void handle(m.channel, m.input).then((result) => port.post({ kind: 'response', id: m.id, result }));
         return;
       case 'token-reply':
         tokenCalls.get(m.id)?.({ ok: m.ok, value: m.value });

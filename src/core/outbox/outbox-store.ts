@@ -108,6 +108,12 @@ export function createOutboxStore(db: Database.Database) {
     failed: db.prepare(`SELECT count(*) FROM outbox WHERE status = 'rejected'`).pluck(),
     all: db.prepare('SELECT * FROM outbox ORDER BY mutation_id'),
     hasPatches: db.prepare('SELECT 1 FROM pending_patches WHERE mutation_id = ? LIMIT 1').pluck(),
+    conversationOf: db.prepare('SELECT conversation_id FROM outbox WHERE mutation_id = ?').pluck(),
+  };
+  /** Names the mutation's conversation in the summary, so only its views re-read. */
+  const touch = (mid: number, sum: ApplySummary): void => {
+    const cid = s.conversationOf.get(mid) as string | null | undefined;
+    if (cid) sum.conversationIds.add(cid);
   };
 
   return {
@@ -170,6 +176,7 @@ export function createOutboxStore(db: Database.Database) {
             r.error ?? { code: 'rejected', message: 'The server refused this change.' },
           );
           if (s.rejected.run(error, r.mid).changes === 0) continue;
+          touch(r.mid, sum);
           s.failPending.run(error, r.mid);
           if (s.hasPatches.get(r.mid)) sum.tables.add('pending_patches');
           s.dropPatches.run(r.mid);
@@ -187,6 +194,7 @@ export function createOutboxStore(db: Database.Database) {
     confirm(cursor: number, sum: ApplySummary): number {
       const mids = s.confirmable.all(cursor) as number[];
       for (const m of mids) {
+        touch(m, sum);
         s.dropPending.run(m);
         s.dropPatches.run(m);
         s.drop.run(m);

@@ -46,9 +46,10 @@ export interface SessionManager {
   signOut(input: Parsed<'session:signOut'>): Promise<Result<SessionState>>;
   updateProfile(input: Parsed<'profile:update'>): Promise<Result<SessionUser>>;
   changePassword(input: Parsed<'profile:changePassword'>): Promise<Result<{ changed: true }>>;
-  /** The open replica, for later modules (sync engine, queries); null when signed out. */
-  replica(): OpenReplica | null;
-  /** The live session's server, user and replica file; null when signed out. */
+  /**
+   * The live session's server, user and open replica (with its file), which the core's sync
+   * engine, queries and commands run on; null when signed out.
+   */
   current(): { serverUrl: string; user: SessionUser; replica: OpenReplica; replicaPath: string } | null;
   /**
    * A valid access token for the sync engine: refreshed first when missing or expired, or when
@@ -213,7 +214,6 @@ export function createSessionManager(deps: {
 
   return {
     state,
-    replica: () => active?.replica ?? null,
     current: () =>
       active
         ? {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ChangeEntry } from '#contract/sync/protocol';
+import { createSpanRecorder, type MessageSpans } from '../message-spans';
 import { createPuts } from './puts';
 import { createScopeChanges } from './scope';
 import { prepareApplyStatements, type ApplyBatch } from './statements';
@@ -38,6 +39,8 @@ export type ApplySource = { kind: 'log' } | { kind: 'snapshot'; snapshotSeq: num
 export interface ApplySummary {
   tables: Set<string>;
   conversationIds: Set<string>;
+  /** Where each conversation's server messages changed, for open threads (`message-spans.ts`). */
+  messageSpans: MessageSpans;
   /** Conversations revoked or dropped from scope in this transaction. */
   revoked: {
     conversationId: string;
@@ -62,6 +65,7 @@ export interface ApplySummary {
 export const emptySummary = (): ApplySummary => ({
   tables: new Set(),
   conversationIds: new Set(),
+  messageSpans: new Map(),
   revoked: [],
   groupJoins: [],
   rechecks: [],
@@ -72,14 +76,15 @@ export const emptySummary = (): ApplySummary => ({
 export function createApplier(db: Database.Database) {
   db.prepare('INSERT OR IGNORE INTO sync_state (id) VALUES (1)').run();
   const s = prepareApplyStatements(db);
+  const spans = createSpanRecorder(db);
   const batch: ApplyBatch = {
     tombstonesKnownEmpty: false,
     orphanSweep: false,
     fresh: new Map(),
     newConversations: [],
   };
-  const puts = createPuts(s, batch);
-  const scope = createScopeChanges(s, batch, puts);
+  const puts = createPuts(s, batch, spans);
+  const scope = createScopeChanges(s, batch, puts, spans);
 
   return {
     /**

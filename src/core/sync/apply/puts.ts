@@ -1,4 +1,5 @@
 import type { ConversationRow, PutEntry, RowOf } from '#contract/sync/protocol';
+import type { SpanRecorder } from '../message-spans';
 import type { ApplySource, ApplySummary } from './apply';
 import { contactSearchText, messageSearchText } from './search-text';
 import { TABLE_OF, type ApplyBatch, type ApplyStatements, type NamedTable } from './statements';
@@ -28,7 +29,7 @@ const conversationIdOf = (e: PutEntry): string | null => {
 };
 
 /** Builds the put side over the applier's statements and its batch memo. */
-export function createPuts(s: ApplyStatements, batch: ApplyBatch) {
+export function createPuts(s: ApplyStatements, batch: ApplyBatch, spans: SpanRecorder) {
   /**
    * A deleted row stays deleted: a put at or below the deletion's seq is stale. (A revoke
    * tombstone blocks only snapshot rows read before it, see `revokedAfter`: in log order a put
@@ -135,6 +136,7 @@ export function createPuts(s: ApplyStatements, batch: ApplyBatch) {
       if (!batch.tombstonesKnownEmpty) s.tombstoneClear.run(e.e, e.id, e.v);
       sum.tables.add(TABLE_OF[e.e]);
       if (cid) sum.conversationIds.add(cid);
+      spans.put(e, source.kind === 'snapshot', sum.messageSpans);
     }
     return written;
   };

@@ -1,4 +1,5 @@
 import type { ChangeEntry, GrantEntry, GroupEntry } from '#contract/sync/protocol';
+import { unknownSpan, type SpanRecorder } from '../message-spans';
 import type { ApplySummary } from './apply';
 import type { Puts } from './puts';
 import { TABLE_OF, type ApplyBatch, type ApplyStatements } from './statements';
@@ -21,7 +22,7 @@ export const REASSIGNED_ERROR = {
 const reasonOf = (group: string): string => (group === 'role' ? 'role' : `team:${group.split(':')[1]}`);
 
 /** Builds the removal and scope side over the applier's statements, batch memo and put side. */
-export function createScopeChanges(s: ApplyStatements, batch: ApplyBatch, puts: Puts) {
+export function createScopeChanges(s: ApplyStatements, batch: ApplyBatch, puts: Puts, spans: SpanRecorder) {
   /** Deletes a conversation with everything that hangs off it; returns its contact id. */
   const dropConversation = (id: string): string | null => {
     const contactId = (s.contactOf.get(id) as string | undefined) ?? null;
@@ -59,6 +60,7 @@ export function createScopeChanges(s: ApplyStatements, batch: ApplyBatch, puts: 
     for (const t of ['conversations', 'messages', 'notes', 'reactions', 'contacts', 'pending_messages'])
       sum.tables.add(t);
     sum.conversationIds.add(id);
+    unknownSpan(sum.messageSpans, id);
   };
 
   /** A server-side delete: the row (a conversation with what hangs off it) and a `del` tombstone. */
@@ -69,9 +71,11 @@ export function createScopeChanges(s: ApplyStatements, batch: ApplyBatch, puts: 
       if (contactId) s.gcContact.run(contactId, contactId);
       cid = e.id;
       for (const t of ['messages', 'notes', 'reactions', 'contacts']) sum.tables.add(t);
+      unknownSpan(sum.messageSpans, e.id);
     } else {
       if (e.e === 'message' || e.e === 'note' || e.e === 'reaction')
         cid = (s.conversationOf[e.e].get(e.id) as string | undefined) ?? null;
+      spans.del(e, cid, sum.messageSpans);
       if (e.e === 'message') s.deleteReactionsOfMessage.run(e.id);
       s.deleteById[e.e].run(e.id);
     }
@@ -91,6 +95,8 @@ export function createScopeChanges(s: ApplyStatements, batch: ApplyBatch, puts: 
     }
     sum.tables.add('conversations');
     sum.conversationIds.add(e.id);
+    // A grant may lower the history floor: no range says that.
+    unknownSpan(sum.messageSpans, e.id);
     if (e.related) {
       for (const r of e.related) puts.applyPut(r, { kind: 'log' }, sum);
       if (e.floorConvSeq !== undefined) s.floorLower.run(e.id, e.floorConvSeq ?? 1);

@@ -1,6 +1,7 @@
 import type { MessagePage, SyncStatus } from '#contract/ipc/contract';
 import type { OutboxStore } from '../../outbox/outbox-store';
 import type { ApplySummary } from '../apply/apply';
+import { replicaChanged } from '../message-spans';
 import { createBackfill } from './backfill';
 import { createConnection } from './connection';
 import { createEngineContext, type SyncEngineDeps } from './context';
@@ -54,8 +55,6 @@ export interface SyncEngine {
   idle(): Promise<void>;
 }
 
-const CHANGED_IDS_MAX = 200;
-
 /** Creates the engine over an open, migrated replica. */
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const ctx = createEngineContext(deps);
@@ -63,13 +62,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Announces a committed transaction and starts its follow-up work. */
   const announce = (sum: ApplySummary): void => {
-    if (sum.tables.size > 0) {
-      const ids = [...sum.conversationIds];
-      deps.onChanged({
-        tables: [...sum.tables].sort(),
-        ...(ids.length > 0 && ids.length <= CHANGED_IDS_MAX ? { conversationIds: ids } : {}),
-      });
-    }
+    const changed = replicaChanged(sum);
+    if (changed) deps.onChanged(changed);
     for (const r of sum.revoked) deps.onRevoked(r);
     if (sum.needHistory.length) {
       state.history.hydrateWanted = true;

@@ -25,7 +25,7 @@ export function SessionProvider({ client, children }: { client: ParleyClient; ch
   const [loadError, setLoadError] = useState<AppError | null>(null);
 
   const refresh = useCallback(async () => {
-    const result = await client.getSession();
+    const result = await client.call('session:get');
     if (result.ok) {
       setSession(result.value);
       setLoadError(null);
@@ -37,7 +37,7 @@ export function SessionProvider({ client, children }: { client: ParleyClient; ch
   useEffect(() => {
     let live = true;
     const unsubscribe = client.subscribe('session:changed', setSession);
-    void client.getSession().then((result) => {
+    void client.call('session:get').then((result) => {
       if (!live) return;
       if (result.ok) setSession(result.value);
       else setLoadError(result.error);
@@ -50,7 +50,7 @@ export function SessionProvider({ client, children }: { client: ParleyClient; ch
 
   const signIn = useCallback(
     async (input: In<'session:signIn'>) => {
-      const result = await client.signIn(input);
+      const result = await client.call('session:signIn', input);
       if (result.ok) setSession(result.value);
       return result;
     },
@@ -59,7 +59,7 @@ export function SessionProvider({ client, children }: { client: ParleyClient; ch
 
   const signOut = useCallback(
     async (input: In<'session:signOut'> = { wipeReplica: false }) => {
-      const result = await client.signOut(input);
+      const result = await client.call('session:signOut', input);
       if (result.ok) setSession(result.value);
       return result;
     },

@@ -24,7 +24,7 @@ export function SettingsProvider({ client, children }: { client: ParleyClient; c
     let live = true;
     // Another window (or the core) may save settings; apply them here too.
     const unsubscribe = client.subscribe('settings:changed', setSettings);
-    void client.getSettings().then((result) => {
+    void client.call('settings:get').then((result) => {
       if (!live) return;
       if (result.ok) {
         setSettings(result.value);
@@ -42,7 +42,7 @@ export function SettingsProvider({ client, children }: { client: ParleyClient; c
 
   const update = useCallback(
     async (patch: Partial<Settings>) => {
-      const result = await client.setSettings(patch);
+      const result = await client.call('settings:set', patch);
       if (result.ok) setSettings(result.value);
       return result;
     },

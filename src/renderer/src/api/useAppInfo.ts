@@ -8,7 +8,7 @@ export function useAppInfo(): AppInfo | undefined {
   const [info, setInfo] = useState<AppInfo | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    void client.appInfo().then((result) => {
+    void client.call('app:info').then((result) => {
       if (live && result.ok) setInfo(result.value);
     });
     return () => {

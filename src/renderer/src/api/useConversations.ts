@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
-import type { InboxConversation, InboxView } from '#contract/ipc/contract';
-import type { AppError } from '#contract/result';
+import type { ConversationPage, InboxConversation, InboxView } from '#contract/ipc/contract';
+import type { AppError, Result } from '#contract/result';
 import { coalesce } from './coalesce';
 import { useParleyClient } from './ParleyProvider';
 
@@ -129,7 +129,11 @@ export function useConversations(query: ConversationQuery): ConversationsState {
       let after: string | null = null;
       do {
         const limit = Math.min(REFRESH_CHUNK, want - next.length);
-        const r = await client.listConversations({ ...input, limit, ...(after ? { cursor: after } : {}) });
+        const r: Result<ConversationPage> = await client.call('conversations:list', {
+          ...input,
+          limit,
+          ...(after ? { cursor: after } : {}),
+        });
         if (!live) return;
         if (!r.ok) {
           error = r.error;
@@ -154,23 +158,25 @@ export function useConversations(query: ConversationQuery): ConversationsState {
       const from = cursor;
       loadingMore = true;
       publish();
-      void client.listConversations({ ...input, limit: CONVERSATION_PAGE_SIZE, cursor: from }).then((r) => {
-        loadingMore = false;
-        if (!live) return;
-        if (at !== version) {
+      void client
+        .call('conversations:list', { ...input, limit: CONVERSATION_PAGE_SIZE, cursor: from })
+        .then((r) => {
+          loadingMore = false;
+          if (!live) return;
+          if (at !== version) {
+            publish();
+            return;
+          }
+          if (r.ok) {
+            const seen = new Set(rows.map((c) => c.id));
+            rows = rows.concat(r.value.items.filter((c) => !seen.has(c.id)));
+            cursor = r.value.nextCursor;
+            version += 1;
+          } else {
+            error = r.error;
+          }
           publish();
-          return;
-        }
-        if (r.ok) {
-          const seen = new Set(rows.map((c) => c.id));
-          rows = rows.concat(r.value.items.filter((c) => !seen.has(c.id)));
-          cursor = r.value.nextCursor;
-          version += 1;
-        } else {
-          error = r.error;
-        }
-        publish();
-      });
+        });
     };
 
     reread.run();

@@ -32,8 +32,8 @@ function useReplicaList<T>(
   return items;
 }
 
-const readMembers = (c: ParleyClient) => c.listMembers();
-const readTeams = (c: ParleyClient) => c.listTeams();
+const readMembers = (c: ParleyClient) => c.call('members:list');
+const readTeams = (c: ParleyClient) => c.call('teams:list');
 
 /** The organization's members from the replica (by name), or `undefined` until read. */
 export function useMembers(): Member[] | undefined {

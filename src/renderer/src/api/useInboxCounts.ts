@@ -35,7 +35,7 @@ export function useInboxCounts(views: readonly ViewRef[]): Record<string, InboxC
     }));
     let live = true;
     const read = coalesce(async () => {
-      const results = await Promise.all(list.map((v) => client.conversationCounts(v)));
+      const results = await Promise.all(list.map((v) => client.call('conversations:counts', v)));
       if (!live) return;
       const next: Record<string, InboxCounts> = {};
       results.forEach((r, i) => {

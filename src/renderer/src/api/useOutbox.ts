@@ -33,7 +33,7 @@ export function useOutbox(enabled: boolean): OutboxApi {
     if (!enabled) return;
     let live = true;
     const read = coalesce(async () => {
-      const r = await client.listOutbox();
+      const r = await client.call('outbox:list');
       if (!live) return;
       if (r.ok) {
         setItems(r.value);
@@ -55,7 +55,10 @@ export function useOutbox(enabled: boolean): OutboxApi {
     };
   }, [client, enabled]);
 
-  const retry = useCallback((mutationId: number) => client.retryOutbox({ mutationId }), [client]);
-  const discard = useCallback((mutationId: number) => client.discardOutbox({ mutationId }), [client]);
+  const retry = useCallback((mutationId: number) => client.call('outbox:retry', { mutationId }), [client]);
+  const discard = useCallback(
+    (mutationId: number) => client.call('outbox:discard', { mutationId }),
+    [client],
+  );
   return { items: enabled ? items : undefined, error, retry, discard };
 }

@@ -21,7 +21,7 @@ export function useSyncStatus(): SyncStatus {
       hasEvent = true;
       setStatus(next);
     });
-    void client.syncStatus().then((result) => {
+    void client.call('sync:getStatus').then((result) => {
       // An event that arrived while the call was in flight is newer than its answer.
       if (result.ok && !hasEvent) setStatus(result.value);
     });

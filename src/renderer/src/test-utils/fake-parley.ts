@@ -123,6 +123,22 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'messages:list': vi.fn(async () =>
       ok({ items: [], hasOlder: false, loadingOlder: false, historyError: null, nextBeforeConvSeq: null }),
     ),
+    // Derived from whatever `messages:list` answers, so a test that scripts the thread through
+    // it sees the same rows patched in as read.
+    'messages:range': vi.fn(async (input) => {
+      const page = await handlers['messages:list']({ conversationId: input.conversationId, limit: 200 });
+      if (!page.ok) return page;
+      const { fromConvSeq: from, toConvSeq: to } = input;
+      const server = page.value.items.filter((m) => !m.pending && m.convSeq > 0);
+      return ok({
+        items:
+          from === undefined || to === undefined
+            ? []
+            : server.filter((m) => m.convSeq >= from && m.convSeq <= to),
+        pending: page.value.items.filter((m) => m.pending),
+        pendingReaction: false,
+      });
+    }),
     'notes:list': vi.fn(async () => ok([])),
     'templates:list': vi.fn(async () => ok([])),
     'members:list': vi.fn(async () => ok([])),

@@ -1,3 +1,3 @@
 export { formatBytes } from './format-bytes';
 export { dayKey, formatClock, formatDateTime, formatDay } from './format-time';
-export { MESSAGE_TYPE_LABEL, messageSummary } from './message-summary';
+export { messageSummary } from './message-summary';

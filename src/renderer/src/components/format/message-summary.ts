@@ -1,24 +1,6 @@
 import type { Message } from '#contract/api/messages';
+import { MESSAGE_TYPE_LABEL } from '#contract/domain/messaging';
 import { parseWhatsAppFormat, plainText, safeLabel } from '../FormattedText/whatsapp-format';
-
-/** What a message is, in a word, for quotes and the reply preview. */
-export const MESSAGE_TYPE_LABEL: Record<Message['type'], string> = {
-  text: 'Message',
-  image: 'Photo',
-  video: 'Video',
-  audio: 'Audio',
-  document: 'Document',
-  sticker: 'Sticker',
-  location: 'Location',
-  contacts: 'Contact card',
-  interactive: 'Reply',
-  button: 'Button reply',
-  reaction: 'Reaction',
-  order: 'Order',
-  system: 'Notice',
-  template: 'Template',
-  unsupported: 'Unsupported message',
-};
 
 const clip = (text: string, max: number) => {
   const line = text.replace(/\s+/gu, ' ').trim();

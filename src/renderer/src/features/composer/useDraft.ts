@@ -34,13 +34,13 @@ export function useDraft(conversationId: string, initial: string | null | undefi
     timer.current = null;
     const save = pending.current;
     pending.current = null;
-    if (save) void client.setDraft({ conversationId: save.id, text: save.text.slice(0, 20_000) });
+    if (save) void client.call('drafts:set', { conversationId: save.id, text: save.text.slice(0, 20_000) });
   }, [client]);
 
   useEffect(() => {
     let live = true;
     if (initial === undefined) {
-      void client.getDraft({ conversationId }).then((r) => {
+      void client.call('drafts:get', { conversationId }).then((r) => {
         if (!live) return;
         setState((s) =>
           s.id === conversationId && s.isLoaded
@@ -72,7 +72,7 @@ export function useDraft(conversationId: string, initial: string | null | undefi
     timer.current = null;
     pending.current = null;
     setState({ id: conversationId, text: '', isLoaded: true });
-    void client.setDraft({ conversationId, text: '' });
+    void client.call('drafts:set', { conversationId, text: '' });
   }, [client, conversationId]);
 
   if (state.id !== conversationId) {

@@ -44,7 +44,7 @@ export function useStageMedia() {
         };
       }
       onProgress('staging', 1);
-      return client.stageMedia({ name: file.name.slice(0, 240), mimeType, bytes });
+      return client.call('media:stage', { name: file.name.slice(0, 240), mimeType, bytes });
     },
     [client],
   );

@@ -19,7 +19,7 @@ export function useTemplates(whatsappAccountId: string, enabled: boolean): Templ
     if (!enabled) return undefined;
     let live = true;
     const read = async () => {
-      const r = await client.listTemplates({ whatsappAccountId });
+      const r = await client.call('templates:list', { whatsappAccountId });
       if (!live) return;
       if (!r.ok) {
         setState({ key: whatsappAccountId, approved: [], unavailableCount: 0, error: r.error.message });

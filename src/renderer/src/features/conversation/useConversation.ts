@@ -25,7 +25,7 @@ export function useConversation(conversationId: string): ConversationState {
   });
 
   const reload = useCallback(async () => {
-    const result = await client.getConversation({ id: conversationId });
+    const result = await client.call('conversation:get', { id: conversationId });
     setState((prev) => {
       if (result.ok) return { id: conversationId, detail: result.value, error: null };
       // Keep what was shown when a re-read fails; say why only when there is nothing to show.
@@ -36,7 +36,7 @@ export function useConversation(conversationId: string): ConversationState {
   useEffect(() => {
     let live = true;
     const read = () => {
-      void client.getConversation({ id: conversationId }).then((result) => {
+      void client.call('conversation:get', { id: conversationId }).then((result) => {
         if (!live) return;
         setState((prev) => {
           if (result.ok) return { id: conversationId, detail: result.value, error: null };

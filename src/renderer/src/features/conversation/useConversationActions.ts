@@ -47,7 +47,7 @@ export function useConversationActions(conversationId: string): ConversationActi
   useEffect(() => {
     let live = true;
     const read = async () => {
-      const r = await client.listOutbox();
+      const r = await client.call('outbox:list');
       if (!live || !r.ok) return;
       setRejections({
         id: conversationId,
@@ -75,22 +75,24 @@ export function useConversationActions(conversationId: string): ConversationActi
 
   return {
     setStatus: (status, snoozedUntil) =>
-      run(client.setConversationStatus({ conversationId, status, snoozedUntil: snoozedUntil ?? null })),
+      run(
+        client.call('conversation:setStatus', { conversationId, status, snoozedUntil: snoozedUntil ?? null }),
+      ),
     assign: (assigneeId, teamId) =>
       run(
-        client.assignConversation({
+        client.call('conversation:assign', {
           conversationId,
           assigneeId,
           ...(teamId !== undefined ? { teamId } : {}),
         }),
       ),
-    claim: () => run(client.claimConversation({ conversationId })),
-    setImportant: (important) => run(client.setConversationImportant({ conversationId, important })),
-    setLabels: (labels) => run(client.setConversationLabels({ conversationId, labels })),
+    claim: () => run(client.call('conversation:claim', { conversationId })),
+    setImportant: (important) => run(client.call('conversation:setImportant', { conversationId, important })),
+    setLabels: (labels) => run(client.call('conversation:setLabels', { conversationId, labels })),
     actionError,
     clearActionError: () => setActionError(null),
     rejections: rejections.id === conversationId ? rejections.items : [],
-    retryRejection: (mutationId) => run(client.retryOutbox({ mutationId })),
-    dismissRejection: (mutationId) => run(client.discardOutbox({ mutationId })),
+    retryRejection: (mutationId) => run(client.call('outbox:retry', { mutationId })),
+    dismissRejection: (mutationId) => run(client.call('outbox:discard', { mutationId })),
   };
 }

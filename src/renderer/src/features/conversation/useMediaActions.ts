@@ -29,8 +29,8 @@ export function useMediaActions(mediaId: string, fileName: string): MediaActions
       try {
         const direct =
           action === 'open'
-            ? await client.openMedia({ mediaId })
-            : await client.saveMedia({ mediaId, fileName });
+            ? await client.call('media:open', { mediaId })
+            : await client.call('media:save', { mediaId, fileName });
         if (direct.ok) return;
         if (direct.error.code !== 'service_unavailable') {
           setError(direct.error.message);

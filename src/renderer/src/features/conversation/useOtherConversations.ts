@@ -22,7 +22,7 @@ export function useOtherConversations(
     if (!query || query.length < 3) return undefined;
     let live = true;
     void Promise.all(
-      TABS.map((tab) => client.listConversations({ view: 'all', tab, q: query, limit: 50 })),
+      TABS.map((tab) => client.call('conversations:list', { view: 'all', tab, q: query, limit: 50 })),
     ).then((pages) => {
       if (!live) return;
       const items = pages

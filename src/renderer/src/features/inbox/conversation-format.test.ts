@@ -47,6 +47,17 @@ describe('conversation-format', () => {
     expect(previewText({ lastMessage: { ...msg, type: 'text', preview: 'Hi', direction: 'outbound' } })).toBe(
       'You: Hi',
     );
+    // One label table with quotes and the reply preview (messageSummary): a system message is a notice.
+    expect(
+      previewText({
+        lastMessage: {
+          ...msg,
+          type: 'system',
+          preview: 'The customer deleted a message',
+          direction: 'inbound',
+        },
+      }),
+    ).toBe('Notice: The customer deleted a message');
     expect(previewText({ lastMessage: null })).toBe('No messages yet');
   });
 

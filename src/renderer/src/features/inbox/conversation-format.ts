@@ -1,4 +1,4 @@
-import type { MessageType } from '#contract/domain/messaging';
+import { MESSAGE_TYPE_LABEL } from '#contract/domain/messaging';
 import type { InboxConversation } from '#contract/ipc/contract';
 
 /** The name a conversation goes by: the contact's name, else the number, else the WhatsApp id. */
@@ -16,25 +16,6 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-/** Words for a message type in a list ("Photo"); null for plain text. */
-export const TYPE_LABEL: Record<MessageType, string | null> = {
-  text: null,
-  image: 'Photo',
-  video: 'Video',
-  audio: 'Audio',
-  document: 'Document',
-  sticker: 'Sticker',
-  location: 'Location',
-  contacts: 'Contact card',
-  interactive: 'Reply',
-  button: 'Button reply',
-  reaction: 'Reaction',
-  order: 'Order',
-  system: 'Update',
-  template: 'Template',
-  unsupported: 'Unsupported message',
-};
-
 /**
  * The last message as one line: its type label and preview without repeating one in the
  * other ("Photo", "Photo: the cake", "Hello"), prefixed "You: " when the business sent it.
@@ -42,7 +23,8 @@ export const TYPE_LABEL: Record<MessageType, string | null> = {
 export function previewText(c: Pick<InboxConversation, 'lastMessage'>): string {
   const m = c.lastMessage;
   if (!m) return 'No messages yet';
-  const label = TYPE_LABEL[m.type];
+  // Plain text goes without a label; everything else says what it is (the contract's table).
+  const label = m.type === 'text' ? null : MESSAGE_TYPE_LABEL[m.type];
   const preview = m.preview.trim();
   // The preview may already start with the label ("Photo: the cake"); never say it twice.
   const body = !label

@@ -158,7 +158,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
   const setStatus = useCallback(
     async (id: string, status: ConversationStatus, snoozedUntil?: string | null) => {
       const before = itemsRef.current.find((c) => c.id === id)?.status;
-      const r = await client.setConversationStatus({
+      const r = await client.call('conversation:setStatus', {
         conversationId: id,
         status,
         ...(status === 'snoozed' ? { snoozedUntil: snoozedUntil ?? null } : {}),
@@ -170,7 +170,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
           ? () => {
               notifications.hide(noticeId);
               // Undo is a new write like any other: it queues and syncs in order.
-              void client.setConversationStatus({ conversationId: id, status: before }).then((u) => {
+              void client.call('conversation:setStatus', { conversationId: id, status: before }).then((u) => {
                 if (!u.ok) failed('Could not undo', u.error.message);
               });
             }
@@ -191,7 +191,10 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
     async (id: string) => {
       const c = itemsRef.current.find((x) => x.id === id);
       if (!c) return;
-      const r = await client.setConversationImportant({ conversationId: id, important: !c.important });
+      const r = await client.call('conversation:setImportant', {
+        conversationId: id,
+        important: !c.important,
+      });
       if (!r.ok) failed('Not changed', r.error.message);
     },
     [client, failed],
@@ -199,7 +202,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
 
   const assign = useCallback(
     async (id: string, assigneeId: string | null) => {
-      const r = await client.assignConversation({ conversationId: id, assigneeId });
+      const r = await client.call('conversation:assign', { conversationId: id, assigneeId });
       if (!r.ok) return failed('Not assigned', r.error.message);
       const who = assigneeId ? (memberNames.get(assigneeId) ?? 'a teammate') : 'nobody';
       notifications.show({ message: `Assigned ${nameOf(id)} to ${who}`, autoClose: 4000 });
@@ -209,7 +212,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
 
   const claim = useCallback(
     async (id: string) => {
-      const r = await client.claimConversation({ conversationId: id });
+      const r = await client.call('conversation:claim', { conversationId: id });
       if (!r.ok) return failed('Not claimed', r.error.message);
       notifications.show({ message: `You took ${nameOf(id)}`, autoClose: 4000 });
     },

@@ -23,14 +23,14 @@ export function useDesktopAttention(unread: number): void {
   const badgeCount = prefs.titleBadge ? Math.min(Math.max(0, Math.floor(unread)), MAX_BADGE) : 0;
 
   useEffect(() => {
-    void client.setAttention({ notifications });
+    void client.call('app:setAttention', { notifications });
   }, [client, notifications]);
   useEffect(() => {
-    void client.setAttention({ badgeCount });
+    void client.call('app:setAttention', { badgeCount });
   }, [client, badgeCount]);
   useEffect(
     () => () => {
-      void client.setAttention({ badgeCount: 0 });
+      void client.call('app:setAttention', { badgeCount: 0 });
     },
     [client],
   );

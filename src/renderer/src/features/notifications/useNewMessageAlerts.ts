@@ -54,7 +54,7 @@ export function useNewMessageAlerts({ meId, openId, onOpen }: NewMessageAlertsOp
       const p = latest.current.prefs;
       if (!p.mine && !p.unassigned) return;
       for (const id of ids) {
-        void client.getConversation({ id }).then((r) => {
+        void client.call('conversation:get', { id }).then((r) => {
           if (!live || !r.ok) return;
           const c = r.value.conversation;
           const cur = latest.current;
@@ -75,7 +75,7 @@ export function useNewMessageAlerts({ meId, openId, onOpen }: NewMessageAlertsOp
               tag: c.id,
               onClick: () => {
                 // The page's own window.focus() does not raise a minimized window everywhere.
-                void client.setAttention({ focus: true });
+                void client.call('app:setAttention', { focus: true });
                 latest.current.onOpen(c.id);
               },
             });

@@ -8,7 +8,7 @@ export function useProfileActions() {
   const { refresh } = useSession();
   const updateName = useCallback(
     async (input: In<'profile:update'>) => {
-      const result = await client.updateProfile(input);
+      const result = await client.call('profile:update', input);
       // The header shows the name from the session; reload it rather than trust that the
       // core also emits session:changed.
       if (result.ok) await refresh();
@@ -17,7 +17,7 @@ export function useProfileActions() {
     [client, refresh],
   );
   const changePassword = useCallback(
-    (input: In<'profile:changePassword'>) => client.changePassword(input),
+    (input: In<'profile:changePassword'>) => client.call('profile:changePassword', input),
     [client],
   );
   return { updateName, changePassword };

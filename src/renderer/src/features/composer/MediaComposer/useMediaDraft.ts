@@ -145,7 +145,7 @@ export function useMediaDraft(): MediaDraft {
         }
         patch(item.key, { phase: 'sending' });
         const caption = CAPTIONED.has(type) ? item.caption.trim() : '';
-        const sent = await client.sendMessage({
+        const sent = await client.call('messages:send', {
           conversationId,
           message: {
             type,

@@ -113,12 +113,12 @@ export function MessageComposer({
     const now = Date.now();
     if (now - typing.current.lastSent > TYPING_REFRESH_MS) {
       typing.current.lastSent = now;
-      void client.setPresence({ conversationId, typing: true });
+      void client.call('presence:set', { conversationId, typing: true });
     }
     if (typing.current.idle !== null) window.clearTimeout(typing.current.idle);
     typing.current.idle = window.setTimeout(() => {
       typing.current.lastSent = 0;
-      void client.setPresence({ conversationId, typing: false });
+      void client.call('presence:set', { conversationId, typing: false });
     }, TYPING_IDLE_MS);
   };
 
@@ -146,8 +146,8 @@ export function MessageComposer({
     setError(null);
     const body = text.trim();
     const r = isNote
-      ? await client.addNote({ conversationId, body })
-      : await client.sendMessage({
+      ? await client.call('note:add', { conversationId, body })
+      : await client.call('messages:send', {
           conversationId,
           message: { type: 'text', text: body, ...(replyTo ? { replyToMessageId: replyTo.message.id } : {}) },
         });

@@ -186,7 +186,7 @@ export function TemplatePicker({
     if (Object.keys(errors).length > 0) return;
     setSending(true);
     setSendError(null);
-    const r = await client.sendMessage({
+    const r = await client.call('messages:send', {
       conversationId,
       message: {
         type: 'template',

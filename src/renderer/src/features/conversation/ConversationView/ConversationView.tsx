@@ -2,7 +2,7 @@ import { Alert, Center, Loader, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { atLeast } from '#contract/domain/roles';
-import type { ThreadMessage, ThreadNote } from '#contract/ipc/contract';
+import type { In, ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { useMembers, useParleyClient, useSession, useTeams } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 import { MessageComposer, useMediaDraft, useTemplates } from '../../composer';
@@ -68,9 +68,9 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
 
   // Presence: this conversation is on screen (teammates see who is looking).
   useEffect(() => {
-    void client.setPresence({ conversationId, typing: false });
+    void client.call('presence:set', { conversationId, typing: false });
     return () => {
-      void client.setPresence({ conversationId: null, typing: false });
+      void client.call('presence:set', { conversationId: null, typing: false });
     };
   }, [client, conversationId]);
 
@@ -109,7 +109,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
   const handleAtBottom = useCallback(
     (isAtBottom: boolean) => {
       if (isAtBottom && lastSeq > readUpTo && document.visibilityState !== 'hidden') {
-        void client.markConversationRead({ conversationId, readUpToConvSeq: lastSeq });
+        void client.call('conversation:markRead', { conversationId, readUpToConvSeq: lastSeq });
       }
     },
     [client, conversationId, lastSeq, readUpTo],
@@ -137,11 +137,11 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
   const retryMessage = useCallback(
     (m: ThreadMessage) => {
       if (m.pending?.state === 'failed') {
-        void client.retryOutbox({ mutationId: m.pending.mutationId });
+        void client.call('outbox:retry', { mutationId: m.pending.mutationId });
         return;
       }
       // Meta failed it after the server accepted it: send a new copy with the same content.
-      let message: Parameters<typeof client.sendMessage>[0]['message'] | null = null;
+      let message: In<'messages:send'>['message'] | null = null;
       const reply = m.replyToMessageId ? { replyToMessageId: m.replyToMessageId } : {};
       if (m.type === 'text' && m.text) message = { type: 'text', text: m.text, ...reply };
       else if (m.type === 'template' && m.template)
@@ -169,7 +169,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
           ...(m.media.fileName && m.type === 'document' ? { fileName: m.media.fileName } : {}),
           ...reply,
         };
-      if (message) void client.sendMessage({ conversationId, message });
+      if (message) void client.call('messages:send', { conversationId, message });
     },
     [client, conversationId],
   );
@@ -185,10 +185,13 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
       jumpTo,
       reply: (m) => setReplyTo(m),
       react: (m, emoji) =>
-        void client.sendMessage({ conversationId, message: { type: 'reaction', messageId: m.id, emoji } }),
+        void client.call('messages:send', {
+          conversationId,
+          message: { type: 'reaction', messageId: m.id, emoji },
+        }),
       retry: retryMessage,
       discard: (m) => {
-        if (m.pending) void client.discardOutbox({ mutationId: m.pending.mutationId });
+        if (m.pending) void client.call('outbox:discard', { mutationId: m.pending.mutationId });
       },
       view: (m) => setViewing(m),
     }),
@@ -310,7 +313,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
               history={thread}
               onLoadOlder={thread.loadOlder}
               onRetryNote={(note: ThreadNote) => {
-                if (note.pending) void client.retryOutbox({ mutationId: note.pending.mutationId });
+                if (note.pending) void client.call('outbox:retry', { mutationId: note.pending.mutationId });
               }}
               onAtBottomChange={handleAtBottom}
               jump={jump}
@@ -335,7 +338,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             fallback={conversation.contact}
             otherConversations={others}
             onUpdate={(patch) => {
-              if (detail.contact) void client.updateContact({ contactId: detail.contact.id, patch });
+              if (detail.contact) void client.call('contact:update', { contactId: detail.contact.id, patch });
             }}
             onOpenConversation={onOpenConversation}
           />

@@ -41,7 +41,7 @@ export const NotificationSettings = memo(function NotificationSettings({
     let live = true;
     // The desktop shell grants the permission from this opt-in (app:setAttention; idempotent,
     // useDesktopAttention sends it too): read the permission again once the shell has it.
-    void client.setAttention({ notifications: wantsNotifications }).then(() => {
+    void client.call('app:setAttention', { notifications: wantsNotifications }).then(() => {
       if (live) setPermission(desktopNotificationPermission());
     });
     return () => {

@@ -1,0 +1,75 @@
+/**
+ * The contract's channel and event names as plain data, apart from the zod table in
+ * `contract.ts`: the sandboxed preload bundles this file alone (a sandboxed preload can only
+ * `require('electron')`, so it cannot load zod at run time). `contract.ts` types its table and
+ * event map against these lists, so a name here without an entry there (or the reverse) fails
+ * to compile. Adding a channel is one name here, one entry in the table, and its handler.
+ */
+
+/** Every channel (`domain:verb`), in table order. */
+export const channelNames = [
+  'app:info',
+  'app:setAttention',
+  'session:get',
+  'session:signIn',
+  'session:signOut',
+  'profile:update',
+  'profile:changePassword',
+  'settings:get',
+  'settings:set',
+  'sync:getStatus',
+  'conversations:list',
+  'conversations:counts',
+  'conversation:get',
+  'messages:list',
+  'messages:range',
+  'notes:list',
+  'templates:list',
+  'members:list',
+  'teams:list',
+  'messages:send',
+  'conversation:setStatus',
+  'conversation:assign',
+  'conversation:claim',
+  'conversation:setImportant',
+  'conversation:setLabels',
+  'conversation:markRead',
+  'note:add',
+  'contact:update',
+  'outbox:list',
+  'outbox:retry',
+  'outbox:discard',
+  'drafts:get',
+  'drafts:set',
+  'media:get',
+  'media:stage',
+  'media:open',
+  'media:save',
+  'presence:set',
+  'sync:setBackfill',
+] as const;
+
+/** A channel name. */
+export type Channel = (typeof channelNames)[number];
+
+/** Every event from main to the renderer. */
+export const eventNames = [
+  'session:changed',
+  'sync:status',
+  'replica:changed',
+  'settings:changed',
+  'conversation:revoked',
+  'presence:changed',
+  'media:progress',
+] as const;
+
+/** An event name. */
+export type EventName = (typeof eventNames)[number];
+
+/** Whether a string from outside (a page, a socket frame) names a contract channel. */
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && (channelNames as readonly string[]).includes(name);
+
+/** Whether a string from outside names a contract event. */
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && (eventNames as readonly string[]).includes(name);

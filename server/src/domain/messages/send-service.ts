@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Message, SendMessageBody, SendToNumberBody } from '#contract/api/messages';
 import { atLeast } from '#contract/domain/roles';
-import { type AppError, fail, ok, type Result } from '#contract/result';
+import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { visibleTo } from '../conversations/conversation-scope';
@@ -757,6 +757,3 @@ export async function markConversationRead(
   });
   return { changes, wamid: last.wamid };
 }
-
-/** Re-exported for routes: the error a refusal carries. */
-export type SendError = AppError;

@@ -10,7 +10,7 @@ import {
   SEND_QUEUE_PREFIX,
   sendQueueOf,
   type MarkReadPayload,
-} from '../domain/messages/send-service';
+} from '../domain/messages/send-queue';
 import type { AccountCredentials } from '../domain/whatsapp/account-service';
 import type { GraphClient, GraphError } from '../meta/graph-client';
 import { recordChanges, rowsOf, type Change } from '../storage/change-log';

@@ -1,7 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { AccountCredentials } from '../whatsapp/account-service';
+import type { GraphClient } from '../../meta/graph-client';
 import { MARK_READ_QUEUE, type MarkReadPayload, type QueueSendDeps } from './send-queue';
 import type { Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
+import type { JobHandler, JobOutcome } from '../../storage/job-queue';
 import { conversations, messages } from '../../storage/schema/index';
 
 /**
@@ -50,4 +53,28 @@ export async function markConversationRead(
     maxAttempts: 8,
   });
   return { changes, wamid: last.wamid };
+}
+
+/**
+ * The mark-read job: tells Meta the conversation was read (`markRead` on the latest inbound
+ * wamid). A gone or disconnected number fails the job; Meta's non-retryable errors fail it,
+ * everything else retries with the worker's backoff — marking read is idempotent, so even an
+ * ambiguous failure may be repeated.
+ */
+export function createMarkReadHandler(deps: {
+  graph: Pick<GraphClient, 'markRead'>;
+  /** Decrypted credentials of an account (account-service `credentials`). */
+  credentials: (organizationId: string, accountId: string) => Promise<AccountCredentials | undefined>;
+  backoff: (attempt: number) => number;
+}): JobHandler<MarkReadPayload> {
+  return async (job): Promise<JobOutcome> => {
+    const c = await deps.credentials(job.organizationId!, job.payload.whatsappAccountId);
+    if (!c) return { kind: 'fail', error: 'account gone' };
+    if (c.status !== 'connected') return { kind: 'fail', error: `account ${c.status}` };
+    const r = await deps.graph.markRead(c.phoneNumberId, c.accessToken, job.payload.wamid);
+    if (r.ok) return;
+    const e = r.error;
+    if (e.kind === 'meta' && e.catalog.retry === 'no') return { kind: 'fail', error: e.message };
+    return { kind: 'retry', error: e.message, afterMs: deps.backoff(job.attempts) };
+  };
 }

@@ -22,3 +22,15 @@ export type MarkReadPayload = { whatsappAccountId: string; wamid: string };
 
 /** What queueing a send or a mark-read needs. */
 export type QueueSendDeps = { clock: Clock; jobs: Pick<JobQueue, 'enqueue'> };
+
+/** Queue of the checks that follow an ambiguous send. */
+export const RECONCILE_QUEUE = 'send_reconcile';
+/** Payload of a reconcile job. */
+export type ReconcilePayload = { messageId: string; sendJobId: number };
+
+/** The code and sentence of a message whose send could not be confirmed (sync-protocol decision 2). */
+export const MAY_NOT_HAVE_BEEN_SENT = {
+  code: 'may_not_have_been_sent',
+  message:
+    'This message may not have been sent: WhatsApp did not confirm it. Check with the customer before sending again.',
+} as const;

@@ -8,11 +8,8 @@ import {
 } from './domain/conversations/conversation-service';
 import { createFsMediaStore, type MediaStore } from './domain/media/media-store';
 import { createMediaService } from './domain/media/media-service';
-import {
-  createInboundIngest,
-  MEDIA_FETCH_QUEUE,
-  type MediaFetchPayload,
-} from './domain/messages/inbound-ingest';
+import { createInboundIngest } from './domain/messages/inbound-ingest';
+import { MEDIA_FETCH_QUEUE, type MediaFetchPayload } from './domain/messages/ingest-messages';
 import { createMessageService } from './domain/messages/message-service';
 import { createTemplateService } from './domain/templates/template-service';
 import {

@@ -21,9 +21,9 @@ import { errorHandlerPlugin } from './plugins/error-handler';
 import { openapiPlugin } from './plugins/openapi';
 import type { MediaStore } from './domain/media/media-store';
 import type { GraphClient } from './meta/graph-client';
-import { createMessagingModule, type Background } from './messaging-module';
+import { createMessagingModule, type Background } from './modules/inbound/inbound-module';
 import type { SendWorkerOptions } from './jobs/send-worker';
-import { createOutboundModule, type OutboundServices } from './outbound-module';
+import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './sync-gateway/sync-module';
 import type { Database } from './storage/db';
 

@@ -1,14 +1,14 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './lib/clock';
-import { createContactService } from './domain/contacts/contact-service';
-import { createMediaUploads } from './domain/media/media-upload';
-import { createSendService } from './domain/messages/send-service';
-import { contactRoutes } from './http/contacts/routes';
-import { mediaUploadRoutes } from './http/media/upload-routes';
-import { sendRoutes } from './http/messages/send-routes';
-import { createSendWorker, type SendWorkerOptions } from './jobs/send-worker';
-import type { MessagingServices } from './messaging-module';
-import type { Db } from './storage/db';
+import type { Clock } from '../../lib/clock';
+import { createContactService } from '../../domain/contacts/contact-service';
+import { createMediaUploads } from '../../domain/media/media-upload';
+import { createSendService } from '../../domain/messages/send-service';
+import { contactRoutes } from '../../http/contacts/routes';
+import { mediaUploadRoutes } from '../../http/media/upload-routes';
+import { sendRoutes } from '../../http/messages/send-routes';
+import { createSendWorker, type SendWorkerOptions } from '../../jobs/send-worker';
+import type { MessagingServices } from '../inbound/inbound-module';
+import type { Db } from '../../storage/db';
 
 /** What the outbound module needs: the database, time and the messaging module's services. */
 export type OutboundDeps = {

@@ -1,37 +1,37 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './lib/clock';
+import type { Clock } from '../../lib/clock';
 import {
   createConversationService,
   CONVERSATION_WAKE_QUEUE,
-} from './domain/conversations/conversation-service';
-import { createFsMediaStore, type MediaStore } from './domain/media/media-store';
-import { createMediaService } from './domain/media/media-service';
-import { createInboundIngest } from './domain/messages/inbound-ingest';
-import { MEDIA_FETCH_QUEUE, type MediaFetchPayload } from './domain/messages/ingest-messages';
-import { createMessageService } from './domain/messages/message-service';
-import { createTemplateService } from './domain/templates/template-service';
+} from '../../domain/conversations/conversation-service';
+import { createFsMediaStore, type MediaStore } from '../../domain/media/media-store';
+import { createMediaService } from '../../domain/media/media-service';
+import { createInboundIngest } from '../../domain/messages/inbound-ingest';
+import { MEDIA_FETCH_QUEUE, type MediaFetchPayload } from '../../domain/messages/ingest-messages';
+import { createMessageService } from '../../domain/messages/message-service';
+import { createTemplateService } from '../../domain/templates/template-service';
 import {
   createTemplateSyncHandler,
   TEMPLATE_SYNC_QUEUE,
   type TemplateSyncPayload,
-} from './domain/templates/template-sync-job';
-import { createAccountService } from './domain/whatsapp/account-service';
-import { createInboundProcessor } from './domain/whatsapp/inbound-processor';
-import { createSecretBox } from './domain/whatsapp/secret-box';
-import { createWebhookAccounts } from './domain/whatsapp/webhook-accounts';
-import { createWebhookReceiver } from './domain/whatsapp/webhook-receiver';
-import { conversationRoutes } from './http/conversations/routes';
-import { mediaRoutes } from './http/media/routes';
-import { messageRoutes } from './http/messages/routes';
-import { templateRoutes } from './http/templates/routes';
-import { webhookRoutes } from './http/webhooks/routes';
-import { whatsappAccountRoutes } from './http/whatsapp-accounts/routes';
-import { createJobQueue } from './storage/job-queue';
-import { createWorker } from './jobs/worker';
-import { createGraphClient, type GraphClient } from './meta/graph-client';
-import type { Db } from './storage/db';
+} from '../../domain/templates/template-sync-job';
+import { createAccountService } from '../../domain/whatsapp/account-service';
+import { createInboundProcessor } from '../../domain/whatsapp/inbound-processor';
+import { createSecretBox } from '../../domain/whatsapp/secret-box';
+import { createWebhookAccounts } from '../../domain/whatsapp/webhook-accounts';
+import { createWebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
+import { conversationRoutes } from '../../http/conversations/routes';
+import { mediaRoutes } from '../../http/media/routes';
+import { messageRoutes } from '../../http/messages/routes';
+import { templateRoutes } from '../../http/templates/routes';
+import { webhookRoutes } from '../../http/webhooks/routes';
+import { whatsappAccountRoutes } from '../../http/whatsapp-accounts/routes';
+import { createJobQueue } from '../../storage/job-queue';
+import { createWorker } from '../../jobs/worker';
+import { createGraphClient, type GraphClient } from '../../meta/graph-client';
+import type { Db } from '../../storage/db';
 
 /** What the WhatsApp/messaging module needs. */
 export type MessagingDeps = {

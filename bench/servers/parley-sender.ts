@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../server/src/app';
-import { sendQueueOf } from '../../server/src/domain/messages/send-service';
+import { sendQueueOf } from '../../server/src/domain/messages/send-queue';
 import { createSecretBox } from '../../server/src/domain/whatsapp/secret-box';
 import { createGraphClient } from '../../server/src/meta/graph-client';
 import { recordChanges } from '../../server/src/storage/change-log';

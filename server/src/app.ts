@@ -23,9 +23,10 @@ import { errorHandlerPlugin } from './plugins/error-handler';
 import { openapiPlugin } from './plugins/openapi';
 import type { MediaStore } from './domain/media/media-store';
 import type { GraphClient } from './meta/graph-client';
-import { createMessagingModule, type Background } from './messaging-module';
+import { createInboundModule, type Background } from './modules/inbound/inbound-module';
+import { createMessagingInfrastructure } from './modules/messaging-infrastructure';
 import type { SendWorkerOptions } from './jobs/send-worker';
-import { createOutboundModule, type OutboundServices } from './outbound-module';
+import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './sync-gateway/sync-module';
 import type { Database } from './storage/db';
 
@@ -69,14 +70,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every registered route (for tests that must cover each one, e.g. the cross-tenant matrix). */
     routeTable: RouteEntry[];
-    /** Background work of the messaging module (tests and benchmarks wait on `idle()`). */
+    /** Background work of the inbound module (tests and benchmarks wait on `idle()`). */
     background: Background;
     /** The outbound module: its services, and `idle()` once no send work is due or in flight. */
     outbound: { services: OutboundServices; idle: () => Promise<void> };
   }
 }
 
-/** The services the HTTP modules are built from, exposed so later modules and tests can reuse them. */
+/** The services and modules the app is built from. */
 export type AppServices = ReturnType<typeof createServices>;
 
 const createServices = (deps: AppDeps) => {
@@ -102,24 +103,30 @@ const createServices = (deps: AppDeps) => {
   });
   const teams = createTeamService({ db, clock, audit });
   const organization = createOrganizationService({ db, clock, audit });
-  const messaging = createMessagingModule({
+  const infrastructure = createMessagingInfrastructure({
     db,
     clock,
-    secretKey: deps.config.secretKey,
-    publicUrl: deps.config.publicUrl,
     graph: deps.graph,
     metaGraphUrl: deps.config.metaGraphUrl,
     metaApiVersion: deps.config.metaApiVersion,
     mediaStore: deps.mediaStore,
     dataDir: deps.config.dataDir,
     jobNamespace: deps.jobNamespace,
+  });
+  const inbound = createInboundModule({
+    db,
+    clock,
+    ...infrastructure,
+    secretKey: deps.config.secretKey,
+    publicUrl: deps.config.publicUrl,
     engine: deps.database.engine,
     audit,
   });
   const outbound = createOutboundModule({
     db,
     clock,
-    messaging: messaging.services,
+    ...infrastructure,
+    accounts: inbound.services.accounts,
     sendQueue: deps.sendQueue,
     jobNamespace: deps.jobNamespace,
   });
@@ -127,13 +134,13 @@ const createServices = (deps: AppDeps) => {
     db,
     clock,
     authenticate: auth.authenticate,
-    toAccount: messaging.services.accounts.toAccount,
-    jobs: messaging.services.jobs,
+    toAccount: inbound.services.accounts.toAccount,
+    jobs: infrastructure.jobs,
     onSendQueued: () => outbound.services.sendWorker.wake(),
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
   });
-  return { auth, audit, members, teams, organization, messaging, outbound, sync };
+  return { auth, audit, members, teams, organization, inbound, outbound, sync };
 };
 
 /**
@@ -167,17 +174,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { authenticate: services.auth.authenticate });
   services.sync.attach(app);
 
-  app.decorate('background', services.messaging.background);
+  app.decorate('background', services.inbound.background);
   app.decorate('outbound', { services: services.outbound.services, idle: services.outbound.idle });
   if (deps.background ?? true) {
-    app.addHook('onReady', async () => services.messaging.start(app.log));
+    app.addHook('onReady', async () => services.inbound.start(app.log));
     app.addHook('onReady', async () => services.outbound.start(app.log));
     app.addHook('onClose', () => services.outbound.stop());
-    app.addHook('onClose', () => services.messaging.stop());
+    app.addHook('onClose', () => services.inbound.stop());
   }
 
   await app.register(healthRoutes, { ping: deps.database.ping });
-  await services.messaging.registerWebhooks(app);
+  await services.inbound.registerWebhooks(app);
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth: services.auth });
@@ -195,7 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         organization: services.organization,
       });
       await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
-      await services.messaging.registerApi(api);
+      await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);
     },

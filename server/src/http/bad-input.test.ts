@@ -292,3 +292,72 @@ describe('bad input on the sync routes', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+// Every list that pages with a keyset cursor refuses a cursor it did not give out — garbage,
+// another list's, one whose date is no date, one carrying U+0000 — with 400 `invalid_input`
+// naming `querystring.cursor` and a sentence, never a 500. A new cursor route without a case
+// here fails the test.
+describe('bad cursors on the paged lists', () => {
+  const uuid = '0190a4b2-0000-7000-8000-00000000c0de';
+  const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const everywhere = ['garbage', encode({ a: 1 }), encode([1, 2, 3, 4, 5]), encode(['x'.repeat(301), uuid])];
+  const cases: Record<string, unknown[][]> = {
+    'GET /api/v1/users': [
+      [8_640_000_000_000_001, uuid],
+      ['2024-01-01T00:00:00.000Z', uuid],
+      [1.5, uuid],
+    ],
+    'GET /api/v1/teams': [
+      ['Sales\u0000', uuid],
+      ['Sales', 'not-a-uuid'],
+    ],
+    'GET /api/v1/conversations': [
+      ['2024-13-45T99:00:00Z', uuid],
+      ['not a date', uuid],
+      [1_700_000_000_000, uuid],
+    ],
+    'GET /api/v1/conversations/:id/messages': [['12'], [1.5], [null]],
+    'GET /api/v1/templates': [
+      ['hello\u0000', 'en_US', uuid],
+      ['hello', 'en_US'],
+    ],
+    'GET /api/v1/whatsapp-accounts': [
+      ['yesterday', uuid],
+      [1_700_000_000_000, uuid],
+    ],
+    'GET /api/v1/contacts': [
+      ['not a date', uuid],
+      ['', uuid],
+    ],
+    'GET /api/v1/audit-events': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
+  };
+  const get = (url: string) => t.app.inject({ url, headers: org.admin.headers });
+
+  it('answers 400 invalid_input naming the cursor, with a sentence', async () => {
+    for (const [key, own] of Object.entries(cases)) {
+      const path = key.split(' ')[1]!.replace(/:\w+/g, uuid);
+      for (const cursor of [...everywhere, ...own.map(encode)]) {
+        const res = await get(`${path}?cursor=${encodeURIComponent(cursor)}`);
+        expect(res.statusCode, `${key} cursor=${cursor}: ${res.body}`).toBe(400);
+        const { error } = res.json();
+        expect(error.code).toBe('invalid_input');
+        expect(error.message).toMatch(/^The cursor .+\.$/);
+        expect(error.details.fields).toEqual([{ path: 'querystring.cursor', message: expect.any(String) }]);
+      }
+    }
+  });
+
+  it('covers every route that takes a cursor', async () => {
+    const found: string[] = [];
+    for (const r of t.app.routeTable) {
+      if (r.method !== 'GET' || !r.url.startsWith('/api/v1/') || r.url.startsWith('/api/v1/sync/')) continue;
+      const res = await get(`${r.url.replace(/:\w+/g, uuid)}?cursor=garbage`);
+      if (res.statusCode === 400 && res.json().error.details?.fields?.[0]?.path === 'querystring.cursor')
+        found.push(`GET ${r.url}`);
+    }
+    expect(found.sort()).toEqual(Object.keys(cases).sort());
+  });
+});

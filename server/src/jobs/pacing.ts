@@ -1,4 +1,5 @@
-// Pacing for the send queue (jobs/send-worker.ts). Pure, with an injectable monotonic clock.
+// Pacing for the send queue (jobs/send-dispatcher.ts): in-memory state of the one process holding
+// a number's lease. Pure, with an injectable monotonic clock.
 
 /**
  * Per-number throughput (digest §9: 80 messages/s by default, up to 1,000). Meta — and the

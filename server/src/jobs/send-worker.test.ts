@@ -8,7 +8,7 @@ import { generateJpeg } from '../meta-emulator/media-samples';
 import { lookupMetaError } from '../meta/error-catalog';
 import { rowsOf } from '../storage/change-log';
 import { conversations, jobs, whatsappAccounts } from '../storage/schema/index';
-import { MAY_NOT_HAVE_BEEN_SENT } from './send-worker';
+import { MAY_NOT_HAVE_BEEN_SENT } from '../domain/messages/send-queue';
 
 // The send path end to end, over HTTP against the Meta emulator: Parley's routes queue, the
 // send worker paces and sends, the emulator answers like Graph and posts status webhooks back

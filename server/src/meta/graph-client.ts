@@ -1,45 +1,36 @@
-import sjson from 'secure-json-parse';
 import { z } from 'zod';
 import { err, ok, type Result } from '#contract/result';
-import { lookupMetaError, type ErrorCatalogEntry } from './error-catalog';
+import {
+  classifyFetchError,
+  MetaErrorBody,
+  parseJson,
+  toMetaError,
+  type GraphError,
+  type GraphResult,
+} from './graph-errors';
+import {
+  IdResponse,
+  MediaInfoResponse,
+  PhoneNumberResponse,
+  SendResponse,
+  Success,
+  TemplatePage,
+  toPhone,
+  type MediaInfo,
+  type PhoneNumberInfo,
+  type SendResult,
+  type Template,
+} from './graph-types';
 import type { OutboundMessageBody } from './outbound-messages';
 
+// The Graph API client: one method per call Parley makes, each answering a `GraphResult`.
+// The module is the Graph surface the rest of the server imports: the error model
+// (graph-errors.ts), the response shapes (graph-types.ts) and the message builders
+// (outbound-messages.ts) are re-exported from here.
+
 export * from './outbound-messages';
-
-/** Discriminant of {@link GraphError}. */
-export type GraphErrorKind = 'meta' | 'timeout_before_send' | 'ambiguous' | 'network' | 'bad_response';
-
-/**
- * Why a Graph call failed. `code` mirrors `kind` so the error fits the project's `Result`.
- *
- * - `meta`: Meta answered with its error object; branch on `metaCode` / `catalog`.
- * - `timeout_before_send`: no connection could be made in time; nothing reached Meta.
- * - `ambiguous`: the request may have reached Meta (timeout or connection loss after the body
- *   was written). A send must NOT be resent blindly: wait for a status webhook carrying its
- *   `biz_opaque_callback_data`.
- * - `network`: refused/unresolvable before anything was sent; safe to retry.
- * - `bad_response`: Meta answered but not with the expected shape (e.g. an HTML 502).
- */
-export type GraphError =
-  | {
-      code: 'meta';
-      kind: 'meta';
-      metaCode: number;
-      subcode: number | null;
-      title: string;
-      message: string;
-      details: string | null;
-      httpStatus: number;
-      fbtraceId: string | null;
-      catalog: ErrorCatalogEntry;
-    }
-  | { code: 'timeout_before_send'; kind: 'timeout_before_send'; message: string }
-  | { code: 'ambiguous'; kind: 'ambiguous'; message: string }
-  | { code: 'network'; kind: 'network'; message: string }
-  | { code: 'bad_response'; kind: 'bad_response'; message: string; httpStatus: number | null };
-
-/** Result of every Graph call. */
-export type GraphResult<T> = Result<T, GraphError>;
+export * from './graph-types';
+export type { GraphError, GraphErrorKind, GraphResult } from './graph-errors';
 
 /** Dependencies and settings of the client. */
 export interface GraphClientOptions {
@@ -53,126 +44,6 @@ export interface GraphClientOptions {
   /** Largest media download accepted, default 100 MB (Meta's document limit). */
   maxDownloadBytes?: number;
 }
-
-/** Meta's synchronous error body (digest §5.1). */
-export const MetaErrorBody = z.object({
-  error: z.object({
-    message: z.string().default(''),
-    type: z.string().optional(),
-    code: z.number().int(),
-    error_subcode: z.number().int().optional(),
-    error_user_title: z.string().optional(),
-    error_data: z.object({ details: z.string().optional() }).loose().optional(),
-    fbtrace_id: z.string().optional(),
-  }),
-});
-
-/** Send response (digest §4.1). */
-export const SendResponse = z.object({
-  messaging_product: z.literal('whatsapp'),
-  contacts: z
-    .array(z.object({ input: z.string(), wa_id: z.string().optional(), user_id: z.string().optional() }))
-    .default([]),
-  messages: z
-    .array(
-      z.object({
-        id: z.string().min(1),
-        message_status: z.string().optional(),
-        group_id: z.string().optional(),
-      }),
-    )
-    .min(1),
-});
-
-/** What a successful send returns. */
-export interface SendResult {
-  wamid: string;
-  /** The recipient as we sent it. */
-  input: string | null;
-  /** WhatsApp id of the recipient; may differ from the input (digest §4.1). */
-  waId: string | null;
-  userId: string | null;
-  /** Template pacing: accepted | held_for_quality_assessment | paused. */
-  messageStatus: string | null;
-}
-
-const PhoneNumberResponse = z.object({
-  id: z.string(),
-  verified_name: z.string().optional(),
-  display_phone_number: z.string(),
-  quality_rating: z.string().optional(),
-  code_verification_status: z.string().optional(),
-  platform_type: z.string().optional(),
-  throughput: z.object({ level: z.string() }).optional(),
-});
-
-/** A business phone number as Parley uses it. */
-export interface PhoneNumberInfo {
-  id: string;
-  verifiedName: string | null;
-  displayPhoneNumber: string;
-  qualityRating: string | null;
-  codeVerificationStatus: string | null;
-  platformType: string | null;
-  throughputLevel: string | null;
-}
-
-/** A template component, kept in Meta's shape (HEADER/BODY/FOOTER/BUTTONS) for storage. */
-export const TemplateComponent = z
-  .object({
-    type: z.string(),
-    format: z.string().optional(),
-    text: z.string().optional(),
-    buttons: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()).optional(),
-  })
-  .loose();
-export type TemplateComponent = z.infer<typeof TemplateComponent>;
-
-/** One message template (digest §7). */
-export const Template = z.object({
-  id: z.string(),
-  name: z.string(),
-  language: z.string(),
-  status: z.string(),
-  category: z.string(),
-  sub_category: z.string().optional(),
-  parameter_format: z.string().optional(),
-  components: z.array(TemplateComponent).default([]),
-});
-export type Template = z.infer<typeof Template>;
-
-const TemplatePage = z.object({
-  data: z.array(Template),
-  paging: z
-    .object({
-      cursors: z.object({ before: z.string().optional(), after: z.string().optional() }).optional(),
-      next: z.string().optional(),
-    })
-    .optional(),
-});
-
-const MediaInfoResponse = z.object({
-  messaging_product: z.literal('whatsapp').optional(),
-  url: z.string().min(1),
-  mime_type: z.string(),
-  sha256: z.string(),
-  // A string in Meta's docs, a number in practice (digest §10.7).
-  file_size: z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number),
-  id: z.string(),
-});
-
-/** Media metadata from GET /<media-id>. */
-export interface MediaInfo {
-  id: string;
-  /** Download URL, valid about 5 minutes, needs the bearer token. */
-  url: string;
-  mimeType: string;
-  sha256: string;
-  fileSize: number;
-}
-
-const Success = z.object({ success: z.literal(true) });
-const IdResponse = z.object({ id: z.string().min(1) });
 
 /** The Graph API calls Parley makes. Every method takes the tenant's token explicitly. */
 export interface GraphClient {
@@ -200,76 +71,6 @@ export interface GraphClient {
   downloadMedia(url: string, token: string): Promise<GraphResult<{ bytes: Buffer; contentType: string }>>;
   deleteMedia(mediaId: string, token: string, phoneNumberId?: string): Promise<GraphResult<void>>;
   subscribeApp(wabaId: string, token: string): Promise<GraphResult<void>>;
-}
-
-// Failures where the connection never carried our request (safe to retry).
-const BEFORE_SEND_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
-const CONNECT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-
-function causeCode(e: unknown): string | null {
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
-/** Classifies a thrown fetch error. Anything we cannot prove harmless is ambiguous. */
-function classifyFetchError(e: unknown, timedOut: boolean): GraphError {
-  const code = causeCode(e);
-  if (code && BEFORE_SEND_CODES.has(code)) {
-    return { code: 'network', kind: 'network', message: `Could not connect to the Graph API (${code})` };
-  }
-  if (code && CONNECT_TIMEOUT_CODES.has(code)) {
-    return {
-      code: 'timeout_before_send',
-      kind: 'timeout_before_send',
-      message: `Connecting to the Graph API timed out (${code})`,
-    };
-  }
-  return {
-    code: 'ambiguous',
-    kind: 'ambiguous',
-    message: timedOut
-      ? 'The Graph API did not answer in time; the request may have been processed'
-      : `The connection to the Graph API failed mid-request (${code ?? 'unknown'}); the request may have been processed`,
-  };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return sjson.parse(text, null, { protoAction: 'remove', constructorAction: 'remove' });
-  } catch {
-    return undefined;
-  }
-}
-
-function toMetaError(httpStatus: number, body: z.infer<typeof MetaErrorBody>): GraphError {
-  const me = body.error;
-  // Meta's message is "(#code) title"; keep the title part for display and for unknown codes.
-  const title = me.message.replace(/^\(#\d+\)\s*/, '') || (me.error_user_title ?? '');
-  const catalog = lookupMetaError(me.code, title);
-  return {
-    code: 'meta',
-    kind: 'meta',
-    metaCode: me.code,
-    subcode: me.error_subcode ?? null,
-    title: title || catalog.title,
-    message: me.message,
-    details: me.error_data?.details ?? null,
-    httpStatus,
-    fbtraceId: me.fbtrace_id ?? null,
-    catalog,
-  };
 }
 
 /**
@@ -368,16 +169,6 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return url.toString();
   };
   const seg = encodeURIComponent;
-
-  const toPhone = (p: z.infer<typeof PhoneNumberResponse>): PhoneNumberInfo => ({
-    id: p.id,
-    verifiedName: p.verified_name ?? null,
-    displayPhoneNumber: p.display_phone_number,
-    qualityRating: p.quality_rating ?? null,
-    codeVerificationStatus: p.code_verification_status ?? null,
-    platformType: p.platform_type ?? null,
-    throughputLevel: p.throughput?.level ?? null,
-  });
 
   return {
     async getPhoneNumber(phoneNumberId, token) {

@@ -82,29 +82,6 @@ export function locationMessage(
   return envelope(to, 'location', loc, opts);
 }
 
-/** A contact card to share; `name.formatted_name` is required by Meta. */
-export interface OutboundContactCard {
-  name: { formatted_name: string; first_name?: string; last_name?: string };
-  phones?: { phone: string; type?: string; wa_id?: string }[];
-  emails?: { email: string; type?: string }[];
-  addresses?: {
-    street?: string;
-    city?: string;
-    zip?: string;
-    country?: string;
-    country_code?: string;
-    type?: string;
-  }[];
-  org?: { company?: string; department?: string; title?: string };
-  urls?: { url: string; type?: string }[];
-  birthday?: string;
-}
-
-/** Contacts message (one or more cards). */
-export function contactsMessage(to: Recipient, cards: OutboundContactCard[], opts?: SendOptions) {
-  return envelope(to, 'contacts', cards, opts);
-}
-
 /** Optional header of interactive messages. */
 export type InteractiveHeader =
   | { type: 'text'; text: string }
@@ -153,26 +130,6 @@ export function listMessage(
       body: { text: m.body },
       ...(m.footer ? { footer: { text: m.footer } } : {}),
       action: { button: m.button, sections: m.sections },
-    },
-    opts,
-  );
-}
-
-/** A call-to-action URL button. */
-export function ctaUrlMessage(
-  to: Recipient,
-  m: { body: string; displayText: string; url: string; header?: InteractiveHeader; footer?: string },
-  opts?: SendOptions,
-) {
-  return envelope(
-    to,
-    'interactive',
-    {
-      type: 'cta_url',
-      ...(m.header ? { header: m.header } : {}),
-      body: { text: m.body },
-      ...(m.footer ? { footer: { text: m.footer } } : {}),
-      action: { name: 'cta_url', parameters: { display_text: m.displayText, url: m.url } },
     },
     opts,
   );

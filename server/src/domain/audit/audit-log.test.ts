@@ -258,7 +258,7 @@ describe('audit log: list', () => {
       expect(res.ok).toBe(false);
       if (res.ok) continue;
       expect(res.error.code).toBe('invalid_input');
-      expect(res.error.message).toMatch(/^This cursor is not one the audit log gave out/);
+      expect(res.error.message).toMatch(/^The cursor is not one this list gave out/);
     }
   });
 

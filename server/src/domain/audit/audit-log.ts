@@ -4,7 +4,7 @@ import { atLeast } from '#contract/domain/roles';
 import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { createAuditRepo, type AuditCursor, type AuditFilter, type AuditRow } from '../../storage/audit-repo';
 import type { Db } from '../../storage/db';
 import { cleanIp, cleanJson, cleanText } from './sanitize';
@@ -50,10 +50,7 @@ export const systemActor = (label = 'Parley'): Actor => ({ kind: 'system', label
 
 const LABEL_MAX = 200;
 const SUMMARY_MAX = 500;
-const Cursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
-const badInput = (path: string, message: string) =>
-  fail('invalid_input', message, { fields: [{ path: `querystring.${path}`, message }] });
+const Cursor = z.tuple([cursorIsoTime, z.uuid()]);
 
 /** The stored label: the actor's own, or (a user without one) the user's name read on insert. */
 const labelOf = (actor: Actor): string | { userNameOf: string } => {
@@ -112,16 +109,12 @@ export function createAuditLog(deps: { db: Db; clock: Clock }) {
       query: ListAuditEventsQuery,
     ): Promise<Result<AuditEventPage>> => {
       if (!atLeast(principal.role, 'admin')) return fail('forbidden', 'Only admins can read the audit log');
-      let after: AuditCursor | undefined;
-      if (query.cursor !== undefined) {
-        const parsed = Cursor.safeParse(decodeCursor(query.cursor));
-        if (!parsed.success)
-          return badInput(
-            'cursor',
-            'This cursor is not one the audit log gave out; start again from the first page',
-          );
-        after = { occurredAt: new Date(parsed.data[0]), id: parsed.data[1] };
-      }
+      const cursor = parseCursor(query.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const after: AuditCursor | undefined = cursor.value && {
+        occurredAt: cursor.value[0],
+        id: cursor.value[1],
+      };
       const filter: AuditFilter = {
         ...(query.action !== undefined && {
           action: query.action.endsWith('.*')

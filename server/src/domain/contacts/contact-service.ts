@@ -10,7 +10,7 @@ import type {
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
@@ -42,7 +42,8 @@ export const toContact = (row: ContactRow): Contact => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-const Cursor = z.tuple([z.string(), z.uuid()]);
+/** [createdAt ISO, id]. */
+const Cursor = z.tuple([cursorIsoTime, z.uuid()]);
 const duplicate = (id: string) =>
   fail('conflict', 'A contact with this number already exists.', { contactId: id });
 
@@ -70,15 +71,9 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
       _actor: Principal,
       q: ListContactsQuery,
     ): Promise<Result<ContactPage>> => {
-      let after: z.infer<typeof Cursor> | undefined;
-      if (q.cursor) {
-        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success)
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        after = parsed.data;
-      }
+      const cursor = parseCursor(q.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value;
       let search: SQL | undefined;
       const term = q.q?.trim();
       if (term) {
@@ -103,8 +98,8 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
             search,
             after
               ? or(
-                  lt(contacts.createdAt, new Date(after[0])),
-                  and(eq(contacts.createdAt, new Date(after[0])), lt(contacts.id, after[1])),
+                  lt(contacts.createdAt, after[0]),
+                  and(eq(contacts.createdAt, after[0]), lt(contacts.id, after[1])),
                 )
               : undefined,
           ),

@@ -10,7 +10,7 @@ import { MessageStatus, MessageType } from '#contract/domain/messaging';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
@@ -78,11 +78,13 @@ export const toConversation = (r: Row): Conversation => ({
 });
 
 /** [lastMessageAt ISO or '' when null, id]. */
-const Cursor = z.tuple([z.string(), z.uuid()]);
-const badCursor = () =>
-  fail('invalid_input', 'Invalid cursor', {
-    fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-  });
+const Cursor = z.tuple([
+  z
+    .literal('')
+    .transform(() => null)
+    .or(cursorIsoTime),
+  z.uuid(),
+]);
 
 /** Conversations: the inbox list, one conversation, and workflow changes. */
 export type ConversationService = ReturnType<typeof createConversationService>;
@@ -114,14 +116,9 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       actor: Principal,
       q: ListConversationsQuery,
     ): Promise<Result<ConversationPage>> => {
-      let after: { at: Date | null; id: string } | undefined;
-      if (q.cursor) {
-        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success) return badCursor();
-        const at = parsed.data[0] === '' ? null : new Date(parsed.data[0]);
-        if (at && Number.isNaN(at.getTime())) return badCursor();
-        after = { at, id: parsed.data[1] };
-      }
+      const cursor = parseCursor(q.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value && { at: cursor.value[0], id: cursor.value[1] };
       const like = q.q ? `%${escapeLike(q.q)}%` : undefined;
       const where: (SQL | undefined)[] = [
         eq(conversations.organizationId, organizationId),

@@ -6,9 +6,6 @@ import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 /** The MIME type without parameters, lower-cased (`audio/ogg; codecs=opus` → `audio/ogg`). */
 export const baseMime = (mimeType: string): string => mimeType.split(';')[0]!.trim().toLowerCase();
 
-/** Largest static sticker (animated stickers may reach `WHATSAPP_LIMITS.media.sticker.maxBytes`). */
-export const STATIC_STICKER_MAX_BYTES = 100 * 1024;
-
 /** Human label per media type, for sentences. */
 const LABEL: Record<MediaType, string> = {
   image: 'An image',

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
-import type { MediaFetchPayload } from '../messages/inbound-ingest';
+import type { MediaFetchPayload } from '../messages/ingest-messages';
 import type { AccountService } from '../whatsapp/account-service';
 import type { Job, JobOutcome } from '../../storage/job-queue';
 import type { GraphClient, GraphError } from '../../meta/graph-client';

@@ -13,7 +13,7 @@ import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
 import type { PasswordHasher } from '../auth/password-hasher';
 import { newToken, sha256, temporaryPassword } from '../auth/secrets';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { cursorEpochTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges } from '../../storage/change-log';
@@ -53,7 +53,8 @@ const adminOnly = () => fail('forbidden', 'Only admins can manage members');
 const lastAdmin = () =>
   fail('conflict', 'This is the last active admin of the organization; make someone else admin first');
 
-const MemberCursor = z.tuple([z.number().int(), z.uuid()]);
+/** [joinedAt epoch ms, user id]. */
+const MemberCursor = z.tuple([cursorEpochTime, z.uuid()]);
 
 /** The audit target of a member, labelled with their name at the time. */
 const memberTarget = (m: { id: string; name: string }) => ({ type: 'member', id: m.id, label: m.name });
@@ -97,15 +98,9 @@ export function createMemberService(deps: MemberServiceDeps) {
       _actor: Principal,
       q: { cursor?: string; limit: number },
     ): Promise<Result<MemberPage>> => {
-      let after: { joinedAt: Date; id: string } | undefined;
-      if (q.cursor) {
-        const parsed = MemberCursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success)
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        after = { joinedAt: new Date(parsed.data[0]), id: parsed.data[1] };
-      }
+      const cursor = parseCursor(q.cursor, MemberCursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value && { joinedAt: cursor.value[0], id: cursor.value[1] };
       const rows = await repo.members(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];

@@ -8,7 +8,8 @@ import type {
   SentTemplate,
 } from '#contract/api/messages';
 import { MessageStatus, MessageType } from '#contract/domain/messaging';
-import type { InboundContent, InboundMessageEvent } from '../../meta/normalize';
+import type { InboundContent } from '../../meta/inbound-content';
+import type { InboundMessageEvent } from '../../meta/normalize';
 import type { messages, media as mediaTable } from '../../storage/schema/index';
 
 /**

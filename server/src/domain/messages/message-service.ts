@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { Message, MessagePage, Reaction } from '#contract/api/messages';
 import type { Principal } from '../auth/auth-service';
 import { visibleTo } from '../conversations/conversation-scope';
-import { decodeCursor, encodeCursor } from '../cursor';
-import { fail, ok, type Result } from '#contract/result';
+import { encodeCursor, parseCursor } from '../cursor';
+import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
 import { conversations, media, messages, reactions } from '../../storage/schema/index';
 import { toMessage } from './message-content';
 
+/** [convSeq]: the page before it. */
 const Cursor = z.tuple([z.number().int()]);
 
 /** Read side of messages: a conversation's history, and one message with its reactions. */
@@ -79,15 +80,9 @@ export function createMessageService(deps: { db: Db }) {
       conversationId: string,
       q: { cursor?: string | undefined; limit: number },
     ): Promise<Result<MessagePage>> => {
-      let before: number | undefined;
-      if (q.cursor) {
-        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success)
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        before = parsed.data[0];
-      }
+      const cursor = parseCursor(q.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const before = cursor.value?.[0];
       if (!(await conversationVisible(organizationId, actor, conversationId)))
         return notFound('Conversation');
       const rows = await db

@@ -48,14 +48,6 @@ export function scopeReasons(conv: ConversationFacts, viewer: Viewer): ScopeReas
 export const canSeeConversation = (conv: ConversationFacts, viewer: Viewer): boolean =>
   scopeReasons(conv, viewer).length > 0;
 
-/** The groups a member's scope depends on: `role` for managers and admins, and one per team. */
-export function groupsOf(viewer: Pick<Viewer, 'role' | 'teamIds' | 'seeAll'>): GroupRef[] {
-  const groups: GroupRef[] = [];
-  if (atLeast(viewer.role, 'manager')) groups.push('role');
-  for (const t of viewer.teamIds) groups.push(teamGroup(t, viewer.seeAll));
-  return groups;
-}
-
 /** The group a team gives its members under the organization's policy. */
 export const teamGroup = (teamId: string, seeAll: boolean): GroupRef =>
   seeAll ? `team_all:${teamId}` : `team:${teamId}`;

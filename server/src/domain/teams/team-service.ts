@@ -5,7 +5,7 @@ import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
@@ -31,6 +31,7 @@ const toTeam = (row: TeamRow): Team => ({
 
 const adminOnly = () => fail('forbidden', 'Only admins can manage teams');
 const nameTaken = () => fail('conflict', 'A team with this name already exists');
+/** [name, id]. */
 const TeamCursor = z.tuple([z.string(), z.uuid()]);
 
 /** The audit target of a team, labelled with its name at the time. */
@@ -77,15 +78,9 @@ export function createTeamService(deps: TeamServiceDeps) {
       _actor: Principal,
       q: { cursor?: string; limit: number },
     ): Promise<Result<TeamPage>> => {
-      let after: { name: string; id: string } | undefined;
-      if (q.cursor) {
-        const parsed = TeamCursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success)
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        after = { name: parsed.data[0], id: parsed.data[1] };
-      }
+      const cursor = parseCursor(q.cursor, TeamCursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value && { name: cursor.value[0], id: cursor.value[1] };
       const rows = await repo.list(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];

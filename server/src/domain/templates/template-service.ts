@@ -10,8 +10,8 @@ import {
 } from '#contract/api/templates';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
-import { fail, ok, type Result } from '#contract/result';
+import { encodeCursor, parseCursor } from '../cursor';
+import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Template as MetaTemplate } from '../../meta/graph-client';
 import type { TemplateStatusEvent } from '../../meta/normalize';
@@ -194,6 +194,7 @@ export async function mirrorTemplates(
   return { changed, markedDeleted };
 }
 
+/** [name, language, id]. */
 const Cursor = z.tuple([z.string(), z.string(), z.uuid()]);
 
 /** Read side of templates: every member may list (templates are tenant-public). */
@@ -209,15 +210,9 @@ export function createTemplateService(deps: { db: Db; clock: Clock }) {
       _actor: Principal,
       q: ListTemplatesQuery,
     ): Promise<Result<TemplatePage>> => {
-      let after: z.infer<typeof Cursor> | undefined;
-      if (q.cursor) {
-        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
-        if (!parsed.success)
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        after = parsed.data;
-      }
+      const cursor = parseCursor(q.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value;
       const where: (SQL | undefined)[] = [
         eq(templates.organizationId, organizationId),
         q.status ? eq(templates.status, q.status) : undefined,

@@ -11,7 +11,7 @@ import { type AppError, fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
 import { mirrorTemplates } from '../templates/template-service';
 import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-client';
@@ -53,7 +53,8 @@ export type AccountCredentials = {
 const adminOnly = () => fail('forbidden', 'Only admins can manage WhatsApp numbers');
 const TOKEN_INVALID =
   'The access token is invalid or has expired. Create a new token in Meta Business Settings and try again.';
-const Cursor = z.tuple([z.string(), z.uuid()]);
+/** [createdAt ISO, id]. */
+const Cursor = z.tuple([cursorIsoTime, z.uuid()]);
 
 /** What Meta's answer means for the admin (190 → 422 meta_token_invalid, unreachable → 502). */
 export function graphFailure(e: GraphError): { ok: false; error: AppError } {
@@ -176,16 +177,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       _actor: Principal,
       q: { cursor?: string | undefined; limit: number },
     ): Promise<Result<WhatsAppAccountPage>> => {
-      let after: { createdAt: Date; id: string } | undefined;
-      if (q.cursor) {
-        const parsed = Cursor.safeParse(decodeCursor(q.cursor));
-        const at = parsed.success ? new Date(parsed.data[0]) : undefined;
-        if (!parsed.success || !at || Number.isNaN(at.getTime()))
-          return fail('invalid_input', 'Invalid cursor', {
-            fields: [{ path: 'querystring.cursor', message: 'Invalid cursor' }],
-          });
-        after = { createdAt: at, id: parsed.data[1] };
-      }
+      const cursor = parseCursor(q.cursor, Cursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value && { createdAt: cursor.value[0], id: cursor.value[1] };
       const rows = await repo.list(organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];

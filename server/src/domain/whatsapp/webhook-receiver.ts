@@ -1,12 +1,18 @@
 import { sql } from 'drizzle-orm';
+import { fail, ok, type Result } from '#contract/result';
 import { verifyWebhookSignature } from '../../meta/webhook-signature';
 import type { Db } from '../../storage/db';
 import { webhookReceipts } from '../../storage/schema/index';
 import { safeEqual, type WebhookAccounts } from './webhook-accounts';
 
-/** How the webhook route answers, decided here so the route stays a thin adapter. */
-export type ReceiveOutcome =
-  { status: 200; stored: boolean } | { status: 401; reason: string } | { status: 503; reason: string };
+/**
+ * A POST's outcome: `stored` false when it was acknowledged and dropped (a disconnected number).
+ * Refusals are `unauthorized` (unknown account or bad signature, one answer for both: no oracle)
+ * and `service_unavailable` (no app secret configured: fail closed); the detail goes to the log.
+ */
+export type ReceiveOutcome = Result<{ stored: boolean }>;
+
+const refusedSignature = () => fail('unauthorized', 'Invalid webhook signature');
 
 /** Counters for monitoring (quality bar 5.1: refused signatures are counted). */
 export type WebhookCounters = { received: number; stored: number; refused: number; noSecret: number };
@@ -98,16 +104,20 @@ export function createWebhookReceiver(deps: {
      */
     busy: (quietMs = 25) => inFlight > 0 || queue.length > 0 || Date.now() - lastStoreAt < quietMs,
 
-    /** Meta's GET handshake: the challenge back only for `subscribe` with the right token. */
+    /**
+     * Meta's GET handshake: the challenge back only for `subscribe` with the right token; anything
+     * else, unknown accounts included, is `forbidden`.
+     */
     handshake: async (
       accountId: string,
       q: { mode?: string | undefined; token?: string | undefined; challenge?: string | undefined },
-    ): Promise<{ ok: true; challenge: string } | { ok: false }> => {
+    ): Promise<Result<{ challenge: string }>> => {
+      const refused = fail('forbidden', 'Verification failed');
       const account = await accounts.get(accountId);
-      if (!account || account.status === 'disconnected') return { ok: false };
-      if (q.mode !== 'subscribe' || q.token === undefined || q.challenge === undefined) return { ok: false };
-      if (!safeEqual(q.token, account.verifyToken)) return { ok: false };
-      return { ok: true, challenge: q.challenge };
+      if (!account || account.status === 'disconnected') return refused;
+      if (q.mode !== 'subscribe' || q.token === undefined || q.challenge === undefined) return refused;
+      if (!safeEqual(q.token, account.verifyToken)) return refused;
+      return ok({ challenge: q.challenge });
     },
 
     /** Verifies the signature over the raw bytes, then stores them. Nothing is stored on refusal. */
@@ -120,28 +130,32 @@ export function createWebhookReceiver(deps: {
       const account = await accounts.get(accountId);
       if (!account) {
         counters.refused++;
-        return { status: 401, reason: 'unknown account' };
+        deps.log?.warn({ accountId }, 'webhook refused: unknown account');
+        return refusedSignature();
       }
       const verified = verifyWebhookSignature(rawBody, signature, account.appSecret);
       if (!verified.ok) {
         if (verified.error.code === 'no_secret') {
           counters.noSecret++;
           deps.log?.warn({ accountId }, 'webhook refused: no app secret configured (fail closed)');
-          return { status: 503, reason: verified.error.message };
+          return fail('service_unavailable', 'This WhatsApp number has no app secret configured');
         }
         counters.refused++;
-        deps.log?.warn({ accountId, code: verified.error.code }, 'webhook signature refused');
-        return { status: 401, reason: verified.error.message };
+        deps.log?.warn(
+          { accountId, code: verified.error.code, reason: verified.error.message },
+          'webhook signature refused',
+        );
+        return refusedSignature();
       }
       if (account.status === 'disconnected') {
         // Acknowledged so Meta stops retrying; the number is no longer connected to Parley.
         deps.log?.info({ accountId }, 'webhook for a disconnected account acknowledged and dropped');
-        return { status: 200, stored: false };
+        return ok({ stored: false });
       }
       await store({ whatsappAccountId: account.id, organizationId: account.organizationId, body: rawBody });
       counters.stored++;
       deps.onStored?.();
-      return { status: 200, stored: true };
+      return ok({ stored: true });
     },
   };
 }

@@ -414,7 +414,7 @@ describe('GET /api/v1/audit-events', () => {
       ['since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z', 'since must be earlier than until'],
       [
         'cursor=not-a-cursor',
-        'This cursor is not one the audit log gave out; start again from the first page',
+        'The cursor is not one this list gave out. Pass the nextCursor of the previous page, or leave cursor out to start from the first page.',
       ],
     ];
     for (const [qs, sentence] of cases) {

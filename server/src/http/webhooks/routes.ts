@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findSignatureHeader } from '../../meta/webhook-signature';
 import type { WebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
-import { sendAppError } from '../../plugins/error-handler';
+import { unwrap } from '../responses';
 
 /** Above Meta's 3 MB payload limit (digest §1.3), so a full batch always fits. */
 export const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
@@ -43,16 +43,17 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ receiver: WebhookReceiver }>
       },
     },
     async (req, reply) => {
-      const result = await receiver.handshake(req.params.accountId, {
-        mode: req.query['hub.mode'],
-        token: req.query['hub.verify_token'],
-        challenge: req.query['hub.challenge'],
-      });
-      if (!result.ok) return sendAppError(reply, { code: 'forbidden', message: 'Verification failed' });
+      const { challenge } = unwrap(
+        await receiver.handshake(req.params.accountId, {
+          mode: req.query['hub.mode'],
+          token: req.query['hub.verify_token'],
+          challenge: req.query['hub.challenge'],
+        }),
+      );
       return reply
         .type('text/plain; charset=utf-8')
         .header('x-content-type-options', 'nosniff')
-        .send(result.challenge);
+        .send(challenge);
     },
   );
 
@@ -68,14 +69,8 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ receiver: WebhookReceiver }>
     },
     async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const outcome = await receiver.receive(req.params.accountId, raw, findSignatureHeader(req.headers));
-      if (outcome.status === 401)
-        return sendAppError(reply, { code: 'unauthorized', message: 'Invalid webhook signature' });
-      if (outcome.status === 503)
-        return sendAppError(reply, {
-          code: 'service_unavailable',
-          message: 'This WhatsApp number has no app secret configured',
-        });
+      // Refusals leave through the one error table (401 unauthorized, 503 service_unavailable).
+      unwrap(await receiver.receive(req.params.accountId, raw, findSignatureHeader(req.headers)));
       return reply.type('text/plain; charset=utf-8').send('OK');
     },
   );

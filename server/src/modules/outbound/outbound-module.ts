@@ -1,20 +1,22 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './lib/clock';
-import { createContactService } from './domain/contacts/contact-service';
-import { createMediaUploads } from './domain/media/media-upload';
-import { createSendService } from './domain/messages/send-service';
-import { contactRoutes } from './http/contacts/routes';
-import { mediaUploadRoutes } from './http/media/upload-routes';
-import { sendRoutes } from './http/messages/send-routes';
-import { createSendWorker, type SendWorkerOptions } from './jobs/send-worker';
-import type { MessagingServices } from './messaging-module';
-import type { Db } from './storage/db';
+import type { Clock } from '../../lib/clock';
+import { createContactService } from '../../domain/contacts/contact-service';
+import { createMediaUploads } from '../../domain/media/media-upload';
+import { createSendService } from '../../domain/messages/send-service';
+import { contactRoutes } from '../../http/contacts/routes';
+import { mediaUploadRoutes } from '../../http/media/upload-routes';
+import { sendRoutes } from '../../http/messages/send-routes';
+import { createSendWorker, type SendWorkerOptions } from '../../jobs/send-worker';
+import type { InboundServices } from '../inbound/inbound-module';
+import type { MessagingInfrastructure } from '../messaging-infrastructure';
+import type { Db } from '../../storage/db';
 
-/** What the outbound module needs: the database, time and the messaging module's services. */
-export type OutboundDeps = {
+/** What the outbound module needs: the database, time, the shared infrastructure and the numbers. */
+export type OutboundDeps = MessagingInfrastructure & {
   db: Db;
   clock: Clock;
-  messaging: Pick<MessagingServices, 'jobs' | 'graph' | 'mediaStore' | 'accounts'>;
+  /** The connected numbers (their decrypted credentials), from the inbound module. */
+  accounts: Pick<InboundServices['accounts'], 'credentials'>;
   /** Send-queue settings (tests shorten waits, benchmarks turn pair-rate pacing off). */
   sendQueue?: SendWorkerOptions | undefined;
   /** The job queue's namespace (tests isolate apps sharing one database); empty in production. */
@@ -22,21 +24,21 @@ export type OutboundDeps = {
 };
 
 /**
- * The outbound half of WhatsApp messaging: the send service (checks, idempotency, queueing),
- * the send worker (pacing, retries, reconcile, mark-read), agent media uploads, contacts, and
- * their routes.
+ * WhatsApp out: the send service (checks, idempotency, queueing), the send worker (pacing,
+ * retries, reconcile, mark-read), the media agents upload to send, and the contacts they write
+ * to; their routes, and `start`/`stop`/`idle`.
  */
 export function createOutboundModule(deps: OutboundDeps) {
-  const { db, clock, messaging } = deps;
+  const { db, clock, jobs, graph, mediaStore } = deps;
   let log: FastifyBaseLogger | undefined;
   const worker = createSendWorker(
     {
       db,
       clock,
-      graph: messaging.graph,
-      jobs: messaging.jobs,
-      mediaStore: messaging.mediaStore,
-      credentials: messaging.accounts.credentials,
+      graph,
+      jobs,
+      mediaStore,
+      credentials: deps.accounts.credentials,
       namespace: deps.jobNamespace,
       log: {
         info: (o, m) => log?.info(o, m),
@@ -46,8 +48,8 @@ export function createOutboundModule(deps: OutboundDeps) {
     },
     deps.sendQueue,
   );
-  const sends = createSendService({ db, clock, jobs: messaging.jobs, onQueued: () => worker.wake() });
-  const uploads = createMediaUploads({ db, clock, store: messaging.mediaStore });
+  const sends = createSendService({ db, clock, jobs, onQueued: () => worker.wake() });
+  const uploads = createMediaUploads({ db, clock, store: mediaStore });
   const contacts = createContactService({ db, clock });
 
   return {

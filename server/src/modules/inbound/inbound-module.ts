@@ -1,64 +1,48 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Clock } from './lib/clock';
-import type { AuditRecorder } from './domain/audit/audit-log';
+import type { Clock } from '../../lib/clock';
+import type { AuditRecorder } from '../../domain/audit/audit-log';
 import {
   createConversationService,
   CONVERSATION_WAKE_QUEUE,
-} from './domain/conversations/conversation-service';
-import { createFsMediaStore, type MediaStore } from './domain/media/media-store';
-import { createMediaService } from './domain/media/media-service';
-import {
-  createInboundIngest,
-  MEDIA_FETCH_QUEUE,
-  type MediaFetchPayload,
-} from './domain/messages/inbound-ingest';
-import { createMessageService } from './domain/messages/message-service';
-import { createTemplateService } from './domain/templates/template-service';
+} from '../../domain/conversations/conversation-service';
+import { createMediaService } from '../../domain/media/media-service';
+import { createInboundIngest } from '../../domain/messages/inbound-ingest';
+import { MEDIA_FETCH_QUEUE, type MediaFetchPayload } from '../../domain/messages/ingest-messages';
+import { createMessageService } from '../../domain/messages/message-service';
+import { createTemplateService } from '../../domain/templates/template-service';
 import {
   createTemplateSyncHandler,
   TEMPLATE_SYNC_QUEUE,
   type TemplateSyncPayload,
-} from './domain/templates/template-sync-job';
-import { createAccountService } from './domain/whatsapp/account-service';
-import { createInboundProcessor } from './domain/whatsapp/inbound-processor';
-import { createSecretBox } from './domain/whatsapp/secret-box';
-import { createWebhookAccounts } from './domain/whatsapp/webhook-accounts';
-import { createWebhookReceiver } from './domain/whatsapp/webhook-receiver';
-import { conversationRoutes } from './http/conversations/routes';
-import { mediaRoutes } from './http/media/routes';
-import { messageRoutes } from './http/messages/routes';
-import { templateRoutes } from './http/templates/routes';
-import { webhookRoutes } from './http/webhooks/routes';
-import { whatsappAccountRoutes } from './http/whatsapp-accounts/routes';
-import { createJobQueue } from './storage/job-queue';
-import { createWorker } from './jobs/worker';
-import { createGraphClient, type GraphClient } from './meta/graph-client';
-import type { Db } from './storage/db';
+} from '../../domain/templates/template-sync-job';
+import { createAccountService } from '../../domain/whatsapp/account-service';
+import { createInboundProcessor } from '../../domain/whatsapp/inbound-processor';
+import { createSecretBox } from '../../domain/whatsapp/secret-box';
+import { createWebhookAccounts } from '../../domain/whatsapp/webhook-accounts';
+import { createWebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
+import { conversationRoutes } from '../../http/conversations/routes';
+import { mediaRoutes } from '../../http/media/routes';
+import { messageRoutes } from '../../http/messages/routes';
+import { templateRoutes } from '../../http/templates/routes';
+import { webhookRoutes } from '../../http/webhooks/routes';
+import { whatsappAccountRoutes } from '../../http/whatsapp-accounts/routes';
+import { createWorker } from '../../jobs/worker';
+import type { Db } from '../../storage/db';
+import type { MessagingInfrastructure } from '../messaging-infrastructure';
 
-/** What the WhatsApp/messaging module needs. */
-export type MessagingDeps = {
+/** What the inbound module needs: the database, time, secrets and the shared infrastructure. */
+export type InboundDeps = MessagingInfrastructure & {
   db: Db;
   clock: Clock;
   secretKey: string;
   publicUrl: string;
-  /** Graph API client (tests and demo pass one aimed at the Meta emulator). */
-  graph?: GraphClient | undefined;
-  metaGraphUrl?: string | undefined;
-  metaApiVersion?: string | undefined;
-  /** Where media bytes go; default `DATA_DIR/media` (or a temp dir when there is no DATA_DIR). */
-  mediaStore?: MediaStore | undefined;
-  dataDir?: string | undefined;
-  /** Job queue namespace (tests isolate apps sharing one database); empty in production. */
-  jobNamespace?: string | undefined;
   /** The engine: on PGlite webhook processing yields to acknowledgements (one engine for both). */
   engine?: 'pglite' | 'postgres' | undefined;
   /** Where admins' changes to WhatsApp accounts are recorded. */
   audit: AuditRecorder;
 };
 
-/** Background work the module runs while the app is up, with hooks for tests and benchmarks. */
+/** Background work the inbound module runs while the app is up, with hooks for tests and benchmarks. */
 export type Background = {
   /** Resolves when stored webhooks are processed and due media/wake-up jobs are drained. */
   idle: () => Promise<void>;
@@ -67,23 +51,15 @@ export type Background = {
 };
 
 /**
- * Builds the WhatsApp side: accounts, webhook receipt and processing, conversations, messages,
- * templates, media, the job queue and its workers. Returns the services (for later modules:
- * the send queue builds on `jobs`, `accounts.credentials`, `graph`), a route registrar and the
- * background lifecycle.
+ * WhatsApp in, and the inbox it fills: the connected numbers (accounts, their secrets and
+ * template sync), webhook receipt and processing (ingest), media downloads, conversation
+ * wake-ups, and the REST side of what arrived (conversations, messages, templates, media).
+ * Returns its services (the outbound and sync modules use `accounts`), route registrars, the
+ * background hooks and `start`/`stop`.
  */
-export function createMessagingModule(deps: MessagingDeps) {
-  const { db, clock } = deps;
-  const graph =
-    deps.graph ??
-    createGraphClient({
-      baseUrl: deps.metaGraphUrl ?? 'https://graph.facebook.com',
-      version: deps.metaApiVersion ?? 'v25.0',
-    });
-  const mediaStore =
-    deps.mediaStore ?? createFsMediaStore(join(deps.dataDir ?? join(tmpdir(), 'parley-data'), 'media'));
+export function createInboundModule(deps: InboundDeps) {
+  const { db, clock, graph, mediaStore, jobs } = deps;
   const secrets = createSecretBox(deps.secretKey);
-  const jobs = createJobQueue({ db, clock, namespace: deps.jobNamespace });
   const webhookAccounts = createWebhookAccounts({ db, secrets, clock });
   const accounts = createAccountService({
     db,
@@ -160,9 +136,6 @@ export function createMessagingModule(deps: MessagingDeps) {
 
   return {
     services: {
-      jobs,
-      graph,
-      mediaStore,
       accounts,
       templates,
       conversations,
@@ -197,5 +170,5 @@ export function createMessagingModule(deps: MessagingDeps) {
   };
 }
 
-/** The module's services, for later modules. */
-export type MessagingServices = ReturnType<typeof createMessagingModule>['services'];
+/** The inbound module's services. */
+export type InboundServices = ReturnType<typeof createInboundModule>['services'];

@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import type { InboundMessageEvent } from '../../meta/normalize';
+import { rowsOf } from '../../storage/change-log';
+import type { Tx } from '../../storage/db';
+import type { ContactOf } from './ingest-contacts';
+import { orgKey, rowsJson as j, type InboundItem, type LogChanges } from './ingest-batch';
+import type { InboundFields } from './message-content';
+
+// Ingest steps 2 and 5, conversations: one upsert that finds or opens the conversation of every
+// (number, contact) pair and locks it before messages are counted (so conv_seq stays gap-free),
+// and, once the messages are stored, one update of their last-message fields, unread count,
+// 24-hour window and status.
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A conversation locked for the batch, with the sequence number its last message has. */
+export type LockedConversation = {
+  id: string;
+  organization_id: string;
+  whatsapp_account_id: string;
+  contact_id: string;
+  last_conv_seq: string | number;
+  inserted: boolean;
+};
+
+/** The locked conversations, and the one of a (organization, number, contact). */
+export type LockedConversations = {
+  rows: LockedConversation[];
+  of: (organizationId: string, accountId: string, contactId: string) => LockedConversation;
+};
+
+/** A new inbound message as stored, for the conversation update. */
+export type StoredInbound = {
+  id: string;
+  org: string;
+  conv: string;
+  e: InboundMessageEvent;
+  fields: Pick<InboundFields, 'preview' | 'type'>;
+};
+
+/**
+ * Finds or creates the conversation of every message's (number, contact) and locks the rows,
+ * in sorted order (a stable lock order between concurrent batches). One statement.
+ */
+export async function lockConversations(
+  tx: Tx,
+  messages: readonly InboundItem[],
+  contactOf: ContactOf,
+  now: Date,
+): Promise<LockedConversations> {
+  const keys = new Map<string, { o: string; a: string; c: string }>();
+  for (const { org, account, e } of messages) {
+    const contact = contactOf(org, e);
+    keys.set(orgKey(org, account, contact.id), { o: org, a: account, c: contact.id });
+  }
+  const rows =
+    keys.size === 0
+      ? []
+      : rowsOf<LockedConversation>(
+          await tx.execute(sql`
+            insert into conversations (organization_id, whatsapp_account_id, contact_id, created_at, updated_at)
+            select v.o, v.a, v.c, ${now}, ${now}
+            from json_to_recordset(${j([...keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v))}::json)
+              as v(o uuid, a uuid, c uuid)
+            on conflict (organization_id, whatsapp_account_id, contact_id)
+              do update set updated_at = conversations.updated_at
+            returning id, organization_id, whatsapp_account_id, contact_id, last_conv_seq, (xmax = 0) as inserted`),
+        );
+  const byKey = new Map(rows.map((c) => [orgKey(c.organization_id, c.whatsapp_account_id, c.contact_id), c]));
+  return { rows, of: (org, account, contactId) => byKey.get(orgKey(org, account, contactId))! };
+}
+
+/**
+ * Moves each conversation past its new messages in one statement: last_conv_seq, unread count,
+ * the latest message's fields (only when it is newer than the one shown), last inbound time,
+ * the 24-hour window, and resolved or snoozed conversations reopen. Logs the conversations.
+ */
+export async function applyNewMessages(
+  tx: Tx,
+  stored: readonly StoredInbound[],
+  lastSeq: ReadonlyMap<string, number>,
+  now: Date,
+  log: LogChanges,
+): Promise<void> {
+  const perConv = new Map<string, { o: string; rows: StoredInbound[] }>();
+  for (const r of stored) {
+    const g = perConv.get(r.conv) ?? { o: r.org, rows: [] };
+    g.rows.push(r);
+    perConv.set(r.conv, g);
+  }
+  const convUpdates = [...perConv].map(([id, g]) => {
+    const last = g.rows.reduce((a, b) => (b.e.timestamp.getTime() >= a.e.timestamp.getTime() ? b : a));
+    return {
+      id,
+      o: g.o,
+      seq: lastSeq.get(id),
+      n: g.rows.length,
+      at: last.e.timestamp.toISOString(),
+      mid: last.id,
+      pv: last.fields.preview,
+      t: last.fields.type,
+      win: new Date(last.e.timestamp.getTime() + WINDOW_MS).toISOString(),
+    };
+  });
+  await tx.execute(sql`
+    update conversations c set
+      last_conv_seq = v.seq,
+      unread_count = c.unread_count + v.n,
+      last_message_id = case when c.last_message_at is null or v.at >= c.last_message_at then v.mid else c.last_message_id end,
+      last_message_preview = case when c.last_message_at is null or v.at >= c.last_message_at then v.pv else c.last_message_preview end,
+      last_message_type = case when c.last_message_at is null or v.at >= c.last_message_at then v.t else c.last_message_type end,
+      last_message_direction = case when c.last_message_at is null or v.at >= c.last_message_at then 'inbound' else c.last_message_direction end,
+      last_message_status = case when c.last_message_at is null or v.at >= c.last_message_at then 'delivered' else c.last_message_status end,
+      last_message_at = greatest(c.last_message_at, v.at),
+      last_inbound_at = greatest(c.last_inbound_at, v.at),
+      window_expires_at = greatest(c.window_expires_at, v.win),
+      status = case when c.status in ('resolved', 'snoozed') then 'open'::conversation_status else c.status end,
+      snoozed_until = case when c.status in ('resolved', 'snoozed') then null else c.snoozed_until end,
+      updated_at = ${now}
+    from json_to_recordset(${j(convUpdates)}::json) as v(id uuid, o uuid, seq bigint, n int, at timestamptz, mid uuid,
+      pv text, t text, win timestamptz)
+    where c.organization_id = v.o and c.id = v.id`);
+  for (const c of convUpdates) log(c.o, { entity: 'conversation', entityId: c.id, conversationId: c.id });
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Message, SendMessageBody } from '#contract/api/messages';
+import { fail, ok, type Result } from '#contract/result';
+import type { Principal } from '../auth/auth-service';
+import { visibleTo } from '../conversations/conversation-scope';
+import { notFound } from '../failure';
+import { toMessage } from './message-content';
+import { mediaById, messageInConversation, sendColumns } from './send-content';
+import { SEND_MAX_ATTEMPTS, sendQueueOf, type QueueSendDeps, type SendJobPayload } from './send-queue';
+import type { Change } from '../../storage/change-log';
+import type { Tx } from '../../storage/db';
+import { contacts, conversations, messages, reactions, whatsappAccounts } from '../../storage/schema/index';
+
+// The outbound half of issue #4, up to the queue: every check a send must pass happens here,
+// before anything is written, and a send that passes is ONE transaction — the message (queued,
+// next conv_seq, authored by the actor), the conversation's last-message fields, a send job on
+// the account's queue ordered by conversation, and the change log last. The send worker
+// (jobs/send-worker.ts) takes it from there; the type-specific checks are send-content.ts.
+
+/** A queued (or replayed) send. */
+export type QueuedSend = {
+  message: Message;
+  /** Changes to log with `recordChanges` as the transaction's last statement (empty on replay). */
+  changes: Change[];
+  /** True when `body.id` named a message that already exists: nothing was written. */
+  replayed: boolean;
+};
+
+/** The outbound message body (`SendMessageBody`), with the client's id when it sent one. */
+export type SendInput = SendMessageBody;
+
+const fmt = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const conversationNotFound = () => notFound('Conversation');
+
+/**
+ * Validates a send and queues it inside `tx` (sync-protocol §2.7 `message.send`, and the REST
+ * send routes). Every check runs before the first write, so a refusal writes nothing:
+ * conversation in the actor's organization and scope (else 404), account connected, contact not
+ * opted out, the 24-hour window for anything but a template, the template (approved, parameters),
+ * media (exists in the organization, ready, type and size within WhatsApp's limits), reply and
+ * reaction targets in the same conversation.
+ *
+ * `body.id` is the message id (client-generated UUIDv7); when a message with that id exists in
+ * the same conversation, it is returned as a replay and nothing is written; in another
+ * conversation or organization the id is refused (409).
+ *
+ * The caller MUST log `changes` with `recordChanges(tx, organizationId, changes)` as the last
+ * statement of the transaction (adding its own provenance: clientId, mutationId).
+ */
+export async function queueMessageSend(
+  tx: Tx,
+  deps: QueueSendDeps,
+  organizationId: string,
+  actor: Principal,
+  conversationId: string,
+  body: SendInput,
+): Promise<Result<QueuedSend>> {
+  const now = deps.clock.now();
+
+  if (body.id) {
+    const [existing] = await tx.select().from(messages).where(eq(messages.id, body.id));
+    if (existing) {
+      if (existing.organizationId !== organizationId || existing.conversationId !== conversationId)
+        return fail('conflict', 'This message id is already used by another message');
+      const [conv] = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.organizationId, organizationId),
+            eq(conversations.id, conversationId),
+            visibleTo(organizationId, actor),
+          ),
+        );
+      if (!conv) return conversationNotFound();
+      const mediaRow = existing.mediaId ? await mediaById(tx, organizationId, existing.mediaId) : null;
+      return ok({ message: toMessage(existing, { media: mediaRow }), changes: [], replayed: true });
+    }
+  }
+
+  // The conversation row is locked: conv_seq allocation and the window check see one state.
+  const [ctx] = await tx
+    .select({
+      conversation: conversations,
+      contact: {
+        id: contacts.id,
+        name: contacts.name,
+        profileName: contacts.profileName,
+        optedOut: contacts.optedOut,
+        phoneE164: contacts.phoneE164,
+        waId: contacts.waId,
+        bsuid: contacts.bsuid,
+      },
+      account: {
+        id: whatsappAccounts.id,
+        name: whatsappAccounts.name,
+        status: whatsappAccounts.status,
+        statusReason: whatsappAccounts.statusReason,
+      },
+    })
+    .from(conversations)
+    .innerJoin(
+      contacts,
+      and(
+        eq(contacts.organizationId, conversations.organizationId),
+        eq(contacts.id, conversations.contactId),
+      ),
+    )
+    .innerJoin(
+      whatsappAccounts,
+      and(
+        eq(whatsappAccounts.organizationId, conversations.organizationId),
+        eq(whatsappAccounts.id, conversations.whatsappAccountId),
+      ),
+    )
+    .where(
+      and(
+        eq(conversations.organizationId, organizationId),
+        eq(conversations.id, conversationId),
+        visibleTo(organizationId, actor),
+      ),
+    )
+    .for('update', { of: conversations });
+  if (!ctx) return conversationNotFound();
+  const { conversation, contact, account } = ctx;
+
+  if (account.status === 'token_invalid')
+    return fail(
+      'meta_token_invalid',
+      `WhatsApp rejected the access token of “${account.name}”. An admin needs to reconnect the number before messages can be sent.`,
+    );
+  if (account.status !== 'connected')
+    return fail(
+      'unprocessable',
+      `The WhatsApp number “${account.name}” is disconnected; messages cannot be sent from it.`,
+    );
+  const who = contact.name ?? contact.profileName ?? contact.phoneE164 ?? 'This contact';
+  if (contact.optedOut)
+    return fail('opted_out', `${who} asked not to receive WhatsApp messages from you (opted out).`);
+  if (!contact.phoneE164 && !contact.waId && !contact.bsuid)
+    return fail('unprocessable', `${who} has no WhatsApp number or id to send to.`);
+
+  if (body.type !== 'template') {
+    const closes = conversation.windowExpiresAt;
+    if (!closes)
+      return fail(
+        'window_closed',
+        'The customer has not written to this number yet, so the 24-hour reply window is not open; send an approved template.',
+        { windowExpiresAt: null },
+      );
+    if (closes.getTime() <= now.getTime())
+      return fail(
+        'window_closed',
+        `The 24-hour reply window closed at ${fmt(closes)}; send an approved template.`,
+        { windowExpiresAt: closes.toISOString() },
+      );
+  }
+
+  // Reply context: a message of this conversation (its wamid is looked up at send time).
+  if ('replyToMessageId' in body && body.replyToMessageId) {
+    const target = await messageInConversation(tx, organizationId, conversationId, body.replyToMessageId);
+    if (!target)
+      return fail('unprocessable', 'The message you reply to is not part of this conversation.', {
+        fields: [{ path: 'body.replyToMessageId', message: 'Not a message of this conversation' }],
+      });
+  }
+
+  // Type-specific checks; each yields the message columns.
+  const columns = await sendColumns(tx, organizationId, conversationId, account.id, body);
+  if (!columns.ok) return columns;
+  const { text, caption, content, media: mediaRow, preview, reactionTarget } = columns.value;
+
+  // ---- writes (nothing above wrote) ----
+  const messageId = body.id ?? randomUUID();
+  const isReaction = body.type === 'reaction';
+  const [seq] = await tx
+    .update(conversations)
+    .set({
+      lastConvSeq: sql`${conversations.lastConvSeq} + 1`,
+      updatedAt: now,
+      // A reaction shows on its target, not as the conversation's latest message.
+      ...(!isReaction && {
+        lastMessageAt: now,
+        lastMessageId: messageId,
+        lastMessagePreview: preview,
+        lastMessageType: body.type,
+        lastMessageDirection: 'outbound' as const,
+        lastMessageStatus: 'queued' as const,
+      }),
+    })
+    .where(and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)))
+    .returning({ convSeq: conversations.lastConvSeq });
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      id: messageId,
+      organizationId,
+      conversationId,
+      convSeq: seq!.convSeq,
+      direction: 'outbound',
+      type: body.type,
+      authorId: actor.userId,
+      text,
+      caption,
+      content,
+      mediaId: mediaRow?.id ?? null,
+      replyToMessageId: ('replyToMessageId' in body && body.replyToMessageId) || null,
+      status: 'queued',
+      statusAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const changes: Change[] = [
+    { entity: 'message', entityId: messageId, conversationId },
+    { entity: 'conversation', entityId: conversationId, conversationId },
+  ];
+  if (reactionTarget && body.type === 'reaction') {
+    // The agent's reaction shows on the target at once (one per agent per message; '' removes it).
+    const [r] = await tx
+      .insert(reactions)
+      .values({
+        organizationId,
+        messageId: reactionTarget.id,
+        conversationId,
+        reactor: actor.userId,
+        emoji: body.emoji || null,
+        reactedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [reactions.organizationId, reactions.messageId, reactions.reactor],
+        set: { emoji: body.emoji || null, reactedAt: now, waMessageId: null },
+      })
+      .returning({ id: reactions.id });
+    changes.push({ entity: 'reaction', entityId: r!.id, conversationId });
+  }
+  await deps.jobs.enqueue(tx, {
+    queue: sendQueueOf(account.id),
+    organizationId,
+    orderingKey: conversationId,
+    payload: { messageId } satisfies SendJobPayload,
+    maxAttempts: SEND_MAX_ATTEMPTS,
+    runAt: now,
+  });
+  return ok({ message: toMessage(row!, { media: mediaRow }), changes, replayed: false });
+}

@@ -1,0 +1,44 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../lib/clock';
+import { createFsMediaStore, type MediaStore } from '../domain/media/media-store';
+import { createGraphClient, type GraphClient } from '../meta/graph-client';
+import type { Db } from '../storage/db';
+import { createJobQueue } from '../storage/job-queue';
+
+/** What {@link createMessagingInfrastructure} needs. */
+export type MessagingInfrastructureDeps = {
+  db: Db;
+  clock: Clock;
+  /** Graph API client (tests and demo pass one aimed at the Meta emulator). */
+  graph?: GraphClient | undefined;
+  metaGraphUrl?: string | undefined;
+  metaApiVersion?: string | undefined;
+  /** Where media bytes go; default `DATA_DIR/media` (or a temp dir when there is no DATA_DIR). */
+  mediaStore?: MediaStore | undefined;
+  dataDir?: string | undefined;
+  /** Job queue namespace (tests isolate apps sharing one database); empty in production. */
+  jobNamespace?: string | undefined;
+};
+
+/** The building blocks the inbound, outbound and sync modules share. */
+export type MessagingInfrastructure = ReturnType<typeof createMessagingInfrastructure>;
+
+/**
+ * The building blocks several modules share: the job queue (media fetch, wake-ups, template
+ * sync, sends, reconcile, mark-read all live in one `jobs` table), the Graph API client and the
+ * media store.
+ */
+export function createMessagingInfrastructure(deps: MessagingInfrastructureDeps) {
+  return {
+    jobs: createJobQueue({ db: deps.db, clock: deps.clock, namespace: deps.jobNamespace }),
+    graph:
+      deps.graph ??
+      createGraphClient({
+        baseUrl: deps.metaGraphUrl ?? 'https://graph.facebook.com',
+        version: deps.metaApiVersion ?? 'v25.0',
+      }),
+    mediaStore:
+      deps.mediaStore ?? createFsMediaStore(join(deps.dataDir ?? join(tmpdir(), 'parley-data'), 'media')),
+  };
+}

@@ -5,6 +5,11 @@ export const chromiumPath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
+  // Playwright applies tsconfig `paths` when it loads the specs. Without this it finds the web
+  // project's paths through the root references, and those point drizzle-orm, better-sqlite3
+  // and electron at a module that exports nothing (how the renderer's tsconfig refuses them),
+  // so the harness's client core would load an empty migrator.
+  tsconfig: './tsconfig.tools.json',
   testMatch: '**/*.spec.ts',
   timeout: 60_000,
   fullyParallel: false,

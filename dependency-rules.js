@@ -12,6 +12,9 @@
  *   every element, and checks that README.md shows this table.
  *
  * To change what a folder may import, edit its row here and run the render script.
+ *
+ * Over ~400 lines on purpose: the table and the few functions deriving lint config and README
+ * from it belong together (the derivations are the table's meaning).
  */
 
 /** `*.test.ts(x)` files: they may import what their folder may, plus their row's `tests`. */
@@ -389,28 +392,6 @@ for (const row of rows) {
   }
 }
 
-/**
- * @typedef {object} TemporaryException one file allowed one import its row forbids
- * @property {string} file the importing file
- * @property {string} [to] the element type it may import for now
- * @property {string[]} [packages] or the npm packages
- * @property {string} why the work that removes it
- */
-
-/**
- * Imports that break the table today in code other work is moving right now (issue 16). The
- * list only shrinks; nothing else may be added here.
- * TODO(issue 16): empty this list as the core and server re-cut lands, then delete it.
- * @type {TemporaryException[]}
- */
-export const TEMPORARY_EXCEPTIONS = [
-  {
-    file: 'server/src/sync-gateway/sync-module.ts',
-    to: 'server-http',
-    why: 'a composition root inside a layer; moves to server/src/modules/sync',
-  },
-];
-
 // ---------------------------------------------------------------------------------------------
 // Derivations
 // ---------------------------------------------------------------------------------------------
@@ -498,13 +479,12 @@ function message(/** @type {Row} */ row) {
 /**
  * The `boundaries/dependencies` policies for the files of one row. The last policy that matches
  * decides: everything is disallowed first (so a violation carries the row's message), then the
- * row's list is allowed; narrower policies (a Node exception, tests, test files, temporary
- * exceptions) come after.
+ * row's list is allowed; narrower policies (a Node exception, tests, test files) come after.
+ * The table has no per-file exceptions: the issue-16 re-cut removed the last one.
  * @param {Row} row
- * @param {TemporaryException[]} [exceptions]
  * @returns {DependenciesPolicy[]}
  */
-function policiesFor(row, exceptions = TEMPORARY_EXCEPTIONS) {
+function policiesFor(row) {
   const from = source(row);
   /** @type {DependenciesPolicy[]} */
   const result = [
@@ -531,17 +511,6 @@ function policiesFor(row, exceptions = TEMPORARY_EXCEPTIONS) {
     disallow: [{ to: { file: { categories: 'test' } } }],
     message: "'{{dependency.source}}' is a test file, not a module: move what both need into test support",
   });
-  for (const exception of exceptions) {
-    if (governs(row, exception.file)) {
-      result.push({
-        from: { file: { path: exception.file } },
-        allow: [
-          ...(exception.to ? [{ to: target(exception.to) }] : []),
-          ...packageTargets(exception.packages ?? []),
-        ],
-      });
-    }
-  }
   return result;
 }
 
@@ -552,12 +521,6 @@ function nestedIn(/** @type {Row} */ row) {
     .filter((other) => other !== row)
     .map((other) => other.file ?? `${other.folder}/`)
     .filter((path) => path.startsWith(`${row.folder}/`));
-}
-
-/** Whether `path` (from the repository root) is one of the files `row` governs. */
-function governs(/** @type {Row} */ row, /** @type {string} */ path) {
-  if (row.file) return path === row.file;
-  return path.startsWith(`${row.folder}/`) && !nestedIn(row).some((nested) => path.startsWith(nested));
 }
 
 /** The files a row governs, as ESLint `files`/`ignores` globs. */
@@ -588,10 +551,9 @@ const ESCAPE_HATCHES = [
 /**
  * The ESLint block of one row: its files, its policies, and the escape hatches if sealed.
  * @param {Row} row
- * @param {TemporaryException[]} exceptions
  * @returns {import('eslint').Linter.Config}
  */
-function rowConfig(row, exceptions) {
+function rowConfig(row) {
   /** @type {import('eslint').Linter.RulesRecord} */
   const rules = {
     'boundaries/dependencies': [
@@ -601,7 +563,7 @@ function rowConfig(row, exceptions) {
         checkAllOrigins: true,
         // A file row shares its folder's element: its imports of that folder count too.
         checkInternals: Boolean(row.file),
-        policies: policiesFor(row, exceptions),
+        policies: policiesFor(row),
       },
     ],
   };
@@ -615,11 +577,9 @@ function rowConfig(row, exceptions) {
  * @param {object} deps
  * @param {import('eslint').ESLint.Plugin} deps.boundaries eslint-plugin-boundaries
  * @param {string} deps.resolver the path of scripts/import-resolver.cjs
- * @param {TemporaryException[]} [deps.exceptions] default TEMPORARY_EXCEPTIONS (the plant
- *   test passes none, to prove each one is still needed)
  * @returns {import('eslint').Linter.Config[]}
  */
-export function dependencyLintConfig({ boundaries, resolver, exceptions = TEMPORARY_EXCEPTIONS }) {
+export function dependencyLintConfig({ boundaries, resolver }) {
   return [
     {
       plugins: { boundaries },
@@ -646,7 +606,7 @@ export function dependencyLintConfig({ boundaries, resolver, exceptions = TEMPOR
       ignores: ['*.*', 'server/*.*'],
       rules: { 'boundaries/no-unknown-files': 'error' },
     },
-    ...rows.map((row) => rowConfig(row, exceptions)),
+    ...rows.map((row) => rowConfig(row)),
   ];
 }
 

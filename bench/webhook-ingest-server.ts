@@ -19,7 +19,7 @@ import { buildApp } from '../server/src/app';
 import { createSecretBox } from '../server/src/domain/whatsapp/secret-box';
 import { rowsOf } from '../server/src/storage/change-log';
 import { openDatabase } from '../server/src/storage/db';
-import { createWhatsAppAccountRepo } from '../server/src/storage/whatsapp-account-repo';
+import { insertAccount } from '../server/src/storage/queries/whatsapp-accounts';
 
 const mode = process.env.MODE ?? 'parley';
 const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -89,7 +89,7 @@ if (mode === 'raw-insert') {
   const box = createSecretBox(secretKey);
   const appSecret = `bench-app-secret-${randomUUID()}`;
   const phoneNumberId = String(100_000_000_000_000 + Math.floor(Math.random() * 1e14));
-  const account = await createWhatsAppAccountRepo(database.db).insert({
+  const account = await insertAccount(database.db, {
     organizationId,
     name: 'Bench number',
     phoneNumberId,

@@ -13,16 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ESLint } from 'eslint';
-import boundaries from 'eslint-plugin-boundaries';
-import tseslint from 'typescript-eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PACKAGE_GROUPS,
-  TEMPORARY_EXCEPTIONS,
-  dependencyLintConfig,
-  expandPackages,
-  rows,
-} from '../dependency-rules.js';
+import { PACKAGE_GROUPS, expandPackages, rows } from '../dependency-rules.js';
 import { README, renderReadme } from './dependency-table.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -332,34 +324,6 @@ describe('the dependency table (dependency-rules.js)', () => {
     expect(has(`src/renderer/${PLANT}.ts`, "import 'drizzle-orm';")).toBe(true);
     expect(has(`server/src/domain/${PLANT}.ts`, "import 'fastify';")).toBe(true);
   });
-
-  it('each temporary exception is still needed (delete it from dependency-rules.js when its move lands)', async () => {
-    const strict = new ESLint({
-      cwd: root,
-      overrideConfigFile: true,
-      overrideConfig: [
-        { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } },
-        ...dependencyLintConfig({
-          boundaries: boundaries as unknown as ESLint.Plugin,
-          resolver: path.join(root, 'scripts/import-resolver.cjs'),
-          exceptions: [],
-        }),
-      ],
-    });
-    for (const exception of TEMPORARY_EXCEPTIONS) {
-      expect(existsSync(path.join(root, exception.file)), `${exception.file} is gone`).toBe(true);
-      const [result] = await strict.lintFiles([path.join(root, exception.file)]);
-      const errors = result!.messages.filter((m) => m.ruleId === DEPENDENCIES).map((m) => m.message);
-      const target = exception.to
-        ? rows.find((r) => r.type === exception.to)!.folder!
-        : exception.packages![0]!;
-      const needle = exception.to ? path.basename(target) : target;
-      expect(
-        errors.some((m) => m.includes(needle)),
-        `${exception.file} → ${needle}`,
-      ).toBe(true);
-    }
-  }, 300_000);
 });
 
 describe('tsconfig.web.json (the second line of defence)', () => {

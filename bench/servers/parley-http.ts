@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../server/src/app';
 import { openDatabase } from '../../server/src/storage/db';
-import { createUserRepo } from '../../server/src/storage/user-repo';
+import { memberPage } from '../../server/src/storage/queries/members';
 
 const dir = process.env.DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const database = await openDatabase({
@@ -64,13 +64,12 @@ async function rate(run: () => Promise<unknown>, ms = 1500): Promise<number> {
 // PGlite is one single-threaded engine in this process, so its sequential rate is its throughput:
 // no request can be answered faster than the page read it contains. (PostgreSQL serves the pool's
 // connections in parallel in other processes, so a sequential rate says nothing there.)
-const repo = createUserRepo(database.db);
 const engine =
   database.engine === 'pglite'
     ? {
         select1PerS: await rate(() => database.ping()),
         // The route's own statement: the first page, limit + 1 rows.
-        pageReadPerS: await rate(() => repo.members(user.organizationId, undefined, 51)),
+        pageReadPerS: await rate(() => memberPage(database.db, user.organizationId, undefined, 51)),
       }
     : undefined;
 

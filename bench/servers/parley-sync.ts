@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../../server/src/app';
 import { createAccessTokens } from '../../server/src/domain/auth/access-tokens';
 import { systemClock } from '../../server/src/lib/clock';
-import { scopeChangesForConversation } from '../../server/src/domain/sync/scope';
+import { scopeChangesForConversation } from '../../server/src/domain/visibility/scope-changes';
 import { createSecretBox } from '../../server/src/domain/whatsapp/secret-box';
 import { recordChanges, rowsOf, type Change } from '../../server/src/storage/change-log';
 import { openDatabase } from '../../server/src/storage/db';
@@ -30,7 +30,7 @@ import {
   sessions,
   users,
 } from '../../server/src/storage/schema/index';
-import { createWhatsAppAccountRepo } from '../../server/src/storage/whatsapp-account-repo';
+import { insertAccount } from '../../server/src/storage/queries/whatsapp-accounts';
 
 const ORGS = Number(process.env.ORGS ?? 1);
 const MANAGERS = Number(process.env.MANAGERS ?? 5);
@@ -92,7 +92,7 @@ for (let o = 0; o < ORGS; o++) {
   }
   const appSecret = `bench-app-secret-${randomUUID()}`;
   const phoneNumberId = String(100_000_000_000_000 + Math.floor(Math.random() * 1e14));
-  const account = await createWhatsAppAccountRepo(db).insert({
+  const account = await insertAccount(db, {
     organizationId,
     name: 'Bench number',
     phoneNumberId,

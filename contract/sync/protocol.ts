@@ -15,6 +15,9 @@ export * from './mutations';
  * - Socket.IO, namespace {@link SYNC_NAMESPACE}, WebSocket transport only (no long-polling,
  *   so no sticky sessions): handshake, live packets, ticks, push, presence.
  * - HTTP (bearer access token): pull, bootstrap (NDJSON stream), history.
+ *
+ * Longer than ~400 lines on purpose: frame schemas only, read top to bottom as the protocol;
+ * entities and mutations already live in their own files.
  */
 
 /** The protocol version a client speaks (`protocol` in the handshake). */

@@ -27,13 +27,13 @@ import { createInboundModule, type Background } from './modules/inbound/inbound-
 import { createMessagingInfrastructure } from './modules/messaging-infrastructure';
 import type { SendWorkerOptions } from './jobs/send-worker';
 import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
-import { createSyncModule } from './sync-gateway/sync-module';
+import { createSyncModule } from './modules/sync/sync-module';
 import type { Database } from './storage/db';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
   config: Pick<ReadyConfig, 'secretKey' | 'publicUrl' | 'allowSignup'> &
-    Partial<Pick<ReadyConfig, 'metaGraphUrl' | 'metaApiVersion' | 'dataDir' | 'redisUrl'>>;
+    Partial<Pick<ReadyConfig, 'metaGraphUrl' | 'metaApiVersion' | 'dataDir' | 'redisUrl' | 'trustProxy'>>;
   /** An open, migrated database (see `openDatabase`). */
   database: Pick<Database, 'db' | 'ping'> & Partial<Pick<Database, 'engine'>>;
   /** Fastify/pino logger options; false (default) logs nothing. */
@@ -155,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip is the caller's address only behind proxies named here (TRUST_PROXY).
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy ?? false),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -209,4 +211,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   return app;
+}
+
+/** A hop count as Fastify's trust function (its types take no number; proxy-addr's hop rule). */
+function fastifyTrustProxy(setting: false | number | string[]) {
+  if (typeof setting !== 'number') return setting;
+  return (_address: string, hop: number) => hop < setting;
 }

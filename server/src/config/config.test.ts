@@ -25,6 +25,7 @@ describe('parseConfig', () => {
       demo: false,
       allowSignup: true,
       logLevel: 'info',
+      trustProxy: false,
     });
     expect(r.ok && r.value.dataDir.endsWith('/data')).toBe(true);
   });
@@ -66,10 +67,22 @@ describe('parseConfig', () => {
     [{ META_API_VERSION: '25' }, /^META_API_VERSION must look like v25.0/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY is required when NODE_ENV=production/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY must be a hop count or a comma-separated list/],
+    [{ TRUST_PROXY: '10.0.0.0/8,proxy' }, /^TRUST_PROXY .*not "proxy"/],
   ])('names the variable in one line: %o', (env, message) => {
     const text = errorOf(env as Record<string, string>);
     expect(text).toMatch(message);
     expect(text).not.toContain('\n');
+  });
+
+  it.each([
+    ['0', false],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1, ::1', ['10.0.0.0/8', '127.0.0.1', '::1']],
+  ])('reads TRUST_PROXY=%s as a hop count or a list of proxies', (raw, expected) => {
+    const r = parseConfig({ TRUST_PROXY: raw });
+    expect(r.ok && r.value.trustProxy).toEqual(expected);
   });
 
   it('generates a secret once into DATA_DIR and reuses it', () => {

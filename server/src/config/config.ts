@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { Result } from '#contract/result';
 
@@ -34,7 +35,44 @@ const EnvSchema = z.object({
   DEMO: flag('0'),
   ALLOW_SIGNUP: flag('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .transform(parseTrustProxy)
+    .pipe(z.union([z.literal(false), z.number(), z.array(z.string())]))
+    .optional(),
 });
+
+/**
+ * `TRUST_PROXY`: off by default (the socket's address is the caller's); a hop count (`1` behind
+ * one load balancer) or a comma-separated list of proxy addresses/CIDRs whose
+ * `X-Forwarded-For` is believed. `true` (trust any hop) is refused: anyone could then forge
+ * their address past IP allow-lists and throttles.
+ */
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | string[] {
+  const value = raw.trim();
+  if (value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (bad !== undefined || entries.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a hop count or a comma-separated list of proxy addresses or CIDRs (not ${JSON.stringify(bad ?? value)})`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  try {
+    if (entry.includes('/')) ipaddr.parseCIDR(entry);
+    else ipaddr.parse(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Typed server configuration, parsed from the environment once at boot. */
 export type Config = {
@@ -55,6 +93,8 @@ export type Config = {
   demo: boolean;
   allowSignup: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
 };
 
 /** A config whose secret key is known. */
@@ -100,6 +140,7 @@ export function parseConfig(
       demo: e.DEMO,
       allowSignup: e.ALLOW_SIGNUP,
       logLevel: e.LOG_LEVEL,
+      trustProxy: e.TRUST_PROXY ?? false,
     },
   };
 }

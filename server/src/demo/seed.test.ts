@@ -3,8 +3,8 @@ import { buildTestApp } from '../../test/build-test-app';
 import { login } from '../../test/factories';
 import { createPasswordHasher } from '../domain/auth/password-hasher';
 import { systemClock } from '../lib/clock';
-import { createTeamRepo } from '../storage/team-repo';
-import { createUserRepo } from '../storage/user-repo';
+import { teamPage } from '../storage/queries/teams';
+import { memberPage } from '../storage/queries/members';
 import { DEMO_USERS, seedDemo, type DemoContext } from './seed';
 
 describe('demo seed', () => {
@@ -18,8 +18,8 @@ describe('demo seed', () => {
     expect(second.userIds).toEqual(first.userIds);
     expect(second.teamIds).toEqual(first.teamIds);
     expect(seen).toHaveLength(1);
-    expect(await createUserRepo(t.database.db).countMembers(first.organizationId)).toBe(4);
-    const teams = await createTeamRepo(t.database.db).list(first.organizationId, undefined, 10);
+    expect(await memberPage(t.database.db, first.organizationId, undefined, 10)).toHaveLength(4);
+    const teams = await teamPage(t.database.db, first.organizationId, undefined, 10);
     expect(teams.map((x) => x.name)).toEqual(['Sales', 'Support']);
     expect(teams.find((x) => x.name === 'Support')?.memberIds).toHaveLength(3);
     for (const u of DEMO_USERS) {

@@ -3,10 +3,10 @@ import type { Role } from '#contract/domain/roles';
 import type { PasswordHasher } from '../domain/auth/password-hasher';
 import type { Clock } from '../lib/clock';
 import type { Db } from '../storage/db';
-import { createOrganizationRepo } from '../storage/organization-repo';
 import { memberships } from '../storage/schema/index';
-import { createTeamRepo } from '../storage/team-repo';
-import { createUserRepo } from '../storage/user-repo';
+import { insertMembership, insertUser, memberRow, userByEmail } from '../storage/queries/members';
+import { insertOrganization } from '../storage/queries/organizations';
+import { addTeamMembers, insertTeam, teamPage } from '../storage/queries/teams';
 
 /** Name of the demo organization. */
 export const DEMO_ORGANIZATION_NAME = 'Demo Support';
@@ -80,9 +80,8 @@ export async function seedDemo(
   steps: DemoSeedStep[] = [],
 ): Promise<DemoContext> {
   const now = deps.clock.now();
-  const users = createUserRepo(db);
   const adminSpec = DEMO_USERS[0]!;
-  const existingAdmin = await users.userByEmail(adminSpec.email);
+  const existingAdmin = await userByEmail(db, adminSpec.email);
   let organizationId: string | undefined;
   if (existingAdmin) {
     const [m] = await db
@@ -91,30 +90,31 @@ export async function seedDemo(
       .where(and(eq(memberships.userId, existingAdmin.id), eq(memberships.role, 'admin')));
     organizationId = m?.organizationId;
   }
-  organizationId ??= (await createOrganizationRepo(db).insert(DEMO_ORGANIZATION_NAME, now)).id;
+  organizationId ??= (await insertOrganization(db, DEMO_ORGANIZATION_NAME, now)).id;
 
   const userIds: Record<string, string> = {};
   for (const spec of DEMO_USERS) {
     const user =
-      (await users.userByEmail(spec.email)) ??
-      (await users.insertUser({
+      (await userByEmail(db, spec.email)) ??
+      (await insertUser(db, {
         email: spec.email,
         name: spec.name,
         passwordHash: await deps.hasher.hash(spec.password),
         now,
       }));
-    if (!(await users.member(organizationId, user.id)))
-      await users.insertMembership(organizationId, user.id, spec.role, now);
+    if (!(await memberRow(db, organizationId, user.id)))
+      await insertMembership(db, organizationId, user.id, spec.role, now);
     userIds[spec.key] = user.id;
   }
 
-  const teams = createTeamRepo(db);
   const teamIds: Record<string, string> = {};
-  const existing = await teams.list(organizationId, undefined, 200);
+  const existing = await teamPage(db, organizationId, undefined, 200);
   for (const spec of DEMO_TEAMS) {
     const id =
-      existing.find((t) => t.name === spec.name)?.id ?? (await teams.insert(organizationId, spec.name, now));
-    await teams.addMembers(
+      existing.find((t) => t.name === spec.name)?.id ??
+      (await insertTeam(db, organizationId, spec.name, now));
+    await addTeamMembers(
+      db,
       organizationId,
       id,
       spec.members.map((k) => userIds[k]!),

@@ -12,6 +12,9 @@ import { err, ok, type Result } from '#contract/result';
 // - a message of an unknown `type`, or of a known type whose object does not parse, becomes a
 //   `malformed`/unknown-type item that normalize.ts turns into an `unsupported` message;
 // - a status with an unknown `status` value is kept and ignored later.
+//
+// Over ~400 lines on purpose: one schema per Meta webhook shape, kept together so the whole
+// wire format can be checked against Meta's reference in one read.
 
 /** Unix seconds, sent by Meta as a decimal string (sometimes a number in older payloads). */
 export const UnixSeconds = z

@@ -1,7 +1,3 @@
-import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
-import { Server, type Namespace, type Socket } from 'socket.io';
 import {
   AuthRenewal,
   ClientReport,
@@ -9,29 +5,28 @@ import {
   PROTOCOL_VERSION,
   PushFrame,
   SCHEMA_RANGE,
-  SYNC_NAMESPACE,
-  SYNC_SOCKET_PATH,
   TypingFrame,
   ViewingFrame,
   clientToServer,
   type AuthRenewalAck,
-  type ClientToServerEvents,
   type HandshakeRejection,
   type PushAck,
-  type ServerToClientEvents,
 } from '#contract/sync/protocol';
 import type { Principal } from '../domain/auth/auth-service';
 import type { Clock } from '../lib/clock';
 import { type Result } from '#contract/result';
 import { claimClient, readClock, recordReport } from '../domain/sync/clients';
 import type { MutationLedger } from '../domain/sync/mutations';
-import { loadViewer } from '../domain/sync/scope';
-import { userRoom, type TailerEmitter, type TailerHub } from '../domain/sync/tailer';
+import { loadViewer } from '../domain/visibility/queries';
+import { scopeDigest } from '../domain/visibility/rule';
+import type { TailerHub } from '../domain/sync/tailer/hub';
+import { userRoom } from '../domain/sync/tailer/packets';
 import type { Db } from '../storage/db';
-import { createPresence, type PresenceEmitter } from './presence';
+import { createPresence } from './presence';
+import type { SyncSocket, SyncTransport } from './transport';
 
-// The Socket.IO side of sync (sync-protocol §2.4, §2.6, §2.7): namespace `/sync`, WebSocket
-// transport only. The handshake is authenticated exactly like REST (the same access token and
+// The sync gateway (sync-protocol §2.4, §2.6, §2.7) on the Socket.IO transport (`transport.ts`:
+// namespace `/sync`, WebSocket only). The handshake is authenticated exactly like REST (the same access token and
 // the same session/membership check), the client id must be the user's, and the protocol and
 // replica schema must be supported. An accepted socket joins ONE room, `u:{org}:{user}`, chosen
 // by the server from the token; no event lets a client join anything else. Every incoming event
@@ -44,36 +39,16 @@ import { createPresence, type PresenceEmitter } from './presence';
 // reaches every process through a PostgreSQL notification; each re-checks its sockets of that
 // user and disconnects those whose session no longer holds — within milliseconds.
 
-/** Socket data set by the handshake. */
-type SyncSocketData = {
-  organizationId: string;
-  userId: string;
-  sessionId: string;
-  clientId: string;
-  token: string;
-  expiry?: NodeJS.Timeout | undefined;
-  viewing: string | null;
-  chain: Promise<unknown>;
-  lastReport: number;
-};
-
-/** Incoming events are untrusted: every argument is `unknown` until parsed. */
-type Incoming = { [K in keyof ClientToServerEvents]: (...args: unknown[]) => void };
-type SyncServer = Server<Incoming, ServerToClientEvents, Record<string, never>, SyncSocketData>;
-type SyncNamespace = Namespace<Incoming, ServerToClientEvents, Record<string, never>, SyncSocketData>;
-type SyncSocket = Socket<Incoming, ServerToClientEvents, Record<string, never>, SyncSocketData>;
-
 /** Dependencies of {@link createSyncGateway}. */
 export type GatewayDeps = {
-  httpServer: HttpServer;
+  /** The Socket.IO server, built before the tailers (which emit through it). */
+  transport: SyncTransport;
   db: Db;
   clock: Clock;
   authenticate: (token: string) => Promise<Result<Principal>>;
   ledger: MutationLedger;
-  /** Set once the tailers exist (they need the gateway's emitter first). */
-  tailers: () => TailerHub;
-  /** With a Redis URL, emits reach the sockets of every process (`@socket.io/redis-adapter`). */
-  redisUrl?: string | undefined;
+  /** A connecting socket's organization is tailed before its hello reports the tenant seq. */
+  tailers: Pick<TailerHub, 'ensure'>;
   log?: (msg: string, err?: unknown) => void;
 };
 
@@ -107,36 +82,11 @@ const badFrame = (message: string): PushAck => ({
   error: { code: 'bad_frame', message, retryable: false },
 });
 
-/** Creates the sync gateway on `httpServer` (call `start()` once the app is ready). */
+/** Creates the sync gateway: from now on the transport accepts and serves sockets. */
 export function createSyncGateway(deps: GatewayDeps) {
-  const { db, clock } = deps;
-  const io: SyncServer = new Server(deps.httpServer, {
-    path: SYNC_SOCKET_PATH,
-    transports: ['websocket'],
-    serveClient: false,
-    // A push frame holds at most 100 mutations of at most a few KB each.
-    maxHttpBufferSize: 4 * 1024 * 1024,
-  });
-  let redis: { pub: Redis; sub: Redis } | null = null;
-  if (deps.redisUrl) {
-    const pub = new Redis(deps.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-    const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on('error', (e) => deps.log?.('sync redis adapter error', e));
-    io.adapter(createAdapter(pub, sub));
-    redis = { pub, sub };
-  }
-  const nsp: SyncNamespace = io.of(SYNC_NAMESPACE);
-  /** This process's sockets per user, for revocation re-checks. */
-  const byUser = new Map<string, Set<SyncSocket>>();
-  const byOrg = new Map<string, number>();
-
-  const emitter: TailerEmitter & PresenceEmitter = {
-    changes: (rooms, packet) => nsp.to(rooms).emit('sync:changes', packet),
-    tick: (rooms, t) => nsp.to(rooms).emit('sync:tick', t),
-    viewing: (rooms, p) => nsp.to(rooms).emit('presence:viewing', p),
-    typing: (rooms, p) => nsp.to(rooms).emit('presence:typing', p),
-  };
-  const presence = createPresence({ db, emit: emitter });
+  const { db, clock, transport } = deps;
+  const nsp = transport.nsp;
+  const presence = createPresence({ db, emit: transport.emitter });
 
   const armExpiry = (socket: SyncSocket) => {
     clearTimeout(socket.data.expiry);
@@ -199,10 +149,7 @@ export function createSyncGateway(deps: GatewayDeps) {
     const d = socket.data;
     // The only room: the user's, from the token. Nothing else is ever joined.
     void socket.join(userRoom(d.organizationId, d.userId));
-    let mine = byUser.get(d.userId);
-    if (!mine) byUser.set(d.userId, (mine = new Set()));
-    mine.add(socket);
-    byOrg.set(d.organizationId, (byOrg.get(d.organizationId) ?? 0) + 1);
+    transport.track(socket);
     armExpiry(socket);
 
     /** Runs one handler at a time per socket, in arrival order (pushes stay ordered). */
@@ -311,17 +258,13 @@ export function createSyncGateway(deps: GatewayDeps) {
 
     socket.on('disconnect', () => {
       clearTimeout(d.expiry);
-      mine!.delete(socket);
-      if (mine!.size === 0) byUser.delete(d.userId);
-      const n = (byOrg.get(d.organizationId) ?? 1) - 1;
-      if (n <= 0) byOrg.delete(d.organizationId);
-      else byOrg.set(d.organizationId, n);
+      transport.forget(socket);
       if (d.viewing)
         void presence.viewing(d.organizationId, d.userId, d.viewing, false).catch(() => undefined);
     });
 
     void (async () => {
-      await deps.tailers().ensure(d.organizationId);
+      await deps.tailers.ensure(d.organizationId);
       const [clockRow, viewer] = await Promise.all([
         readClock(db, d.organizationId),
         loadViewer(db, d.organizationId, d.userId),
@@ -334,7 +277,7 @@ export function createSyncGateway(deps: GatewayDeps) {
         protocol: PROTOCOL_VERSION,
         serverTime: clock.now().toISOString(),
         userId: d.userId,
-        scopeDigest: `${viewer.role}:${[...viewer.teamIds].sort().join(',')}:${viewer.seeAll ? 'all' : 'queue'}`,
+        scopeDigest: scopeDigest(viewer),
       });
     })().catch((e) => {
       deps.log?.('sync hello failed', e);
@@ -343,25 +286,14 @@ export function createSyncGateway(deps: GatewayDeps) {
   });
 
   return {
-    io,
+    /** The `/sync` namespace (tests look at its sockets). */
     nsp,
-    emitter,
-    /** Whether sockets of `org` are connected to this process. */
-    hasSockets: (org: string): boolean => (byOrg.get(org) ?? 0) > 0,
-    /** Whether emits reach every process (a shared adapter). */
-    shared: redis !== null,
     /** Sessions of `userId` were revoked somewhere: re-check this process's sockets of that user. */
     recheckUser: async (userId: string): Promise<void> => {
-      await Promise.all([...(byUser.get(userId) ?? [])].map((s) => recheck(s).catch(() => false)));
+      await Promise.all([...transport.socketsOf(userId)].map((s) => recheck(s).catch(() => false)));
     },
     /** Disconnects this process's sockets and stops accepting new ones (the HTTP server stays to Fastify). */
-    close: async (): Promise<void> => {
-      nsp.local.disconnectSockets(true);
-      io.engine.close();
-      if (redis) {
-        await Promise.all([redis.pub.quit().catch(() => undefined), redis.sub.quit().catch(() => undefined)]);
-      }
-    },
+    close: (): Promise<void> => transport.close(),
   };
 }
 

@@ -12,7 +12,7 @@ import { connectSync, until, type TestSocket } from '../../test/sync';
 import { createSecretBox } from '../domain/whatsapp/secret-box';
 import { rowsOf } from '../storage/change-log';
 import { openDatabase, type Database } from '../storage/db';
-import { createWhatsAppAccountRepo } from '../storage/whatsapp-account-repo';
+import { insertAccount } from '../storage/queries/whatsapp-accounts';
 
 // Two server processes on one PostgreSQL database with the Redis adapter (sync-protocol §2.6
 // "multiple nodes"): a client connected to one process sees what the other ingests; exactly one
@@ -137,7 +137,7 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
     const box = createSecretBox(SECRET_KEY);
     const appSecret = `secret-${randomUUID()}`;
     const phoneNumberId = String(100_000_000_000_000 + Math.floor(Math.random() * 1e14));
-    const row = await createWhatsAppAccountRepo(database.db).insert({
+    const row = await insertAccount(database.db, {
       organizationId: admin.organizationId,
       name: 'Line',
       phoneNumberId,

@@ -1,14 +1,13 @@
-import { sql } from 'drizzle-orm';
 import type { PresenceTyping, PresenceViewing } from '#contract/sync/protocol';
-import { rowsOf } from '../storage/change-log';
 import type { Db } from '../storage/db';
-import { userRoom } from '../domain/sync/tailer';
+import { userRoom } from '../domain/sync/tailer/packets';
+import { membersWhoSee } from '../domain/visibility/queries';
 
 // Ephemeral presence (sync-protocol §2.4): who has a conversation open and who is typing in it.
 // Never logged, never stored: relayed at once to the rooms of the members who may see the
 // conversation now (the same scope rule as everything else), never to the sender's own user,
-// and only when the sender may see it. Evaluated with one query per event; clients send them on
-// change only (typing at most every 3 s).
+// and only when the sender may see it. Evaluated with one query per event (`membersWhoSee`, the
+// visibility rule in SQL); clients send them on change only (typing at most every 3 s).
 
 /** Where presence goes: the user rooms of the gateway. */
 export type PresenceEmitter = {
@@ -28,22 +27,7 @@ async function audience(
   conversationId: string,
   senderMustSee: boolean,
 ): Promise<string[] | null> {
-  const rows = rowsOf<{ user_id: string }>(
-    await db.execute(sql`
-      with c as (
-        select assignee_id, team_id from conversations where organization_id = ${organizationId} and id = ${conversationId}
-      ), policy as (
-        select coalesce((select agents_see_all_team_conversations from organization_settings
-          where organization_id = ${organizationId}), false) as see_all
-      )
-      select m.user_id from memberships m, c, policy
-      where m.organization_id = ${organizationId} and m.deactivated_at is null and (
-        m.role in ('manager', 'admin') or m.user_id = c.assignee_id or (
-          c.team_id is not null and (c.assignee_id is null or policy.see_all) and exists (
-            select 1 from team_members t where t.organization_id = ${organizationId}
-              and t.team_id = c.team_id and t.user_id = m.user_id)))`),
-  );
-  const users = rows.map((r) => r.user_id);
+  const users = await membersWhoSee(db, organizationId, conversationId);
   if (senderMustSee && !users.includes(userId)) return null;
   return users.filter((u) => u !== userId);
 }

@@ -6,9 +6,9 @@ import type { Role } from '#contract/domain/roles';
 import { testDatabase } from '../../../test/build-test-app';
 import { uniqueEmail } from '../../../test/factories';
 import type { Db } from '../../storage/db';
-import { createOrganizationRepo } from '../../storage/organization-repo';
+import { insertOrganization } from '../../storage/queries/organizations';
+import { insertUser } from '../../storage/queries/members';
 import { auditEvents, users } from '../../storage/schema/index';
-import { createUserRepo } from '../../storage/user-repo';
 import type { Principal } from '../auth/auth-service';
 import { encodeCursor } from '../cursor';
 import { createAuditLog, systemActor, type Actor, type AuditEventInput } from './audit-log';
@@ -26,8 +26,8 @@ beforeAll(async () => {
 
 /** A fresh organization with one user (no membership needed: the log only reads the user's name). */
 const setup = async () => {
-  const organizationId = (await createOrganizationRepo(db).insert('Audit Org', new Date())).id;
-  const user = await createUserRepo(db).insertUser({
+  const organizationId = (await insertOrganization(db, 'Audit Org', new Date())).id;
+  const user = await insertUser(db, {
     email: uniqueEmail('audit'),
     name: 'Ada Lovelace',
     passwordHash: 'x',

@@ -5,7 +5,7 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
-import { createAuditRepo, type AuditCursor, type AuditFilter, type AuditRow } from '../../storage/audit-repo';
+import { createAuditQueries, type AuditCursor, type AuditFilter, type AuditRow } from './audit-queries';
 import type { Db } from '../../storage/db';
 import { cleanIp, cleanJson, cleanText } from './sanitize';
 
@@ -75,7 +75,7 @@ const toEvent = (row: AuditRow): AuditEvent => ({
 /** Creates the audit log over `db`, stamping events with `clock`. */
 export function createAuditLog(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  const repo = createAuditRepo(db);
+  const repo = createAuditQueries(db);
 
   return {
     /**
@@ -86,7 +86,7 @@ export function createAuditLog(deps: { db: Db; clock: Clock }) {
      */
     record: async (tx: Db, organizationId: string, actor: Actor, event: AuditEventInput): Promise<void> => {
       const target = event.target ?? null;
-      await createAuditRepo(tx).insert({
+      await createAuditQueries(tx).insert({
         organizationId,
         occurredAt: clock.now(),
         actorKind: actor.kind,

@@ -1,3 +1,4 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type {
   AuthResponse,
   ChangePasswordBody,
@@ -13,10 +14,25 @@ import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
 import { writeGenerationOf, type Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
-import { createInvitationRepo } from '../../storage/invitation-repo';
-import { createOrganizationRepo } from '../../storage/organization-repo';
-import { createSessionRepo } from '../../storage/session-repo';
-import { createUserRepo } from '../../storage/user-repo';
+import { invitationByTokenHash } from '../../storage/queries/invitations';
+import {
+  insertMembership,
+  insertUser,
+  memberRow,
+  membershipsOfUser,
+  updateUser,
+  userByEmail,
+  userById,
+} from '../../storage/queries/members';
+import { insertOrganization } from '../../storage/queries/organizations';
+import {
+  checkSession as readSessionCheck,
+  refreshTokenByHash,
+  revokeSession,
+  revokeUserSessionsExcept,
+  type SessionCheckRow,
+} from '../../storage/queries/sessions';
+import { invitations, refreshTokens, sessions } from '../../storage/schema/index';
 import type { AccessTokens } from './access-tokens';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
@@ -51,10 +67,6 @@ const rateLimited = (seconds: number) =>
 /** Creates the auth service. */
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, hasher, tokens, throttle, clock } = deps;
-  const usersRepo = createUserRepo(db);
-  // Long-lived so its prepared per-request statement is built once.
-  const sessionsRepo = createSessionRepo(db);
-  type SessionCheckRow = Awaited<ReturnType<typeof sessionsRepo.sessionCheck.execute>>[number];
   // Only where this process is the database's sole client (PGlite); see `authenticate`.
   const writeGeneration = writeGenerationOf(db);
   const sessionChecks = writeGeneration ? createGenerationCache<SessionCheckRow>(writeGeneration) : undefined;
@@ -66,21 +78,40 @@ export function createAuthService(deps: AuthServiceDeps) {
     const cached = sessionChecks?.get(key);
     if (cached) return cached;
     const generation = sessionChecks?.mark();
-    const [row] = await sessionsRepo.sessionCheck.execute({ organizationId, sessionId, userId });
+    const row = await readSessionCheck(db, { organizationId, sessionId, userId });
     if (row && generation !== undefined) sessionChecks?.store(key, row, generation);
     return row;
+  };
+
+  /**
+   * Marks a refresh token rotated unless it already was; false when someone else rotated it first
+   * (a concurrent reuse), which the caller treats as reuse.
+   */
+  const markRotated = async (organizationId: string, tokenId: string, now: Date): Promise<boolean> => {
+    const rows = await db
+      .update(refreshTokens)
+      .set({ rotatedAt: now })
+      .where(
+        and(
+          eq(refreshTokens.organizationId, organizationId),
+          eq(refreshTokens.id, tokenId),
+          isNull(refreshTokens.rotatedAt),
+        ),
+      )
+      .returning({ id: refreshTokens.id });
+    return rows.length > 0;
   };
 
   /** Opens a session in `organizationId` and returns tokens plus the session user. */
   const issue = async (userId: string, organizationId: string): Promise<Result<AuthResponse>> => {
     const now = clock.now();
-    const sessionId = await sessionsRepo.insertSession(
-      organizationId,
-      userId,
-      now,
-      new Date(now.getTime() + SESSION_TTL_MS),
-    );
-    return continueSession(userId, organizationId, sessionId, new Date(now.getTime() + SESSION_TTL_MS));
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    const [session] = await db
+      .insert(sessions)
+      .values({ organizationId, userId, createdAt: now, expiresAt })
+      .returning({ id: sessions.id });
+    if (!session) throw new Error('insert returned no row');
+    return continueSession(userId, organizationId, session.id, expiresAt);
   };
 
   /** Adds a refresh token to a session and signs an access token for it. */
@@ -91,21 +122,22 @@ export function createAuthService(deps: AuthServiceDeps) {
     sessionExpiresAt: Date,
   ): Promise<Result<AuthResponse>> => {
     const now = clock.now();
-    const user = await usersRepo.userById(userId);
-    const memberships = (await usersRepo.membershipsOfUser(userId)).filter((m) => m.deactivatedAt === null);
+    const user = await userById(db, userId);
+    const memberships = (await membershipsOfUser(db, userId)).filter((m) => m.deactivatedAt === null);
     const current = memberships.find((m) => m.organizationId === organizationId);
     if (!user || !current) return fail('session_revoked', 'This session is no longer valid; sign in again');
     const refreshToken = newToken('rt');
     const refreshExpiresAt = new Date(
       Math.min(now.getTime() + REFRESH_TOKEN_TTL_MS, sessionExpiresAt.getTime()),
     );
-    await sessionsRepo.insertRefreshToken(
+    // Only the token's hash is stored.
+    await db.insert(refreshTokens).values({
       organizationId,
       sessionId,
-      sha256(refreshToken),
-      now,
-      refreshExpiresAt,
-    );
+      tokenHash: sha256(refreshToken),
+      createdAt: now,
+      expiresAt: refreshExpiresAt,
+    });
     const access = tokens.sign({ sub: userId, org: organizationId, role: current.role, sid: sessionId });
     return ok({
       accessToken: access.token,
@@ -131,17 +163,16 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Creates an organization and its first admin, signed in. */
     signup: async (body: SignupBody, ip: string | undefined): Promise<Result<AuthResponse>> => {
       if (!deps.allowSignup) return fail('signup_disabled', 'Sign-up is disabled on this server');
-      if (await usersRepo.userByEmail(body.email))
+      if (await userByEmail(db, body.email))
         return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
       const passwordHash = await hasher.hash(body.password);
       const now = clock.now();
       let created: { userId: string; organizationId: string };
       try {
         created = await db.transaction(async (tx) => {
-          const org = await createOrganizationRepo(tx).insert(body.organizationName, now);
-          const txUsers = createUserRepo(tx);
-          const user = await txUsers.insertUser({ email: body.email, name: body.name, passwordHash, now });
-          await txUsers.insertMembership(org.id, user.id, 'admin', now);
+          const org = await insertOrganization(tx, body.organizationName, now);
+          const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash, now });
+          await insertMembership(tx, org.id, user.id, 'admin', now);
           await deps.audit.record(
             tx,
             org.id,
@@ -168,14 +199,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     login: async (body: LoginBody, ip: string): Promise<Result<AuthResponse>> => {
       const wait = throttle.retryAfter(body.email, ip);
       if (wait > 0) return rateLimited(wait);
-      const user = await usersRepo.userByEmail(body.email);
+      const user = await userByEmail(db, body.email);
       const valid = await hasher.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid) {
         throttle.recordFailure(body.email, ip);
         return fail('invalid_credentials', 'Wrong e-mail or password');
       }
       throttle.recordSuccess(body.email);
-      const memberships = await usersRepo.membershipsOfUser(user.id);
+      const memberships = await membershipsOfUser(db, user.id);
       const active = memberships.filter((m) => m.deactivatedAt === null);
       const chosen = body.organizationId
         ? active.find((m) => m.organizationId === body.organizationId)
@@ -194,13 +225,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Exchanges a refresh token for a new pair; a reused token revokes its whole family. */
     refresh: async (refreshToken: string): Promise<Result<AuthResponse>> => {
       const now = clock.now();
-      const row = await sessionsRepo.tokenByHash(sha256(refreshToken));
+      const row = await refreshTokenByHash(db, sha256(refreshToken));
       if (!row) return fail('unauthorized', 'Unknown refresh token; sign in again');
       if (row.revokedAt) return fail('session_revoked', 'This session was signed out; sign in again');
-      if (row.rotatedAt || !(await sessionsRepo.markRotated(row.organizationId, row.tokenId, now))) {
+      if (row.rotatedAt || !(await markRotated(row.organizationId, row.tokenId, now))) {
         // A rotated token came back: either it was stolen or a client replayed it. Either way the
         // family can no longer be trusted, so every token in it stops working.
-        await sessionsRepo.revokeSession(row.organizationId, row.sessionId, 'reuse', now);
+        await revokeSession(db, row.organizationId, row.sessionId, 'reuse', now);
         return fail(
           'session_revoked',
           'This refresh token was already used; the session has been signed out',
@@ -215,14 +246,14 @@ export function createAuthService(deps: AuthServiceDeps) {
         row.sessionId,
         row.sessionExpiresAt,
       );
-      if (!outcome.ok) await sessionsRepo.revokeSession(row.organizationId, row.sessionId, 'inactive', now);
+      if (!outcome.ok) await revokeSession(db, row.organizationId, row.sessionId, 'inactive', now);
       return outcome;
     },
 
     /** Revokes the session of a refresh token. Unknown tokens are accepted silently (idempotent). */
     logout: async (refreshToken: string): Promise<Result<null>> => {
-      const row = await sessionsRepo.tokenByHash(sha256(refreshToken));
-      if (row) await sessionsRepo.revokeSession(row.organizationId, row.sessionId, 'logout', clock.now());
+      const row = await refreshTokenByHash(db, sha256(refreshToken));
+      if (row) await revokeSession(db, row.organizationId, row.sessionId, 'logout', clock.now());
       return ok(null);
     },
 
@@ -254,8 +285,8 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** The caller as a session user. */
     me: async (principal: Principal): Promise<Result<SessionUser>> => {
-      const user = await usersRepo.userById(principal.userId);
-      const membership = (await usersRepo.membershipsOfUser(principal.userId)).find(
+      const user = await userById(db, principal.userId);
+      const membership = (await membershipsOfUser(db, principal.userId)).find(
         (m) => m.organizationId === principal.organizationId,
       );
       if (!user || !membership)
@@ -273,10 +304,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Renames the caller (the name is global to the user). */
     updateName: async (principal: Principal, name: string): Promise<Result<null>> => {
       await db.transaction(async (tx) => {
-        const txUsers = createUserRepo(tx);
-        await txUsers.updateUser(principal.userId, { name, now: clock.now() });
+        await updateUser(tx, principal.userId, { name, now: clock.now() });
         // The member row is synced in every organization of the user (the name is global).
-        for (const m of await txUsers.membershipsOfUser(principal.userId))
+        for (const m of await membershipsOfUser(tx, principal.userId))
           await recordChanges(tx, m.organizationId, [{ entity: 'member', entityId: principal.userId }]);
       });
       return ok(null);
@@ -288,7 +318,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       body: ChangePasswordBody,
       ip: string,
     ): Promise<Result<null>> => {
-      const user = await usersRepo.userById(principal.userId);
+      const user = await userById(db, principal.userId);
       if (!user) return fail('session_revoked', 'This session is no longer valid; sign in again');
       const wait = throttle.retryAfter(user.email, ip);
       if (wait > 0) return rateLimited(wait);
@@ -299,13 +329,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const passwordHash = await hasher.hash(body.newPassword);
       const now = clock.now();
       await db.transaction(async (tx) => {
-        await createUserRepo(tx).updateUser(user.id, { passwordHash, now });
-        await createSessionRepo(tx).revokeUserSessionsExcept(
-          user.id,
-          principal.sessionId,
-          'password_changed',
-          now,
-        );
+        await updateUser(tx, user.id, { passwordHash, now });
+        await revokeUserSessionsExcept(tx, user.id, principal.sessionId, 'password_changed', now);
       });
       return ok(null);
     },
@@ -313,10 +338,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Redeems an invitation: creates the account (or checks the existing one's password) and signs in. */
     acceptInvitation: async (body: AcceptInvitationBody, ip: string): Promise<Result<AuthResponse>> => {
       const now = clock.now();
-      const invitation = await createInvitationRepo(db).byTokenHash(sha256(body.token));
+      const invitation = await invitationByTokenHash(db, sha256(body.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now)
         return fail('not_found', 'This invitation is invalid, already used or expired');
-      const existing = await usersRepo.userByEmail(invitation.email);
+      const existing = await userByEmail(db, invitation.email);
       let passwordHash: string | undefined;
       if (existing) {
         const wait = throttle.retryAfter(existing.email, ip);
@@ -334,20 +359,30 @@ export function createAuthService(deps: AuthServiceDeps) {
       let userId: string;
       try {
         const result = await db.transaction(async (tx) => {
-          const txUsers = createUserRepo(tx);
-          if (existing && (await txUsers.member(invitation.organizationId, existing.id)))
+          if (existing && (await memberRow(tx, invitation.organizationId, existing.id)))
             return 'member' as const;
-          if (!(await createInvitationRepo(tx).markAccepted(invitation.organizationId, invitation.id, now)))
-            return undefined;
+          // Accepted once: a concurrent double-accept finds it accepted and gets nothing.
+          const accepted = await tx
+            .update(invitations)
+            .set({ acceptedAt: now })
+            .where(
+              and(
+                eq(invitations.organizationId, invitation.organizationId),
+                eq(invitations.id, invitation.id),
+                isNull(invitations.acceptedAt),
+              ),
+            )
+            .returning({ id: invitations.id });
+          if (accepted.length === 0) return undefined;
           const user =
             existing ??
-            (await txUsers.insertUser({
+            (await insertUser(tx, {
               email: invitation.email,
               name: body.name,
               passwordHash: passwordHash!,
               now,
             }));
-          await txUsers.insertMembership(invitation.organizationId, user.id, invitation.role, now);
+          await insertMembership(tx, invitation.organizationId, user.id, invitation.role, now);
           await deps.audit.record(
             tx,
             invitation.organizationId,

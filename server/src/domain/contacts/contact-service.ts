@@ -7,26 +7,29 @@ import type {
   ListContactsQuery,
   UpdateContactBody,
 } from '#contract/api/contacts';
-import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
+import { mayDeleteContact } from '../visibility/capabilities';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { contacts, conversations } from '../../storage/schema/index';
 
-// Contacts of an organization. Every member may read and edit them (a shared address book, as in
-// Chatwoot); deleting is for managers and admins, and only for a contact no conversation
-// references — the history of a conversation must keep its customer, so such a contact is
+// Contacts of an organization. Every member may read and edit them over REST (a shared address
+// book, as in Chatwoot; sync scopes them by conversation, `domain/visibility`); deleting is for
+// managers and admins, and only for a contact no conversation references — the history of a conversation must keep its customer, so such a contact is
 // kept (mark it opted out to stop messages). Every write logs its change.
 
 /** A contacts row. */
 export type ContactRow = typeof contacts.$inferSelect;
 
-/** A row as the contract's Contact. */
+/**
+ * A row as the contract's Contact (REST, and the sync projection and bootstrap). Custom
+ * attributes are strings by contract; anything else in the JSON column is left out.
+ */
 export const toContact = (row: ContactRow): Contact => ({
   id: row.id,
   name: row.name ?? row.profileName,
@@ -37,7 +40,11 @@ export const toContact = (row: ContactRow): Contact => ({
   username: row.username,
   tags: row.tags,
   optedOut: row.optedOut,
-  customAttributes: (row.customAttributes ?? {}) as Record<string, string>,
+  customAttributes: Object.fromEntries(
+    Object.entries((row.customAttributes ?? {}) as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  ),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -197,7 +204,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
           .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
           .for('update');
         if (!row) return notFound('Contact');
-        if (!atLeast(actor.role, 'manager'))
+        if (!mayDeleteContact(actor.role))
           return fail('forbidden', 'Only managers and admins can delete contacts');
         const [used] = await tx
           .select({ id: conversations.id })

@@ -7,26 +7,20 @@ import type {
   UpdateConversationBody,
 } from '#contract/api/conversations';
 import { MessageStatus, MessageType } from '#contract/domain/messaging';
-import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
-import { scopeChangesForConversation } from '../sync/scope';
-import { canSee, visibleTo } from './conversation-scope';
+import { assigneeChange, mayAssignAnyone, mayMoveBetweenTeams } from '../visibility/capabilities';
+import { viewerOf, visibleConversationSql } from '../visibility/queries';
+import { canSeeConversation } from '../visibility/rule';
+import { scopeChangesForConversation } from '../visibility/scope-changes';
 import type { Job, JobOutcome, JobQueue } from '../../storage/job-queue';
 import { recordChanges } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import {
-  contacts,
-  conversations,
-  memberships,
-  messages,
-  teamMembers,
-  teams,
-} from '../../storage/schema/index';
+import { contacts, conversations, memberships, messages, teams } from '../../storage/schema/index';
 
 /** Queue of snoozed-until-a-time wake-ups. */
 export const CONVERSATION_WAKE_QUEUE = 'conversation_wake';
@@ -85,6 +79,7 @@ const Cursor = z.tuple([
     .or(cursorIsoTime),
   z.uuid(),
 ]);
+const taken = () => fail('conflict', 'Someone else took this conversation first');
 
 /** Conversations: the inbox list, one conversation, and workflow changes. */
 export type ConversationService = ReturnType<typeof createConversationService>;
@@ -96,13 +91,22 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
   const select = (tx: Db | Tx) =>
     tx.select(columns).from(conversations).innerJoin(contacts, eq(contacts.id, conversations.contactId));
 
-  /** One conversation the actor may see (others, and other organizations', are not found). */
-  const visible = async (tx: Db | Tx, organizationId: string, actor: Principal, id: string, lock = false) => {
+  /**
+   * One conversation with its contact: the actor's when `actor` is given (others, and other
+   * organizations', are not found), else any of the organization's.
+   */
+  const read = async (
+    tx: Db | Tx,
+    organizationId: string,
+    actor: Principal | null,
+    id: string,
+    lock = false,
+  ) => {
     const q = select(tx).where(
       and(
         eq(conversations.organizationId, organizationId),
         eq(conversations.id, id),
-        visibleTo(organizationId, actor),
+        actor ? visibleConversationSql(organizationId, actor) : undefined,
       ),
     );
     const [row] = lock ? await q.for('update', { of: conversations }) : await q;
@@ -122,7 +126,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       const like = q.q ? `%${escapeLike(q.q)}%` : undefined;
       const where: (SQL | undefined)[] = [
         eq(conversations.organizationId, organizationId),
-        visibleTo(organizationId, actor),
+        visibleConversationSql(organizationId, actor),
         q.status ? eq(conversations.status, q.status) : undefined,
         q.assignee === 'me'
           ? eq(conversations.assigneeId, actor.userId)
@@ -172,7 +176,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
     },
 
     get: async (organizationId: string, actor: Principal, id: string): Promise<Result<Conversation>> => {
-      const row = await visible(db, organizationId, actor, id);
+      const row = await read(db, organizationId, actor, id);
       return row ? ok(toConversation(row)) : notFound('Conversation');
     },
 
@@ -180,7 +184,8 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
      * Workflow changes, field by field, in one transaction (nothing is written on refusal):
      * status (snoozed until a time, or until the customer's next message), assignee (an active
      * member; managers and admins assign anyone; an agent may take an unassigned conversation —
-     * first commit wins — or hand back their own), team, important, labels. Logs the put and the
+     * first commit wins — or hand back their own), team (managers and admins), important,
+     * labels. Who may do what is `domain/visibility/capabilities.ts`. Logs the put and the
      * revoke/grant entries of agents whose visibility changed.
      */
     update: async (
@@ -193,25 +198,17 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       const outcome = await db.transaction(async (tx): Promise<Result<null>> => {
         // Lock the row, then check visibility on what is now committed: two agents claiming the
         // same conversation queue on the lock, and the second learns it was taken (409), not 404.
-        const row = await visible(tx, organizationId, { ...actor, role: 'admin' }, id, true);
+        const row = await read(tx, organizationId, null, id, true);
         if (!row) return notFound('Conversation');
         const cur = row.c;
-        if (!atLeast(actor.role, 'manager')) {
-          const mine = await tx
-            .select({ teamId: teamMembers.teamId })
-            .from(teamMembers)
-            .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, actor.userId)));
-          const teamIds = new Set(mine.map((m) => m.teamId));
-          if (!canSee(cur, { userId: actor.userId, role: actor.role, teamIds })) {
-            const lostClaim =
-              body.assigneeId === actor.userId &&
-              cur.assigneeId !== null &&
-              cur.teamId !== null &&
-              teamIds.has(cur.teamId);
-            return lostClaim
-              ? fail('conflict', 'Someone else took this conversation first')
-              : notFound('Conversation');
-          }
+        const viewer = await viewerOf(tx, organizationId, actor);
+        if (!canSeeConversation(cur, viewer)) {
+          const lostClaim =
+            body.assigneeId === actor.userId &&
+            cur.assigneeId !== null &&
+            cur.teamId !== null &&
+            viewer.teamIds.has(cur.teamId);
+          return lostClaim ? taken() : notFound('Conversation');
         }
         const patch: Partial<typeof conversations.$inferInsert> = {};
 
@@ -232,15 +229,10 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
         // Assignee.
         if (body.assigneeId !== undefined && body.assigneeId !== cur.assigneeId) {
           const target = body.assigneeId;
-          if (!atLeast(actor.role, 'manager')) {
-            const takes = cur.assigneeId === null && target === actor.userId;
-            const handsBack = cur.assigneeId === actor.userId && target === null;
-            if (!takes && !handsBack)
-              return fail(
-                'forbidden',
-                'Agents can only take unassigned conversations or hand back their own',
-              );
-          }
+          const may = assigneeChange(cur, viewer, target);
+          if (may === 'taken') return taken();
+          if (may === 'forbidden')
+            return fail('forbidden', 'Agents can only take unassigned conversations or hand back their own');
           if (target !== null) {
             const [m] = await tx
               .select({ deactivatedAt: memberships.deactivatedAt })
@@ -255,6 +247,8 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
 
         // Team.
         if (body.teamId !== undefined && body.teamId !== cur.teamId) {
+          if (!mayMoveBetweenTeams(actor.role))
+            return fail('forbidden', 'Only managers and admins can move conversations between teams');
           if (body.teamId !== null) {
             const [t] = await tx
               .select({ id: teams.id })
@@ -282,13 +276,13 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
               eq(conversations.organizationId, organizationId),
               eq(conversations.id, id),
               // An agent's claim is a compare-and-set on "still unassigned".
-              patch.assigneeId !== undefined && !atLeast(actor.role, 'manager') && cur.assigneeId === null
+              patch.assigneeId !== undefined && !mayAssignAnyone(actor.role) && cur.assigneeId === null
                 ? isNull(conversations.assigneeId)
                 : undefined,
             ),
           )
           .returning({ id: conversations.id });
-        if (updated.length === 0) return fail('conflict', 'Someone else took this conversation first');
+        if (updated.length === 0) return taken();
 
         const after = {
           assigneeId: patch.assigneeId !== undefined ? patch.assigneeId : cur.assigneeId,
@@ -313,7 +307,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
         return ok(null);
       });
       if (!outcome.ok) return outcome;
-      const row = await visible(db, organizationId, { ...actor, role: 'admin' }, id);
+      const row = await read(db, organizationId, null, id);
       return row ? ok(toConversation(row)) : notFound('Conversation');
     },
 

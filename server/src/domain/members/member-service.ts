@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type {
   CreateUserBody,
@@ -17,13 +17,19 @@ import { cursorEpochTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges } from '../../storage/change-log';
-import type { Db } from '../../storage/db';
-import { teamMembers } from '../../storage/schema/index';
-import { scopeChangesForRoleChange } from '../sync/scope';
+import type { Db, Tx } from '../../storage/db';
+import { invitations, memberships, teamMembers } from '../../storage/schema/index';
+import { scopeChangesForRoleChange } from '../visibility/scope-changes';
 import { isUniqueViolation } from '../../storage/errors';
-import { createInvitationRepo } from '../../storage/invitation-repo';
-import { createSessionRepo } from '../../storage/session-repo';
-import { createUserRepo, type MemberRow } from '../../storage/user-repo';
+import {
+  insertMembership,
+  insertUser,
+  memberPage,
+  memberRow,
+  userByEmail,
+  type MemberRow,
+} from '../../storage/queries/members';
+import { revokeMemberSessions } from '../../storage/queries/sessions';
 
 /** Invitations can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -40,7 +46,8 @@ export type MemberServiceDeps = {
 /** Members of an organization: list, invite, change role, deactivate, remove. */
 export type MemberService = ReturnType<typeof createMemberService>;
 
-const toMember = (row: MemberRow): Member => ({
+/** A member row as the contract's Member (REST, and the sync projection and bootstrap). */
+export const toMember = (row: MemberRow): Member => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -62,7 +69,25 @@ const memberTarget = (m: { id: string; name: string }) => ({ type: 'member', id:
 /** Creates the member service. Every method takes the organization and the acting principal. */
 export function createMemberService(deps: MemberServiceDeps) {
   const { db, clock, audit } = deps;
-  const repo = createUserRepo(db);
+
+  /**
+   * Locks the organization's active admin memberships (FOR UPDATE) and returns their user ids,
+   * so two concurrent demotions cannot both see "another admin remains".
+   */
+  const lockActiveAdmins = async (tx: Tx, organizationId: string): Promise<string[]> => {
+    const rows = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.organizationId, organizationId),
+          eq(memberships.role, 'admin'),
+          isNull(memberships.deactivatedAt),
+        ),
+      )
+      .for('update');
+    return rows.map((r) => r.userId);
+  };
 
   /** The events of one PATCH: a role change and/or a change of activation, each only if real. */
   const recordMemberUpdate = async (
@@ -101,7 +126,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       const cursor = parseCursor(q.cursor, MemberCursor);
       if (!cursor.ok) return cursor;
       const after = cursor.value && { joinedAt: cursor.value[0], id: cursor.value[1] };
-      const rows = await repo.members(organizationId, after, q.limit + 1);
+      const rows = await memberPage(db, organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
       return ok({
@@ -112,7 +137,7 @@ export function createMemberService(deps: MemberServiceDeps) {
 
     /** One member; 404 for ids outside the organization. */
     get: async (organizationId: string, _actor: Principal, userId: string): Promise<Result<Member>> => {
-      const row = await repo.member(organizationId, userId);
+      const row = await memberRow(db, organizationId, userId);
       return row ? ok(toMember(row)) : notFound('User');
     },
 
@@ -125,21 +150,27 @@ export function createMemberService(deps: MemberServiceDeps) {
     ): Promise<Result<CreateUserResponse>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
-      const existing = await repo.userByEmail(body.email);
-      if (existing && (await repo.member(organizationId, existing.id)))
+      const existing = await userByEmail(db, body.email);
+      if (existing && (await memberRow(db, organizationId, existing.id)))
         return fail('conflict', 'This person is already a member of the organization');
       if (body.mode === 'link') {
         const token = newToken('inv');
         const invitation = await db.transaction(async (tx) => {
-          const inv = await createInvitationRepo(tx).insert(organizationId, {
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            tokenHash: sha256(token),
-            invitedBy: actor.userId,
-            now,
-            expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-          });
+          // Only the token's hash is stored.
+          const [inv] = await tx
+            .insert(invitations)
+            .values({
+              organizationId,
+              email: body.email,
+              name: body.name,
+              role: body.role,
+              tokenHash: sha256(token),
+              invitedBy: actor.userId,
+              createdAt: now,
+              expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+            })
+            .returning();
+          if (!inv) throw new Error('insert returned no row');
           await audit.record(tx, organizationId, actorOf(actor, ip), {
             action: 'member.invited',
             target: { type: 'invitation', id: inv.id, label: inv.name },
@@ -168,9 +199,8 @@ export function createMemberService(deps: MemberServiceDeps) {
       const passwordHash = await deps.hasher.hash(password);
       try {
         const userId = await db.transaction(async (tx) => {
-          const txRepo = createUserRepo(tx);
-          const user = await txRepo.insertUser({ email: body.email, name: body.name, passwordHash, now });
-          await txRepo.insertMembership(organizationId, user.id, body.role, now);
+          const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash, now });
+          await insertMembership(tx, organizationId, user.id, body.role, now);
           await audit.record(tx, organizationId, actorOf(actor, ip), {
             action: 'member.added',
             target: memberTarget(user),
@@ -180,7 +210,7 @@ export function createMemberService(deps: MemberServiceDeps) {
           await recordChanges(tx, organizationId, [{ entity: 'member', entityId: user.id }]);
           return user.id;
         });
-        const row = await repo.member(organizationId, userId);
+        const row = await memberRow(db, organizationId, userId);
         if (!row) throw new Error('member vanished after insert');
         return ok({ mode: 'password', user: toMember(row), temporaryPassword: password });
       } catch (e) {
@@ -200,23 +230,25 @@ export function createMemberService(deps: MemberServiceDeps) {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       const outcome = await db.transaction(async (tx): Promise<Result<null>> => {
-        const txRepo = createUserRepo(tx);
-        const current = await txRepo.member(organizationId, userId);
+        const current = await memberRow(tx, organizationId, userId);
         if (!current) return notFound('User');
-        const admins = await txRepo.lockActiveAdmins(organizationId);
+        const admins = await lockActiveAdmins(tx, organizationId);
         const losesAdmin =
           current.role === 'admin' &&
           current.deactivatedAt === null &&
           ((body.role !== undefined && body.role !== 'admin') || body.deactivated === true);
         if (losesAdmin && admins.filter((id) => id !== userId).length === 0) return lastAdmin();
-        await txRepo.updateMembership(organizationId, userId, {
-          ...(body.role !== undefined && { role: body.role }),
-          ...(body.deactivated !== undefined && {
-            deactivatedAt: body.deactivated ? (current.deactivatedAt ?? now) : null,
-          }),
-        });
+        await tx
+          .update(memberships)
+          .set({
+            ...(body.role !== undefined && { role: body.role }),
+            ...(body.deactivated !== undefined && {
+              deactivatedAt: body.deactivated ? (current.deactivatedAt ?? now) : null,
+            }),
+          })
+          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
         if (body.deactivated === true)
-          await createSessionRepo(tx).revokeMemberSessions(organizationId, userId, 'deactivated', now);
+          await revokeMemberSessions(tx, organizationId, userId, 'deactivated', now);
         await recordMemberUpdate(tx, organizationId, actorOf(actor, ip), current, body);
         // Synced: the member's row, and the role group when the role crosses the manager line.
         await recordChanges(
@@ -233,7 +265,7 @@ export function createMemberService(deps: MemberServiceDeps) {
         return ok(null);
       });
       if (!outcome.ok) return outcome;
-      const row = await repo.member(organizationId, userId);
+      const row = await memberRow(db, organizationId, userId);
       return row ? ok(toMember(row)) : notFound('User');
     },
 
@@ -247,18 +279,20 @@ export function createMemberService(deps: MemberServiceDeps) {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       const now = clock.now();
       return db.transaction(async (tx): Promise<Result<null>> => {
-        const txRepo = createUserRepo(tx);
-        const current = await txRepo.member(organizationId, userId);
+        const current = await memberRow(tx, organizationId, userId);
         if (!current) return notFound('User');
-        const admins = await txRepo.lockActiveAdmins(organizationId);
+        const admins = await lockActiveAdmins(tx, organizationId);
         if (admins.includes(userId) && admins.length === 1) return lastAdmin();
-        await createSessionRepo(tx).revokeMemberSessions(organizationId, userId, 'removed', now);
+        await revokeMemberSessions(tx, organizationId, userId, 'removed', now);
         // Their team memberships go with the membership: those teams' rows change too.
         const teams = await tx
           .select({ teamId: teamMembers.teamId })
           .from(teamMembers)
           .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, userId)));
-        await txRepo.deleteMembership(organizationId, userId);
+        // Team memberships go with it through the composite foreign key.
+        await tx
+          .delete(memberships)
+          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
         await audit.record(tx, organizationId, actorOf(actor, ip), {
           action: 'member.removed',
           target: memberTarget(current),

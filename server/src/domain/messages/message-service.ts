@@ -2,12 +2,12 @@ import { and, desc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Message, MessagePage, Reaction } from '#contract/api/messages';
 import type { Principal } from '../auth/auth-service';
-import { visibleTo } from '../conversations/conversation-scope';
 import { encodeCursor, parseCursor } from '../cursor';
 import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
-import { conversations, media, messages, reactions } from '../../storage/schema/index';
+import { media, messages, reactions } from '../../storage/schema/index';
+import { visibleConversation } from '../visibility/queries';
 import { toMessage } from './message-content';
 
 /** [convSeq]: the page before it. */
@@ -16,23 +16,12 @@ const Cursor = z.tuple([z.number().int()]);
 /** Read side of messages: a conversation's history, and one message with its reactions. */
 export type MessageService = ReturnType<typeof createMessageService>;
 
-/** Creates the message read service; visibility follows the conversation's (conversation-scope.ts). */
+/** Creates the message read service; visibility follows the conversation's (`domain/visibility`). */
 export function createMessageService(deps: { db: Db }) {
   const { db } = deps;
 
-  const conversationVisible = async (organizationId: string, actor: Principal, conversationId: string) => {
-    const [row] = await db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.organizationId, organizationId),
-          eq(conversations.id, conversationId),
-          visibleTo(organizationId, actor),
-        ),
-      );
-    return row !== undefined;
-  };
+  const conversationVisible = async (organizationId: string, actor: Principal, conversationId: string) =>
+    (await visibleConversation(db, organizationId, actor, conversationId)) !== undefined;
 
   /** Joins media rows and live reactions onto message rows (two queries per page). */
   const hydrate = async (

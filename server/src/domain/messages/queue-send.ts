@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Message, SendMessageBody } from '#contract/api/messages';
 import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
-import { visibleTo } from '../conversations/conversation-scope';
+import { visibleConversationSql } from '../visibility/queries';
 import { notFound } from '../failure';
 import { toMessage } from './message-content';
 import { mediaById, messageInConversation, sendColumns } from './send-content';
@@ -71,7 +71,7 @@ export async function queueMessageSend(
           and(
             eq(conversations.organizationId, organizationId),
             eq(conversations.id, conversationId),
-            visibleTo(organizationId, actor),
+            visibleConversationSql(organizationId, actor),
           ),
         );
       if (!conv) return conversationNotFound();
@@ -119,7 +119,7 @@ export async function queueMessageSend(
       and(
         eq(conversations.organizationId, organizationId),
         eq(conversations.id, conversationId),
-        visibleTo(organizationId, actor),
+        visibleConversationSql(organizationId, actor),
       ),
     )
     .for('update', { of: conversations });

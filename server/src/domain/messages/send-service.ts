@@ -4,7 +4,7 @@ import { atLeast } from '#contract/domain/roles';
 import { ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
-import { visibleTo } from '../conversations/conversation-scope';
+import { visibleConversationSql } from '../visibility/queries';
 import { notFound } from '../failure';
 import { markConversationRead } from './mark-read';
 import { queueMessageSend } from './queue-send';
@@ -150,7 +150,7 @@ export function createSendService(deps: SendServiceDeps) {
                 and(
                   eq(conversations.organizationId, organizationId),
                   eq(conversations.id, conversationId),
-                  visibleTo(organizationId, actor),
+                  visibleConversationSql(organizationId, actor),
                 ),
               )
               .for('update');

@@ -9,7 +9,8 @@ import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { organizations } from '../../storage/schema/index';
-import { readSeeAll, setTeamVisibilityPolicy, SETTINGS_ENTITY } from '../sync/scope';
+import { readSeeAll } from '../visibility/queries';
+import { setTeamVisibilityPolicy, SETTINGS_ENTITY } from '../visibility/scope-changes';
 
 /** The caller's organization and its settings: admins read and change them. */
 export type OrganizationService = ReturnType<typeof createOrganizationService>;

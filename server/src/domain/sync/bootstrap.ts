@@ -9,29 +9,32 @@ import type {
   SyncEntity,
 } from '#contract/sync/protocol';
 import { SYNC_LIMITS } from '#contract/sync/protocol';
-import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { toConversation } from '../conversations/conversation-service';
+import { toMember } from '../members/member-service';
+import { toTeam } from '../teams/team-service';
 import { toTemplate } from '../templates/template-service';
 import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
+import { selectMemberRows } from '../../storage/queries/members';
+import { selectTeamRows, withMemberIds } from '../../storage/queries/teams';
 import {
   contacts,
   conversationReads,
   conversations,
   memberships,
-  teamMembers,
   teams,
   templates,
-  users,
   whatsappAccounts,
 } from '../../storage/schema/index';
 import { bundlePuts, loadBundles } from './bundles';
 import { readClock } from './clients';
-import { toContact, type ToAccount } from './projection';
-import { loadViewer, scopeReasons, visibleConversationSql, type Viewer } from './scope';
+import { toContact } from '../contacts/contact-service';
+import type { ToAccount } from './projection';
+import { groupConversationsSql, loadViewer, visibleConversationSql } from '../visibility/queries';
+import { scopeReasons, type Viewer } from '../visibility/rule';
 
 // The phased snapshot of sync-protocol §2.11 and the history pages of one conversation. Each
 // phase reads the tenant seq BEFORE its first row (its `snapshotSeq`): rows read later may be
@@ -53,67 +56,17 @@ const RECENT_MS = 7 * 24 * 3600_000;
 export function createBootstrapService(deps: BootstrapDeps) {
   const { db, clock } = deps;
 
-  /** A restriction to one group's conversations (partial bootstrap after a `group_join`). */
-  const groupFilter = (group: GroupRef | undefined, viewer: Viewer): SQL | undefined => {
-    if (!group) return undefined;
-    if (group === 'role') return atLeast(viewer.role, 'manager') ? undefined : sql`false`;
-    const teamId = group.slice(group.indexOf(':') + 1);
-    if (!viewer.teamIds.has(teamId)) return sql`false`;
-    return group.startsWith('team_all:')
-      ? eq(conversations.teamId, teamId)
-      : and(eq(conversations.teamId, teamId), isNull(conversations.assigneeId));
-  };
-
   /** Phase 0: members, teams, templates and WhatsApp accounts. */
   async function* metadata(organizationId: string, snapshotSeq: number): AsyncGenerator<PutEntry> {
-    const members = await db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: memberships.role,
-        deactivatedAt: memberships.deactivatedAt,
-        joinedAt: memberships.createdAt,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
+    const members = await selectMemberRows(db)
       .where(eq(memberships.organizationId, organizationId))
       .orderBy(memberships.createdAt, memberships.userId);
-    for (const m of members)
-      yield {
-        e: 'member',
-        id: m.id,
-        v: snapshotSeq,
-        op: 'put',
-        row: {
-          ...m,
-          deactivatedAt: m.deactivatedAt?.toISOString() ?? null,
-          joinedAt: m.joinedAt.toISOString(),
-        },
-      };
-    const teamRows = await db
-      .select({ id: teams.id, name: teams.name, createdAt: teams.createdAt })
-      .from(teams)
+    for (const m of members) yield { e: 'member', id: m.id, v: snapshotSeq, op: 'put', row: toMember(m) };
+    const teamRows = await selectTeamRows(db)
       .where(eq(teams.organizationId, organizationId))
       .orderBy(teams.name, teams.id);
-    const links = await db
-      .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
-      .from(teamMembers)
-      .where(eq(teamMembers.organizationId, organizationId))
-      .orderBy(teamMembers.createdAt, teamMembers.userId);
-    for (const t of teamRows)
-      yield {
-        e: 'team',
-        id: t.id,
-        v: snapshotSeq,
-        op: 'put',
-        row: {
-          id: t.id,
-          name: t.name,
-          createdAt: t.createdAt.toISOString(),
-          memberIds: links.filter((l) => l.teamId === t.id).map((l) => l.userId),
-        },
-      };
+    for (const t of await withMemberIds(db, organizationId, teamRows))
+      yield { e: 'team', id: t.id, v: snapshotSeq, op: 'put', row: toTeam(t) };
     for (const a of await db
       .select()
       .from(whatsappAccounts)
@@ -211,7 +164,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
     viewer: Viewer,
     group: GroupRef | undefined,
   ): AsyncGenerator<PutEntry> {
-    const where = groupFilter(group, viewer);
+    const where = groupConversationsSql(group, viewer);
     const sentContacts = new Set<string>();
     let after: { at: Date | null; id: string } | null = null;
     for (;;) {

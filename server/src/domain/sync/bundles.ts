@@ -3,7 +3,8 @@ import type { MessageRow, PutEntry } from '#contract/sync/protocol';
 import { toMessage } from '../messages/message-content';
 import type { Db, Tx } from '../../storage/db';
 import { contacts, conversations, media, messages, notes, reactions } from '../../storage/schema/index';
-import { toContact, toNote } from './projection';
+import { toContact } from '../contacts/contact-service';
+import { toNote } from './projection';
 
 // The rows that travel with a conversation when a client gains it (an inline grant), when it
 // bootstraps its recent conversations (phase 2) or opens one for the first time (history's

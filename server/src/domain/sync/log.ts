@@ -5,7 +5,7 @@ import { rowsOf, SyncOp, type SyncOpName } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { bundlePuts, loadBundles } from './bundles';
 import type { Loaded } from './projection';
-import { conversationFor } from './projection';
+import { conversationFor } from './wire';
 import type { ScopeReason } from '#contract/sync/protocol';
 
 /** One `sync_log` row as read. */

@@ -15,7 +15,7 @@ import { recordChanges, rowsOf } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { readClock } from './clients';
 import { mutators, type AfterCommit, type MutatorDeps, type MutatorOutcome } from './mutators';
-import { loadViewer } from './scope';
+import { loadViewer } from '../visibility/queries';
 
 // The mutation ledger (sync-protocol §2.7). Each mutation runs in its own transaction:
 //   1. lock the client's `sync_clients` row (orders concurrent pushes of one client);

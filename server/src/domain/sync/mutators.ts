@@ -1,6 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Mutation, MutationError } from '#contract/sync/protocol';
-import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { CONVERSATION_WAKE_QUEUE, type WakePayload } from '../conversations/conversation-service';
@@ -18,7 +17,9 @@ import {
   notes,
   teams,
 } from '../../storage/schema/index';
-import { canSeeConversation, scopeChangesForConversation, type Viewer } from './scope';
+import { claimOutcome, mayAssignAnyone, mayEditContactOverSync } from '../visibility/capabilities';
+import { canSeeConversation, seesEverything, type Viewer } from '../visibility/rule';
+import { scopeChangesForConversation } from '../visibility/scope-changes';
 
 // The mutators of sync-protocol §2.7: each runs inside the transaction the mutation ledger
 // opened, re-authorizes against current state (decision 1: a conversation that left the actor's
@@ -182,7 +183,7 @@ export const mutators: {
   },
 
   'conversation.assign': async (ctx, args) => {
-    if (!atLeast(ctx.viewer.role, 'manager'))
+    if (!mayAssignAnyone(ctx.viewer.role))
       return reject('forbidden', 'Only managers and admins can assign conversations.');
     const locked = await lockVisible(ctx, args.conversationId);
     if (!locked.ok) return locked.error;
@@ -216,10 +217,10 @@ export const mutators: {
     // why the conversation left the loser's scope).
     const cur = await lockConversation(ctx, args.conversationId);
     if (!cur) return reject('not_found', 'This conversation no longer exists.');
-    if (cur.assigneeId === ctx.actor.userId) return applied({ changes: [], existingVersion: cur.version });
-    if (cur.assigneeId !== null)
-      return reject('already_claimed', 'Someone else took this conversation first.');
-    if (!canSeeConversation(cur, ctx.viewer))
+    const claim = claimOutcome(cur, ctx.viewer);
+    if (claim === 'mine') return applied({ changes: [], existingVersion: cur.version });
+    if (claim === 'taken') return reject('already_claimed', 'Someone else took this conversation first.');
+    if (claim === 'out_of_scope')
       return reject('forbidden_scope', 'This conversation is not in one of your queues.');
     const won = await ctx.tx
       .update(conversations)
@@ -324,14 +325,15 @@ export const mutators: {
       .where(and(eq(contacts.organizationId, ctx.organizationId), eq(contacts.id, args.contactId)))
       .for('update');
     if (!contact) return reject('not_found', 'This contact no longer exists.');
-    if (!atLeast(ctx.viewer.role, 'manager')) {
+    // Managers and admins see every contact: no need to read its conversations.
+    if (!seesEverything(ctx.viewer.role)) {
       const refs = await ctx.tx
         .select({ assigneeId: conversations.assigneeId, teamId: conversations.teamId })
         .from(conversations)
         .where(
           and(eq(conversations.organizationId, ctx.organizationId), eq(conversations.contactId, contact.id)),
         );
-      if (!refs.some((r) => canSeeConversation(r, ctx.viewer)))
+      if (!mayEditContactOverSync(refs, ctx.viewer))
         return reject('forbidden_scope', 'None of your conversations is with this contact any more.');
     }
     const p = args.patch;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Db } from '../../storage/db';
-import { SESSION_REVOKED_CHANNEL } from '../../storage/session-repo';
+import { SESSION_REVOKED_CHANNEL } from '../../storage/queries/sessions';
 
 // PostgreSQL LISTEN for the sync machinery, on both engines:
 // - PGlite: its own `listen` API. A `pg_notify` inside a transaction is delivered when that

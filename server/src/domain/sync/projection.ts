@@ -5,18 +5,16 @@ import type { Member } from '#contract/api/users';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import type { Note } from '#contract/api/notes';
 import type { Team } from '#contract/api/teams';
-import type {
-  ConversationRow,
-  MessageRow,
-  PutEntry,
-  ReactionRow,
-  ScopeReason,
-  SyncEntity,
-} from '#contract/sync/protocol';
+import type { ConversationRow, MessageRow, ReactionRow, SyncEntity } from '#contract/sync/protocol';
+import { toContact } from '../contacts/contact-service';
 import { toConversation } from '../conversations/conversation-service';
+import { toMember } from '../members/member-service';
+import { toTeam } from '../teams/team-service';
 import { toMessage } from '../messages/message-content';
 import { toTemplate } from '../templates/template-service';
 import type { Db, Tx } from '../../storage/db';
+import { selectMemberRows } from '../../storage/queries/members';
+import { selectTeamRows, withMemberIds } from '../../storage/queries/teams';
 import {
   contacts,
   conversationReads,
@@ -26,19 +24,17 @@ import {
   messages,
   notes,
   reactions,
-  teamMembers,
   teams,
   templates,
-  users,
   whatsappAccounts,
 } from '../../storage/schema/index';
-import type { ConversationFacts } from './scope';
+import type { ConversationFacts } from '../visibility/rule';
 
 // Current rows of synced entities, read in batches (one query per entity type, never per row)
-// and projected onto the wire shapes of contract/sync. Conversation-scoped rows come with the
-// facts of their conversation (team, assignee) so visibility can be decided per viewer; callers
-// that serve one viewer also pass that viewer's SQL scope predicate, so rows outside it are
-// never read at all.
+// and mapped to the contract's row shapes (`wire.ts` makes change entries of them).
+// Conversation-scoped rows come with the facts of their conversation (team, assignee) so
+// visibility can be decided per viewer; callers that serve one viewer also pass that viewer's SQL
+// scope predicate (`domain/visibility`), so rows outside it are never read at all.
 
 type Exec = Db | Tx;
 
@@ -112,26 +108,6 @@ const factsOf = (c: { assigneeId: string | null; teamId: string | null }): Conve
 });
 
 const ids = (xs: Iterable<string> | undefined): string[] => (xs ? [...new Set(xs)] : []);
-
-/** A contacts row as the contract's Contact. */
-export const toContact = (c: typeof contacts.$inferSelect): Contact => ({
-  id: c.id,
-  name: c.name ?? c.profileName,
-  profileName: c.profileName,
-  phone: c.phoneE164,
-  waId: c.waId,
-  userId: c.bsuid,
-  username: c.username,
-  tags: c.tags,
-  optedOut: c.optedOut,
-  customAttributes: Object.fromEntries(
-    Object.entries((c.customAttributes ?? {}) as Record<string, unknown>).filter(
-      (e): e is [string, string] => typeof e[1] === 'string',
-    ),
-  ),
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-});
 
 /** A notes row as the contract's Note. */
 export const toNote = (n: typeof notes.$inferSelect): Note => ({
@@ -329,151 +305,18 @@ export async function loadRows(
 
   const memberIds = ids(wanted.member);
   if (memberIds.length > 0) {
-    const rows = await exec
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: memberships.role,
-        deactivatedAt: memberships.deactivatedAt,
-        joinedAt: memberships.createdAt,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(inOrg(memberships.organizationId), inArray(memberships.userId, memberIds)));
-    for (const m of rows)
-      out.member.set(m.id, {
-        ...m,
-        deactivatedAt: m.deactivatedAt?.toISOString() ?? null,
-        joinedAt: m.joinedAt.toISOString(),
-      });
+    const rows = await selectMemberRows(exec).where(
+      and(inOrg(memberships.organizationId), inArray(memberships.userId, memberIds)),
+    );
+    for (const m of rows) out.member.set(m.id, toMember(m));
   }
 
   const teamIds = ids(wanted.team);
   if (teamIds.length > 0) {
-    const rows = await exec
-      .select({ id: teams.id, name: teams.name, createdAt: teams.createdAt })
-      .from(teams)
-      .where(and(inOrg(teams.organizationId), inArray(teams.id, teamIds)));
-    const links = await exec
-      .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
-      .from(teamMembers)
-      .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.teamId, teamIds)))
-      .orderBy(teamMembers.createdAt, teamMembers.userId);
-    for (const t of rows)
-      out.team.set(t.id, {
-        id: t.id,
-        name: t.name,
-        createdAt: t.createdAt.toISOString(),
-        memberIds: links.filter((l) => l.teamId === t.id).map((l) => l.userId),
-      });
+    const rows = await selectTeamRows(exec).where(
+      and(inOrg(teams.organizationId), inArray(teams.id, teamIds)),
+    );
+    for (const t of await withMemberIds(exec, organizationId, rows)) out.team.set(t.id, toTeam(t));
   }
   return out;
 }
-
-/** The conversation row as `userId` sees it (their read marker). */
-export function conversationFor(loaded: Loaded, c: LoadedConversation, userId: string): ConversationRow {
-  const mark = loaded.reads.get(c.row.id)?.get(userId) ?? 0;
-  return mark === c.row.readUpToConvSeq ? c.row : { ...c.row, readUpToConvSeq: mark };
-}
-
-/**
- * The put entry of one loaded row for a viewer whose visibility the caller decided, or null
- * when the row is missing or deleted (the caller then decides between `del` and omission).
- * `fallbackVersion` versions members and teams, whose tables have no `version` column: the log
- * seq of the entry (pull, live) or the snapshot seq (bootstrap).
- */
-export function putOf(
-  loaded: Loaded,
-  entity: SyncEntity,
-  id: string,
-  userId: string,
-  reasons: ScopeReason[],
-  fallbackVersion: number,
-): PutEntry | null {
-  switch (entity) {
-    case 'conversation': {
-      const c = loaded.conversation.get(id);
-      if (!c || reasons.length === 0) return null;
-      return {
-        e: 'conversation',
-        id,
-        v: c.version,
-        op: 'put',
-        row: conversationFor(loaded, c, userId),
-        scope: reasons,
-      };
-    }
-    case 'message': {
-      const m = loaded.message.get(id);
-      const meta = loaded.messageMeta.get(id);
-      return m && meta ? { e: 'message', id, v: meta.version, op: 'put', row: m } : null;
-    }
-    case 'reaction': {
-      const r = loaded.reaction.get(id);
-      return r?.row ? { e: 'reaction', id, v: r.version, op: 'put', row: r.row } : null;
-    }
-    case 'note': {
-      const n = loaded.note.get(id);
-      return n ? { e: 'note', id, v: n.version, op: 'put', row: n.row } : null;
-    }
-    case 'contact': {
-      const c = loaded.contact.get(id);
-      return c ? { e: 'contact', id, v: c.version, op: 'put', row: c.row } : null;
-    }
-    case 'template': {
-      const t = loaded.template.get(id);
-      return t ? { e: 'template', id, v: t.version, op: 'put', row: t.row } : null;
-    }
-    case 'whatsapp_account': {
-      const a = loaded.whatsapp_account.get(id);
-      return a ? { e: 'whatsapp_account', id, v: a.version, op: 'put', row: a.row } : null;
-    }
-    case 'member': {
-      const m = loaded.member.get(id);
-      return m ? { e: 'member', id, v: fallbackVersion, op: 'put', row: m } : null;
-    }
-    case 'team': {
-      const t = loaded.team.get(id);
-      return t ? { e: 'team', id, v: fallbackVersion, op: 'put', row: t } : null;
-    }
-  }
-}
-
-/** The conversation a loaded conversation-scoped row belongs to, with its facts. */
-export function scopeOf(
-  loaded: Loaded,
-  entity: SyncEntity,
-  id: string,
-): { conversationId: string; facts: ConversationFacts } | undefined {
-  switch (entity) {
-    case 'conversation': {
-      const c = loaded.conversation.get(id);
-      return c && { conversationId: id, facts: c.facts };
-    }
-    case 'message':
-      return loaded.messageMeta.get(id);
-    case 'reaction':
-      return loaded.reaction.get(id);
-    case 'note':
-      return loaded.note.get(id);
-    default:
-      return undefined;
-  }
-}
-
-/** Wire entities of the log (`sync_log.entity` values sent to clients). */
-export const WIRE_ENTITIES: ReadonlySet<string> = new Set<SyncEntity>([
-  'conversation',
-  'message',
-  'contact',
-  'template',
-  'member',
-  'team',
-  'note',
-  'reaction',
-  'whatsapp_account',
-]);
-
-/** Whether a log entity is sent to clients (internal ones like `media` are not). */
-export const isWireEntity = (entity: string): entity is SyncEntity => WIRE_ENTITIES.has(entity);

@@ -8,7 +8,7 @@ import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
 import { recordChanges, rowsOf } from '../../storage/change-log';
 import { syncClock } from '../../storage/schema/index';
 import { createRetention } from './retention';
-import { setTeamVisibilityPolicy } from './scope';
+import { setTeamVisibilityPolicy } from '../visibility/scope-changes';
 
 let w: WhatsAppWorld;
 let org: TestOrg;

@@ -7,7 +7,6 @@ import type {
   SyncEntity,
 } from '#contract/sync/protocol';
 import { CONVERSATION_SCOPED } from '#contract/sync/protocol';
-import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { ok, type Result } from '#contract/result';
@@ -16,8 +15,11 @@ import type { Db } from '../../storage/db';
 import { conversations, syncMutationResults } from '../../storage/schema/index';
 import { claimClient, readClock } from './clients';
 import { buildGrants, isRowOp, readLog, type LogEntry } from './log';
-import { isWireEntity, loadRows, putOf, scopeOf, type ToAccount, type Wanted } from './projection';
-import { groupOfEntry, loadViewer, scopeReasons, visibleConversationSql } from './scope';
+import { loadRows, type ToAccount, type Wanted } from './projection';
+import { isWireEntity, putOf, scopeOf } from './wire';
+import { loadViewer, visibleConversationSql } from '../visibility/queries';
+import { canSeeContact, scopeReasons } from '../visibility/rule';
+import { groupOfEntry } from '../visibility/scope-changes';
 
 /** Dependencies of {@link createPullService}. */
 export type PullDeps = { db: Db; clock: Clock; toAccount: ToAccount };
@@ -169,9 +171,7 @@ export async function changesFor(
         const conv = scopeOf(loaded, entity, e.entityId);
         // Conversation-scoped rows were read through the scope predicate: present = visible.
         const visible =
-          entity !== 'contact' ||
-          atLeast(viewer.role, 'manager') ||
-          (loaded.contactConversations.get(e.entityId) ?? []).some((f) => scopeReasons(f, viewer).length > 0);
+          entity !== 'contact' || canSeeContact(loaded.contactConversations.get(e.entityId) ?? [], viewer);
         const reasons = entity === 'conversation' && conv ? scopeReasons(conv.facts, viewer) : [];
         const put = visible ? putOf(loaded, entity, e.entityId, me, reasons, e.seq) : null;
         if (put) out.push(put);

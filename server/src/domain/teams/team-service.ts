@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CreateTeamBody, Team, TeamPage, UpdateTeamBody } from '#contract/api/teams';
 import { atLeast } from '#contract/domain/roles';
@@ -9,12 +9,21 @@ import { encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
-import type { Db } from '../../storage/db';
+import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
-import { conversations } from '../../storage/schema/index';
-import { readSeeAll, scopeChangesForTeamMembership, teamGroup, groupChange } from '../sync/scope';
-import { createTeamRepo, type TeamRow } from '../../storage/team-repo';
-import { createUserRepo } from '../../storage/user-repo';
+import { conversations, teamMembers, teams } from '../../storage/schema/index';
+import { readSeeAll } from '../visibility/queries';
+import { teamGroup } from '../visibility/rule';
+import { groupChange, scopeChangesForTeamMembership } from '../visibility/scope-changes';
+import { memberRow } from '../../storage/queries/members';
+import {
+  addTeamMembers,
+  insertTeam,
+  selectTeamRows,
+  teamPage,
+  withMemberIds,
+  type TeamRow,
+} from '../../storage/queries/teams';
 
 /** Dependencies of {@link createTeamService}. */
 export type TeamServiceDeps = { db: Db; clock: Clock; audit: AuditRecorder };
@@ -22,7 +31,8 @@ export type TeamServiceDeps = { db: Db; clock: Clock; audit: AuditRecorder };
 /** Teams of an organization and their members. */
 export type TeamService = ReturnType<typeof createTeamService>;
 
-const toTeam = (row: TeamRow): Team => ({
+/** A team row as the contract's Team (REST, and the sync projection and bootstrap). */
+export const toTeam = (row: TeamRow): Team => ({
   id: row.id,
   name: row.name,
   memberIds: row.memberIds,
@@ -40,25 +50,46 @@ const teamTarget = (id: string, name: string) => ({ type: 'team', id, label: nam
 /** Creates the team service. Every method takes the organization and the acting principal. */
 export function createTeamService(deps: TeamServiceDeps) {
   const { db, clock, audit } = deps;
-  const repo = createTeamRepo(db);
 
   /** Every id must be a member of the organization; other organizations' users look nonexistent. */
-  const unknownMember = async (tx: Db, organizationId: string, userIds: string[]) => {
-    const users = createUserRepo(tx);
-    for (const id of userIds) if (!(await users.member(organizationId, id))) return id;
+  const unknownMember = async (tx: Db | Tx, organizationId: string, userIds: string[]) => {
+    for (const id of userIds) if (!(await memberRow(tx, organizationId, id))) return id;
     return undefined;
+  };
+
+  /** One team with its members, or undefined (also for other organizations' teams). */
+  const byId = async (
+    exec: Db | Tx,
+    organizationId: string,
+    teamId: string,
+  ): Promise<TeamRow | undefined> => {
+    const rows = await selectTeamRows(exec).where(
+      and(eq(teams.organizationId, organizationId), eq(teams.id, teamId)),
+    );
+    return (await withMemberIds(exec, organizationId, rows))[0];
+  };
+
+  /** True when another team of the organization already has this name (case-insensitive). */
+  const nameIsTaken = async (exec: Db | Tx, organizationId: string, name: string, exceptId?: string) => {
+    const rows = await exec
+      .select({ id: teams.id })
+      .from(teams)
+      .where(
+        and(eq(teams.organizationId, organizationId), eq(sql`lower(${teams.name})`, name.toLowerCase())),
+      );
+    return rows.some((r) => r.id !== exceptId);
   };
 
   /** Records a member joining or leaving a team (target: the team; the member in details). */
   const recordMembership = async (
-    tx: Db,
+    tx: Db | Tx,
     organizationId: string,
     by: Actor,
     team: TeamRow,
     userId: string,
     change: 'added' | 'removed',
   ) => {
-    const member = await createUserRepo(tx).member(organizationId, userId);
+    const member = await memberRow(tx, organizationId, userId);
     const name = member?.name ?? 'a member';
     await audit.record(tx, organizationId, by, {
       action: change === 'added' ? 'team.member_added' : 'team.member_removed',
@@ -81,7 +112,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       const cursor = parseCursor(q.cursor, TeamCursor);
       if (!cursor.ok) return cursor;
       const after = cursor.value && { name: cursor.value[0], id: cursor.value[1] };
-      const rows = await repo.list(organizationId, after, q.limit + 1);
+      const rows = await teamPage(db, organizationId, after, q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
       return ok({
@@ -92,7 +123,7 @@ export function createTeamService(deps: TeamServiceDeps) {
 
     /** One team; 404 for other organizations' ids. */
     get: async (organizationId: string, _actor: Principal, teamId: string): Promise<Result<Team>> => {
-      const row = await repo.byId(organizationId, teamId);
+      const row = await byId(db, organizationId, teamId);
       return row ? ok(toTeam(row)) : notFound('Team');
     },
 
@@ -110,10 +141,9 @@ export function createTeamService(deps: TeamServiceDeps) {
           const memberIds = [...new Set(body.memberIds)];
           const unknown = await unknownMember(tx, organizationId, memberIds);
           if (unknown) return notFound(`User ${unknown}`);
-          const txRepo = createTeamRepo(tx);
-          if (await txRepo.nameTaken(organizationId, body.name)) return nameTaken();
-          const id = await txRepo.insert(organizationId, body.name, now);
-          await txRepo.addMembers(organizationId, id, memberIds, now);
+          if (await nameIsTaken(tx, organizationId, body.name)) return nameTaken();
+          const id = await insertTeam(tx, organizationId, body.name, now);
+          await addTeamMembers(tx, organizationId, id, memberIds, now);
           await audit.record(tx, organizationId, actorOf(actor, ip), {
             action: 'team.created',
             target: teamTarget(id, body.name),
@@ -129,7 +159,7 @@ export function createTeamService(deps: TeamServiceDeps) {
           return ok(id);
         });
         if (!outcome.ok) return outcome;
-        const row = await repo.byId(organizationId, outcome.value);
+        const row = await byId(db, organizationId, outcome.value);
         return row ? ok(toTeam(row)) : notFound('Team');
       } catch (e) {
         if (isUniqueViolation(e)) return nameTaken();
@@ -146,12 +176,17 @@ export function createTeamService(deps: TeamServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      const before = await repo.byId(organizationId, teamId);
+      const before = await byId(db, organizationId, teamId);
       if (!before) return notFound('Team');
-      if (await repo.nameTaken(organizationId, body.name, teamId)) return nameTaken();
+      if (await nameIsTaken(db, organizationId, body.name, teamId)) return nameTaken();
       try {
         const renamed = await db.transaction(async (tx) => {
-          if (!(await createTeamRepo(tx).rename(organizationId, teamId, body.name))) return false;
+          const rows = await tx
+            .update(teams)
+            .set({ name: body.name })
+            .where(and(eq(teams.organizationId, organizationId), eq(teams.id, teamId)))
+            .returning({ id: teams.id });
+          if (rows.length === 0) return false;
           if (body.name !== before.name)
             await audit.record(tx, organizationId, actorOf(actor, ip), {
               action: 'team.renamed',
@@ -167,7 +202,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         if (isUniqueViolation(e)) return nameTaken();
         throw e;
       }
-      const row = await repo.byId(organizationId, teamId);
+      const row = await byId(db, organizationId, teamId);
       return row ? ok(toTeam(row)) : notFound('Team');
     },
 
@@ -180,7 +215,7 @@ export function createTeamService(deps: TeamServiceDeps) {
     ): Promise<Result<null>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
       return db.transaction(async (tx): Promise<Result<null>> => {
-        const team = await createTeamRepo(tx).byId(organizationId, teamId);
+        const team = await byId(tx, organizationId, teamId);
         if (!team) return notFound('Team');
         // Its conversations lose their team (ON DELETE SET NULL): they are logged too, and its
         // members leave the group (agents drop the team's queue).
@@ -188,7 +223,11 @@ export function createTeamService(deps: TeamServiceDeps) {
           .select({ id: conversations.id })
           .from(conversations)
           .where(and(eq(conversations.organizationId, organizationId), eq(conversations.teamId, teamId)));
-        if (!(await createTeamRepo(tx).delete(organizationId, teamId))) return notFound('Team');
+        const deleted = await tx
+          .delete(teams)
+          .where(and(eq(teams.organizationId, organizationId), eq(teams.id, teamId)))
+          .returning({ id: teams.id });
+        if (deleted.length === 0) return notFound('Team');
         await audit.record(tx, organizationId, actorOf(actor, ip), {
           action: 'team.deleted',
           target: teamTarget(teamId, team.name),
@@ -218,12 +257,12 @@ export function createTeamService(deps: TeamServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      if (!(await byId(db, organizationId, teamId))) return notFound('Team');
       if (await unknownMember(db, organizationId, [userId])) return notFound('User');
       await db.transaction(async (tx) => {
-        const before = await createTeamRepo(tx).byId(organizationId, teamId);
+        const before = await byId(tx, organizationId, teamId);
         if (!before || before.memberIds.includes(userId)) return;
-        await createTeamRepo(tx).addMembers(organizationId, teamId, [userId], clock.now());
+        await addTeamMembers(tx, organizationId, teamId, [userId], clock.now());
         await recordMembership(tx, organizationId, actorOf(actor, ip), before, userId, 'added');
         await recordChanges(
           tx,
@@ -231,7 +270,7 @@ export function createTeamService(deps: TeamServiceDeps) {
           await scopeChangesForTeamMembership(tx, organizationId, teamId, userId, 'group_join'),
         );
       });
-      const row = await repo.byId(organizationId, teamId);
+      const row = await byId(db, organizationId, teamId);
       return row ? ok(toTeam(row)) : notFound('Team');
     },
 
@@ -244,12 +283,20 @@ export function createTeamService(deps: TeamServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<Team>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      if (!(await repo.byId(organizationId, teamId))) return notFound('Team');
+      if (!(await byId(db, organizationId, teamId))) return notFound('Team');
       if (await unknownMember(db, organizationId, [userId])) return notFound('User');
       await db.transaction(async (tx) => {
-        const before = await createTeamRepo(tx).byId(organizationId, teamId);
+        const before = await byId(tx, organizationId, teamId);
         if (!before?.memberIds.includes(userId)) return;
-        await createTeamRepo(tx).removeMember(organizationId, teamId, userId);
+        await tx
+          .delete(teamMembers)
+          .where(
+            and(
+              eq(teamMembers.organizationId, organizationId),
+              eq(teamMembers.teamId, teamId),
+              eq(teamMembers.userId, userId),
+            ),
+          );
         await recordMembership(tx, organizationId, actorOf(actor, ip), before, userId, 'removed');
         await recordChanges(
           tx,
@@ -257,7 +304,7 @@ export function createTeamService(deps: TeamServiceDeps) {
           await scopeChangesForTeamMembership(tx, organizationId, teamId, userId, 'group_leave'),
         );
       });
-      const row = await repo.byId(organizationId, teamId);
+      const row = await byId(db, organizationId, teamId);
       return row ? ok(toTeam(row)) : notFound('Team');
     },
   };

@@ -1,6 +1,6 @@
 import type { SyncTemplatesResult, UpdateWhatsAppAccountBody } from '#contract/api/whatsapp-accounts';
 import type { AuditEventInput, AuditTargetRef } from '../audit/audit-log';
-import type { WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
+import type { WhatsAppAccountRow } from '../../storage/queries/whatsapp-accounts';
 
 // The audit events of admins' changes to WhatsApp accounts (`account-service.ts` records them in
 // each change's transaction). Rows carry encrypted credentials: only the plain columns named

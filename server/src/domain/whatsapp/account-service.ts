@@ -1,3 +1,4 @@
+import { and, asc, eq, gt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type {
   CreateWhatsAppAccountBody,
@@ -18,7 +19,8 @@ import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-
 import { recordChanges } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
-import { createWhatsAppAccountRepo, type WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
+import { insertAccount, type WhatsAppAccountRow } from '../../storage/queries/whatsapp-accounts';
+import { whatsappAccounts } from '../../storage/schema/index';
 import { connectedEvent, disconnectedEvent, templatesSyncedEvent, updateEvents } from './account-audit';
 import type { SecretBox } from './secret-box';
 
@@ -81,7 +83,24 @@ const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
 /** Creates the account service. Every method takes the organization and the acting principal. */
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, graph, secrets, publicUrl, audit } = deps;
-  const repo = createWhatsAppAccountRepo(db);
+
+  const ofOrg = (organizationId: string, id: string) =>
+    and(eq(whatsappAccounts.organizationId, organizationId), eq(whatsappAccounts.id, id));
+
+  /** One account of the organization, or undefined (also for other organizations' ids). */
+  const byId = async (organizationId: string, id: string): Promise<WhatsAppAccountRow | undefined> =>
+    (await db.select().from(whatsappAccounts).where(ofOrg(organizationId, id)))[0];
+
+  /** Applies a patch inside `tx`; returns the updated row or undefined. */
+  const updateRow = async (
+    tx: Tx,
+    organizationId: string,
+    id: string,
+    patch: Partial<typeof whatsappAccounts.$inferInsert>,
+  ): Promise<WhatsAppAccountRow | undefined> => {
+    const [row] = await tx.update(whatsappAccounts).set(patch).where(ofOrg(organizationId, id)).returning();
+    return row;
+  };
 
   const toAccount = (row: WhatsAppAccountRow): WhatsAppAccount => ({
     id: row.id,
@@ -157,7 +176,7 @@ export function createAccountService(deps: AccountServiceDeps) {
   /** Marks an account's token invalid (Meta said 190) so its queue stops; logged for sync. */
   const flagTokenInvalid = async (row: Pick<WhatsAppAccountRow, 'organizationId' | 'id'>) => {
     await db.transaction(async (tx) => {
-      await createWhatsAppAccountRepo(tx).update(row.organizationId, row.id, {
+      await updateRow(tx, row.organizationId, row.id, {
         status: 'token_invalid',
         statusReason: TOKEN_INVALID,
         updatedAt: clock.now(),
@@ -180,7 +199,22 @@ export function createAccountService(deps: AccountServiceDeps) {
       const cursor = parseCursor(q.cursor, Cursor);
       if (!cursor.ok) return cursor;
       const after = cursor.value && { createdAt: cursor.value[0], id: cursor.value[1] };
-      const rows = await repo.list(organizationId, after, q.limit + 1);
+      const rows = await db
+        .select()
+        .from(whatsappAccounts)
+        .where(
+          and(
+            eq(whatsappAccounts.organizationId, organizationId),
+            after
+              ? or(
+                  gt(whatsappAccounts.createdAt, after.createdAt),
+                  and(eq(whatsappAccounts.createdAt, after.createdAt), gt(whatsappAccounts.id, after.id)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(asc(whatsappAccounts.createdAt), asc(whatsappAccounts.id))
+        .limit(q.limit + 1);
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
       return ok({
@@ -191,7 +225,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<WhatsAppAccount>> => {
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       return row ? ok(toAccount(row)) : notFound('WhatsApp account');
     },
 
@@ -227,11 +261,21 @@ export function createAccountService(deps: AccountServiceDeps) {
       };
       try {
         const row = await db.transaction(async (tx) => {
-          const txRepo = createWhatsAppAccountRepo(tx);
-          const old = await txRepo.disconnectedByNumber(organizationId, body.phoneNumberId);
+          const [old] = await tx
+            .select({ id: whatsappAccounts.id })
+            .from(whatsappAccounts)
+            .where(
+              and(
+                eq(whatsappAccounts.organizationId, organizationId),
+                eq(whatsappAccounts.phoneNumberId, body.phoneNumberId),
+                eq(whatsappAccounts.status, 'disconnected'),
+              ),
+            )
+            .orderBy(asc(whatsappAccounts.createdAt))
+            .limit(1);
           const saved = old
-            ? await txRepo.update(organizationId, old.id, fields)
-            : await txRepo.insert({
+            ? await updateRow(tx, organizationId, old.id, fields)
+            : await insertAccount(tx, {
                 ...fields,
                 organizationId,
                 phoneNumberId: body.phoneNumberId,
@@ -247,7 +291,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           return saved!;
         });
         deps.onChanged?.(row.id);
-        return ok(toAccount((await repo.byId(organizationId, row.id)) ?? row));
+        return ok(toAccount((await byId(organizationId, row.id)) ?? row));
       } catch (e) {
         if (isUniqueViolation(e))
           return fail('conflict', 'This WhatsApp number is already connected to Parley.');
@@ -264,7 +308,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<WhatsAppAccount>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
         return fail('conflict', 'This number is disconnected. Connect it again to change it.');
@@ -276,7 +320,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
       const now = clock.now();
       const saved = await db.transaction(async (tx) => {
-        const updated = await createWhatsAppAccountRepo(tx).update(organizationId, id, {
+        const updated = await updateRow(tx, organizationId, id, {
           ...(body.name !== undefined && { name: body.name }),
           ...(body.throughputMps !== undefined && { throughputMps: body.throughputMps }),
           ...(body.appSecret !== undefined && { appSecretEnc: secrets.seal(body.appSecret, 'app_secret') }),
@@ -300,7 +344,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         return updated!;
       });
       deps.onChanged?.(id);
-      return ok(toAccount((await repo.byId(organizationId, id)) ?? saved));
+      return ok(toAccount((await byId(organizationId, id)) ?? saved));
     },
 
     /**
@@ -314,11 +358,11 @@ export function createAccountService(deps: AccountServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<void>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected') return ok(undefined);
       await db.transaction(async (tx) => {
-        await createWhatsAppAccountRepo(tx).update(organizationId, id, {
+        await updateRow(tx, organizationId, id, {
           status: 'disconnected',
           statusReason: 'Disconnected by an admin',
           updatedAt: clock.now(),
@@ -338,7 +382,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       ip: string | undefined,
     ): Promise<Result<SyncTemplatesResult>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
         return fail('conflict', 'This number is disconnected. Connect it again to sync templates.');
@@ -356,14 +400,14 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       id: string,
     ): Promise<Result<SyncTemplatesResult> | null> => {
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       if (!row || row.status !== 'connected') return null;
       return mirrorFromMeta(row);
     },
 
     /** Decrypted credentials for workers; undefined for unknown ids. Never leaves the server. */
     credentials: async (organizationId: string, id: string): Promise<AccountCredentials | undefined> => {
-      const row = await repo.byId(organizationId, id);
+      const row = await byId(organizationId, id);
       if (!row) return undefined;
       return {
         id: row.id,

@@ -1,7 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Db, Tx } from '../../storage/db';
-import { createWhatsAppAccountRepo, type WhatsAppAccountRow } from '../../storage/whatsapp-account-repo';
+import {
+  accountForWebhook,
+  liveAccountsByBusinessAccountIds,
+  liveAccountsByPhoneNumberIds,
+  type WhatsAppAccountRow,
+} from '../../storage/queries/whatsapp-accounts';
 import type { SecretBox } from './secret-box';
 
 /** What the webhook path needs to know about an account, secrets decrypted. */
@@ -31,7 +36,6 @@ export type WebhookAccounts = ReturnType<typeof createWebhookAccounts>;
 export function createWebhookAccounts(deps: { db: Db; secrets: SecretBox; clock: Clock; ttlMs?: number }) {
   const { db, secrets, clock } = deps;
   const ttl = deps.ttlMs ?? 5_000;
-  const repo = createWhatsAppAccountRepo(db);
   const cache = new Map<string, { at: number; value: WebhookAccount | null }>();
 
   const decode = (row: WhatsAppAccountRow): WebhookAccount => ({
@@ -53,7 +57,7 @@ export function createWebhookAccounts(deps: { db: Db; secrets: SecretBox; clock:
     const now = clock.now().getTime();
     const hit = cache.get(id);
     if (hit && now - hit.at < ttl) return hit.value;
-    const row = await (tx ? createWhatsAppAccountRepo(tx) : repo).forWebhook(id);
+    const row = await accountForWebhook(tx ?? db, id);
     const value = row ? decode(row) : null;
     if (cache.size > 10_000) cache.clear();
     cache.set(id, { at: now, value });
@@ -75,9 +79,9 @@ export function createWebhookAccounts(deps: { db: Db; secrets: SecretBox; clock:
     trusts,
     /** Live owners of these phone number ids (for routing; not cached: processing is off the ack path). */
     ownersOfNumbers: async (ids: string[], tx: Tx) =>
-      (await createWhatsAppAccountRepo(tx).byPhoneNumberIds(ids)).map(decode),
+      (await liveAccountsByPhoneNumberIds(tx, ids)).map(decode),
     /** Live accounts of these WABAs. */
     ownersOfWabas: async (ids: string[], tx: Tx) =>
-      (await createWhatsAppAccountRepo(tx).byBusinessAccountIds(ids)).map(decode),
+      (await liveAccountsByBusinessAccountIds(tx, ids)).map(decode),
   };
 }

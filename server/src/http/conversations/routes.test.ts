@@ -162,6 +162,7 @@ describe('conversation changes', () => {
     const cases: Array<[LoggedIn, object, number]> = [
       [org.agent, { assigneeId: agent2.id }, 403],
       [org.agent, { assigneeId: org.manager.id, important: true }, 403],
+      [org.agent, { teamId: null, important: true }, 403],
       [org.manager, { assigneeId: stranger.agent.id }, 404],
       [org.manager, { teamId: '00000000-0000-4000-8000-000000000000', important: true }, 404],
       [org.manager, { assigneeId: deactivated.id }, 422],
@@ -176,6 +177,33 @@ describe('conversation changes', () => {
     expect(await rowOf(conv.Eve!)).toEqual(before);
     expect(seq).toBeLessThanOrEqual(seqAfterSetup);
     expect(await logSince(seqAfterSetup)).toEqual([]);
+  });
+
+  it("follows the team policy: with it on, agents work on a teammate's conversation but cannot take it", async () => {
+    const o = await createOrg(w.t.app, 'Policy');
+    const mate = await addMember(w.t.app, o.admin, 'agent');
+    const t = await createTeam(w.t.app, o.admin, 'Shared', [o.agent.id, mate.id]);
+    const num = await w.connect(o.admin);
+    const customer = num.addCustomer('Pia');
+    await num.send(customer, { type: 'text', body: 'Hello' });
+    const [row] = await w.t.database.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.organizationId, o.organizationId));
+    const id = row!.id;
+    expect((await patch(id, { teamId: t.id, assigneeId: mate.id }, o.admin)).statusCode).toBe(200);
+    expect((await patch(id, { labels: ['x'] }, o.agent)).statusCode).toBe(404);
+    const on = await w.t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/organization',
+      headers: o.admin.headers,
+      payload: { agentsSeeAllTeamConversations: true },
+    });
+    expect(on.statusCode).toBe(200);
+    expect((await patch(id, { labels: ['x'] }, o.agent)).statusCode).toBe(200);
+    expect((await patch(id, { assigneeId: o.agent.id }, o.agent)).statusCode).toBe(409);
+    expect((await patch(id, { teamId: null }, o.agent)).statusCode).toBe(403);
+    expect(await rowOf(id)).toMatchObject({ assigneeId: mate.id, teamId: t.id, labels: ['x'] });
   });
 
   it('logs the put, and revoke/grant for agents whose view changed (sync-protocol §2.10)', async () => {

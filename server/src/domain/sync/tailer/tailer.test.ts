@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePacket } from '#contract/sync/protocol';
-import { createOrg, createTeam, type TestOrg } from '../../../test/factories';
-import { connectSync, pullAll, seedConversation, until, type TestSocket } from '../../../test/sync';
-import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
-import { recordChanges } from '../../storage/change-log';
-import { syncLog } from '../../storage/schema/index';
+import { createOrg, createTeam, type TestOrg } from '../../../../test/factories';
+import { connectSync, pullAll, seedConversation, until, type TestSocket } from '../../../../test/sync';
+import { startWhatsAppWorld, type WhatsAppWorld } from '../../../../test/whatsapp';
+import { recordChanges } from '../../../storage/change-log';
+import { syncLog } from '../../../storage/schema/index';
 
 let w: WhatsAppWorld;
 let org: TestOrg;

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db';
-import { auditEvents, users } from './schema/index';
+import type { Db } from '../../storage/db';
+import { auditEvents, users } from '../../storage/schema/index';
 
 /** An audit event as read from the database. */
 export type AuditRow = typeof auditEvents.$inferSelect;
@@ -40,8 +40,8 @@ const startsWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${
 const seqOf = (organizationId: string, id: string) =>
   sql`(select ${auditEvents.seq} from ${auditEvents} where ${auditEvents.organizationId} = ${organizationId} and ${auditEvents.id} = ${id})`;
 
-/** Data access for audit events. Every method takes organizationId first. */
-export function createAuditRepo(db: Db) {
+/** The audit log's statements (one caller: `audit-log.ts`). Every method takes organizationId first. */
+export function createAuditQueries(db: Db) {
   return {
     /** Inserts one event (in the caller's transaction when `db` is one). */
     insert: async (row: NewAuditRow): Promise<void> => {

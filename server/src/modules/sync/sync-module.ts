@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../domain/auth/auth-service';
-import type { Clock } from '../lib/clock';
+import type { Principal } from '../../domain/auth/auth-service';
+import type { Clock } from '../../lib/clock';
 import { type Result } from '#contract/result';
-import { createBootstrapService } from '../domain/sync/bootstrap';
-import { createMutationLedger } from '../domain/sync/mutations';
-import type { MutatorDeps } from '../domain/sync/mutators';
-import { createNotifications, isPglite, SESSION_CHANNEL, SYNC_CHANNEL } from '../domain/sync/notifications';
-import type { ToAccount } from '../domain/sync/projection';
-import { createPullService } from '../domain/sync/pull';
-import { createRetention } from '../domain/sync/retention';
-import { createTailerHub, type TailerHub } from '../domain/sync/tailer';
-import { syncRoutes } from '../http/sync/routes';
-import { createLeases } from '../storage/lease';
-import type { Db } from '../storage/db';
-import { createSyncGateway, type SyncGateway } from './gateway';
+import { createBootstrapService } from '../../domain/sync/bootstrap';
+import { createMutationLedger } from '../../domain/sync/mutations';
+import type { MutatorDeps } from '../../domain/sync/mutators';
+import {
+  createNotifications,
+  isPglite,
+  SESSION_CHANNEL,
+  SYNC_CHANNEL,
+} from '../../domain/sync/notifications';
+import type { ToAccount } from '../../domain/sync/projection';
+import { createPullService } from '../../domain/sync/pull';
+import { createRetention } from '../../domain/sync/retention';
+import { createTailerHub, type TailerHub } from '../../domain/sync/tailer/hub';
+import { syncRoutes } from '../../http/sync/routes';
+import { createLeases } from '../../storage/lease';
+import type { Db } from '../../storage/db';
+import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
+import { createSyncTransport } from '../../sync-gateway/transport';
 
 /** What the sync module needs. */
 export type SyncDeps = {
@@ -76,29 +82,29 @@ export function createSyncModule(deps: SyncDeps) {
      */
     attach: (app: FastifyInstance): void => {
       const log = (msg: string, err?: unknown) => app.log.warn({ err }, msg);
-      const ref: { tailers?: TailerHub } = {};
-      const gateway = createSyncGateway({
-        httpServer: app.server,
-        db,
-        clock,
-        authenticate: deps.authenticate,
-        ledger,
-        tailers: () => ref.tailers!,
-        redisUrl: deps.redisUrl,
-        log,
-      });
+      // Construction order: the Socket.IO transport (the emitter port), the tailers that emit
+      // through it, then the gateway that serves sockets and asks the tailers to tail their org.
+      const transport = createSyncTransport({ httpServer: app.server, redisUrl: deps.redisUrl, log });
       const embedded = isPglite(db);
       const tailers = createTailerHub({
         db,
         toAccount: deps.toAccount,
-        emit: gateway.emitter,
+        emit: transport.emitter,
         leases: embedded ? undefined : createLeases({ db, clock }),
         holder: randomUUID(),
         log,
         tickMs: deps.tickMs,
-        mayTail: embedded || gateway.shared ? undefined : (org) => gateway.hasSockets(org),
+        mayTail: embedded || transport.shared ? undefined : (org) => transport.hasSockets(org),
       });
-      ref.tailers = tailers;
+      const gateway = createSyncGateway({
+        transport,
+        db,
+        clock,
+        authenticate: deps.authenticate,
+        ledger,
+        tailers,
+        log,
+      });
       const notifications = createNotifications(db, log);
       notifications.on(SYNC_CHANNEL, (payload) => {
         const i = payload.lastIndexOf(':');

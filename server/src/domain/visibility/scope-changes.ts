@@ -1,129 +1,19 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { GroupRef, ScopeReason } from '#contract/sync/protocol';
-import { atLeast, type Role } from '#contract/domain/roles';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { GroupRef } from '#contract/sync/protocol';
+import type { Role } from '#contract/domain/roles';
 import type { Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import { conversations, memberships, organizationSettings, teamMembers } from '../../storage/schema/index';
+import { organizationSettings, teamMembers } from '../../storage/schema/index';
+import { loadViewer, loadViewers, readSeeAll } from './queries';
+import { canSeeConversation, seesEverything, teamGroup, type ConversationFacts } from './rule';
 
-// Who sees what (sync-protocol §2.3, decision 4), evaluated against current state:
-// - managers and admins see every conversation of the organization (reason `role`);
-// - an agent sees the conversations assigned to them (`assignee`) and the unassigned ones of
-//   their teams (`team:<id>`); with the organization setting `agents_see_all_team_conversations`
-//   all of their teams' conversations, assigned or not;
-// - conversation-scoped entities (messages, notes, reactions) follow their conversation;
-// - a contact is visible when a visible conversation references it (managers: all contacts);
-// - members, teams, templates and WhatsApp accounts are tenant-public.
-// The same rule is used by pull, bootstrap, history, the tailer's routing and the revoke/grant
-// entries that scope changes write, so the replica and the API never disagree.
+// Changes of who sees what, as sync-log entries written by the writers themselves in the
+// writing transaction (sync-protocol §2.10): revoke/grant when a conversation's assignee or team
+// changes, group_join/group_leave when a member's teams or role or the organization's policy
+// change. The tailer and pull read them back (`groupOfEntry`) to route and to tell clients.
 
 /** Any statement runner: the database or a transaction. */
 type Exec = Db | Tx;
-
-/** A member as scope sees them. */
-export type Viewer = {
-  userId: string;
-  role: Role;
-  /** Deactivated or removed members see nothing. */
-  active: boolean;
-  teamIds: ReadonlySet<string>;
-  /** The organization lets agents see all of their teams' conversations. */
-  seeAll: boolean;
-};
-
-/** The facts of a conversation its visibility depends on. */
-export type ConversationFacts = { assigneeId: string | null; teamId: string | null };
-
-/** Why `viewer` sees a conversation with these facts (empty = not visible). */
-export function scopeReasons(conv: ConversationFacts, viewer: Viewer): ScopeReason[] {
-  if (!viewer.active) return [];
-  const reasons: ScopeReason[] = [];
-  if (atLeast(viewer.role, 'manager')) reasons.push('role');
-  if (conv.assigneeId !== null && conv.assigneeId === viewer.userId) reasons.push('assignee');
-  if (conv.teamId !== null && viewer.teamIds.has(conv.teamId) && (conv.assigneeId === null || viewer.seeAll))
-    reasons.push(`team:${conv.teamId}`);
-  return reasons;
-}
-
-/** Whether `viewer` sees a conversation with these facts. */
-export const canSeeConversation = (conv: ConversationFacts, viewer: Viewer): boolean =>
-  scopeReasons(conv, viewer).length > 0;
-
-/** The group a team gives its members under the organization's policy. */
-export const teamGroup = (teamId: string, seeAll: boolean): GroupRef =>
-  seeAll ? `team_all:${teamId}` : `team:${teamId}`;
-
-/** Whether the organization lets agents see all of their teams' conversations. */
-export async function readSeeAll(exec: Exec, organizationId: string): Promise<boolean> {
-  const [row] = await exec
-    .select({ v: organizationSettings.agentsSeeAllTeamConversations })
-    .from(organizationSettings)
-    .where(eq(organizationSettings.organizationId, organizationId));
-  return row?.v ?? false;
-}
-
-/** The current scope of one member (inactive when not a member). */
-export async function loadViewer(exec: Exec, organizationId: string, userId: string): Promise<Viewer> {
-  const [member] = await exec
-    .select({ role: memberships.role, deactivatedAt: memberships.deactivatedAt })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
-  const teams = await exec
-    .select({ teamId: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.organizationId, organizationId), eq(teamMembers.userId, userId)));
-  return {
-    userId,
-    role: member?.role ?? 'agent',
-    active: member !== undefined && member.deactivatedAt === null,
-    teamIds: new Set(teams.map((t) => t.teamId)),
-    seeAll: await readSeeAll(exec, organizationId),
-  };
-}
-
-/** The current scope of several members at once (two queries plus the setting). */
-export async function loadViewers(
-  exec: Exec,
-  organizationId: string,
-  userIds: readonly string[],
-): Promise<Map<string, Viewer>> {
-  const out = new Map<string, Viewer>();
-  if (userIds.length === 0) return out;
-  const ids = [...new Set(userIds)];
-  const members = await exec
-    .select({ userId: memberships.userId, role: memberships.role, deactivatedAt: memberships.deactivatedAt })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), inArray(memberships.userId, ids)));
-  const links = await exec
-    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.userId, ids)));
-  const seeAll = await readSeeAll(exec, organizationId);
-  for (const id of ids) {
-    const m = members.find((x) => x.userId === id);
-    out.set(id, {
-      userId: id,
-      role: m?.role ?? 'agent',
-      active: m !== undefined && m.deactivatedAt === null,
-      teamIds: new Set(links.filter((l) => l.userId === id).map((l) => l.teamId)),
-      seeAll,
-    });
-  }
-  return out;
-}
-
-/**
- * SQL: "the `conversations` row is visible to `viewer`" (true for managers and admins). Reads
- * the viewer's teams and the organization's policy in subqueries, so it is always current.
- */
-export function visibleConversationSql(organizationId: string, viewer: { userId: string; role: Role }): SQL {
-  if (atLeast(viewer.role, 'manager')) return sql`true`;
-  return sql`(${conversations.assigneeId} = ${viewer.userId} or (${conversations.teamId} in (
-      select ${teamMembers.teamId} from ${teamMembers}
-      where ${teamMembers.organizationId} = ${organizationId} and ${teamMembers.userId} = ${viewer.userId})
-    and (${conversations.assigneeId} is null or coalesce((
-      select ${organizationSettings.agentsSeeAllTeamConversations} from ${organizationSettings}
-      where ${organizationSettings.organizationId} = ${organizationId}), false))))`;
-}
 
 /**
  * Revoke and grant log entries for a change of a conversation's assignee and/or team
@@ -226,8 +116,8 @@ export async function scopeChangesForRoleChange(
   after: Role,
 ): Promise<Change[]> {
   const changes: Change[] = [{ entity: 'member', entityId: userId }];
-  const wasManager = atLeast(before, 'manager');
-  const isManager = atLeast(after, 'manager');
+  const wasManager = seesEverything(before);
+  const isManager = seesEverything(after);
   if (!wasManager && isManager) changes.push(groupChange(userId, 'role', 'group_join'));
   if (wasManager && !isManager) {
     changes.push(groupChange(userId, 'role', 'group_leave'));

@@ -1,14 +1,24 @@
 import { eq } from 'drizzle-orm';
-import { atLeast, type Role } from '#contract/domain/roles';
+import type { Role } from '#contract/domain/roles';
 import type { ScopeReason } from '#contract/sync/protocol';
-import type { Db } from '../../storage/db';
-import { memberships, teamMembers } from '../../storage/schema/index';
-import { readSeeAll, scopeReasons, type ConversationFacts, type Viewer } from './scope';
+import type { Db } from '../../../storage/db';
+import { memberships, teamMembers } from '../../../storage/schema/index';
+import { readSeeAll } from '../../visibility/queries';
+import {
+  audienceOf,
+  contactAudienceOf,
+  scopeReasons,
+  seesEverything,
+  type ConversationFacts,
+  type MemberIndex,
+  type Viewer,
+} from '../../visibility/rule';
 
 // The tailer's in-memory view of one organization's scope (sync-protocol §2.6): members with
 // their role and teams, the team policy, and conversation → (team, assignee). Loaded once when
 // the tailer starts, then moved forward by the log itself, entry by entry, so each entry is
-// routed with the scope in force at that point of the stream.
+// routed with the scope in force at that point of the stream. The rule itself (who sees what) is
+// `domain/visibility`'s; this class only keeps its inputs current.
 
 type Member = { role: Role; active: boolean; teams: Set<string> };
 
@@ -16,10 +26,11 @@ type Member = { role: Role; active: boolean; teams: Set<string> };
 const MAX_CONVERSATIONS = 50_000;
 
 /** One organization's scope, as the tailer sees it. */
-export class AclCache {
+export class AclCache implements MemberIndex {
   private members = new Map<string, Member>();
   private teamIndex = new Map<string, Set<string>>();
-  private managers = new Set<string>();
+  /** Active managers and admins. */
+  readonly managers = new Set<string>();
   private convs = new Map<string, ConversationFacts>();
   seeAll = false;
 
@@ -51,7 +62,7 @@ export class AclCache {
     this.managers.clear();
     for (const [id, m] of this.members) {
       if (!m.active) continue;
-      if (atLeast(m.role, 'manager')) this.managers.add(id);
+      if (seesEverything(m.role)) this.managers.add(id);
       for (const t of m.teams) {
         let set = this.teamIndex.get(t);
         if (!set) this.teamIndex.set(t, (set = new Set()));
@@ -81,13 +92,19 @@ export class AclCache {
     };
   }
 
+  /** Active members of a team. */
+  teamMembers(teamId: string): Iterable<string> {
+    return this.teamIndex.get(teamId) ?? [];
+  }
+
   /** Who sees a conversation with these facts now (by the cache). */
   whoSees(facts: ConversationFacts): Set<string> {
-    const out = new Set(this.managers);
-    if (facts.assigneeId !== null && this.isActive(facts.assigneeId)) out.add(facts.assigneeId);
-    if (facts.teamId !== null && (facts.assigneeId === null || this.seeAll))
-      for (const u of this.teamIndex.get(facts.teamId) ?? []) out.add(u);
-    return out;
+    return audienceOf(facts, this);
+  }
+
+  /** Who sees a contact referenced by conversations with these facts (managers always). */
+  whoSeesContact(refs: readonly ConversationFacts[]): Set<string> {
+    return contactAudienceOf(refs, this);
   }
 
   /** Why `userId` sees a conversation with these facts. */

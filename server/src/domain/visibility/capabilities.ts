@@ -1,0 +1,72 @@
+import type { Role } from '#contract/domain/roles';
+import {
+  canSeeConversation,
+  canSeeContact,
+  seesEverything,
+  type ConversationFacts,
+  type Viewer,
+} from './rule';
+
+// What an actor may DO with a conversation and the rows hanging off it, for REST and sync alike
+// (the conversation PATCH, the sync mutators, the contact routes). Seeing comes first: every
+// write to a conversation (status, snooze, labels, importance, notes, sends, read markers)
+// needs `canSeeConversation`; these are the checks on top of it. They encode the rules in force
+// today; docs/decisions.md and issue 9 track where they are meant to change.
+
+/** Managers and admins assign anyone (or no one) to any conversation. */
+export const mayAssignAnyone = (role: Role): boolean => seesEverything(role);
+
+/**
+ * Moving a conversation between teams is for managers and admins (the sync `conversation.assign`
+ * mutation, and `PATCH /conversations/:id` with `teamId`).
+ */
+export const mayMoveBetweenTeams = (role: Role): boolean => seesEverything(role);
+
+/**
+ * An agent taking a conversation (sync `conversation.claim`, or a PATCH assigning themselves):
+ * `mine` when it is already theirs (nothing to do), `taken` when someone else holds it (the
+ * first commit won), `out_of_scope` when it is not in one of their queues, else `allowed`
+ * (a compare-and-set on "still unassigned" must follow).
+ */
+export function claimOutcome(
+  conv: ConversationFacts,
+  viewer: Viewer,
+): 'mine' | 'taken' | 'out_of_scope' | 'allowed' {
+  if (conv.assigneeId === viewer.userId) return 'mine';
+  if (conv.assigneeId !== null) return 'taken';
+  return canSeeConversation(conv, viewer) ? 'allowed' : 'out_of_scope';
+}
+
+/** An agent may hand back (unassign) a conversation assigned to them. */
+export const mayHandBack = (conv: ConversationFacts, viewer: Viewer): boolean =>
+  conv.assigneeId !== null && conv.assigneeId === viewer.userId;
+
+/**
+ * Whether `viewer` may set the assignee of a conversation they see from `conv.assigneeId` to
+ * `target`: managers and admins always; an agent only to take it while unassigned
+ * ({@link claimOutcome}) or to hand back their own. `taken` when an agent tried to take a
+ * conversation someone else holds.
+ */
+export function assigneeChange(
+  conv: ConversationFacts,
+  viewer: Viewer,
+  target: string | null,
+): 'allowed' | 'taken' | 'forbidden' {
+  if (mayAssignAnyone(viewer.role)) return 'allowed';
+  if (target !== null && target === viewer.userId) {
+    const claim = claimOutcome(conv, viewer);
+    return claim === 'taken' ? 'taken' : claim === 'out_of_scope' ? 'forbidden' : 'allowed';
+  }
+  return target === null && mayHandBack(conv, viewer) ? 'allowed' : 'forbidden';
+}
+
+/**
+ * Editing a contact over sync (`contact.update`): managers and admins, or an agent who sees one
+ * of the contact's conversations. (The REST contact routes treat contacts as the organization's
+ * shared address book: every member reads and edits them.)
+ */
+export const mayEditContactOverSync = (refs: readonly ConversationFacts[], viewer: Viewer): boolean =>
+  canSeeContact(refs, viewer);
+
+/** Deleting a contact (one no conversation references) is for managers and admins. */
+export const mayDeleteContact = (role: Role): boolean => seesEverything(role);

@@ -1,15 +1,18 @@
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import { conversationId, installFakeInbox, makeInboxConversations } from '../test-utils/inbox-fixtures';
 import { createFakeParley, render, screen, signedInSession, waitFor } from '../test-utils/render';
 import { useConversations, type ConversationQuery, type ConversationsState } from './useConversations';
 
-/** What the probe saw last (written after each commit). */
+/**
+ * What the probe saw last, written in the commit itself (a layout effect): a passive effect may
+ * run after `waitFor` has already seen the new count on a loaded machine.
+ */
 const sink: { current?: ConversationsState } = {};
 
 function Probe({ query }: { query: ConversationQuery }) {
   const state = useConversations(query);
-  useEffect(() => {
+  useLayoutEffect(() => {
     sink.current = state;
   });
   return <output aria-label="count">{state.items.length}</output>;

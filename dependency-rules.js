@@ -205,7 +205,7 @@ export const rows = [
     type: 'server-storage',
     folder: 'server/src/storage',
     name: 'storage',
-    what: 'drizzle schema, migrations, repositories, job queue, leases',
+    what: 'drizzle schema, migrations, shared statements (queries/), job queue, leases',
     may: ['server-lib', 'contract'],
     packages: ['zod', '#db'],
     node: true,

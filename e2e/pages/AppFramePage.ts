@@ -19,9 +19,13 @@ export class AppFramePage {
     return this.page.getByRole('banner').getByRole('heading', { level: 1, name });
   }
 
-  /** Waits until the frame shows `organizationName`. */
+  /**
+   * Waits until the frame shows `organizationName`. Signing in includes opening the replica and
+   * the first bootstrap, which takes several seconds on a loaded 2-core machine: 15 s, not the
+   * default 5.
+   */
   async expectSignedIn(organizationName: string): Promise<void> {
-    await expect(this.organizationHeading(organizationName)).toBeVisible();
+    await expect(this.organizationHeading(organizationName)).toBeVisible({ timeout: 15_000 });
     await expect(this.userMenu).toBeVisible();
   }
 

@@ -141,7 +141,7 @@ if (!app.requestSingleInstanceLock()) {
   registerDeepLinks(app, deepLinks, () => {
     if (mainWindow) focusWindow(mainWindow);
   });
-  app.on('second-instance', (_event, argv) => {
+  app.on('second-instance', (_event, argv: readonly string[] = []) => {
     deepLinks.offerArgv(argv);
     if (mainWindow) focusWindow(mainWindow);
   });

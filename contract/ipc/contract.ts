@@ -11,6 +11,7 @@ import { Member } from '../api/users';
 import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
+import { AcceptInviteInput, adminIpc } from './admin';
 import { channelNames, type Channel, type EventName } from './names';
 
 export { channelNames, eventNames, isChannel, isEventName, type Channel, type EventName } from './names';
@@ -422,6 +423,11 @@ export const ipc = {
    * a no-op that remembers the values in the browser harness).
    */
   'app:setAttention': { input: AttentionInput, output: AttentionState },
+  /**
+   * The invite link the OS handed to the desktop app (`parley://invite…`), once; null when none.
+   * The Electron main process answers it (the core, for the browser harness, always has none).
+   */
+  'app:takeInviteLink': { input: none, output: z.object({ link: z.string().nullable() }) },
   'session:get': { input: none, output: SessionState },
   'session:signIn': {
     input: z.object({
@@ -433,6 +439,8 @@ export const ipc = {
     output: SessionState,
   },
   'session:signOut': { input: z.object({ wipeReplica: z.boolean().default(false) }), output: SessionState },
+  /** Redeems an invitation (a new account with name and password) and signs in to its organization. */
+  'session:acceptInvite': { input: AcceptInviteInput, output: SessionState },
   'profile:update': { input: z.object({ name: PersonName }), output: SessionUser },
   'profile:changePassword': {
     input: z.object({ currentPassword: z.string().min(1).max(256), newPassword: Password }),
@@ -602,6 +610,9 @@ export const ipc = {
   },
   /** Pauses or resumes the background download of the last 90 days of history. */
   'sync:setBackfill': { input: z.object({ paused: z.boolean() }), output: z.object({ paused: z.boolean() }) },
+
+  // ---- the Settings area (online-only administration; see admin.ts) ----
+  ...adminIpc,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 /** Events from main to the renderer. */

@@ -10,9 +10,11 @@
 export const channelNames = [
   'app:info',
   'app:setAttention',
+  'app:takeInviteLink',
   'session:get',
   'session:signIn',
   'session:signOut',
+  'session:acceptInvite',
   'profile:update',
   'profile:changePassword',
   'settings:get',
@@ -47,6 +49,23 @@ export const channelNames = [
   'media:save',
   'presence:set',
   'sync:setBackfill',
+  // the Settings area (contract/ipc/admin.ts): online-only, forwarded to the server's REST API
+  'admin:listMembers',
+  'admin:inviteMember',
+  'admin:updateMember',
+  'admin:listTeams',
+  'admin:createTeam',
+  'admin:renameTeam',
+  'admin:deleteTeam',
+  'admin:setTeamMember',
+  'admin:listNumbers',
+  'admin:connectNumber',
+  'admin:updateNumber',
+  'admin:syncTemplates',
+  'admin:disconnectNumber',
+  'admin:getOrganization',
+  'admin:updateOrganization',
+  'admin:listAuditEvents',
 ] as const;
 
 /** A channel name. */

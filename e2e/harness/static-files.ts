@@ -34,7 +34,9 @@ export function createStaticHandler(root: string) {
       send(200, CONTENT_TYPES['.js']!, bridge);
       return;
     }
-    const relative = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
+    // `/invite` is the app too: an invite link's path and fragment opened here show the accept screen.
+    const relative =
+      pathname === '/' || pathname === '/invite' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
     const file = join(root, relative);
     if (!file.startsWith(root + sep)) {
       send(403, 'text/plain', 'Forbidden');

@@ -14,6 +14,7 @@ import { createTeamService } from './domain/teams/team-service';
 import { auditRoutes } from './http/audit/routes';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
+import { invitePageRoutes } from './http/invite-page/routes';
 import { meRoutes } from './http/me/routes';
 import { organizationRoutes } from './http/organization/routes';
 import { teamRoutes } from './http/teams/routes';
@@ -186,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   await app.register(healthRoutes, { ping: deps.database.ping });
+  await app.register(invitePageRoutes, { publicUrl: deps.config.publicUrl });
   await services.inbound.registerWebhooks(app);
   await app.register(
     async (api) => {

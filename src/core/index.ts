@@ -11,6 +11,7 @@ import {
   type Logger,
   type TokenStore,
 } from './deps';
+import { createAdminHandlers } from './admin/admin-handlers';
 import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
 import type { OpenReplica } from './db/open-db';
@@ -306,9 +307,12 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
       };
       return ok(attention);
     },
+    // Invite deep links reach the desktop shell, which answers this itself (platform/deep-links).
+    'app:takeInviteLink': () => ok({ link: null }),
     'session:get': () => ok(session.state()),
     'session:signIn': (i) => session.signIn(i),
     'session:signOut': (i) => session.signOut(i),
+    'session:acceptInvite': (i) => session.acceptInvite(i),
     'profile:update': (i) => session.updateProfile(i),
     'profile:changePassword': (i) => session.changePassword(i),
     'settings:get': () => ok(settings.get()),
@@ -387,6 +391,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'sync:setBackfill': withReplica((s, i) =>
       ok({ paused: s.engine?.setBackfillPaused(i.paused) ?? i.paused }),
     ),
+    // The Settings area: online-only administration over the server's REST API.
+    ...createAdminHandlers({ session, auth }),
   };
   const handlers = wrapHandlers(table, {
     ready,

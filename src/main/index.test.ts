@@ -21,6 +21,7 @@ vi.mock('electron', async () => {
     isPackaged: false,
     whenReady: vi.fn(() => s.ready as Promise<void>),
     setBadgeCount: vi.fn(() => true),
+    setAsDefaultProtocolClient: vi.fn(() => true),
   });
   class BrowserWindow extends EE {
     static all: BrowserWindow[] = [];

@@ -18,6 +18,7 @@ import { forkUtilityHost } from './core-host/utility-host';
 import { migrationsDirFor, readMainConfig } from './config';
 import { forwardCoreEvents, registerIpc } from './ipc/register-ipc';
 import { createAttention, focusWindow } from './platform/attention';
+import { createDeepLinks, registerDeepLinks } from './platform/deep-links';
 import { createSafeStorageTokenStore } from './platform/token-store';
 import { createMediaActions } from './platform/media-actions';
 import { APP_ENTRY_URL, APP_ORIGIN, appSchemePrivileges, registerAppProtocol } from './windows/app-protocol';
@@ -47,6 +48,7 @@ auditWebContents(app, { appOrigins, openExternal, onViolation: (what) => log.err
 
 let bridge: CoreHostBridge | null = null;
 let mainWindow: BrowserWindow | null = null;
+const deepLinks = createDeepLinks();
 
 function openMainWindow(): void {
   mainWindow = createMainWindow({
@@ -115,6 +117,7 @@ async function start(): Promise<void> {
     allowedOrigins: appOrigins,
     local: {
       'app:setAttention': (i) => attention.set(i),
+      'app:takeInviteLink': () => deepLinks.take(),
       ...createMediaActions({
         getMedia: (i) => bridge!.handlers['media:get'](i),
         mediaRoot,
@@ -133,7 +136,13 @@ if (!app.requestSingleInstanceLock()) {
   // Another Parley is running: it gets focused (second-instance below) and this one leaves.
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // Invite links (`parley://invite…`): from the start command line, a second instance's, or macOS.
+  deepLinks.offerArgv(process.argv);
+  registerDeepLinks(app, deepLinks, () => {
+    if (mainWindow) focusWindow(mainWindow);
+  });
+  app.on('second-instance', (_event, argv: readonly string[] = []) => {
+    deepLinks.offerArgv(argv);
     if (mainWindow) focusWindow(mainWindow);
   });
   app.whenReady().then(start, (e: unknown) => {

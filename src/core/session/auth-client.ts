@@ -8,6 +8,7 @@ import {
   type UpdateMeBody,
 } from '#contract/api/auth';
 import { ErrorBody } from '#contract/api/common';
+import type { AcceptInvitationBody } from '#contract/api/invitations';
 import { err, ok, type AppError, type Result } from '#contract/result';
 import type { HttpFetch } from '../deps';
 
@@ -29,6 +30,18 @@ export interface AuthClient {
     accessToken: string,
     body: ChangePasswordBody,
   ): Promise<Result<AuthResponse | null>>;
+  /** `POST /api/v1/invitations/accept`: a new member signed in to the inviting organization. */
+  acceptInvitation(serverUrl: string, body: AcceptInvitationBody): Promise<Result<AuthResponse>>;
+  /**
+   * Any other REST call (the Settings area's administration): the raw JSON body on 2xx, the
+   * same error mapping and reachability reporting otherwise. Callers validate the body.
+   */
+  send(
+    serverUrl: string,
+    method: string,
+    path: string,
+    opts: { body?: unknown; accessToken?: string },
+  ): Promise<Result<unknown>>;
 }
 
 /** The sentence shown when the server cannot be reached. */
@@ -164,6 +177,9 @@ export function createAuthClient(deps: {
   };
 
   return {
+    send: request,
+    acceptInvitation: async (url, body) =>
+      parse(AuthResponse, await request(url, 'POST', '/api/v1/invitations/accept', { body }), url),
     login: async (url, body) =>
       parse(AuthResponse, await request(url, 'POST', '/api/v1/auth/login', { body }), url),
     refresh: async (url, refreshToken) =>

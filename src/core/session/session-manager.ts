@@ -44,6 +44,13 @@ export interface SessionManager {
   state(): SessionState;
   signIn(input: Parsed<'session:signIn'>): Promise<Result<SessionState>>;
   signOut(input: Parsed<'session:signOut'>): Promise<Result<SessionState>>;
+  /** Redeems an invitation and signs in as the new member (ending any current session). */
+  acceptInvite(input: Parsed<'session:acceptInvite'>): Promise<Result<SessionState>>;
+  /**
+   * Runs an online-only call with the session's server and a valid access token (refreshed
+   * first when needed and once more on a 401), as the profile calls do.
+   */
+  withToken<T>(call: (serverUrl: string, accessToken: string) => Promise<Result<T>>): Promise<Result<T>>;
   updateProfile(input: Parsed<'profile:update'>): Promise<Result<SessionUser>>;
   changePassword(input: Parsed<'profile:changePassword'>): Promise<Result<{ changed: true }>>;
   /**
@@ -269,38 +276,21 @@ export function createSessionManager(deps: {
         password: input.password,
         organizationId: input.organizationId,
       });
-      if (!r.ok) {
-        if (r.error.code !== 'server_unreachable' && !active) status.idle();
-        return r;
-      }
-      if (active) await endSession(false);
-      const { user } = r.value;
-      const opened = openFor(serverUrl, user.organizationId, user.id);
-      const a = sessionOver(serverUrl, user, opened);
-      try {
-        writeSessionFacts(opened.replica.db, { serverUrl, user, at: clock.now() });
-        await adopt(a, r.value);
-      } catch (e) {
-        // Never leave a replica open that no session owns.
-        cancelTimer();
-        opened.replica.close();
-        throw e;
-      }
-      active = a;
-      lastServerUrl = serverUrl;
-      sessionFile.write({
-        current: {
-          serverUrl,
-          organizationId: user.organizationId,
-          userId: user.id,
-          replicaFile: opened.fileName,
-        },
-        lastServerUrl,
-      });
-      status.succeeded();
-      changed();
-      return ok(state());
+      return begin(serverUrl, r);
     },
+
+    async acceptInvite(input) {
+      status.connecting();
+      const serverUrl = normalizeServerUrl(input.serverUrl);
+      const r = await auth.acceptInvitation(serverUrl, {
+        token: input.token,
+        name: input.name,
+        password: input.password,
+      });
+      return begin(serverUrl, r);
+    },
+
+    withToken: (call) => authed((a, token) => call(a.serverUrl, token)),
 
     async signOut(input) {
       await endSession(input.wipeReplica);
@@ -340,6 +330,41 @@ export function createSessionManager(deps: {
       active = null;
     },
   };
+
+  /** Starts a session from a sign-in's answer (login or an accepted invitation). */
+  async function begin(serverUrl: string, r: Result<AuthResponse>): Promise<Result<SessionState>> {
+    if (!r.ok) {
+      if (r.error.code !== 'server_unreachable' && !active) status.idle();
+      return r;
+    }
+    if (active) await endSession(false);
+    const { user } = r.value;
+    const opened = openFor(serverUrl, user.organizationId, user.id);
+    const a = sessionOver(serverUrl, user, opened);
+    try {
+      writeSessionFacts(opened.replica.db, { serverUrl, user, at: clock.now() });
+      await adopt(a, r.value);
+    } catch (e) {
+      // Never leave a replica open that no session owns.
+      cancelTimer();
+      opened.replica.close();
+      throw e;
+    }
+    active = a;
+    lastServerUrl = serverUrl;
+    sessionFile.write({
+      current: {
+        serverUrl,
+        organizationId: user.organizationId,
+        userId: user.id,
+        replicaFile: opened.fileName,
+      },
+      lastServerUrl,
+    });
+    status.succeeded();
+    changed();
+    return ok(state());
+  }
 
   /** Sign-out: server logout best-effort (not awaited), then the local end, then the event. */
   async function endSession(wipe: boolean): Promise<void> {

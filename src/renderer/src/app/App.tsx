@@ -1,12 +1,13 @@
 import { Alert, Center, Loader, Stack } from '@mantine/core';
 import { useSession, useSettings } from '../api';
-import { SignInScreen } from '../features/auth';
+import { AcceptInviteScreen, SignInScreen, useInviteLink } from '../features/auth';
 import { AppFrame } from './AppFrame/AppFrame';
 
 /** Chooses the screen from the session: loading, sign-in, or the signed-in frame. */
 export function App() {
   const { session, loadError } = useSession();
   const { settings } = useSettings();
+  const invite = useInviteLink();
 
   if (!session && loadError) {
     return (
@@ -27,6 +28,15 @@ export function App() {
       </Center>
     );
   }
+  if (invite.link !== null)
+    return (
+      <AcceptInviteScreen
+        key={invite.link}
+        initialLink={invite.link}
+        onCancel={invite.close}
+        onAccepted={invite.close}
+      />
+    );
   if (session.status === 'signed_in') return <AppFrame session={session} />;
-  return <SignInScreen lastServerUrl={session.lastServerUrl} />;
+  return <SignInScreen lastServerUrl={session.lastServerUrl} onHaveInvite={() => invite.open()} />;
 }

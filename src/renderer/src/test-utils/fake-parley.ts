@@ -75,6 +75,7 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
       };
       return ok(attention);
     }),
+    'app:takeInviteLink': vi.fn(async () => ok({ link: null })),
     'session:get': vi.fn(async () => ok(session)),
     'session:signIn': vi.fn(async (input) => {
       session = { ...signedInSession, serverUrl: String(input.serverUrl) };
@@ -85,6 +86,10 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
         status: 'signed_out',
         lastServerUrl: session.status === 'signed_in' ? session.serverUrl : null,
       };
+      return ok(session);
+    }),
+    'session:acceptInvite': vi.fn(async () => {
+      session = signedInSession;
       return ok(session);
     }),
     'profile:update': vi.fn(async (input) => {
@@ -164,6 +169,37 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'media:save': vi.fn(async () => err({ code: 'service_unavailable', message: 'Desktop app only.' })),
     'presence:set': vi.fn(async () => ok({ sent: false })),
     'sync:setBackfill': vi.fn(async (input) => ok({ paused: input.paused })),
+    // The Settings area: an empty organization until a test scripts it.
+    'admin:listMembers': vi.fn(async () => ok([])),
+    'admin:inviteMember': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:updateMember': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:listTeams': vi.fn(async () => ok([])),
+    'admin:createTeam': vi.fn(async (input) =>
+      ok({
+        id: '0190a1b2-0000-7000-8000-000000000a01',
+        name: input.name,
+        memberIds: input.memberIds ?? [],
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ),
+    'admin:renameTeam': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteTeam': vi.fn(async () => ok({ done: true as const })),
+    'admin:setTeamMember': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:listNumbers': vi.fn(async () => ok([])),
+    'admin:connectNumber': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:updateNumber': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:syncTemplates': vi.fn(async () => ok({ synced: 0, changed: 0, markedDeleted: 0 })),
+    'admin:disconnectNumber': vi.fn(async () => ok({ done: true as const })),
+    'admin:getOrganization': vi.fn(async () =>
+      ok({
+        id: signedInSession.user.organizationId,
+        name: signedInSession.user.organizationName,
+        agentsSeeAllTeamConversations: false,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ),
+    'admin:updateOrganization': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:listAuditEvents': vi.fn(async () => ok({ data: [], nextCursor: null })),
   };
 
   return {

@@ -19,6 +19,7 @@ import {
   useUnreadTitle,
 } from '../../features/notifications';
 import { ProfileModal } from '../../features/profile';
+import { SettingsArea, SettingsNavItem } from '../../features/settings';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
 import { useThemeMode } from '../../hooks/useThemeMode';
 import { InboxLayout } from '../InboxLayout/InboxLayout';
@@ -50,6 +51,9 @@ export function AppFrame({ session }: AppFrameProps) {
   const [isNotificationsOpen, notificationSettings] = useDisclosure(false);
   const [isOutboxOpen, setOutboxOpen] = useState(false);
   const [isTokenNoticeDismissed, setTokenNoticeDismissed] = useState(false);
+  // What the main column shows: the inbox, or the Settings area (navigation item, palette, Mod+,).
+  const [area, setArea] = useState<'inbox' | 'settings'>('inbox');
+  const openSettings = useCallback(() => setArea('settings'), []);
   const inbox = useInbox(user);
   const { state, dispatch } = inbox;
   const now = useNow();
@@ -74,7 +78,10 @@ export function AppFrame({ session }: AppFrameProps) {
   const dismissTokenNotice = useCallback(() => setTokenNoticeDismissed(true), []);
   const handleSignOut = useCallback(() => void signOut({ wipeReplica: false }), [signOut]);
   const handleViewChange = useCallback(
-    (v: InboxViewOption) => dispatch({ type: 'view', view: v.view, teamId: v.teamId ?? null }),
+    (v: InboxViewOption) => {
+      setArea('inbox');
+      dispatch({ type: 'view', view: v.view, teamId: v.teamId ?? null });
+    },
     [dispatch],
   );
   const commands = useAppCommands({
@@ -86,34 +93,41 @@ export function AppFrame({ session }: AppFrameProps) {
     openHelp: help.open,
     openOutbox,
     openNotificationSettings: notificationSettings.open,
+    openSettings,
   });
 
-  useShortcuts({
-    next: () => inbox.moveSelection(1),
-    previous: () => inbox.moveSelection(-1),
-    open: inbox.openSelected,
-    close: () => {
-      if (state.openId) {
-        dispatch({ type: 'close' });
-        listRef.current?.focus();
-      }
+  useShortcuts(
+    {
+      next: () => inbox.moveSelection(1),
+      previous: () => inbox.moveSelection(-1),
+      open: inbox.openSelected,
+      close: () => {
+        if (state.openId) {
+          dispatch({ type: 'close' });
+          listRef.current?.focus();
+        }
+      },
+      resolve: () => {
+        if (inbox.selected && inbox.selected.status !== 'resolved')
+          void inbox.setStatus(inbox.selected.id, 'resolved');
+      },
+      important: () => {
+        if (inbox.selected) void inbox.toggleImportant(inbox.selected.id);
+      },
+      unreadFilter: () => dispatch({ type: 'unread' }),
+      tabOpen: () => dispatch({ type: 'tab', tab: 'open' }),
+      tabPending: () => dispatch({ type: 'tab', tab: 'pending' }),
+      tabSnoozed: () => dispatch({ type: 'tab', tab: 'snoozed' }),
+      tabResolved: () => dispatch({ type: 'tab', tab: 'resolved' }),
+      search: focusSearch,
+      help: help.open,
+      palette: palette.toggle,
+      settings: openSettings,
     },
-    resolve: () => {
-      if (inbox.selected && inbox.selected.status !== 'resolved')
-        void inbox.setStatus(inbox.selected.id, 'resolved');
-    },
-    important: () => {
-      if (inbox.selected) void inbox.toggleImportant(inbox.selected.id);
-    },
-    unreadFilter: () => dispatch({ type: 'unread' }),
-    tabOpen: () => dispatch({ type: 'tab', tab: 'open' }),
-    tabPending: () => dispatch({ type: 'tab', tab: 'pending' }),
-    tabSnoozed: () => dispatch({ type: 'tab', tab: 'snoozed' }),
-    tabResolved: () => dispatch({ type: 'tab', tab: 'resolved' }),
-    search: focusSearch,
-    help: help.open,
-    palette: palette.toggle,
-  });
+    area === 'inbox',
+  );
+  // In Settings only the keys that work anywhere: the inbox's (J, K, E…) act on a hidden list.
+  useShortcuts({ help: help.open, palette: palette.toggle }, area === 'settings');
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: NAV_WIDTH, breakpoint: 'xs' }} padding={0}>
@@ -134,24 +148,33 @@ export function AppFrame({ session }: AppFrameProps) {
       <AppShell.Navbar>
         <ViewNav
           views={inbox.views}
-          currentKey={inbox.currentView.key}
+          currentKey={area === 'inbox' ? inbox.currentView.key : ''}
           counts={inbox.counts}
           onChange={handleViewChange}
         />
+        <SettingsNavItem active={area === 'settings'} onClick={openSettings} />
       </AppShell.Navbar>
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
         {session.tokenStorage === 'memory' && !isTokenNoticeDismissed && (
           <MemoryTokenNotice onDismiss={dismissTokenNotice} />
         )}
         <div style={{ flex: 1, minHeight: 0 }}>
-          <InboxLayout
-            inbox={inbox}
-            meId={user.id}
-            now={now}
-            searchRef={searchRef}
-            listRef={listRef}
-            onLeaveSearch={focusList}
-          />
+          {area === 'settings' ? (
+            <SettingsArea
+              user={user}
+              online={syncStatus.state !== 'offline'}
+              onOpenNotifications={notificationSettings.open}
+            />
+          ) : (
+            <InboxLayout
+              inbox={inbox}
+              meId={user.id}
+              now={now}
+              searchRef={searchRef}
+              listRef={listRef}
+              onLeaveSearch={focusList}
+            />
+          )}
         </div>
       </AppShell.Main>
       <ProfileModal opened={isProfileOpen} onClose={profile.close} user={user} />

@@ -11,6 +11,7 @@ import {
   IconMoon,
   IconRefresh,
   IconSearch,
+  IconSettings,
   IconStar,
   IconSun,
   IconUserCheck,
@@ -35,6 +36,7 @@ export interface AppCommandDeps {
   openHelp(): void;
   openOutbox(): void;
   openNotificationSettings(): void;
+  openSettings(): void;
 }
 
 const NO_COMMANDS: Command[] = [];
@@ -63,8 +65,17 @@ function tomorrowMorning(now = new Date()): string {
  * agents get Claim on unassigned conversations (the server enforces both).
  */
 export function useAppCommands(deps: AppCommandDeps): Command[] {
-  const { enabled, user, inbox, setTheme, focusSearch, openHelp, openOutbox, openNotificationSettings } =
-    deps;
+  const {
+    enabled,
+    user,
+    inbox,
+    setTheme,
+    focusSearch,
+    openHelp,
+    openOutbox,
+    openNotificationSettings,
+    openSettings,
+  } = deps;
   const { views, state, dispatch, members, setStatus, toggleImportant, assign, claim } = inbox;
   const target =
     inbox.selected ??
@@ -275,6 +286,15 @@ export function useAppCommands(deps: AppCommandDeps): Command[] {
         run: openOutbox,
       },
       {
+        id: 'settings',
+        group: 'Go to',
+        label: 'Open settings',
+        keywords: 'preferences admin members teams numbers whatsapp organization audit profile',
+        hint: 'Mod+,',
+        icon: icon(IconSettings),
+        run: openSettings,
+      },
+      {
         id: 'notifications',
         group: 'Help',
         label: 'Notification settings',
@@ -302,5 +322,6 @@ export function useAppCommands(deps: AppCommandDeps): Command[] {
     openHelp,
     openOutbox,
     openNotificationSettings,
+    openSettings,
   ]);
 }

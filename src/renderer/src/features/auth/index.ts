@@ -1,1 +1,3 @@
 export { SignInScreen, type SignInScreenProps } from './SignInScreen/SignInScreen';
+export { AcceptInviteScreen, type AcceptInviteScreenProps } from './AcceptInviteScreen/AcceptInviteScreen';
+export { useInviteLink, inviteInLocation, type InviteLinkApi } from './useInviteLink';

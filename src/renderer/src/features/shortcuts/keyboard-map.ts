@@ -19,7 +19,8 @@ export type ShortcutId =
   | 'tabPending'
   | 'tabSnoozed'
   | 'tabResolved'
-  | 'unreadFilter';
+  | 'unreadFilter'
+  | 'settings';
 
 /** A shortcut as the help dialog lists it. */
 export interface ShortcutDef {
@@ -62,6 +63,7 @@ export const SHORTCUTS: readonly ShortcutDef[] = [
     whileTyping: true,
   },
   { id: 'help', keys: [['?']], description: 'Keyboard shortcuts', group: 'Anywhere' },
+  { id: 'settings', keys: [['Mod', ',']], description: 'Settings', group: 'Anywhere', whileTyping: true },
 ];
 
 /** The platform's name for "Mod". */
@@ -89,6 +91,7 @@ export interface KeyPress {
 export function matchShortcut(e: KeyPress, isMac: boolean): ShortcutId | null {
   const mod = isMac ? e.metaKey : e.ctrlKey;
   if (mod && !e.altKey && e.key.toLowerCase() === 'k') return 'palette';
+  if (mod && !e.altKey && e.key === ',') return 'settings';
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
     case 'ArrowDown':

@@ -1,4 +1,15 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { ipc } from '#contract/ipc/contract';
@@ -14,6 +25,8 @@ const FIELDS: Field[] = ['serverUrl', 'email', 'password'];
 export interface SignInScreenProps {
   /** The server signed in to last time, which wins over the app's default. */
   lastServerUrl: string | null;
+  /** Shows the screen that accepts an invite link (absent: no link offered). */
+  onHaveInvite?(): void;
 }
 
 /**
@@ -21,7 +34,7 @@ export interface SignInScreenProps {
  * contract schema the main process applies, so the messages beside the fields match what the
  * app would reject; server failures show in an alert above the button.
  */
-export function SignInScreen({ lastServerUrl }: SignInScreenProps) {
+export function SignInScreen({ lastServerUrl, onHaveInvite }: SignInScreenProps) {
   const appInfo = useAppInfo();
   const { signIn } = useSession();
   // `null` until the person edits the field: until then it shows the pre-filled URL, which
@@ -156,6 +169,11 @@ export function SignInScreen({ lastServerUrl }: SignInScreenProps) {
                 <Text size="sm" c="dimmed" ta="center" role="status">
                   Signing in…
                 </Text>
+              )}
+              {onHaveInvite && (
+                <Anchor component="button" type="button" size="sm" onClick={onHaveInvite}>
+                  I have an invitation
+                </Anchor>
               )}
             </Stack>
           </form>

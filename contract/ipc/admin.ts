@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
+import { Password, PersonName } from '../api/common';
+import { Organization, UpdateOrganizationBody } from '../api/organization';
+import { CreateTeamBody, Team, TeamName } from '../api/teams';
+import { CreateUserBody, CreateUserResponse, Member, UpdateUserBody } from '../api/users';
+import {
+  CreateWhatsAppAccountBody,
+  SyncTemplatesResult,
+  UpdateWhatsAppAccountBody,
+  WhatsAppAccount,
+} from '../api/whatsapp-accounts';
+
+/**
+ * The Settings area's channels (issue 12): online-only administration the core forwards to the
+ * server's REST API with the session's token. Kept apart from `contract.ts` so the channel
+ * table stays readable; `contract.ts` spreads this table into its own, so it is still one
+ * table (names in `names.ts`, handlers in `src/core/admin`). The server decides who may do
+ * what; the renderer only hides what a role cannot use.
+ */
+
+const id = z.uuid();
+const none = z.undefined();
+/** What a delete answers (the server's 204). */
+const Done = z.object({ done: z.literal(true) });
+
+/** `session:acceptInvite` input: the invite link split into its server and token. */
+export const AcceptInviteInput = z.object({
+  serverUrl: z.url({ protocol: /^https?$/, message: 'The invite link must start with http:// or https://' }),
+  token: z.string().min(1).max(512),
+  name: PersonName,
+  password: Password,
+});
+export type AcceptInviteInput = z.infer<typeof AcceptInviteInput>;
+
+/**
+ * Splits an invite link (`<server>/invite#<token>`, or the desktop's `parley://invite?server=…#…`)
+ * into the server URL and the token; null when it is not one. The token sits in the fragment so
+ * it never reaches a server log.
+ */
+export function parseInviteLink(link: string): { serverUrl: string; token: string } | null {
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    return null;
+  }
+  const token = decodeURIComponent(url.hash.replace(/^#/, ''));
+  if (!token || token.length > 512) return null;
+  if (url.protocol === 'parley:') {
+    const server = url.searchParams.get('server');
+    if (!server) return null;
+    const inner = parseInviteLink(`${server.replace(/\/+$/, '')}/invite#${encodeURIComponent(token)}`);
+    return inner;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const match = /^(.*)\/invite\/?$/.exec(url.pathname);
+  if (!match) return null;
+  return { serverUrl: `${url.origin}${match[1]}`, token };
+}
+
+/** The admin channels: entries of the one IPC table (see `contract.ts`). */
+export const adminIpc = {
+  /** Every member of the organization (all pages), by name. */
+  'admin:listMembers': { input: none, output: z.array(Member) },
+  /** Invite by link or create with a temporary password; the secret is shown once. */
+  'admin:inviteMember': { input: CreateUserBody, output: CreateUserResponse },
+  /** Change role and/or (de)activate; the last admin cannot be demoted or deactivated. */
+  'admin:updateMember': { input: z.object({ id, patch: UpdateUserBody }), output: Member },
+  /** Every team (all pages), by name. */
+  'admin:listTeams': { input: none, output: z.array(Team) },
+  'admin:createTeam': { input: CreateTeamBody, output: Team },
+  'admin:renameTeam': { input: z.object({ id, name: TeamName }), output: Team },
+  /** Deletes a team; its conversations stay and lose the team. */
+  'admin:deleteTeam': { input: z.object({ id }), output: Done },
+  /** Adds (`member: true`) or removes a member of a team. */
+  'admin:setTeamMember': {
+    input: z.object({ teamId: id, userId: id, member: z.boolean() }),
+    output: Team,
+  },
+  /** Every WhatsApp number (all pages). */
+  'admin:listNumbers': { input: none, output: z.array(WhatsAppAccount) },
+  /** Connects a number; the server verifies the credentials with Meta first. */
+  'admin:connectNumber': { input: CreateWhatsAppAccountBody, output: WhatsAppAccount },
+  /** Renames or rotates credentials (re-verified with Meta). */
+  'admin:updateNumber': {
+    input: z.object({ id, patch: UpdateWhatsAppAccountBody }),
+    output: WhatsAppAccount,
+  },
+  'admin:syncTemplates': { input: z.object({ id }), output: SyncTemplatesResult },
+  /** Disconnects a number; its conversations and history are kept. */
+  'admin:disconnectNumber': { input: z.object({ id }), output: Done },
+  'admin:getOrganization': { input: none, output: Organization },
+  'admin:updateOrganization': { input: UpdateOrganizationBody, output: Organization },
+  /** One keyset page of the audit log, newest first. */
+  'admin:listAuditEvents': { input: ListAuditEventsQuery, output: AuditEventPage },
+} as const;
+
+/** An admin channel name. */
+export type AdminChannel = keyof typeof adminIpc;

@@ -1,0 +1,115 @@
+import type { z } from 'zod';
+import { page } from '#contract/api/common';
+import { adminIpc, type AdminChannel } from '#contract/ipc/admin';
+import type { Out, Parsed } from '#contract/ipc/contract';
+import { err, ok, type Result } from '#contract/result';
+import type { AuthClient } from '../session/auth-client';
+import type { SessionManager } from '../session/session-manager';
+
+/** The Settings area's handlers, one per admin channel. */
+export type AdminHandlers = { [C in AdminChannel]: (input: Parsed<C>) => Promise<Result<Out<C>>> };
+
+/** What the admin handlers need: the session's token and the REST client. */
+export interface AdminDeps {
+  session: Pick<SessionManager, 'withToken'>;
+  auth: Pick<AuthClient, 'send'>;
+}
+
+/** Lists are read whole (an organization's members, teams, numbers): at most this many pages. */
+const MAX_PAGES = 50;
+
+const done = { done: true as const };
+
+/**
+ * The Settings area's channels over the server's REST API (`/api/v1/users`, `/teams`,
+ * `/whatsapp-accounts`, `/organization`, `/audit-events`). Online-only by design: this is
+ * administration, not an agent's work, so nothing is queued offline — an unreachable server
+ * answers `server_unreachable` at once and the screen says so. The server is the authority on
+ * who may do what (a manager's write answers `forbidden`); every 2xx body is parsed with the
+ * channel's output schema, since the server may be another version.
+ */
+export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers {
+  /** One call: parse the 2xx body with `schema`, or turn a mismatch into a clear error. */
+  const call = <S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Result<z.output<S>>> =>
+    session.withToken(async (serverUrl, accessToken) => {
+      const r = await auth.send(serverUrl, method, path, { body, accessToken });
+      if (!r.ok) return r;
+      const parsed = schema.safeParse(r.value);
+      return parsed.success
+        ? ok(parsed.data)
+        : err({ code: 'internal', message: 'The server answered in an unexpected way. Is it up to date?' });
+    });
+
+  /** Every page of a keyset-paged list. */
+  const all = async <S extends z.ZodType>(item: S, path: string): Promise<Result<z.output<S>[]>> => {
+    const Page = page(item);
+    const items: z.output<S>[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < MAX_PAGES; i += 1) {
+      const q = new URLSearchParams({ limit: '200' });
+      if (cursor) q.set('cursor', cursor);
+      const r: Result<z.output<typeof Page>> = await call(Page, 'GET', `${path}?${q}`);
+      if (!r.ok) return r;
+      items.push(...(r.value.data as z.output<S>[]));
+      cursor = r.value.nextCursor;
+      if (!cursor) break;
+    }
+    return ok(items);
+  };
+
+  const seg = encodeURIComponent;
+
+  return {
+    'admin:listMembers': () => all(adminIpc['admin:listMembers'].output.element, '/api/v1/users'),
+    'admin:inviteMember': (i) => call(adminIpc['admin:inviteMember'].output, 'POST', '/api/v1/users', i),
+    'admin:updateMember': (i) =>
+      call(adminIpc['admin:updateMember'].output, 'PATCH', `/api/v1/users/${seg(i.id)}`, i.patch),
+    'admin:listTeams': () => all(adminIpc['admin:listTeams'].output.element, '/api/v1/teams'),
+    'admin:createTeam': (i) => call(adminIpc['admin:createTeam'].output, 'POST', '/api/v1/teams', i),
+    'admin:renameTeam': (i) =>
+      call(adminIpc['admin:renameTeam'].output, 'PATCH', `/api/v1/teams/${seg(i.id)}`, { name: i.name }),
+    'admin:deleteTeam': async (i) => {
+      const r = await session.withToken((url, token) =>
+        auth.send(url, 'DELETE', `/api/v1/teams/${seg(i.id)}`, { accessToken: token }),
+      );
+      return r.ok ? ok(done) : r;
+    },
+    'admin:setTeamMember': (i) =>
+      call(
+        adminIpc['admin:setTeamMember'].output,
+        i.member ? 'PUT' : 'DELETE',
+        `/api/v1/teams/${seg(i.teamId)}/members/${seg(i.userId)}`,
+      ),
+    'admin:listNumbers': () => all(adminIpc['admin:listNumbers'].output.element, '/api/v1/whatsapp-accounts'),
+    'admin:connectNumber': (i) =>
+      call(adminIpc['admin:connectNumber'].output, 'POST', '/api/v1/whatsapp-accounts', i),
+    'admin:updateNumber': (i) =>
+      call(adminIpc['admin:updateNumber'].output, 'PATCH', `/api/v1/whatsapp-accounts/${seg(i.id)}`, i.patch),
+    'admin:syncTemplates': (i) =>
+      call(
+        adminIpc['admin:syncTemplates'].output,
+        'POST',
+        `/api/v1/whatsapp-accounts/${seg(i.id)}/sync-templates`,
+      ),
+    'admin:disconnectNumber': async (i) => {
+      const r = await session.withToken((url, token) =>
+        auth.send(url, 'DELETE', `/api/v1/whatsapp-accounts/${seg(i.id)}`, { accessToken: token }),
+      );
+      return r.ok ? ok(done) : r;
+    },
+    'admin:getOrganization': () =>
+      call(adminIpc['admin:getOrganization'].output, 'GET', '/api/v1/organization'),
+    'admin:updateOrganization': (i) =>
+      call(adminIpc['admin:updateOrganization'].output, 'PATCH', '/api/v1/organization', i),
+    'admin:listAuditEvents': (i) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));
+      return call(adminIpc['admin:listAuditEvents'].output, 'GET', `/api/v1/audit-events?${q}`);
+    },
+  };
+}

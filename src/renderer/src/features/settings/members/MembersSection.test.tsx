@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { err, ok } from '#contract/result';
+import {
+  createFakeParley,
+  expectNoAxeViolations,
+  render,
+  screen,
+  signedInSession,
+  waitFor,
+  within,
+} from '../../../test-utils/render';
+import { ada, alan, userAs } from '../../../test-utils/settings-fixtures';
+import { MembersSection } from './MembersSection';
+
+const setup = () => {
+  const parley = createFakeParley({ session: signedInSession });
+  parley['admin:listMembers'].mockResolvedValue(ok([ada, alan]));
+  parley['teams:list'].mockResolvedValue(
+    ok([
+      {
+        id: '0190a1b2-0000-7000-8000-0000000000d1',
+        name: 'Sales',
+        memberIds: [alan.id],
+        createdAt: ada.joinedAt,
+      },
+    ]),
+  );
+  return render(<MembersSection user={userAs('admin')} />, { parley });
+};
+
+describe('MembersSection', () => {
+  it('lists members with role, status, joined date and teams', async () => {
+    setup();
+    const table = await screen.findByRole('table', { name: 'Members' });
+    const row = within(table).getByText('Alan Turing').closest('tr')!;
+    expect(within(row).getByDisplayValue('Agent')).toHaveAccessibleName('Role of Alan Turing');
+    expect(within(row).getByText('Active')).toBeInTheDocument();
+    expect(await within(row).findByText('Sales')).toBeInTheDocument();
+    expect(within(table).getByText('Ada Lovelace (you)')).toBeInTheDocument();
+    await expectNoAxeViolations();
+  });
+
+  it('invites by link and shows the link once with a copy button', async () => {
+    const { parley, user } = setup();
+    parley['admin:inviteMember'].mockResolvedValue(
+      ok({
+        mode: 'link',
+        invitation: {
+          id: '0190a1b2-0000-7000-8000-0000000000e1',
+          email: 'grace@example.com',
+          name: 'Grace Hopper',
+          role: 'agent',
+          expiresAt: '2026-12-14T00:00:00.000Z',
+        },
+        inviteUrl: 'https://parley.example.com/invite#secret-token',
+      }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Invite member' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Invite a member' });
+    await user.click(within(dialog).getByRole('button', { name: 'Invite' }));
+    expect(await within(dialog).findByText('Enter a valid e-mail address')).toBeInTheDocument();
+    expect(parley['admin:inviteMember']).not.toHaveBeenCalled();
+    await user.type(within(dialog).getByRole('textbox', { name: /E-mail/ }), 'Grace@Example.com');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'Grace Hopper');
+    await user.click(within(dialog).getByRole('button', { name: 'Invite' }));
+    expect(await within(dialog).findByRole('textbox', { name: 'Invite link' })).toHaveValue(
+      'https://parley.example.com/invite#secret-token',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Copy Invite link' })).toBeInTheDocument();
+    expect(within(dialog).getByRole('note')).toHaveTextContent('Shown only once');
+    expect(parley['admin:inviteMember']).toHaveBeenCalledWith({
+      email: 'grace@example.com',
+      name: 'Grace Hopper',
+      role: 'agent',
+      mode: 'link',
+    });
+    await expectNoAxeViolations();
+  });
+
+  it('puts the server’s field error on the field it names', async () => {
+    const { parley, user } = setup();
+    parley['admin:inviteMember'].mockResolvedValue(
+      err({
+        code: 'invalid_input',
+        message: 'Invalid input',
+        details: { fields: [{ path: 'body.name', message: 'That name is too long for us' }] },
+      }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Invite member' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Invite a member' });
+    await user.type(within(dialog).getByRole('textbox', { name: /E-mail/ }), 'grace@example.com');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'Grace');
+    await user.click(within(dialog).getByRole('button', { name: 'Invite' }));
+    expect(await within(dialog).findByText('That name is too long for us')).toBeInTheDocument();
+  });
+
+  it('confirms before deactivating, says what happens, and explains the last-admin guard', async () => {
+    const { parley, user } = setup();
+    parley['admin:updateMember'].mockResolvedValue(
+      err({ code: 'conflict', message: 'An organization needs at least one active admin' }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Ada Lovelace' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Deactivate Ada Lovelace?' });
+    expect(dialog).toHaveTextContent('signed out on every device');
+    await user.click(within(dialog).getByRole('button', { name: 'Deactivate' }));
+    expect(parley['admin:updateMember']).toHaveBeenCalledWith({ id: ada.id, patch: { deactivated: true } });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Ada Lovelace was not deactivated');
+    expect(alert).toHaveTextContent('at least one active admin');
+    expect(screen.getByText(/the last admin cannot be demoted or deactivated/)).toBeInTheDocument();
+  });
+
+  it('deactivates and reactivates a member', async () => {
+    const { parley, user } = setup();
+    parley['admin:updateMember'].mockImplementation(async ({ patch }) =>
+      ok({ ...alan, deactivatedAt: patch.deactivated ? '2026-03-01T00:00:00.000Z' : null }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Alan Turing' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Deactivate Alan Turing?' })).getByRole('button', {
+        name: 'Deactivate',
+      }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Reactivate Alan Turing' }));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Deactivate Alan Turing' })).toBeInTheDocument(),
+    );
+    expect(parley['admin:updateMember']).toHaveBeenLastCalledWith({
+      id: alan.id,
+      patch: { deactivated: false },
+    });
+  });
+});

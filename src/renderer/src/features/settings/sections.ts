@@ -1,0 +1,49 @@
+import { atLeast, type Role } from '#contract/domain/roles';
+
+/** A section of the Settings area. */
+export type SectionId = 'profile' | 'members' | 'teams' | 'numbers' | 'organization' | 'audit';
+
+/** How a section is listed and who sees it. */
+export interface SectionDef {
+  id: SectionId;
+  label: string;
+  /** The least role that sees the section at all (the server refuses the rest anyway). */
+  minRole: Role;
+  /** What the section says instead of its content while offline ("Connect to …"). */
+  offlineNote: string;
+}
+
+/**
+ * Every section, in the order the navigation lists them. Admins see all; managers see Teams
+ * (read-only) and their profile; agents their profile and notifications. Canned responses,
+ * labels, templates, business hours, API keys and webhooks come with their routes (issue 12).
+ */
+export const SECTIONS: readonly SectionDef[] = [
+  {
+    id: 'profile',
+    label: 'Profile',
+    minRole: 'agent',
+    offlineNote: 'Connect to change your name or password.',
+  },
+  { id: 'members', label: 'Members', minRole: 'admin', offlineNote: 'Connect to manage members.' },
+  { id: 'teams', label: 'Teams', minRole: 'manager', offlineNote: 'Connect to change teams.' },
+  {
+    id: 'numbers',
+    label: 'WhatsApp numbers',
+    minRole: 'admin',
+    offlineNote: 'Connect to change WhatsApp numbers.',
+  },
+  {
+    id: 'organization',
+    label: 'Organization',
+    minRole: 'admin',
+    offlineNote: 'Connect to change the organization’s settings.',
+  },
+  { id: 'audit', label: 'Audit log', minRole: 'admin', offlineNote: 'Connect to read the audit log.' },
+];
+
+/** The sections a role sees. */
+export const sectionsFor = (role: Role): SectionDef[] => SECTIONS.filter((s) => atLeast(role, s.minRole));
+
+/** Whether a role may change teams (managers only read them). */
+export const canEditTeams = (role: Role): boolean => role === 'admin';

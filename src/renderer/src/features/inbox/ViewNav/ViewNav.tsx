@@ -1,7 +1,8 @@
-import { Badge, Box, Group, NavLink, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { Box, NavLink, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconInbox, IconMessages, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { memo, useId } from 'react';
 import type { InboxCounts } from '#contract/ipc/contract';
+import { CountBadge, countSentence } from '../../../components/CountBadge';
 import type { InboxViewOption } from '../inbox-views';
 
 /** Props of {@link ViewNav}. */
@@ -17,9 +18,10 @@ export interface ViewNavProps {
 const ICONS = { mine: IconUser, unassigned: IconInbox, all: IconMessages, team: IconUsersGroup } as const;
 
 /**
- * The inbox views: Mine, Unassigned, All, then the teams, each with its open and unread
- * counts. A `nav` of buttons; the current one has `aria-current`. A button's name is the
- * view's name alone; the counts are its description.
+ * The inbox views: Mine, Unassigned, All, then the teams, each with its unread count (the open
+ * count is in the tooltip). A `nav` of buttons; the current one has `aria-current`. A button's
+ * name is the view's name alone; "12 unread, 13 open" is its description. The names never wrap:
+ * a long team name ends in "…" and its full text is the button's title.
  */
 export const ViewNav = memo(function ViewNav({ views, currentKey, counts, onChange }: ViewNavProps) {
   const baseId = useId();
@@ -47,25 +49,15 @@ export const ViewNav = memo(function ViewNav({ views, currentKey, counts, onChan
                 aria-current={v.key === currentKey ? 'page' : undefined}
                 aria-describedby={descId}
                 leftSection={<Icon size={18} aria-hidden />}
+                title={v.label}
                 rightSection={
-                  open ? (
-                    <Group gap={4} wrap="nowrap" aria-hidden>
-                      {open.unread > 0 && (
-                        <Badge size="sm" variant="filled" circle={open.unread < 10}>
-                          {open.unread}
-                        </Badge>
-                      )}
-                      <Text size="xs" c="dimmed" miw={20} ta="right">
-                        {open.total}
-                      </Text>
-                    </Group>
-                  ) : null
+                  open ? <CountBadge unread={open.unread} total={open.total} totalNoun="open" /> : null
                 }
                 onClick={() => onChange(v)}
                 styles={{ label: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } }}
               />
               <VisuallyHidden id={descId}>
-                {open ? `${open.total} open, ${open.unread} unread` : 'Counting…'}
+                {open ? countSentence(open.unread, open.total, 'open') : 'Counting…'}
               </VisuallyHidden>
             </Box>
           );

@@ -124,6 +124,7 @@ export function AppFrame({ session }: AppFrameProps) {
         themeMode={mode}
         isOutboxOpen={isOutboxOpen}
         onOutboxOpenChange={setOutboxOpen}
+        onOpenConversation={open}
         onThemeChange={setTheme}
         onOpenProfile={profile.open}
         onOpenNotifications={notificationSettings.open}

@@ -80,8 +80,11 @@ describe('MessageComposer', () => {
       message: { type: 'text', text: 'one\ntwo' },
     });
     unmount();
-    render(<Harness initialDraft={null} />, { parley });
-    expect(screen.getByText('Ctrl+Enter sends · Enter adds a line')).toBeInTheDocument();
+    const again = render(<Harness initialDraft={null} />, { parley });
+    // The hint is Send's tooltip (as text beside it, it squeezed the button in a narrow pane).
+    await again.user.type(screen.getByRole('textbox', { name: 'Message' }), 'x');
+    await again.user.hover(screen.getByRole('button', { name: 'Send' }));
+    expect(await screen.findByText('Ctrl+Enter sends · Enter adds a line')).toBeInTheDocument();
   });
 
   it('keeps the text and says why when the app refuses the send', async () => {

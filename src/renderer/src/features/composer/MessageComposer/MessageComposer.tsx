@@ -332,9 +332,6 @@ export function MessageComposer({
             </Button>
           </Group>
           <Group gap={4} wrap="nowrap">
-            <Text size="xs" c="dimmed" visibleFrom="md">
-              {sendHint}
-            </Text>
             <SendKeyMenu
               sendKey={sendKey}
               onChange={(value) => {
@@ -342,19 +339,23 @@ export function MessageComposer({
                 writeSendKey(value);
               }}
             />
-            <Button
-              size="compact-md"
-              rightSection={<IconSend size={16} aria-hidden />}
-              style={{ flex: 'none' }}
-              aria-describedby={freeFormReason ? reasonId : undefined}
-              onClick={() => void send()}
-              disabled={!canSend}
-              loading={isSending}
-              color={isNote ? 'yellow' : undefined}
-              c={isNote ? 'var(--mantine-color-black)' : undefined}
-            >
-              {isNote ? 'Add note' : 'Send'}
-            </Button>
+            {/* The send-key hint is the button's tooltip: as text beside it, it squeezed Send to
+                "S" in a narrow pane. */}
+            <Tooltip label={sendHint} withArrow position="top-end">
+              <Button
+                size="compact-md"
+                rightSection={<IconSend size={16} aria-hidden />}
+                style={{ flex: 'none' }}
+                aria-describedby={freeFormReason ? reasonId : undefined}
+                onClick={() => void send()}
+                disabled={!canSend}
+                loading={isSending}
+                color={isNote ? 'yellow' : undefined}
+                c={isNote ? 'var(--mantine-color-black)' : undefined}
+              >
+                {isNote ? 'Add note' : 'Send'}
+              </Button>
+            </Tooltip>
           </Group>
         </Group>
       </Stack>

@@ -117,7 +117,7 @@ test.describe('layout', () => {
 
     for (const theme of ['Light', 'Dark'] as const) {
       await appFrame.chooseTheme(theme);
-      await page.keyboard.press('Escape');
+      await expect.poll(() => appFrame.colorScheme()).toBe(theme.toLowerCase());
       for (const size of SIZES) {
         await page.setViewportSize(size);
         for (const panel of [false, true]) {

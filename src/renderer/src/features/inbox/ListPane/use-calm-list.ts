@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 
 /** What {@link useCalmList} returns. */
 export interface CalmList<T> {
@@ -23,21 +23,20 @@ export interface CalmList<T> {
  */
 export function useCalmList<T extends { id: string }>(items: readonly T[], viewKey: string): CalmList<T> {
   const [frozen, setFrozen] = useState<{ key: string; ids: readonly string[] } | null>(null);
-  const latest = useRef({ items, viewKey });
-  latest.current = { items, viewKey };
 
-  const snapshot = useCallback(
-    () => ({ key: latest.current.viewKey, ids: latest.current.items.map((i) => i.id) }),
-    [],
+  const hold = useCallback(
+    () => setFrozen((f) => f ?? { key: viewKey, ids: items.map((i) => i.id) }),
+    [items, viewKey],
   );
-  const hold = useCallback(() => setFrozen((f) => f ?? snapshot()), [snapshot]);
   const release = useCallback(() => setFrozen(null), []);
-  const apply = useCallback(() => setFrozen((f) => (f ? snapshot() : f)), [snapshot]);
+  const apply = useCallback(
+    () => setFrozen((f) => (f ? { key: viewKey, ids: items.map((i) => i.id) } : f)),
+    [items, viewKey],
+  );
 
-  // A new query while held: hold its rows from now on.
-  useEffect(() => {
-    if (frozen && frozen.key !== viewKey) setFrozen(snapshot());
-  }, [frozen, viewKey, snapshot]);
+  // A new query while held: hold its rows from now on (state adjusted while rendering, React's
+  // pattern for deriving from a changed prop, so no frame shows the old rows).
+  if (frozen && frozen.key !== viewKey) setFrozen({ key: viewKey, ids: items.map((i) => i.id) });
 
   return useMemo(() => {
     if (!frozen || frozen.key !== viewKey) return { shown: items, pending: 0, hold, release, apply };

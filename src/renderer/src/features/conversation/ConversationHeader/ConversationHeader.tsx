@@ -73,8 +73,9 @@ export function ConversationHeader({
       py="xs"
       style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
     >
-      {/* The name block grows and truncates; the controls never shrink: when both do not fit on
-          one line the controls move to a line of their own, so no control is ever clipped. */}
+      {/* The name block grows and truncates; the controls stay whole: when both do not fit on
+          one line the controls move to a line of their own (and wrap there in a very narrow
+          pane), so no control is ever clipped. */}
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: '1 1 260px' }}>
           {onClose && (
@@ -106,9 +107,9 @@ export function ConversationHeader({
         </Group>
         <Group
           gap="xs"
-          wrap="nowrap"
+          wrap="wrap"
           justify="flex-end"
-          style={{ flex: '0 0 auto', marginInlineStart: 'auto' }}
+          style={{ flex: '0 1 auto', marginInlineStart: 'auto' }}
         >
           <AssignControl
             assigneeId={c.assigneeId}

@@ -41,7 +41,7 @@ test.describe('inbox', () => {
     await expect(row).toHaveAccessibleName(
       /^Maria Souza, 1 unread, Hi, is my order ready\?, .*window open for 2\d h, unassigned/,
     );
-    await expect(inbox.tab('Open')).toHaveAccessibleDescription(/^1 conversations?, 1 unread$/, LIVE);
+    await expect(inbox.tab('Open')).toHaveAccessibleDescription(/^1 unread, 1 conversations?$/, LIVE);
 
     await inbox.goTo('Unassigned');
     await expect(inbox.row('Maria Souza')).toBeVisible();

@@ -164,7 +164,7 @@ async function main() {
     const m = /Harness ready at (\S+)/.exec(String(d));
     if (!m) return;
     console.log('');
-    console.log(`start: ▶ Open ${m[1]} in your browser.`);
+    console.log(`start: ▶ Open ${m[1]} in your browser; it is signed in as ${demo.email}.`);
     console.log(`start:   Server ${serverUrl} · demo sign-in ${demo.email} / ${demo.password}`);
     console.log('start:   Ctrl+C stops the harness and the server.');
   });

@@ -27,6 +27,11 @@ export interface HarnessOptions {
   log?: (line: string) => void;
   /** Log core warnings and errors to stderr. Default true. */
   coreLogs?: boolean;
+  /**
+   * Sign in with these at startup when no session was restored (`npm start`'s browser fallback
+   * passes the demo admin, as the desktop app does). Default: none, the sign-in form shows.
+   */
+  autoSignIn?: { email: string; password: string } | null;
 }
 
 /** A running harness. */
@@ -69,6 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: options.coreLogs === false ? silentLogger : createConsoleLogger('harness core'),
     // Same origin as the page, served below (the Electron app uses parley://media/<id>).
     mediaUrl: (id) => `${MEDIA_PATH}${id}`,
+    autoSignIn: options.autoSignIn ? { serverUrl: defaultServerUrl, ...options.autoSignIn } : null,
   });
 
   const serveStatic = createStaticHandler(rendererOutDir);

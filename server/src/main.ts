@@ -45,6 +45,7 @@ async function main() {
       db: database.db,
       clock: systemClock,
       apiVersion: config.metaApiVersion,
+      autopilotMs: config.demoPaceSeconds * 1000,
       log: (line) => console.warn(`parley: ${line}`),
     });
   }

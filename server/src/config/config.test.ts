@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       metaGraphUrl: 'https://graph.facebook.com',
       metaApiVersion: 'v25.0',
       demo: false,
+      demoPaceSeconds: 90,
       allowSignup: true,
       logLevel: 'info',
       trustProxy: false,
@@ -42,6 +43,7 @@ describe('parseConfig', () => {
       META_GRAPH_URL: 'http://127.0.0.1:9999',
       META_API_VERSION: 'v24.0',
       DEMO: '1',
+      DEMO_PACE_SECONDS: '30',
       ALLOW_SIGNUP: '0',
       LOG_LEVEL: 'debug',
     });
@@ -51,6 +53,7 @@ describe('parseConfig', () => {
       databaseUrl: 'postgres://u@db:5432/parley',
       dataDir: '/var/lib/parley',
       demo: true,
+      demoPaceSeconds: 30,
       allowSignup: false,
       metaApiVersion: 'v24.0',
     });
@@ -62,6 +65,8 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres:\/\/ URL/],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL must be an absolute http\(s\) URL/],
     [{ DEMO: 'yes' }, /^DEMO must be 0 or 1/],
+    [{ DEMO_PACE_SECONDS: '-1' }, /^DEMO_PACE_SECONDS must be 0 \(customers silent\) or more/],
+    [{ DEMO_PACE_SECONDS: 'fast' }, /^DEMO_PACE_SECONDS must be a number of seconds/],
     [{ ALLOW_SIGNUP: '2' }, /^ALLOW_SIGNUP must be 0 or 1/],
     [{ SECRET_KEY: 'short' }, /^SECRET_KEY must be at least 32 characters/],
     [{ META_API_VERSION: '25' }, /^META_API_VERSION must look like v25.0/],

@@ -33,6 +33,12 @@ const EnvSchema = z.object({
     .regex(/^v\d+\.\d+$/, 'must look like v25.0')
     .default('v25.0'),
   DEMO: flag('0'),
+  DEMO_PACE_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 (customers silent) or more')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(90),
   ALLOW_SIGNUP: flag('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
@@ -52,7 +58,10 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | st
   const value = raw.trim();
   if (value === 'false' || value === '0') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = entries.find((entry) => !isAddressOrCidr(entry));
   if (bad !== undefined || entries.length === 0) {
     ctx.addIssue({
@@ -91,6 +100,8 @@ export type Config = {
   metaGraphUrl: string;
   metaApiVersion: string;
   demo: boolean;
+  /** Demo only: a simulated customer writes about every this many seconds (0: never). */
+  demoPaceSeconds: number;
   allowSignup: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses/CIDRs. */
@@ -138,6 +149,7 @@ export function parseConfig(
       metaGraphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
       metaApiVersion: e.META_API_VERSION,
       demo: e.DEMO,
+      demoPaceSeconds: e.DEMO_PACE_SECONDS,
       allowSignup: e.ALLOW_SIGNUP,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY ?? false,

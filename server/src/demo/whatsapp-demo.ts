@@ -208,12 +208,16 @@ export type WhatsAppDemo = {
   close: () => Promise<void>;
 };
 
+/** Simulated customers' default pace: a list that moves every few seconds is hard to click. */
+export const DEFAULT_DEMO_PACE_MS = 90_000;
+
 /** Starts the emulator and prepares the demo (nothing touches Parley until `afterListen`). */
 export async function startWhatsAppDemo(opts: {
   db: Db;
   clock: Clock;
   apiVersion: string;
-  /** Simulated customers write every this often (default 20 s); 0 turns them off. */
+  /** Simulated customers write every this often (default 90 s, a pace a person can
+   * follow; `DEMO_PACE_SECONDS` sets it); 0 turns them off. */
   autopilotMs?: number;
   /** Status webhook delays, default realistic (200 ms / 1 s / 3 s). */
   statusDelays?: { sent: number; delivered: number; read: number };
@@ -287,10 +291,10 @@ export async function startWhatsAppDemo(opts: {
     if (created) await writeHistory(app, api, ctx, account);
     else await resume(ctx, account);
 
-    if ((opts.autopilotMs ?? 20_000) > 0)
+    if ((opts.autopilotMs ?? DEFAULT_DEMO_PACE_MS) > 0)
       stopAutopilot = emulator.control.startAutopilot({
         phoneNumberId: seed.phoneNumberId,
-        intervalMs: opts.autopilotMs ?? 20_000,
+        intervalMs: opts.autopilotMs ?? DEFAULT_DEMO_PACE_MS,
       });
     return { account, created };
   };

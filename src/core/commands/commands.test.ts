@@ -130,8 +130,9 @@ describe('commands', () => {
     });
     const tray = commands.list(new Set());
     expect(tray.map((i) => [i.state, i.text, i.canRetry])).toEqual([
-      ['failed', 'late reply', true],
-      ['failed', null, true],
+      // A closed window: Retry cannot help (the tray offers a template); the call still works.
+      ['failed', 'late reply', false],
+      ['failed', null, false],
     ]);
     // Retry: a new mutation with a NEW message id; the failed item goes.
     const retried = commands.retry(1);

@@ -37,6 +37,23 @@ function describe(name: MutationName, args: Record<string, unknown>, text: strin
   }
 }
 
+/**
+ * Refusals that sending the same write again cannot fix: the tray offers no Retry for them
+ * (a closed reply window needs a template; an opted-out contact, a lost scope, a role that may
+ * not, a target gone or args refused as invalid stay that way). Unknown codes stay retryable.
+ */
+export const NOT_RETRYABLE: ReadonlySet<string> = new Set([
+  'window_closed',
+  'opted_out',
+  'forbidden',
+  'forbidden_scope',
+  'not_found',
+  'invalid',
+  'unsupported',
+  'payload_too_large',
+  'unsupported_media_type',
+]);
+
 /** What the tray needs besides the command deps. */
 export interface TrayLinks {
   overlays: Overlays;
@@ -111,7 +128,7 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
       text,
       error,
       createdAt: r.createdAt,
-      canRetry: r.status === 'rejected',
+      canRetry: r.status === 'rejected' && !NOT_RETRYABLE.has(error?.code ?? ''),
       canDiscard: r.status === 'rejected' || (r.status === 'pending' && r.attempts === 0 && !sending),
     };
   };

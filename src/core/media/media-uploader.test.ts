@@ -304,7 +304,8 @@ describe('sending staged media through the outbox', () => {
     expect(item).toMatchObject({
       state: 'failed',
       text: 'Your *birthday* cake',
-      canRetry: true,
+      // The same file would be refused again: no Retry.
+      canRetry: false,
       error: { code: 'payload_too_large', message: 'cake.png: An image can be at most 5 MB on WhatsApp.' },
     });
     expect(text.ok).toBe(true);

@@ -60,6 +60,8 @@ describe('createMainWindow', () => {
       preload: '/app/out/preload/index.cjs',
     });
     expect(created[0]?.win.loadURL).toHaveBeenCalledWith('parley://app/index.html');
+    // The smallest window the inbox is laid out for (issue 14): no control clipped at 960×600.
+    expect(created[0]?.options).toMatchObject({ minWidth: 960, minHeight: 600 });
   });
 
   it('restores saved bounds that are on a display', () => {

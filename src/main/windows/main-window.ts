@@ -27,8 +27,8 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   );
   const win = new BrowserWindow({
     ...state.bounds,
-    minWidth: 720,
-    minHeight: 480,
+    minWidth: 960,
+    minHeight: 600,
     show: false,
     title: 'Parley',
     icon: opts.iconPath,

@@ -327,7 +327,7 @@ describe('push', () => {
     await connect({ tenantSeq: 10 });
     expect(statuses.at(-1)).toMatchObject({ outboxSize: 0, failedCount: 1 });
     expect(commands.list(new Set())).toMatchObject([
-      { state: 'failed', text: 'are you there?', error: { code: 'window_closed' }, canRetry: true },
+      { state: 'failed', text: 'are you there?', error: { code: 'window_closed' }, canRetry: false },
     ]);
     expect(engine.messages(C, undefined, 20).items).toMatchObject([
       { id: r.ok ? r.value.id : '', pending: { state: 'failed' } },

@@ -21,6 +21,8 @@ export function makeThreadContext(
     reply: vi.fn(),
     react: vi.fn(),
     retry: vi.fn(),
+    windowOpen: true,
+    sendTemplate: vi.fn(),
     discard: vi.fn(),
     view: vi.fn(),
     ...overrides,

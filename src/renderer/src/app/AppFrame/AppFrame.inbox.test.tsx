@@ -56,7 +56,7 @@ describe('AppFrame: the inbox', () => {
     expect(within(nav).getByRole('button', { name: 'All' })).toHaveAttribute('aria-current', 'page');
     await waitFor(() =>
       expect(within(nav).getByRole('button', { name: 'Mine' })).toHaveAccessibleDescription(
-        '20 open, 5 unread',
+        '5 unread, 20 open',
       ),
     );
     await expectNoAxeViolations();
@@ -78,7 +78,7 @@ describe('AppFrame: the inbox', () => {
     parley.emit('replica:changed', { tables: ['conversations'] });
     await waitFor(() =>
       expect(screen.getByRole('tab', { name: 'Resolved' })).toHaveAccessibleDescription(
-        '6 conversations, 0 unread',
+        '0 unread, 6 conversations',
       ),
     );
 

@@ -1,5 +1,6 @@
-import { AppShell } from '@mantine/core';
+import { ActionIcon, AppShell, Box, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand } from '@tabler/icons-react';
 import { useCallback, useRef, useState } from 'react';
 import type { SessionState } from '#contract/ipc/contract';
 import { useSession, useSyncStatus } from '../../api';
@@ -21,6 +22,7 @@ import {
 import { ProfileModal } from '../../features/profile';
 import { SettingsArea, SettingsNavItem } from '../../features/settings';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
+import { useStoredFlag } from '../../hooks/useStoredWidth';
 import { useThemeMode } from '../../hooks/useThemeMode';
 import { InboxLayout } from '../InboxLayout/InboxLayout';
 import { AppHeader } from './AppHeader';
@@ -32,8 +34,11 @@ export interface AppFrameProps {
   session: Extract<SessionState, { status: 'signed_in' }>;
 }
 
-/** Width of the views column (px). */
+/** Width of the views column (px), and collapsed to icons. */
 const NAV_WIDTH = 220;
+const NAV_COLLAPSED_WIDTH = 60;
+/** Below this window width the navigation starts collapsed (the person's choice then sticks). */
+const NAV_COLLAPSE_BELOW = 1000;
 
 /**
  * The signed-in window: header (organization, connection, outbox, user menu), the views
@@ -54,6 +59,10 @@ export function AppFrame({ session }: AppFrameProps) {
   // What the main column shows: the inbox, or the Settings area (navigation item, palette, Mod+,).
   const [area, setArea] = useState<'inbox' | 'settings'>('inbox');
   const openSettings = useCallback(() => setArea('settings'), []);
+  const [isNavCollapsed, setNavCollapsed] = useStoredFlag(
+    'nav-collapsed',
+    () => window.innerWidth < NAV_COLLAPSE_BELOW,
+  );
   const inbox = useInbox(user);
   const { state, dispatch } = inbox;
   const now = useNow();
@@ -130,7 +139,11 @@ export function AppFrame({ session }: AppFrameProps) {
   useShortcuts({ help: help.open, palette: palette.toggle }, area === 'settings');
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: NAV_WIDTH, breakpoint: 'xs' }} padding={0}>
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: isNavCollapsed ? NAV_COLLAPSED_WIDTH : NAV_WIDTH, breakpoint: 'xs' }}
+      padding={0}
+    >
       <AppHeader
         organizationName={user.organizationName}
         userName={user.name}
@@ -138,6 +151,7 @@ export function AppFrame({ session }: AppFrameProps) {
         themeMode={mode}
         isOutboxOpen={isOutboxOpen}
         onOutboxOpenChange={setOutboxOpen}
+        onOpenConversation={open}
         onThemeChange={setTheme}
         onOpenProfile={profile.open}
         onOpenNotifications={notificationSettings.open}
@@ -145,14 +159,34 @@ export function AppFrame({ session }: AppFrameProps) {
         onOpenPalette={palette.open}
         onSignOut={handleSignOut}
       />
-      <AppShell.Navbar>
-        <ViewNav
-          views={inbox.views}
-          currentKey={area === 'inbox' ? inbox.currentView.key : ''}
-          counts={inbox.counts}
-          onChange={handleViewChange}
-        />
-        <SettingsNavItem active={area === 'settings'} onClick={openSettings} />
+      <AppShell.Navbar style={{ display: 'flex', flexDirection: 'column' }}>
+        <Box style={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' }}>
+          <ViewNav
+            views={inbox.views}
+            currentKey={area === 'inbox' ? inbox.currentView.key : ''}
+            counts={inbox.counts}
+            onChange={handleViewChange}
+            collapsed={isNavCollapsed}
+          />
+        </Box>
+        <SettingsNavItem active={area === 'settings'} onClick={openSettings} collapsed={isNavCollapsed} />
+        <Box p={4} style={{ display: 'flex', justifyContent: isNavCollapsed ? 'center' : 'flex-end' }}>
+          <Tooltip label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'} position="right">
+            <ActionIcon
+              variant="subtle"
+              color="gray"
+              aria-label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'}
+              aria-expanded={!isNavCollapsed}
+              onClick={() => setNavCollapsed(!isNavCollapsed)}
+            >
+              {isNavCollapsed ? (
+                <IconLayoutSidebarLeftExpand size={18} aria-hidden />
+              ) : (
+                <IconLayoutSidebarLeftCollapse size={18} aria-hidden />
+              )}
+            </ActionIcon>
+          </Tooltip>
+        </Box>
       </AppShell.Navbar>
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
         {session.tokenStorage === 'memory' && !isTokenNoticeDismissed && (

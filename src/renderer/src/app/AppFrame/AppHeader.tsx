@@ -14,6 +14,7 @@ export interface AppHeaderProps {
   themeMode: ThemeMode | undefined;
   isOutboxOpen: boolean;
   onOutboxOpenChange(opened: boolean): void;
+  onOpenConversation(conversationId: string): void;
   onThemeChange(mode: ThemeMode): void;
   onOpenProfile(): void;
   onOpenNotifications(): void;
@@ -45,6 +46,7 @@ export const AppHeader = memo(function AppHeader(props: AppHeaderProps) {
             status={props.syncStatus}
             opened={props.isOutboxOpen}
             onOpenedChange={props.onOutboxOpenChange}
+            onOpenConversation={props.onOpenConversation}
           />
           <UserMenu
             userName={props.userName}

@@ -22,7 +22,7 @@ export const ConversationPane = memo(function ConversationPane({
       h="100%"
       miw={0}
       p="md"
-      style={{ flex: 1, overflow: 'hidden' }}
+      style={{ flex: 1, minWidth: 0, overflow: 'hidden' }}
     >
       {conversationId ? (
         <ConversationView key={conversationId} conversationId={conversationId} onClose={onClose} />

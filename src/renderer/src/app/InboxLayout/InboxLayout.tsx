@@ -7,11 +7,13 @@ import {
   type InboxApi,
   type SearchBoxHandle,
 } from '../../features/inbox';
+import { ResizeHandle } from '../../components/ResizeHandle';
 import { LIST_ZONE_ATTRIBUTE } from '../../features/shortcuts';
+import { useStoredWidth, type WidthBounds } from '../../hooks/useStoredWidth';
 import { ConversationPane } from './ConversationPane';
 
-/** Width of the conversation list column (px). */
-export const LIST_COLUMN_WIDTH = 380;
+/** The conversation list column's width (px): dragged by its edge, remembered. */
+export const LIST_COLUMN: WidthBounds = { initial: 340, min: 280, max: 560 };
 
 /** Props of {@link InboxLayout}. */
 export interface InboxLayoutProps {
@@ -27,6 +29,7 @@ export interface InboxLayoutProps {
 /** The main area: the list column (search, tabs, filters, list) and the conversation pane. */
 export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearch }: InboxLayoutProps) {
   const { state, dispatch } = inbox;
+  const [listWidth, setListWidth] = useStoredWidth('list', LIST_COLUMN);
   // Stable handlers, so the memoized parts (search, tabs, filters, rows, the pane) skip
   // re-rendering when only the list's data changes.
   const handlers = useMemo(
@@ -49,12 +52,7 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
   );
   return (
     <Box style={{ display: 'flex', height: '100%', minHeight: 0 }}>
-      <Box
-        {...{ [LIST_ZONE_ATTRIBUTE]: '' }}
-        w={LIST_COLUMN_WIDTH}
-        h="100%"
-        style={{ flex: 'none', borderRight: '1px solid var(--mantine-color-default-border)' }}
-      >
+      <Box {...{ [LIST_ZONE_ATTRIBUTE]: '' }} w={listWidth} h="100%" style={{ flex: 'none' }}>
         <ListPane
           state={state}
           viewLabel={inbox.currentView.label}
@@ -76,6 +74,13 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
           onLeaveSearch={onLeaveSearch}
         />
       </Box>
+      <ResizeHandle
+        label="Resize the conversation list"
+        width={listWidth}
+        min={LIST_COLUMN.min}
+        max={LIST_COLUMN.max}
+        onChange={setListWidth}
+      />
       <ConversationPane conversationId={state.openId} onClose={handlers.onClose} />
     </Box>
   );

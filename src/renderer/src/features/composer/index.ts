@@ -9,3 +9,4 @@ export { EmojiPicker } from './EmojiPicker/EmojiPicker';
 export { TemplatePicker } from './TemplatePicker/TemplatePicker';
 export { MediaComposer } from './MediaComposer/MediaComposer';
 export { useTemplates, type TemplatesState } from './useTemplates';
+export { requestTemplate, useTemplateRequest } from './template-request';

@@ -24,6 +24,10 @@ export interface ThreadContextValue {
   react(message: ThreadMessage, emoji: string): void;
   /** Retries a failed message. */
   retry(message: ThreadMessage): void;
+  /** The 24-hour reply window is open now (a failed free-form message may be sent again). */
+  windowOpen: boolean;
+  /** Opens the composer's template picker (the remedy for a closed window). */
+  sendTemplate(): void;
   /** Drops a failed, unsent message. */
   discard(message: ThreadMessage): void;
   /** Opens an image or video in the viewer. */

@@ -1,3 +1,4 @@
+import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { err } from '#contract/result';
 import { BRIDGE_FAILURE_MESSAGE } from '../../../api/parley-client';
@@ -103,7 +104,40 @@ describe('MediaComposer', () => {
       conversationId: ids.conversation,
       message: { type: 'document', mediaId: expect.any(String), fileName: 'menu.pdf' },
     });
-    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Send files' })).not.toBeInTheDocument());
+    // Queued: the dialog says so and draws each file's upload from the core's media:progress.
+    const dialog = await screen.findByRole('dialog', { name: 'Sending 2 files…' });
+    expect(within(dialog).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(dialog).getAllByText('Waiting to upload…')).toHaveLength(2);
+    const [idA, idB] = parley['messages:send'].mock.calls.map(
+      (c) => (c[0].message as { mediaId: string }).mediaId,
+    );
+    act(() =>
+      parley.emit('media:progress', { mediaId: idA!, sentBytes: 400, totalBytes: 1000, state: 'uploading' }),
+    );
+    expect(within(dialog).getByText('Uploading… 40%')).toBeInTheDocument();
+    expect(within(dialog).getByRole('progressbar', { name: 'Upload of cake.jpg' })).toHaveAttribute(
+      'aria-valuenow',
+      '40',
+    );
+    act(() =>
+      parley.emit('media:progress', { mediaId: idA!, sentBytes: 1000, totalBytes: 1000, state: 'done' }),
+    );
+    expect(within(dialog).getByText('Sent to the server')).toBeInTheDocument();
+    act(() =>
+      parley.emit('media:progress', { mediaId: idB!, sentBytes: 2000, totalBytes: 2000, state: 'done' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('Hide leaves the uploads running and closes the dialog', async () => {
+    const parley = conversationFake();
+    const { user } = render(<Harness files={[fileOf('cake.jpg', 'image/jpeg', 1000)]} />, { parley });
+    await user.click(screen.getByRole('button', { name: 'add' }));
+    await user.click(await screen.findByRole('button', { name: 'Send 1 file' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Sending 1 file…' });
+    expect(within(dialog).queryByRole('button', { name: /^Send/ })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Hide' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
   it('keeps a file that could not be staged, with the reason', async () => {

@@ -14,6 +14,7 @@ import {
   Textarea,
 } from '@mantine/core';
 import { IconFileText, IconMovie, IconMusic, IconPaperclip, IconPhoto, IconTrash } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import { useSyncStatus } from '../../../api';
 import { formatBytes } from '../../../components/format';
@@ -45,7 +46,9 @@ const PHASE_TEXT: Record<DraftFile['phase'], string> = {
   reading: 'Reading the file…',
   staging: 'Keeping it on this device…',
   sending: 'Queueing…',
-  queued: 'Queued',
+  queued: 'Waiting to upload…',
+  uploading: 'Uploading…',
+  uploaded: 'Sent to the server',
   error: '',
 };
 
@@ -54,6 +57,7 @@ function FileRow({ item, draft }: { item: DraftFile; draft: MediaDraft }) {
   const Icon = item.check.ok ? ICONS[item.check.type] : IconFileText;
   const captionTooLong = item.caption.length > WHATSAPP_LIMITS.captionMaxChars;
   const isBusy = item.phase === 'reading' || item.phase === 'staging' || item.phase === 'sending';
+  const isUpload = item.phase === 'queued' || item.phase === 'uploading' || item.phase === 'uploaded';
   return (
     <Paper withBorder p="xs" radius="md" aria-label={item.name} component="li" style={{ listStyle: 'none' }}>
       <Group align="flex-start" wrap="nowrap" gap="sm">
@@ -95,7 +99,7 @@ function FileRow({ item, draft }: { item: DraftFile; draft: MediaDraft }) {
               color="gray"
               onClick={() => draft.remove(item.key)}
               aria-label={`Remove ${item.name}`}
-              disabled={isBusy}
+              disabled={isBusy || isUpload}
             >
               <IconTrash size={16} aria-hidden />
             </ActionIcon>
@@ -113,6 +117,7 @@ function FileRow({ item, draft }: { item: DraftFile; draft: MediaDraft }) {
               maxRows={4}
               value={item.caption}
               onChange={(e) => draft.setCaption(item.key, e.currentTarget.value)}
+              readOnly={isUpload}
               error={
                 captionTooLong
                   ? `Captions are limited to ${WHATSAPP_LIMITS.captionMaxChars} characters (${item.caption.length} now)`
@@ -143,6 +148,22 @@ function FileRow({ item, draft }: { item: DraftFile; draft: MediaDraft }) {
               </Text>
             </Box>
           )}
+          {isUpload && (
+            <Box>
+              <Progress
+                value={Math.round(item.progress * 100)}
+                animated={item.phase === 'queued'}
+                striped={item.phase === 'queued'}
+                size="sm"
+                aria-label={`Upload of ${item.name}`}
+              />
+              <Text size="xs" c="dimmed">
+                {item.phase === 'uploading'
+                  ? `Uploading… ${Math.round(item.progress * 100)}%`
+                  : PHASE_TEXT[item.phase]}
+              </Text>
+            </Box>
+          )}
           {item.phase === 'error' && item.error && (
             <Text size="sm" role="alert" c="var(--mantine-color-error)">
               {item.error}
@@ -158,7 +179,9 @@ function FileRow({ item, draft }: { item: DraftFile; draft: MediaDraft }) {
  * **Send files**: previews (image thumbnails, a video's poster frame, a document icon with name
  * and size), a caption per file, WhatsApp's type and size limits checked before anything is
  * staged, and progress while each file is handed to the core, which keeps it on this device and
- * uploads it when online.
+ * uploads it when online. Once queued the dialog says "Sending 2 files…" and draws each file's
+ * upload from the core's `media:progress`, closing itself when the server has them all (Hide
+ * leaves the uploads running).
  */
 export function MediaComposer({
   opened,
@@ -171,14 +194,20 @@ export function MediaComposer({
   const sync = useSyncStatus();
   const accepted = draft.items.filter((i) => i.check.ok);
   const hasCaptionError = draft.items.some((i) => i.caption.length > WHATSAPP_LIMITS.captionMaxChars);
-  const canSend = accepted.length > 0 && !hasCaptionError && !draft.isSending;
+  const ready = accepted.filter((i) => i.phase === 'ready' || i.phase === 'error');
+  // Files on their way (staging, queued, uploading): the count the title and button name.
+  const inFlight = draft.items.filter((i) => i.phase !== 'ready' && i.phase !== 'error').length;
+  const isBusy = draft.isSending || draft.isDelivering;
+  const canSend = ready.length > 0 && !hasCaptionError && !isBusy;
+  const sendingLabel = inFlight === 1 ? 'Sending 1 file…' : `Sending ${inFlight} files…`;
   const handleSend = async () => {
-    const ok = await draft.send(conversationId, replyToMessageId);
-    if (ok) {
-      draft.clear();
-      onSent();
-    }
+    if (await draft.send(conversationId, replyToMessageId)) onSent();
   };
+  // Every file reached the server: the dialog's work is done.
+  const allUploaded = draft.items.length > 0 && draft.items.every((i) => i.phase === 'uploaded');
+  useEffect(() => {
+    if (allUploaded) draft.clear();
+  }, [allUploaded, draft]);
   return (
     <Modal
       closeButtonProps={{ 'aria-label': 'Close' }}
@@ -186,7 +215,7 @@ export function MediaComposer({
       onClose={() => {
         if (!draft.isSending) onClose();
       }}
-      title="Send files"
+      title={isBusy ? sendingLabel : 'Send files'}
       size="lg"
       scrollAreaComponent={ScrollArea.Autosize}
     >
@@ -218,20 +247,35 @@ export function MediaComposer({
                 {...props}
                 variant="default"
                 leftSection={<IconPaperclip size={16} aria-hidden />}
-                disabled={draft.isSending}
+                disabled={isBusy}
               >
                 Add more files
               </Button>
             )}
           </FileButton>
-          <Group gap="xs">
-            <Button variant="default" onClick={onClose} disabled={draft.isSending}>
-              Cancel
-            </Button>
-            <Button onClick={() => void handleSend()} disabled={!canSend} loading={draft.isSending}>
-              {accepted.length === 1 ? 'Send 1 file' : `Send ${accepted.length} files`}
-            </Button>
-          </Group>
+          {draft.isDelivering ? (
+            <Group gap="xs">
+              <Text size="xs" c="dimmed" maw={260}>
+                Hiding this keeps the uploads going; the Outbox shows them.
+              </Text>
+              <Button variant="default" onClick={onClose}>
+                Hide
+              </Button>
+            </Group>
+          ) : (
+            <Group gap="xs">
+              <Button variant="default" onClick={onClose} disabled={draft.isSending}>
+                Cancel
+              </Button>
+              <Button onClick={() => void handleSend()} disabled={!canSend} loading={draft.isSending}>
+                {draft.isSending
+                  ? sendingLabel
+                  : ready.length === 1
+                    ? 'Send 1 file'
+                    : `Send ${ready.length} files`}
+              </Button>
+            </Group>
+          )}
         </Group>
       </Stack>
     </Modal>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
-import { useParleyClient } from '../../../api';
+import { useParleyClient, useParleyEvent } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 import { checkMedia, type MediaCheck } from '../media-limits';
 import { useStageMedia } from '../useStageMedia';
@@ -19,9 +19,15 @@ export interface DraftFile {
   caption: string;
   /** Thumbnail (object URL for images, a poster data URL for videos). */
   previewUrl: string | null;
-  phase: 'ready' | 'reading' | 'staging' | 'sending' | 'queued' | 'error';
-  /** 0..1 while reading the file. */
+  /**
+   * `ready` → `reading` → `staging` → `sending` (queueing) → `queued` (waiting for the outbox
+   * flush) → `uploading` → `uploaded` (the server has it), or `error`.
+   */
+  phase: 'ready' | 'reading' | 'staging' | 'sending' | 'queued' | 'uploading' | 'uploaded' | 'error';
+  /** 0..1 while reading the file, then while uploading it. */
   progress: number;
+  /** The staged media id once staged (matches `media:progress`). */
+  mediaId: string | null;
   error: string | null;
 }
 
@@ -34,11 +40,14 @@ export interface MediaDraft {
   setCaption(key: string, caption: string): void;
   clear(): void;
   isSending: boolean;
+  /** Files queued, not all uploaded yet: the dialog shows their upload progress. */
+  isDelivering: boolean;
   /** A sentence about files that could not be added. */
   notice: string | null;
   /**
    * Stages and queues every accepted file, one message each, in order (the first carries the
-   * reply quote). Files that fail stay with their reason; the rest leave the list.
+   * reply quote). Files that fail stay with their reason; queued ones stay, showing their upload
+   * progress from the core's `media:progress`, until the server has them.
    */
   send(conversationId: string, replyToMessageId?: string): Promise<boolean>;
 }
@@ -96,7 +105,18 @@ export function useMediaDraft(): MediaDraft {
             if (poster) patch(key, { previewUrl: poster });
           });
         }
-        return { key, file, name, check, caption: '', previewUrl, phase: 'ready', progress: 0, error: null };
+        return {
+          key,
+          file,
+          name,
+          check,
+          caption: '',
+          previewUrl,
+          phase: 'ready',
+          progress: 0,
+          mediaId: null,
+          error: null,
+        };
       });
       setItems((list) => [...list, ...added]);
     },
@@ -128,7 +148,7 @@ export function useMediaDraft(): MediaDraft {
       let isFirst = true;
       const snapshot = items;
       for (const item of snapshot) {
-        if (!item.check.ok || item.phase === 'queued') continue;
+        if (!item.check.ok || (item.phase !== 'ready' && item.phase !== 'error')) continue;
         const { type, mimeType } = item.check;
         if (item.caption.length > WHATSAPP_LIMITS.captionMaxChars) {
           allOk = false;
@@ -143,7 +163,7 @@ export function useMediaDraft(): MediaDraft {
           patch(item.key, { phase: 'error', error: staged.error.message });
           continue;
         }
-        patch(item.key, { phase: 'sending' });
+        patch(item.key, { phase: 'sending', mediaId: staged.value.mediaId });
         const caption = CAPTIONED.has(type) ? item.caption.trim() : '';
         const sent = await client.call('messages:send', {
           conversationId,
@@ -161,23 +181,39 @@ export function useMediaDraft(): MediaDraft {
           continue;
         }
         isFirst = false;
-        patch(item.key, { phase: 'queued', progress: 1 });
+        // Unless its upload already started (progress events may beat this line).
+        setItems((list) =>
+          list.map((i) =>
+            i.key === item.key && i.phase === 'sending' ? { ...i, phase: 'queued', progress: 0 } : i,
+          ),
+        );
       }
-      // Queued files leave the list (they are in the thread now); failures stay with their reason.
-      setItems((list) => {
-        const keep = list.filter((i) => i.phase !== 'queued');
-        for (const gone of list.filter((i) => i.phase === 'queued')) {
-          const url = urls.current.get(gone.key);
-          if (url) URL.revokeObjectURL(url);
-          urls.current.delete(gone.key);
-        }
-        return keep;
-      });
       setSending(false);
       return allOk;
     },
     [client, items, patch, stage],
   );
 
-  return { items, add, remove, setCaption, clear, isSending, notice, send };
+  // The outbox flush uploads queued files; each shows its own progress until the server has it.
+  useParleyEvent('media:progress', (p) => {
+    setItems((list) =>
+      list.map((i) =>
+        i.mediaId !== p.mediaId || i.phase === 'ready'
+          ? i
+          : p.state === 'failed'
+            ? { ...i, phase: 'error', error: 'The server refused this file; the Outbox says why.' }
+            : {
+                ...i,
+                phase: p.state === 'done' ? 'uploaded' : 'uploading',
+                progress: p.state === 'done' ? 1 : p.totalBytes > 0 ? p.sentBytes / p.totalBytes : 0,
+              },
+      ),
+    );
+  });
+
+  const isDelivering =
+    !isSending &&
+    items.some((i) => i.phase === 'queued' || i.phase === 'uploading' || i.phase === 'uploaded');
+
+  return { items, add, remove, setCaption, clear, isSending, isDelivering, notice, send };
 }

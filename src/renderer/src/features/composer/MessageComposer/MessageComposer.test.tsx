@@ -5,6 +5,7 @@ import { err, ok } from '#contract/result';
 import { conversationFake, ids, makeMessage } from '../../../test-utils/conversation-fixtures';
 import { expectNoAxeViolations, render, screen, waitFor } from '../../../test-utils/render';
 import { useMediaDraft } from '../MediaComposer/useMediaDraft';
+import { requestTemplate } from '../template-request';
 import { DRAFT_DEBOUNCE_MS } from '../useDraft';
 import { MessageComposer, WINDOW_CLOSED_SENTENCE } from './MessageComposer';
 
@@ -79,8 +80,11 @@ describe('MessageComposer', () => {
       message: { type: 'text', text: 'one\ntwo' },
     });
     unmount();
-    render(<Harness initialDraft={null} />, { parley });
-    expect(screen.getByText('Ctrl+Enter sends · Enter adds a line')).toBeInTheDocument();
+    const again = render(<Harness initialDraft={null} />, { parley });
+    // The hint is Send's tooltip (as text beside it, it squeezed the button in a narrow pane).
+    await again.user.type(screen.getByRole('textbox', { name: 'Message' }), 'x');
+    await again.user.hover(screen.getByRole('button', { name: 'Send' }));
+    expect(await screen.findByText('Ctrl+Enter sends · Enter adds a line')).toBeInTheDocument();
   });
 
   it('keeps the text and says why when the app refuses the send', async () => {
@@ -115,7 +119,38 @@ describe('MessageComposer', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('draft kept');
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Templates' })).toBeEnabled();
+    // Every free-form path is off, each described by the reason.
+    for (const name of ['Attach files', 'Emoji', 'Send']) {
+      expect(screen.getByRole('button', { name })).toBeDisabled();
+      expect(screen.getByRole('button', { name })).toHaveAccessibleDescription(WINDOW_CLOSED_SENTENCE);
+    }
     await expectNoAxeViolations();
+  });
+
+  it('with the window closed: pasted files are refused with the reason; the template picker is one click away', async () => {
+    const parley = conversationFake();
+    const { user } = render(<Harness windowExpiresAt={closed()} initialDraft={null} />, { parley });
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    const file = new File(['x'], 'photo.png', { type: 'image/png' });
+    const event = new Event('paste', { bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'clipboardData', { value: { files: [file], getData: () => '' } });
+    act(() => {
+      box.dispatchEvent(event);
+    });
+    expect(await screen.findByText(`Pasted files can't be sent. ${WINDOW_CLOSED_SENTENCE}`)).toHaveAttribute(
+      'role',
+      'alert',
+    );
+    expect(screen.queryByRole('dialog', { name: 'Send files' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Choose a template' }));
+    expect(await screen.findByRole('dialog', { name: 'Templates' })).toBeInTheDocument();
+  });
+
+  it('opens the template picker when another part of the app asks (Send a template)', async () => {
+    const parley = conversationFake();
+    render(<Harness windowExpiresAt={closed()} initialDraft={null} />, { parley });
+    act(() => requestTemplate(ids.conversation));
+    expect(await screen.findByRole('dialog', { name: 'Templates' })).toBeInTheDocument();
   });
 
   it('before the customer ever wrote, the window is closed too', () => {

@@ -6,38 +6,28 @@ import {
   Button,
   FileButton,
   Group,
-  Menu,
-  Popover,
   Stack,
   Text,
   Textarea,
   Tooltip,
-  VisuallyHidden,
 } from '@mantine/core';
-import {
-  IconCheck,
-  IconClockHour4,
-  IconDots,
-  IconMoodSmile,
-  IconNote,
-  IconPaperclip,
-  IconSend,
-  IconTemplate,
-} from '@tabler/icons-react';
-import { useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { IconClockHour4, IconNote, IconPaperclip, IconSend, IconTemplate } from '@tabler/icons-react';
+import { useCallback, useId, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import type { Message } from '#contract/api/messages';
 import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import { useParleyClient } from '../../../api';
 import { useReplyWindow } from '../../../hooks/useReplyWindow';
-import { EmojiPicker } from '../EmojiPicker/EmojiPicker';
 import { ACCEPT_ATTRIBUTE } from '../media-limits';
 import { MediaComposer } from '../MediaComposer/MediaComposer';
 import type { MediaDraft } from '../MediaComposer/useMediaDraft';
 import { ReplyPreview } from '../ReplyPreview/ReplyPreview';
 import { TemplatePicker } from '../TemplatePicker/TemplatePicker';
+import { useTemplateRequest } from '../template-request';
 import { useDraft } from '../useDraft';
 import './MessageComposer.css';
 import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
+import { EmojiButton } from './EmojiButton';
+import { SendKeyMenu } from './SendKeyMenu';
 
 /** The sentence shown when free text is not allowed. */
 export const WINDOW_CLOSED_SENTENCE =
@@ -71,7 +61,9 @@ const TYPING_IDLE_MS = 4_000;
  * The composer: **Message** box and **Send** (Enter sends, Shift+Enter adds a line, or the
  * other way round), emoji, a reply quote (Escape cancels), per-conversation drafts, **Note**
  * mode for internal notes, **Attach files** (also drag and drop and paste) and **Templates**,
- * which is always there and the only way to write once the 24-hour window has closed.
+ * which is always there and the only way to write once the 24-hour window has closed: then
+ * text, emoji, attachments and pasted files are all disabled, each described by the reason,
+ * and **Choose a template** sits in that reason.
  * Everything is queued locally; nothing waits on the network.
  */
 export function MessageComposer({
@@ -102,6 +94,16 @@ export function MessageComposer({
   const isNote = mode === 'note';
   const isClosed = !isNote && !window24.isOpen;
   const isBlocked = !isNote && isOptedOut;
+  // Why free-form content is refused now (attachments too: WhatsApp refuses every non-template
+  // message after the window), shown beside each disabled control.
+  const reasonId = useId();
+  const freeFormReason = isBlocked
+    ? "This contact opted out of messages; Parley won't send to them."
+    : isClosed
+      ? WINDOW_CLOSED_SENTENCE
+      : null;
+  const openTemplates = useCallback(() => setTemplatesOpen(true), []);
+  useTemplateRequest(conversationId, openTemplates);
   const text = draft.text;
   const limit = isNote ? 10_000 : WHATSAPP_LIMITS.textMaxChars;
   const isTooLong = text.length > limit;
@@ -180,11 +182,15 @@ export function MessageComposer({
     const files = Array.from(e.clipboardData.files ?? []);
     if (files.length === 0) return;
     e.preventDefault();
+    if (freeFormReason) {
+      setError(`Pasted files can't be sent. ${freeFormReason}`);
+      return;
+    }
     media.add(files);
   };
 
   const pickFiles = (files: File[]) => {
-    if (files.length > 0) media.add(files);
+    if (files.length > 0 && !freeFormReason) media.add(files);
   };
 
   const sendHint =
@@ -198,14 +204,26 @@ export function MessageComposer({
         )}
         {isClosed && (
           <Alert color="gray" p="xs" icon={<IconClockHour4 size={18} aria-hidden />}>
-            <Group justify="space-between" gap="xs">
-              <Text size="sm">{WINDOW_CLOSED_SENTENCE}</Text>
+            <Group justify="space-between" gap="xs" wrap="nowrap">
+              <Text size="sm" id={reasonId}>
+                {WINDOW_CLOSED_SENTENCE}
+              </Text>
+              <Button
+                size="compact-sm"
+                leftSection={<IconTemplate size={14} aria-hidden />}
+                onClick={openTemplates}
+                style={{ flex: 'none' }}
+              >
+                Choose a template
+              </Button>
             </Group>
           </Alert>
         )}
         {isBlocked && (
           <Alert color="red" p="xs">
-            <Text size="sm">This contact opted out of messages; Parley won&apos;t send to them.</Text>
+            <Text size="sm" id={reasonId}>
+              This contact opted out of messages; Parley won&apos;t send to them.
+            </Text>
           </Alert>
         )}
         {isNote && (
@@ -260,51 +278,35 @@ export function MessageComposer({
         )}
         <Group justify="space-between" gap="xs" wrap="nowrap">
           <Group gap={4} wrap="nowrap">
-            <Popover
+            <EmojiButton
               opened={isEmojiOpen}
-              onChange={setEmojiOpen}
-              position="top-start"
-              shadow="md"
-              trapFocus
-              returnFocus
-              withinPortal
-            >
-              <Popover.Target>
-                <ActionIcon
-                  variant="subtle"
-                  color="gray"
-                  aria-label="Emoji"
-                  onClick={() => setEmojiOpen((o) => !o)}
-                  disabled={isClosed || isBlocked}
-                >
-                  <IconMoodSmile size={18} aria-hidden />
-                </ActionIcon>
-              </Popover.Target>
-              <Popover.Dropdown p="xs">
-                <EmojiPicker
-                  onPick={(emoji) => {
-                    insertAtCursor(emoji);
-                    setEmojiOpen(false);
-                  }}
-                  onClose={() => {
-                    setEmojiOpen(false);
-                    textareaRef.current?.focus();
-                  }}
-                />
-              </Popover.Dropdown>
-            </Popover>
+              onOpenedChange={setEmojiOpen}
+              disabled={isClosed || isBlocked}
+              describedBy={freeFormReason ? reasonId : undefined}
+              onPick={insertAtCursor}
+              onClose={() => textareaRef.current?.focus()}
+            />
             <FileButton onChange={pickFiles} multiple accept={ACCEPT_ATTRIBUTE}>
               {(props) => (
-                <Tooltip label="Attach files (or drop or paste them)" withArrow>
-                  <ActionIcon
-                    {...props}
-                    variant="subtle"
-                    color="gray"
-                    aria-label="Attach files"
-                    disabled={isBlocked || isNote}
-                  >
-                    <IconPaperclip size={18} aria-hidden />
-                  </ActionIcon>
+                <Tooltip
+                  label={freeFormReason ?? 'Attach files (or drop or paste them)'}
+                  withArrow
+                  multiline
+                  maw={320}
+                >
+                  {/* The span keeps the tooltip (a disabled button gets no pointer events). */}
+                  <span style={{ display: 'inline-flex' }}>
+                    <ActionIcon
+                      {...props}
+                      variant="subtle"
+                      color="gray"
+                      aria-label="Attach files"
+                      aria-describedby={freeFormReason ? reasonId : undefined}
+                      disabled={Boolean(freeFormReason) || isNote}
+                    >
+                      <IconPaperclip size={18} aria-hidden />
+                    </ActionIcon>
+                  </span>
                 </Tooltip>
               )}
             </FileButton>
@@ -330,45 +332,30 @@ export function MessageComposer({
             </Button>
           </Group>
           <Group gap={4} wrap="nowrap">
-            <Text size="xs" c="dimmed" visibleFrom="md">
-              {sendHint}
-            </Text>
-            <Menu position="top-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon variant="subtle" color="gray" aria-label="Composer settings">
-                  <IconDots size={16} aria-hidden />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Label>Send with</Menu.Label>
-                {(['enter', 'mod-enter'] as const).map((value) => (
-                  <Menu.Item
-                    key={value}
-                    leftSection={sendKey === value ? <IconCheck size={14} aria-hidden /> : <Box w={14} />}
-                    onClick={() => {
-                      setSendKey(value);
-                      writeSendKey(value);
-                    }}
-                  >
-                    {value === 'enter'
-                      ? 'Enter sends (Shift+Enter for a new line)'
-                      : 'Ctrl+Enter sends (Enter for a new line)'}
-                    {sendKey === value ? <VisuallyHidden> (selected)</VisuallyHidden> : null}
-                  </Menu.Item>
-                ))}
-              </Menu.Dropdown>
-            </Menu>
-            <Button
-              size="compact-md"
-              rightSection={<IconSend size={16} aria-hidden />}
-              onClick={() => void send()}
-              disabled={!canSend}
-              loading={isSending}
-              color={isNote ? 'yellow' : undefined}
-              c={isNote ? 'var(--mantine-color-black)' : undefined}
-            >
-              {isNote ? 'Add note' : 'Send'}
-            </Button>
+            <SendKeyMenu
+              sendKey={sendKey}
+              onChange={(value) => {
+                setSendKey(value);
+                writeSendKey(value);
+              }}
+            />
+            {/* The send-key hint is the button's tooltip: as text beside it, it squeezed Send to
+                "S" in a narrow pane. */}
+            <Tooltip label={sendHint} withArrow position="top-end">
+              <Button
+                size="compact-md"
+                rightSection={<IconSend size={16} aria-hidden />}
+                style={{ flex: 'none' }}
+                aria-describedby={freeFormReason ? reasonId : undefined}
+                onClick={() => void send()}
+                disabled={!canSend}
+                loading={isSending}
+                color={isNote ? 'yellow' : undefined}
+                c={isNote ? 'var(--mantine-color-black)' : undefined}
+              >
+                {isNote ? 'Add note' : 'Send'}
+              </Button>
+            </Tooltip>
           </Group>
         </Group>
       </Stack>

@@ -23,6 +23,11 @@ import type { Contact, UpdateContactBody } from '#contract/api/contacts';
 import type { InboxConversation } from '#contract/ipc/contract';
 import { formatDateTime } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
+import { ResizeHandle } from '../../../components/ResizeHandle';
+import { useStoredWidth, type WidthBounds } from '../../../hooks/useStoredWidth';
+
+/** The contact panel's width (px): dragged by its edge, remembered. */
+const CONTACT_PANEL: WidthBounds = { initial: 300, min: 260, max: 480 };
 
 /** Props of {@link ContactPanel}. */
 export interface ContactPanelProps {
@@ -173,110 +178,116 @@ export function ContactPanel({
 }: ContactPanelProps) {
   const name =
     safeLabel(contact?.name ?? contact?.profileName ?? fallback.name) || fallback.phone || 'Unknown contact';
+  const [width, setWidth] = useStoredWidth('contact-panel', CONTACT_PANEL);
   return (
-    <Box
-      component="aside"
-      aria-label="Contact details"
-      w={300}
-      style={{ borderLeft: '1px solid var(--mantine-color-default-border)', flex: 'none', minHeight: 0 }}
-    >
-      <ScrollArea h="100%" type="auto">
-        <Stack p="md" gap="md">
-          <NameEditor name={name} onSave={(next) => onUpdate({ name: next })} />
-          {contact?.profileName && contact.profileName !== contact.name && (
-            <Text size="xs" c="dimmed">
-              WhatsApp profile: {safeLabel(contact.profileName)}
-            </Text>
-          )}
-          <Section title="WhatsApp">
-            <Fact label="Number" value={contact?.phone ?? fallback.phone} />
-            <Fact label="WhatsApp ID" value={contact?.waId ?? fallback.waId} />
-            {contact?.userId && <Fact label="Business-scoped user ID" value={contact.userId} />}
-            {contact?.username && <Fact label="Username" value={contact.username} />}
-          </Section>
-          <Divider />
-          {contact ? (
-            <>
-              <Switch
-                label="Opted out of messages"
-                description={contact.optedOut ? 'Parley refuses to send to this contact.' : undefined}
-                checked={contact.optedOut}
-                onChange={(e) => onUpdate({ optedOut: e.currentTarget.checked })}
-                color="red"
-              />
-              {contact.optedOut && (
-                <Badge color="red" variant="filled" tt="none">
-                  Opted out
-                </Badge>
-              )}
-              <TagsInput
-                label="Tags"
-                value={contact.tags}
-                onChange={(tags) =>
-                  onUpdate({
-                    tags: tags
-                      .map((t) => t.trim().slice(0, 50))
-                      .filter(Boolean)
-                      .slice(0, 50),
-                  })
-                }
-                maxTags={50}
-                splitChars={[',']}
-                clearable
-              />
-            </>
-          ) : (
-            <Text size="sm" c="dimmed">
-              The contact&apos;s details are still syncing.
-            </Text>
-          )}
-          <Divider />
-          <Section title="Other conversations">
-            {otherConversations === undefined ? (
-              <Loader size="xs" aria-label="Loading other conversations" />
-            ) : otherConversations.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                None on this device.
+    <>
+      <ResizeHandle
+        label="Resize the contact details"
+        width={width}
+        min={CONTACT_PANEL.min}
+        max={CONTACT_PANEL.max}
+        onChange={setWidth}
+        invert
+      />
+      <Box component="aside" aria-label="Contact details" w={width} style={{ flex: 'none', minHeight: 0 }}>
+        <ScrollArea h="100%" type="auto">
+          <Stack p="md" gap="md">
+            <NameEditor name={name} onSave={(next) => onUpdate({ name: next })} />
+            {contact?.profileName && contact.profileName !== contact.name && (
+              <Text size="xs" c="dimmed">
+                WhatsApp profile: {safeLabel(contact.profileName)}
               </Text>
-            ) : (
-              otherConversations.map((c) => (
-                <UnstyledButton
-                  key={c.id}
-                  onClick={() => onOpenConversation?.(c.id)}
-                  disabled={!onOpenConversation}
-                  p={6}
-                  style={{
-                    borderRadius: 'var(--mantine-radius-sm)',
-                    border: '1px solid var(--mantine-color-default-border)',
-                  }}
-                  aria-label={`${STATUS_WORD[c.status]} conversation, ${c.lastMessage?.preview ?? 'no messages'}`}
-                >
-                  <Group justify="space-between" wrap="nowrap" gap="xs">
-                    <Text size="sm" fw={500}>
-                      {STATUS_WORD[c.status]}
-                    </Text>
-                    {c.lastMessageAt && (
-                      <Text size="xs" c="dimmed">
-                        {formatDateTime(c.lastMessageAt)}
-                      </Text>
-                    )}
-                  </Group>
-                  <Text size="xs" c="dimmed" lineClamp={1}>
-                    {c.lastMessage?.preview ?? 'No messages yet'}
-                  </Text>
-                </UnstyledButton>
-              ))
             )}
-          </Section>
-          {contact && (
-            <Tooltip label="Created in Parley" withArrow>
-              <Text size="xs" c="dimmed" w="fit-content">
-                Contact since {formatDateTime(contact.createdAt)}
+            <Section title="WhatsApp">
+              <Fact label="Number" value={contact?.phone ?? fallback.phone} />
+              <Fact label="WhatsApp ID" value={contact?.waId ?? fallback.waId} />
+              {contact?.userId && <Fact label="Business-scoped user ID" value={contact.userId} />}
+              {contact?.username && <Fact label="Username" value={contact.username} />}
+            </Section>
+            <Divider />
+            {contact ? (
+              <>
+                <Switch
+                  label="Opted out of messages"
+                  description={contact.optedOut ? 'Parley refuses to send to this contact.' : undefined}
+                  checked={contact.optedOut}
+                  onChange={(e) => onUpdate({ optedOut: e.currentTarget.checked })}
+                  color="red"
+                />
+                {contact.optedOut && (
+                  <Badge color="red" variant="filled" tt="none">
+                    Opted out
+                  </Badge>
+                )}
+                <TagsInput
+                  label="Tags"
+                  value={contact.tags}
+                  onChange={(tags) =>
+                    onUpdate({
+                      tags: tags
+                        .map((t) => t.trim().slice(0, 50))
+                        .filter(Boolean)
+                        .slice(0, 50),
+                    })
+                  }
+                  maxTags={50}
+                  splitChars={[',']}
+                  clearable
+                />
+              </>
+            ) : (
+              <Text size="sm" c="dimmed">
+                The contact&apos;s details are still syncing.
               </Text>
-            </Tooltip>
-          )}
-        </Stack>
-      </ScrollArea>
-    </Box>
+            )}
+            <Divider />
+            <Section title="Other conversations">
+              {otherConversations === undefined ? (
+                <Loader size="xs" aria-label="Loading other conversations" />
+              ) : otherConversations.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  None on this device.
+                </Text>
+              ) : (
+                otherConversations.map((c) => (
+                  <UnstyledButton
+                    key={c.id}
+                    onClick={() => onOpenConversation?.(c.id)}
+                    disabled={!onOpenConversation}
+                    p={6}
+                    style={{
+                      borderRadius: 'var(--mantine-radius-sm)',
+                      border: '1px solid var(--mantine-color-default-border)',
+                    }}
+                    aria-label={`${STATUS_WORD[c.status]} conversation, ${c.lastMessage?.preview ?? 'no messages'}`}
+                  >
+                    <Group justify="space-between" wrap="nowrap" gap="xs">
+                      <Text size="sm" fw={500}>
+                        {STATUS_WORD[c.status]}
+                      </Text>
+                      {c.lastMessageAt && (
+                        <Text size="xs" c="dimmed">
+                          {formatDateTime(c.lastMessageAt)}
+                        </Text>
+                      )}
+                    </Group>
+                    <Text size="xs" c="dimmed" lineClamp={1}>
+                      {c.lastMessage?.preview ?? 'No messages yet'}
+                    </Text>
+                  </UnstyledButton>
+                ))
+              )}
+            </Section>
+            {contact && (
+              <Tooltip label="Created in Parley" withArrow>
+                <Text size="xs" c="dimmed" w="fit-content">
+                  Contact since {formatDateTime(contact.createdAt)}
+                </Text>
+              </Tooltip>
+            )}
+          </Stack>
+        </ScrollArea>
+      </Box>
+    </>
   );
 }

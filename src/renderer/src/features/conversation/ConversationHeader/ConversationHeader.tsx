@@ -73,17 +73,22 @@ export function ConversationHeader({
       py="xs"
       style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
     >
+      {/* The name block grows and truncates; the controls stay whole: when both do not fit on
+          one line the controls move to a line of their own (and wrap there in a very narrow
+          pane), so no control is ever clipped. */}
       <Group justify="space-between" wrap="wrap" gap="xs">
-        <Group gap="sm" wrap="nowrap" miw={0}>
+        <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: '1 1 260px' }}>
           {onClose && (
             <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close conversation">
               <IconX size={18} aria-hidden />
             </ActionIcon>
           )}
-          <Box miw={0}>
-            <Title order={2} size="h4" lineClamp={1} dir="auto">
-              {name}
-            </Title>
+          <Box miw={0} style={{ flex: '1 1 auto' }}>
+            <Tooltip label={name} openDelay={400} withArrow position="bottom-start">
+              <Title order={2} size="h4" lineClamp={1} dir="auto" style={{ overflowWrap: 'anywhere' }}>
+                {name}
+              </Title>
+            </Tooltip>
             <Group gap="xs" wrap="nowrap">
               {subtitle && (
                 <Text size="sm" c="dimmed" lineClamp={1}>
@@ -96,9 +101,16 @@ export function ConversationHeader({
               </Text>
             </Group>
           </Box>
-          <WindowCountdown windowExpiresAt={c.windowExpiresAt} />
+          <Box style={{ flex: 'none' }}>
+            <WindowCountdown windowExpiresAt={c.windowExpiresAt} />
+          </Box>
         </Group>
-        <Group gap="xs" wrap="wrap" justify="flex-end">
+        <Group
+          gap="xs"
+          wrap="wrap"
+          justify="flex-end"
+          style={{ flex: '0 1 auto', marginInlineStart: 'auto' }}
+        >
           <AssignControl
             assigneeId={c.assigneeId}
             teamId={c.teamId}

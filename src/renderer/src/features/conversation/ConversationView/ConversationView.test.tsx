@@ -150,7 +150,7 @@ describe('ConversationView', () => {
       pending: {
         state: 'failed',
         mutationId: 9,
-        error: { code: 'forbidden_scope', message: 'This conversation was reassigned to Linus.' },
+        error: { code: 'internal', message: 'The server could not store this message.' },
       },
     });
     const metaFailed = makeMessage({

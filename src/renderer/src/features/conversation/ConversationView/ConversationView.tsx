@@ -5,7 +5,8 @@ import { atLeast } from '#contract/domain/roles';
 import type { In, ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { useMembers, useParleyClient, useSession, useTeams } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
-import { MessageComposer, useMediaDraft, useTemplates } from '../../composer';
+import { useReplyWindow } from '../../../hooks/useReplyWindow';
+import { MessageComposer, requestTemplate, useMediaDraft, useTemplates } from '../../composer';
 import { ContactPanel } from '../ContactPanel/ContactPanel';
 import { ConversationHeader } from '../ConversationHeader/ConversationHeader';
 import { MediaViewer } from '../MediaViewer/MediaViewer';
@@ -174,6 +175,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
     [client, conversationId],
   );
 
+  const windowOpen = useReplyWindow(conversation?.windowExpiresAt).isOpen;
   const contextValue = useMemo<ThreadContextValue>(
     () => ({
       myUserId,
@@ -190,6 +192,8 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
           message: { type: 'reaction', messageId: m.id, emoji },
         }),
       retry: retryMessage,
+      windowOpen,
+      sendTemplate: () => requestTemplate(conversationId),
       discard: (m) => {
         if (m.pending) void client.call('outbox:discard', { mutationId: m.pending.mutationId });
       },
@@ -206,6 +210,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
       client,
       conversationId,
       retryMessage,
+      windowOpen,
     ],
   );
 
@@ -269,8 +274,9 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
           e.preventDefault();
           dragDepth.current = 0;
           setDragging(false);
+          // After the 24-hour window only templates may go: the overlay said why; nothing is queued.
           const files = Array.from(e.dataTransfer.files);
-          if (files.length > 0) media.add(files);
+          if (files.length > 0 && windowOpen) media.add(files);
         }}
       >
         <div className="pv-view-main">
@@ -347,7 +353,13 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
           <div className="pv-view-drop" aria-hidden>
             <Stack align="center" gap={4}>
               <IconUpload size={36} />
-              <Text fw={600}>Drop files to send them to {contactName}</Text>
+              {windowOpen ? (
+                <Text fw={600}>Drop files to send them to {contactName}</Text>
+              ) : (
+                <Text fw={600} ta="center" maw={420}>
+                  Files can&apos;t be sent: the 24-hour reply window has closed. Send a template instead.
+                </Text>
+              )}
             </Stack>
           </div>
         )}

@@ -99,11 +99,37 @@ describe('MessageBubble', () => {
         error: { code: '131026', message: 'The number is not on WhatsApp or cannot receive messages.' },
       }),
     );
-    expect(screen.getByRole('alert')).toHaveTextContent(
-      'The number is not on WhatsApp or cannot receive messages. (code 131026)',
-    );
+    // A sentence; the code only inside the closed Details disclosure.
+    expect(screen.getByText('The number is not on WhatsApp or cannot receive messages.')).toBeVisible();
+    expect(screen.getByRole('alert')).not.toHaveTextContent('(code');
+    expect(screen.getByText('Details').closest('details')).toHaveTextContent('Error code: 131026');
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Discard' })).not.toBeInTheDocument();
+  });
+
+  it('offers a template, never Retry, when the reply window is still closed', async () => {
+    const message = makeMessage({
+      direction: 'outbound',
+      authorId: ids.agent,
+      status: 'queued',
+      text: 'Your photo is ready',
+      pending: {
+        state: 'failed',
+        mutationId: 8,
+        error: {
+          code: 'window_closed',
+          message: 'The 24-hour reply window closed at 2026-12-05T19:35:01Z; send an approved template.',
+        },
+      },
+    });
+    const context = makeThreadContext([message], { windowOpen: false });
+    const { user } = render(inThread(<MessageBubble message={message} reactions={[]} />, context));
+    expect(screen.getByRole('alert')).not.toHaveTextContent('2026-12-05T19:35:01Z');
+    expect(screen.getByRole('alert')).not.toHaveTextContent('(code');
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Send a template' }));
+    expect(context.sendTemplate).toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Discard' })).toBeInTheDocument();
   });
 
   it('shows a reply quote that jumps to the original', async () => {

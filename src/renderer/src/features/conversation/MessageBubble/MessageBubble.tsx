@@ -1,8 +1,9 @@
 import { Box, Button, Group, Text } from '@mantine/core';
-import { IconArrowForward, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconArrowForward, IconRefresh, IconTemplate, IconTrash } from '@tabler/icons-react';
 import type { Reaction } from '#contract/api/messages';
 import type { ThreadMessage } from '#contract/ipc/contract';
-import { formatClock } from '../../../components/format';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { formatClock, remedyFor } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 import { MessageContent } from '../bubbles/MessageContent';
 import { useThreadContext } from '../thread-context';
@@ -28,13 +29,18 @@ function copyTextOf(m: ThreadMessage): string | null {
 /**
  * One message: who and when, the quoted message, the body by type, reactions, and for
  * outbound messages the delivery state (Queued, Sent, Delivered, Read or Failed). A failed
- * message keeps its content and says why, with Retry (and Discard when it never left).
+ * message keeps its content and says why (a sentence; the code under Details), with what can
+ * help: Retry, or **Send a template** when the reply window has closed, never a Retry that
+ * cannot succeed (and Discard when it never left).
  */
 export function MessageBubble({ message: m, reactions }: MessageBubbleProps) {
-  const { contactName, memberName, myUserId, highlightedId, retry, discard, view } = useThreadContext();
+  const { contactName, memberName, myUserId, highlightedId, retry, discard, view, windowOpen, sendTemplate } =
+    useThreadContext();
   const isOutbound = m.direction === 'outbound';
   const status = isOutbound ? statusOf(m) : null;
   const failure = isOutbound ? failureOf(m) : null;
+  // Retry only where it can work; a closed window offers a template instead.
+  const remedy = failure ? remedyFor(failure.code, windowOpen) : null;
   const author = !isOutbound
     ? contactName
     : m.authorId === myUserId
@@ -76,15 +82,11 @@ export function MessageBubble({ message: m, reactions }: MessageBubbleProps) {
           </div>
           {failure && (
             <Box mt={4}>
-              <Text size="sm" role="alert">
-                {safeLabel(failure.reason, 500)}
-                {failure.code && (
-                  <Text span size="xs" c="dimmed">
-                    {' '}
-                    (code {safeLabel(failure.code, 40)})
-                  </Text>
-                )}
-              </Text>
+              <ErrorNotice
+                role="alert"
+                message={safeLabel(failure.reason, 500)}
+                code={failure.code ? safeLabel(failure.code, 40) : null}
+              />
               <Group gap="xs" mt={4} justify="flex-end">
                 {failure.retry === 'outbox' && m.pending && (
                   <Button
@@ -97,14 +99,26 @@ export function MessageBubble({ message: m, reactions }: MessageBubbleProps) {
                     Discard
                   </Button>
                 )}
-                <Button
-                  size="compact-sm"
-                  variant="filled"
-                  leftSection={<IconRefresh size={14} aria-hidden />}
-                  onClick={() => retry(m)}
-                >
-                  Retry
-                </Button>
+                {remedy === 'retry' && (
+                  <Button
+                    size="compact-sm"
+                    variant="filled"
+                    leftSection={<IconRefresh size={14} aria-hidden />}
+                    onClick={() => retry(m)}
+                  >
+                    Retry
+                  </Button>
+                )}
+                {remedy === 'template' && (
+                  <Button
+                    size="compact-sm"
+                    variant="filled"
+                    leftSection={<IconTemplate size={14} aria-hidden />}
+                    onClick={sendTemplate}
+                  >
+                    Send a template
+                  </Button>
+                )}
               </Group>
             </Box>
           )}

@@ -41,6 +41,39 @@ function props(over: Partial<ListPaneProps> = {}): ListPaneProps {
 }
 
 describe('ListPane', () => {
+  it('keeps rows still while the pointer is over the list; new activity waits behind a pill', async () => {
+    const items = makeInboxConversations(5);
+    const { rerender, user } = render(<ListPane {...props({ conversations: conversations({ items }) })} />);
+    const list = screen.getByRole('listbox', { name: 'Conversations' });
+    const names = () => screen.getAllByRole('option').map((o) => o.id);
+    const before = names();
+    await user.hover(list);
+    // The last row gets a message and moves to the top; a new conversation arrives.
+    const [fresh] = makeInboxConversations(6).slice(5);
+    const next = [{ ...fresh!, id: '0190ffff-0000-7000-8000-000000000001' }, items[4]!, ...items.slice(0, 4)];
+    rerender(<ListPane {...props({ conversations: conversations({ items: next }) })} />);
+    expect(names()).toEqual(before);
+    const pill = screen.getByRole('button', { name: '2 new updates' });
+    await user.click(pill);
+    expect(names()).not.toEqual(before);
+    expect(names()).toHaveLength(6);
+    expect(screen.queryByRole('button', { name: /new update/ })).not.toBeInTheDocument();
+  });
+
+  it('applies held updates when the pointer leaves', async () => {
+    const items = makeInboxConversations(3);
+    const { rerender, user } = render(<ListPane {...props({ conversations: conversations({ items }) })} />);
+    const list = screen.getByRole('listbox', { name: 'Conversations' });
+    await user.hover(list);
+    rerender(
+      <ListPane {...props({ conversations: conversations({ items: [items[2]!, items[0]!, items[1]!] }) })} />,
+    );
+    expect(screen.getByRole('button', { name: '1 new update' })).toBeInTheDocument();
+    await user.unhover(list);
+    await user.pointer({ target: document.body });
+    expect(screen.queryByRole('button', { name: /new update/ })).not.toBeInTheDocument();
+  });
+
   it('shows search, tabs, filters and the list, inside the tab panel, described by a summary', async () => {
     render(<ListPane {...props()} />);
     const list = screen.getByRole('listbox', { name: 'Conversations' });

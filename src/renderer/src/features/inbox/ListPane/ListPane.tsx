@@ -1,6 +1,6 @@
 import { Alert, Box, Button, Center, EmptyState, Loader, Stack, Text } from '@mantine/core';
-import { IconFilterOff, IconMessages, IconSearch } from '@tabler/icons-react';
-import { useMemo, type Ref } from 'react';
+import { IconArrowUp, IconFilterOff, IconMessages, IconSearch } from '@tabler/icons-react';
+import { useMemo, type FocusEvent, type Ref } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxCounts } from '#contract/ipc/contract';
 import type { ConversationsState } from '../../../api';
@@ -10,6 +10,7 @@ import { STATUS_TABS, type InboxState } from '../inbox-state';
 import { QuickFilters } from '../QuickFilters/QuickFilters';
 import { SearchBox, type SearchBoxHandle } from '../SearchBox/SearchBox';
 import { STATUS_TABS_ID, StatusTabs } from '../StatusTabs/StatusTabs';
+import { useCalmList } from './use-calm-list';
 
 /** The id of the list's tab panel. */
 const PANEL_ID = 'inbox-list-panel';
@@ -81,6 +82,10 @@ export function ListPane({
   const summary = search
     ? `${items.length}${conversations.hasMore ? '+' : ''} ${items.length === 1 ? 'match' : 'matches'} for “${search}” in ${viewLabel} · ${tabLabel}`
     : `${viewLabel} · ${tabLabel}${hasFilters ? ' (filtered)' : ''}`;
+  const calm = useCalmList(
+    items,
+    `${viewLabel}|${state.tab}|${state.unread}|${state.important}|${state.label ?? ''}|${search}`,
+  );
   const isEmpty =
     !conversations.isLoading && !conversations.isStale && items.length === 0 && !conversations.error;
 
@@ -111,10 +116,37 @@ export function ListPane({
         aria-busy={conversations.isLoading || conversations.isStale || undefined}
       >
         {/* Always laid out (hidden, not display:none), so the virtualizer knows its viewport
-            before the first rows arrive and paints them in the same frame. */}
-        <Box h="100%" style={{ visibility: items.length === 0 ? 'hidden' : undefined }}>
+            before the first rows arrive and paints them in the same frame. While the pointer is
+            over it or focus is in it, rows do not move (useCalmList); the pill applies. */}
+        <Box
+          h="100%"
+          style={{ visibility: items.length === 0 ? 'hidden' : undefined }}
+          onPointerEnter={calm.hold}
+          onPointerLeave={(e) => {
+            if (!e.currentTarget.contains(document.activeElement)) calm.release();
+          }}
+          onFocus={calm.hold}
+          onBlur={(e: FocusEvent<HTMLDivElement>) => {
+            if (
+              !e.currentTarget.contains(e.relatedTarget as Node | null) &&
+              !e.currentTarget.matches(':hover')
+            )
+              calm.release();
+          }}
+        >
+          {calm.pending > 0 && (
+            <Button
+              size="compact-sm"
+              radius="xl"
+              leftSection={<IconArrowUp size={14} aria-hidden />}
+              onClick={calm.apply}
+              style={{ position: 'absolute', top: 8, left: '50%', transform: 'translateX(-50%)', zIndex: 2 }}
+            >
+              {calm.pending === 1 ? '1 new update' : `${calm.pending} new updates`}
+            </Button>
+          )}
           <ConversationList
-            items={items}
+            items={calm.shown}
             // While the next query is read, the rows on screen stay as they were (more to come),
             // so the click that switches the query re-renders none of them.
             hasMore={conversations.hasMore || conversations.isStale}

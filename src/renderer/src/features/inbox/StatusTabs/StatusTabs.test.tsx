@@ -30,7 +30,7 @@ describe('StatusTabs', () => {
     ]);
     expect(screen.getByRole('tab', { name: 'Open' })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tab', { name: 'Resolved' })).toHaveAccessibleDescription(
-      '340 conversations, 1 unread',
+      '1 unread, 340 conversations',
     );
     await expectNoAxeViolations();
     screen.getByRole('tab', { name: 'Open' }).focus();

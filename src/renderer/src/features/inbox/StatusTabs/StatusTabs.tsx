@@ -1,7 +1,8 @@
-import { Tabs, Text, VisuallyHidden } from '@mantine/core';
+import { Tabs, VisuallyHidden } from '@mantine/core';
 import { memo, useId } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxCounts } from '#contract/ipc/contract';
+import { CountBadge, countSentence } from '../../../components/CountBadge';
 import { STATUS_TABS } from '../inbox-state';
 
 /** The DOM id prefix of the tabs; a tab's id is `${STATUS_TABS_ID}-tab-${status}`. */
@@ -18,8 +19,10 @@ export interface StatusTabsProps {
 }
 
 /**
- * The status tabs Open, Pending, Snoozed and Resolved, with the current view's count on each
- * (the count is the tab's description; its name is the status alone).
+ * The status tabs Open, Pending, Snoozed and Resolved, each with the current view's unread count
+ * ("3 unread, 12 conversations" is the tab's description and tooltip; its name is the status
+ * alone). The list never wraps: tabs share the width and scroll sideways in a column narrower
+ * than the four labels.
  */
 export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, panelId }: StatusTabsProps) {
   const baseId = useId();
@@ -30,7 +33,7 @@ export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, pa
       onChange={(next) => next && onChange(next as ConversationStatus)}
       activateTabWithKeyboard
     >
-      <Tabs.List aria-label="Status" justify="space-between">
+      <Tabs.List aria-label="Status" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
         {STATUS_TABS.map((t) => {
           const c = counts?.tabs[t.value];
           const descId = `${baseId}-${t.value}`;
@@ -42,12 +45,9 @@ export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, pa
               aria-describedby={descId}
               px={8}
               rightSection={
-                c ? (
-                  <Text component="span" size="xs" c="dimmed" aria-hidden>
-                    {c.total}
-                  </Text>
-                ) : null
+                c ? <CountBadge unread={c.unread} total={c.total} totalNoun="conversations" /> : null
               }
+              style={{ flex: '1 0 auto', whiteSpace: 'nowrap' }}
             >
               {t.label}
             </Tabs.Tab>
@@ -58,7 +58,7 @@ export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, pa
         const c = counts?.tabs[t.value];
         return (
           <VisuallyHidden key={t.value} id={`${baseId}-${t.value}`}>
-            {c ? `${c.total} conversations, ${c.unread} unread` : 'Counting…'}
+            {c ? countSentence(c.unread, c.total, 'conversations') : 'Counting…'}
           </VisuallyHidden>
         );
       })}

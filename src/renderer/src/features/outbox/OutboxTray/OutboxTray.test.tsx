@@ -41,17 +41,20 @@ const items: OutboxItem[] = [
     conversationId: '0190c000-0000-7000-8000-000000000002',
     summary: 'Message to João Silva: Your refund',
     text: 'Your refund',
-    error: { code: 'window_closed', message: 'The 24-hour window is closed: send a template.' },
+    error: { code: 'rate_limited', message: 'Too many messages at once; wait a minute.' },
     createdAt: '2026-03-04T10:01:00.000Z',
     canRetry: true,
     canDiscard: true,
   },
 ] as OutboxItem[];
 
-function setup() {
+function setup(list: OutboxItem[] = items, onOpenConversation = vi.fn()) {
   const parley = createFakeParley({ session: signedInSession });
-  parley['outbox:list'].mockResolvedValue(ok(items));
-  return render(<OutboxTray status={status} />, { parley });
+  parley['outbox:list'].mockResolvedValue(ok(list));
+  return {
+    ...render(<OutboxTray status={status} onOpenConversation={onOpenConversation} />, { parley }),
+    onOpenConversation,
+  };
 }
 
 describe('OutboxTray', () => {
@@ -72,7 +75,7 @@ describe('OutboxTray', () => {
     expect(within(rows[0]!).getByText('Queued')).toBeInTheDocument();
     expect(within(rows[0]!).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
     expect(within(rows[1]!).getByText('Failed')).toBeInTheDocument();
-    expect(within(rows[1]!).getByText('The 24-hour window is closed: send a template.')).toBeInTheDocument();
+    expect(within(rows[1]!).getByText('Too many messages at once; wait a minute.')).toBeInTheDocument();
     await expectNoAxeViolations();
 
     await user.click(within(rows[1]!).getByRole('button', { name: 'Retry' }));
@@ -81,6 +84,28 @@ describe('OutboxTray', () => {
     expect(parley['outbox:discard']).toHaveBeenCalledWith({ mutationId: 11 });
     await user.click(within(rows[1]!).getByRole('button', { name: 'Copy text' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('Your refund'));
+  });
+
+  it('offers Send a template, not Retry, for a message refused after the window closed', async () => {
+    const closed: OutboxItem = {
+      ...items[1]!,
+      error: {
+        code: 'window_closed',
+        message: 'The 24-hour reply window closed at 2026-12-05T19:35:01Z; send an approved template.',
+      },
+      canRetry: false,
+    };
+    const { user, onOpenConversation } = setup([closed]);
+    await user.click(screen.getByRole('button', { name: /^Outbox/ }));
+    const [row] = await screen.findAllByRole('listitem');
+    expect(row).not.toHaveTextContent('2026-12-05T19:35:01Z');
+    expect(
+      within(row!).getByText(/^The 24-hour reply window closed at .+; send an approved template\.$/),
+    ).toBeVisible();
+    expect(within(row!).getByText('Details').closest('details')).toHaveTextContent('window_closed');
+    expect(within(row!).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    await user.click(within(row!).getByRole('button', { name: 'Send a template' }));
+    expect(onOpenConversation).toHaveBeenCalledWith(closed.conversationId);
   });
 
   it('reads the list again when the outbox changes', async () => {

@@ -1,9 +1,12 @@
 import { Alert, Badge, Button, Group, Loader, Popover, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCopy, IconInbox, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconCopy, IconInbox, IconRefresh, IconTemplate, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { OutboxItem, SyncStatus } from '#contract/ipc/contract';
 import { useOutbox } from '../../../api';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { remedyFor } from '../../../components/format';
+import { requestTemplate } from '../../composer';
 
 /** Props of {@link OutboxTray}. */
 export interface OutboxTrayProps {
@@ -12,6 +15,8 @@ export interface OutboxTrayProps {
   /** Opened from outside (the command palette). */
   opened?: boolean;
   onOpenedChange?(opened: boolean): void;
+  /** Opens a conversation (for **Send a template** on a message refused after the window closed). */
+  onOpenConversation?(conversationId: string): void;
 }
 
 const STATE_LABEL: Record<OutboxItem['state'], string> = {
@@ -50,10 +55,16 @@ async function copyText(text: string): Promise<void> {
 
 /**
  * The outbox tray: a header button **Outbox** with the number of writes not yet confirmed
- * (and failed ones in red), opening a popover that lists them with **Retry**, **Discard** and
- * **Copy text**. Nothing here waits on the network: the list is the local outbox.
+ * (and failed ones in red), opening a popover that lists them with the reason (a sentence, the
+ * code under Details), **Retry** only where it can work, **Send a template** for a message
+ * refused after the reply window closed, **Discard** and **Copy text**. Nothing here waits on the network: the list is the local outbox.
  */
-export function OutboxTray({ status, opened: openedProp, onOpenedChange }: OutboxTrayProps) {
+export function OutboxTray({
+  status,
+  opened: openedProp,
+  onOpenedChange,
+  onOpenConversation,
+}: OutboxTrayProps) {
   const [openedState, setOpenedState] = useState(false);
   const opened = openedProp ?? openedState;
   const setOpened = (next: boolean) => {
@@ -158,9 +169,7 @@ export function OutboxTray({ status, opened: openedProp, onOpenedChange }: Outbo
                       </Badge>
                     </Group>
                     {item.error && (
-                      <Text size="xs" c="red">
-                        {item.error.message}
-                      </Text>
+                      <ErrorNotice size="xs" message={item.error.message} code={item.error.code} />
                     )}
                     <Group justify="space-between" gap="xs">
                       <Text size="xs" c="dimmed">
@@ -177,6 +186,23 @@ export function OutboxTray({ status, opened: openedProp, onOpenedChange }: Outbo
                             Copy text
                           </Button>
                         )}
+                        {item.state === 'failed' &&
+                          item.conversationId &&
+                          onOpenConversation &&
+                          remedyFor(item.error?.code, false) === 'template' && (
+                            <Button
+                              size="compact-xs"
+                              variant="light"
+                              leftSection={<IconTemplate size={12} aria-hidden />}
+                              onClick={() => {
+                                requestTemplate(item.conversationId!);
+                                onOpenConversation(item.conversationId!);
+                                setOpened(false);
+                              }}
+                            >
+                              Send a template
+                            </Button>
+                          )}
                         {item.canRetry && (
                           <Button
                             size="compact-xs"

@@ -1,0 +1,1 @@
+export { CountBadge, countSentence, type CountBadgeProps } from './CountBadge';

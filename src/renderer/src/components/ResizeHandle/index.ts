@@ -1,0 +1,1 @@
+export { ResizeHandle, type ResizeHandleProps } from './ResizeHandle';

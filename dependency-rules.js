@@ -229,7 +229,7 @@ export const rows = [
     name: 'domain',
     what: 'services per aggregate: factories over explicit deps',
     may: ['server-storage', 'server-meta', 'server-config', 'server-lib', 'contract'],
-    packages: ['zod', '#db', '@node-rs/argon2', 'fast-jwt', 'secure-json-parse'],
+    packages: ['zod', '#db', '@node-rs/argon2', 'fast-jwt', 'secure-json-parse', 'standardwebhooks', 'ipaddr.js'],
     node: true,
     sealed: true,
     tests: SERVER_TESTS,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
 /** One POST the receiver got. */
-export type Received = { headers: IncomingHttpHeaders; body: string; at: number };
+export type Received = { path: string; headers: IncomingHttpHeaders; body: string; at: number };
 
 /** A small local HTTP receiver of outgoing webhooks for tests and benchmarks. */
 export type WebhookReceiver = {
@@ -36,6 +36,7 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const r: Received = {
+        path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: performance.now(),

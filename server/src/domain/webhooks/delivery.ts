@@ -166,9 +166,6 @@ export function createDelivery(deps: DeliveryDeps) {
         : `The endpoint answered ${status}`;
     const attempt = d.attempts + 1;
     const delaySec = deps.retrySchedule[attempt - 1];
-    const retry = !success && !gone && retries && delaySec !== undefined;
-    // ±10 % jitter: receivers recovering from an outage are not hit by every retry at once.
-    const retryInMs = retry ? Math.round(delaySec * 1000 * (0.9 + random() * 0.2)) : undefined;
     const now = clock.now();
     return db.transaction(async (tx) => {
       await tx.insert(webhookAttempts).values({
@@ -179,18 +176,9 @@ export function createDelivery(deps: DeliveryDeps) {
         responseStatus: status,
         error,
       });
-      await tx
-        .update(webhookDeliveries)
-        .set({
-          state: success ? 'succeeded' : retry ? 'pending' : 'failed',
-          attempts: attempt,
-          nextAttemptAt: retry ? new Date(now.getTime() + retryInMs!) : null,
-          lastError: error,
-          lockedBy: null,
-          lockedUntil: null,
-          updatedAt: now,
-        })
-        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.lockedBy, workerId)));
+      // The endpoint's health first: a 410 or a fifth day of failures disables it, and then this
+      // delivery is not retried either.
+      let disabled = gone;
       if (success) {
         await tx
           .update(webhookEndpoints)
@@ -214,6 +202,7 @@ export function createDelivery(deps: DeliveryDeps) {
           e.failingSince &&
           startedAt.getTime() - e.failingSince.getTime() >= AUTO_DISABLE_AFTER_MS
         ) {
+          disabled = true;
           await tx
             .update(webhookEndpoints)
             .set({
@@ -224,10 +213,25 @@ export function createDelivery(deps: DeliveryDeps) {
             .where(eq(webhookEndpoints.id, d.endpointId));
         }
       }
+      const retry = !success && !disabled && retries && delaySec !== undefined;
+      // ±10 % jitter: receivers recovering from an outage are not hit by every retry at once.
+      const retryInMs = retry ? Math.round(delaySec * 1000 * (0.9 + random() * 0.2)) : 0;
+      await tx
+        .update(webhookDeliveries)
+        .set({
+          state: success ? 'succeeded' : retry ? 'pending' : 'failed',
+          attempts: attempt,
+          nextAttemptAt: retry ? new Date(now.getTime() + retryInMs) : null,
+          lastError: error,
+          lockedBy: null,
+          lockedUntil: null,
+          updatedAt: now,
+        })
+        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.lockedBy, workerId)));
       return success
         ? { outcome: 'succeeded' as const }
         : retry
-          ? { outcome: 'retry' as const, retryInMs: retryInMs! }
+          ? { outcome: 'retry' as const, retryInMs }
           : { outcome: 'failed' as const };
     });
   };

@@ -145,7 +145,9 @@ describe('delivery', () => {
     }
     t.clock.set(new Date());
     expect(row!.enabled).toBe(false);
-    expect(row!.disabledReason).toMatch(/^Every delivery failed for 5 days \(last error: The endpoint answered 500\)$/);
+    expect(row!.disabledReason).toMatch(
+      /^Every delivery failed for 5 days \(last error: The endpoint answered 500\)$/,
+    );
     const [d] = await deliveries(ep.id);
     expect(d).toMatchObject({ state: 'failed', nextAttemptAt: null });
     expect(d!.attempts.length).toBeGreaterThanOrEqual(2);

@@ -74,7 +74,7 @@ export type AppDeps = {
   /** Sync heartbeat period in ms (default 10 s; tests shorten it). */
   syncTickMs?: number;
   /** Outgoing-webhook overrides (tests: the delivery client, the per-endpoint cap). */
-  webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency'>;
+  webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
 };
 
 /**

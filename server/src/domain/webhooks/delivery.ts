@@ -109,7 +109,7 @@ export function createDelivery(deps: DeliveryDeps) {
         .update(webhookDeliveries)
         .set({
           lockedBy: workerId,
-          lockedUntil: new Date(now.getTime() + timeoutMs + 20_000),
+          lockedUntil: new Date(now.getTime() + timeoutMs + 5_000),
           updatedAt: now,
         })
         .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.state, 'pending')))

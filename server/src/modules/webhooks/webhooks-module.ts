@@ -29,6 +29,11 @@ export type WebhooksDeps = {
   http?: WebhookHttp | undefined;
   /** Attempts in flight per endpoint across processes (default 4). */
   perEndpointConcurrency?: number | undefined;
+  /**
+   * Timeout of one attempt (default 10 s). The attempt lease outlives it by 5 s and the job lease
+   * by 10 s: a process killed mid-attempt holds its deliveries that long, no longer.
+   */
+  attemptTimeoutMs?: number | undefined;
 };
 
 /** Default `WEBHOOK_RETRY_SCHEDULE`: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -43,7 +48,9 @@ export function createWebhooksModule(deps: WebhooksDeps) {
   const { db, clock, jobs } = deps;
   let log: FastifyBaseLogger | undefined;
   const box = createSecretBox(deps.secretKey);
-  const http = deps.http ?? createWebhookHttp({ allowPrivate: deps.allowPrivateUrls ?? false });
+  const timeoutMs = deps.attemptTimeoutMs ?? 10_000;
+  const http =
+    deps.http ?? createWebhookHttp({ allowPrivate: deps.allowPrivateUrls ?? false, timeoutMs });
   const delivery = createDelivery({
     db,
     clock,
@@ -51,12 +58,14 @@ export function createWebhooksModule(deps: WebhooksDeps) {
     http,
     retrySchedule: deps.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     perEndpointConcurrency: deps.perEndpointConcurrency,
+    timeoutMs,
   });
   const fanOut = createFanOut({ db, clock, jobs, toAccount: deps.toAccount });
   const pool = createPoolWorker({
     queue: DELIVERY_QUEUE,
     jobs,
     handler: delivery.handle,
+    leaseMs: timeoutMs + 10_000,
     onError: (e) => log?.error({ err: e }, 'webhook delivery pool error'),
   });
   const endpoints = createWebhookEndpointService({

@@ -49,8 +49,7 @@ export function createWebhooksModule(deps: WebhooksDeps) {
   let log: FastifyBaseLogger | undefined;
   const box = createSecretBox(deps.secretKey);
   const timeoutMs = deps.attemptTimeoutMs ?? 10_000;
-  const http =
-    deps.http ?? createWebhookHttp({ allowPrivate: deps.allowPrivateUrls ?? false, timeoutMs });
+  const http = deps.http ?? createWebhookHttp({ allowPrivate: deps.allowPrivateUrls ?? false, timeoutMs });
   const delivery = createDelivery({
     db,
     clock,

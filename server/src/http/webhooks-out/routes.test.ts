@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
   expect(res.statusCode, res.body).toBe(201);
   bEndpoint = res.json();
-});
+}, 60_000);
 afterAll(() => t?.app.close());
 
 describe('webhook endpoint routes', () => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   rx = await startWebhookReceiver();
   t = await buildTestApp({ config: { webhookAllowPrivateUrls: true, webhookRetrySchedule: [0.05, 0.1] } });
   org = await createOrg(t.app, 'Delivery');
-});
+}, 60_000);
 afterAll(async () => {
   await t?.app.close();
   await rx?.close();

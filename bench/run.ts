@@ -20,6 +20,7 @@ const registry: Record<string, () => Promise<{ run: Benchmark }>> = {
   'sync-fuzz': () => import('./sync-fuzz'),
   'outbound-pacing': () => import('./outbound-pacing'),
   'webhook-ingest': () => import('./webhook-ingest'),
+  'webhook-delivery': () => import('./webhook-delivery'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -29,12 +29,24 @@ import { createMessagingInfrastructure } from './modules/messaging-infrastructur
 import type { SendWorkerOptions } from './jobs/send-worker';
 import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './modules/sync/sync-module';
+import { createWebhooksModule, type WebhooksDeps } from './modules/webhooks/webhooks-module';
 import type { Database } from './storage/db';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
   config: Pick<ReadyConfig, 'secretKey' | 'publicUrl' | 'allowSignup'> &
-    Partial<Pick<ReadyConfig, 'metaGraphUrl' | 'metaApiVersion' | 'dataDir' | 'redisUrl' | 'trustProxy'>>;
+    Partial<
+      Pick<
+        ReadyConfig,
+        | 'metaGraphUrl'
+        | 'metaApiVersion'
+        | 'dataDir'
+        | 'redisUrl'
+        | 'trustProxy'
+        | 'webhookRetrySchedule'
+        | 'webhookAllowPrivateUrls'
+      >
+    >;
   /** An open, migrated database (see `openDatabase`). */
   database: Pick<Database, 'db' | 'ping'> & Partial<Pick<Database, 'engine'>>;
   /** Fastify/pino logger options; false (default) logs nothing. */
@@ -62,10 +74,15 @@ export type AppDeps = {
   sendQueue?: SendWorkerOptions;
   /** Sync heartbeat period in ms (default 10 s; tests shorten it). */
   syncTickMs?: number;
+  /** Outgoing-webhook overrides (tests: the delivery client, the per-endpoint cap). */
+  webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
 };
 
-/** A method + URL pattern, as registered. */
-export type RouteEntry = { method: string; url: string };
+/**
+ * A method + URL pattern, as registered, with the API-key scope the route accepts when it names
+ * one (route `config.scope`).
+ */
+export type RouteEntry = { method: string; url: string; scope?: string };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,6 +92,12 @@ declare module 'fastify' {
     background: Background;
     /** The outbound module: its services, and `idle()` once no send work is due or in flight. */
     outbound: { services: OutboundServices; idle: () => Promise<void> };
+    /** The outgoing-webhooks module (tests drain its outbox). */
+    webhooksOut: ReturnType<typeof createWebhooksModule>;
+  }
+  interface FastifyContextConfig {
+    /** The API-key scope a route accepts (e.g. `webhooks:manage`); see {@link RouteEntry}. */
+    scope?: string;
   }
 }
 
@@ -141,7 +164,17 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync };
+  const webhooks = createWebhooksModule({
+    db,
+    clock,
+    jobs: infrastructure.jobs,
+    secretKey: deps.config.secretKey,
+    toAccount: inbound.services.accounts.toAccount,
+    retrySchedule: deps.config.webhookRetrySchedule,
+    allowPrivateUrls: deps.config.webhookAllowPrivateUrls,
+    ...deps.webhooks,
+  });
+  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks };
 };
 
 /**
@@ -165,7 +198,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    const scope = route.config?.scope;
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, ...(scope !== undefined && { scope }) });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -179,9 +214,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('background', services.inbound.background);
   app.decorate('outbound', { services: services.outbound.services, idle: services.outbound.idle });
+  app.decorate('webhooksOut', services.webhooks);
   if (deps.background ?? true) {
     app.addHook('onReady', async () => services.inbound.start(app.log));
     app.addHook('onReady', async () => services.outbound.start(app.log));
+    app.addHook('onReady', async () => services.webhooks.start(app.log));
+    app.addHook('onClose', () => services.webhooks.stop());
     app.addHook('onClose', () => services.outbound.stop());
     app.addHook('onClose', () => services.inbound.stop());
   }
@@ -209,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);
+      await services.webhooks.registerApi(api);
     },
     { prefix: '/api/v1' },
   );

@@ -27,6 +27,8 @@ describe('parseConfig', () => {
       allowSignup: true,
       logLevel: 'info',
       trustProxy: false,
+      webhookRetrySchedule: [5, 300, 1800, 7200, 18000, 36000, 36000],
+      webhookAllowPrivateUrls: false,
     });
     expect(r.ok && r.value.dataDir.endsWith('/data')).toBe(true);
   });
@@ -57,6 +59,21 @@ describe('parseConfig', () => {
       allowSignup: false,
       metaApiVersion: 'v24.0',
     });
+  });
+
+  it('reads the webhook settings and refuses private URLs in production', () => {
+    const r = parseConfig({ WEBHOOK_RETRY_SCHEDULE: '1, 2,3', WEBHOOK_ALLOW_PRIVATE_URLS: '1' });
+    expect(r.ok && r.value).toMatchObject({ webhookRetrySchedule: [1, 2, 3], webhookAllowPrivateUrls: true });
+    const bad = parseConfig({ WEBHOOK_RETRY_SCHEDULE: '5,,x' });
+    expect(!bad.ok && bad.error.message).toMatch(/^WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated/);
+    const prod = parseConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: 's'.repeat(32),
+      WEBHOOK_ALLOW_PRIVATE_URLS: '1',
+    });
+    expect(!prod.ok && prod.error.message).toMatch(
+      /^WEBHOOK_ALLOW_PRIVATE_URLS is refused when NODE_ENV=production/,
+    );
   });
 
   it.each([

@@ -46,7 +46,34 @@ const EnvSchema = z.object({
     .transform(parseTrustProxy)
     .pipe(z.union([z.literal(false), z.number(), z.array(z.string())]))
     .optional(),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .transform(parseRetrySchedule)
+    .pipe(z.array(z.number()))
+    .default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+  WEBHOOK_ALLOW_PRIVATE_URLS: flag('0'),
 });
+
+/**
+ * `WEBHOOK_RETRY_SCHEDULE`: seconds between attempts of one outgoing webhook delivery,
+ * comma-separated (`5,300,1800`); one retry per entry, so its length is the number of retries.
+ */
+function parseRetrySchedule(raw: string, ctx: z.RefinementCtx): number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  if (
+    parts.length === 0 ||
+    parts.length > 20 ||
+    values.some((v, i) => parts[i] === '' || !Number.isFinite(v) || v < 0 || v > 7 * 86_400)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be 1 to 20 comma-separated second counts between 0 and 604800 (like 5,300,1800)',
+    });
+    return z.NEVER;
+  }
+  return values;
+}
 
 /**
  * `TRUST_PROXY`: off by default (the socket's address is the caller's); a hop count (`1` behind
@@ -106,6 +133,10 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses/CIDRs. */
   trustProxy: false | number | string[];
+  /** Seconds before each retry of an outgoing webhook delivery (`WEBHOOK_RETRY_SCHEDULE`). */
+  webhookRetrySchedule: number[];
+  /** Outgoing webhooks may target http and private addresses (development and tests only). */
+  webhookAllowPrivateUrls: boolean;
 };
 
 /** A config whose secret key is known. */
@@ -132,6 +163,11 @@ export function parseConfig(
   if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
     return fail('SECRET_KEY is required when NODE_ENV=production (at least 32 random characters)');
   }
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_PRIVATE_URLS) {
+    return fail(
+      'WEBHOOK_ALLOW_PRIVATE_URLS is refused when NODE_ENV=production: webhooks could then reach internal services',
+    );
+  }
   const publicUrl = (
     e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
   ).replace(/\/+$/, '');
@@ -153,6 +189,8 @@ export function parseConfig(
       allowSignup: e.ALLOW_SIGNUP,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY ?? false,
+      webhookRetrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
     },
   };
 }

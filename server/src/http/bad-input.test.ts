@@ -18,6 +18,7 @@ import {
   users,
   whatsappAccounts,
   syncClients,
+  webhookEndpoints,
 } from '../storage/schema/index';
 
 // Every route that takes a JSON body, from the route table, gets missing fields, wrong-typed
@@ -100,6 +101,18 @@ const valid = (): Record<string, Record<string, unknown>> => ({
     customAttributes: { plan: 'gold' },
   },
   'PATCH /api/v1/contacts/:id': { name: 'Probe', tags: ['x'], optedOut: true, customAttributes: { a: 'b' } },
+  'POST /api/v1/webhooks': {
+    url: 'https://hooks.probe.example/x',
+    events: ['message.received'],
+    description: 'Probe',
+    enabled: true,
+  },
+  'PATCH /api/v1/webhooks/:id': {
+    url: 'https://hooks.probe.example/x',
+    events: ['*'],
+    description: 'Probe',
+    enabled: false,
+  },
 });
 
 /**
@@ -110,6 +123,9 @@ const BODYLESS = new Set([
   'POST /api/v1/whatsapp-accounts/:id/sync-templates',
   'POST /api/v1/conversations/:id/read',
   'POST /api/v1/media',
+  'POST /api/v1/webhooks/:id/test',
+  'POST /api/v1/webhooks/:id/rotate-secret',
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
 ]);
 /** Any id: these routes validate the body before looking anything up. */
 const PROBE_ID = '00000000-0000-4000-8000-000000000000';
@@ -155,6 +171,7 @@ const snapshot = async () => {
     contacts: await db.select().from(contacts).where(eq(contacts.organizationId, o)),
     jobs: await db.select().from(jobs).where(eq(jobs.organizationId, o)),
     idempotencyKeys: await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.organizationId, o)),
+    webhookEndpoints: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, o)),
   };
 };
 
@@ -331,6 +348,15 @@ describe('bad cursors on the paged lists', () => {
     ],
     'GET /api/v1/audit-events': [
       ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
+    'GET /api/v1/webhooks': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
+    'GET /api/v1/webhooks/:id/deliveries': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z\u0000', uuid],
       ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
     ],
   };

@@ -19,6 +19,9 @@ import {
   teamMembers,
   teams,
   templates,
+  webhookDeliveries,
+  webhookEndpoints,
+  webhookEvents,
   whatsappAccounts,
 } from '../storage/schema/index';
 
@@ -42,6 +45,8 @@ let bWa: {
   templateId: string;
 };
 let aConversationId: string;
+/** B's outgoing webhook endpoint (disabled: nothing is delivered) and one delivery of it. */
+let bHook: { endpointId: string; deliveryId: string };
 
 beforeAll(async () => {
   w = await startWhatsAppWorld();
@@ -87,12 +92,30 @@ beforeAll(async () => {
     mediaId: msg.media.id,
     templateId: tpl.id,
   };
+  const hook = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    headers: b.admin.headers,
+    payload: { url: 'https://hooks.b.example/parley', events: ['*'], enabled: false },
+  });
+  expect(hook.statusCode, hook.body).toBe(201);
+  const endpointId: string = hook.json().id;
+  const [event] = await t.database.db
+    .insert(webhookEvents)
+    .values({ organizationId: b.organizationId, type: 'webhook.test', body: '{"type":"webhook.test"}' })
+    .returning();
+  const [delivery] = await t.database.db
+    .insert(webhookDeliveries)
+    .values({ organizationId: b.organizationId, endpointId, eventId: event!.id, state: 'failed' })
+    .returning();
+  bHook = { endpointId, deliveryId: delivery!.id };
 });
 afterAll(() => w.close());
 
 /** Which of B's ids fills each path parameter, by resource prefix. */
 const idFor = (url: string, param: string): string | undefined => {
   if (param === 'userId') return b.agent.id;
+  if (param === 'deliveryId') return bHook.deliveryId;
   if (param !== 'id') return undefined;
   if (url.startsWith('/api/v1/users/')) return b.agent.id;
   if (url.startsWith('/api/v1/teams/')) return teamB.id;
@@ -102,6 +125,7 @@ const idFor = (url: string, param: string): string | undefined => {
   if (url.startsWith('/api/v1/templates/')) return bWa.templateId;
   if (url.startsWith('/api/v1/media/')) return bWa.mediaId;
   if (url.startsWith('/api/v1/contacts/')) return bWa.contactId;
+  if (url.startsWith('/api/v1/webhooks/')) return bHook.endpointId;
   return undefined;
 };
 
@@ -113,6 +137,7 @@ const bodies: Record<string, object> = {
   'PATCH /api/v1/conversations/:id': { status: 'resolved', important: true },
   'POST /api/v1/conversations/:id/messages': { type: 'text', text: 'Hijacked' },
   'PATCH /api/v1/contacts/:id': { name: 'Hijacked', optedOut: true },
+  'PATCH /api/v1/webhooks/:id': { url: 'https://hijack.example/x', enabled: true },
 };
 
 const snapshotOfB = async () => {
@@ -140,6 +165,14 @@ const snapshotOfB = async () => {
     media: await db.select().from(media).where(eq(media.organizationId, org)),
     syncLog: await db.select().from(syncLog).where(eq(syncLog.organizationId, org)),
     auditEvents: await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org)),
+    webhookEndpoints: await db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.organizationId, org)),
+    webhookDeliveries: await db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.organizationId, org)),
   };
 };
 
@@ -174,6 +207,13 @@ describe('cross-tenant matrix', () => {
         'GET /api/v1/contacts/:id',
         'PATCH /api/v1/contacts/:id',
         'DELETE /api/v1/contacts/:id',
+        'GET /api/v1/webhooks/:id',
+        'PATCH /api/v1/webhooks/:id',
+        'DELETE /api/v1/webhooks/:id',
+        'POST /api/v1/webhooks/:id/test',
+        'POST /api/v1/webhooks/:id/rotate-secret',
+        'GET /api/v1/webhooks/:id/deliveries',
+        'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
       ]),
     );
   });

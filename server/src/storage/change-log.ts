@@ -20,6 +20,24 @@ const versionedTables = new Map<string, string>([
   ['reaction', 'reactions'],
 ]);
 
+/**
+ * Entities whose changes feed outgoing webhooks (`domain/webhooks/fan-out.ts`), with their
+ * table. Columns listed are left out of the outbox snapshot (sealed credentials).
+ */
+const webhookTables = new Map<string, { table: string; omit: string[] }>([
+  ['conversation', { table: 'conversations', omit: [] }],
+  ['message', { table: 'messages', omit: [] }],
+  ['contact', { table: 'contacts', omit: [] }],
+  ['template', { table: 'templates', omit: [] }],
+  [
+    'whatsapp_account',
+    { table: 'whatsapp_accounts', omit: ['access_token_enc', 'verify_token_enc', 'app_secret_enc'] },
+  ],
+]);
+
+/** The LISTEN channel told (payload: organization id) when changes reach the webhook outbox. */
+export const WEBHOOK_CHANNEL = 'webhooks';
+
 /** Declares that `entity` rows live in `table` (with `id uuid` and `version bigint` columns). */
 export function registerVersionedEntity(entity: string, table: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`Bad table name ${table}`);
@@ -86,6 +104,25 @@ export async function recordChanges(
       m: c.mutationId ?? null,
     })),
   );
+  // The webhook outbox (same statement, so same transaction): a snapshot of each changed row, for
+  // organizations with an enabled endpoint only. CTEs read the statement's snapshot, i.e. the row
+  // as this transaction left it but before the version stamp below, so version 0 means "created".
+  const hookCtes: SQL[] = [...webhookTables].flatMap(([entity, { table, omit }], k) => {
+    const ids = rows.flatMap((c, i) =>
+      c.entity === entity && (c.op ?? 'put') === 'put' ? [{ id: c.entityId, o: i + 1 }] : [],
+    );
+    if (ids.length === 0) return [];
+    const minus = omit.map((col) => sql` - ${col}::text`);
+    return [
+      sql`, ${sql.raw(`w${k}`)} as (
+      insert into webhook_changes (organization_id, seq, entity, entity_id, op, created, snapshot)
+      select ${organizationId}, clock.seq - ${n} + v.o, ${entity}, t.id, 1, t.version = 0, to_jsonb(t)${sql.join(minus, sql``)}
+      from clock, hooked, json_to_recordset(${JSON.stringify(ids)}::json) as v(id uuid, o bigint)
+      join ${sql.identifier(table)} t on t.organization_id = ${organizationId} and t.id = v.id
+      where hooked.on
+    )`,
+    ];
+  });
   const stampCtes: SQL[] = [...stamps].map(([table, ids], k) => {
     const json = JSON.stringify([...ids].map(([id, o]) => ({ id, o })));
     return sql`, ${sql.raw(`s${k}`)} as (
@@ -104,8 +141,14 @@ export async function recordChanges(
       insert into sync_log (organization_id, seq, entity, entity_id, op, conversation_id, subject_user, client_id, mutation_id)
       select ${organizationId}, clock.seq - ${n} + l.o, l.e, l.id, l.op, l.c, l.s, l.ci, l.m
       from clock, json_to_recordset(${log}::json) as l(o bigint, e text, id uuid, op smallint, c uuid, s uuid, ci uuid, m bigint)
-    )${sql.join(stampCtes, sql``)}
-    select clock.seq, pg_notify('sync', ${organizationId} || ':' || clock.seq) from clock
+    ), hooked as (
+      select exists (
+        select 1 from webhook_endpoints where organization_id = ${organizationId} and enabled
+      ) as on
+    )${sql.join(hookCtes, sql``)}${sql.join(stampCtes, sql``)}
+    select clock.seq, pg_notify('sync', ${organizationId} || ':' || clock.seq),
+      ${hookCtes.length > 0 ? sql`(select pg_notify(${WEBHOOK_CHANNEL}, ${organizationId}::text) from hooked where hooked.on)` : sql`null`} as hook
+    from clock
   `);
   const seq = Number(rowsOf<{ seq: string | number }>(result)[0]!.seq);
   return { firstSeq: seq - n + 1, seq };

@@ -18,7 +18,11 @@ const emulatorPort = await freePort();
 const emulator = spawn(
   process.execPath,
   [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server/src/meta-emulator/main.ts'],
-  { cwd: repoRoot, env: { ...process.env, PORT: String(emulatorPort) }, stdio: ['ignore', 'pipe', 'inherit'] },
+  {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(emulatorPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
 );
 let printed = '';
 const creds = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -78,7 +82,8 @@ const hook = await fetch(`${emulatorUrl}/_emulator/webhook`, {
 const verified = ((await hook.json()) as { verified?: boolean }).verified === true;
 
 console.log(`cluster: balancer      ${cluster.url}   (HAProxy; /healthz through it)`);
-for (const s of cluster.servers) console.log(`cluster: ${s.name.padEnd(13)} http://127.0.0.1:${s.port}  pid ${s.child.pid}`);
+for (const s of cluster.servers)
+  console.log(`cluster: ${s.name.padEnd(13)} http://127.0.0.1:${s.port}  pid ${s.child.pid}`);
 console.log(`cluster: PostgreSQL    ${cluster.databaseUrl} (processes go through a TCP proxy)`);
 console.log(`cluster: Meta emulator ${emulatorUrl}  → webhooks to ${webhookUrl} (verified: ${verified})`);
 console.log(`cluster: sign in at ${cluster.url} as ${admin.email} / ${admin.password}`);

@@ -38,7 +38,13 @@ export async function signUp(url: string, name: string): Promise<Member & { orga
     }),
     'signup',
   );
-  return { id: r.user.id, organizationId: r.user.organizationId, email, password, accessToken: r.accessToken };
+  return {
+    id: r.user.id,
+    organizationId: r.user.organizationId,
+    email,
+    password,
+    accessToken: r.accessToken,
+  };
 }
 
 /** Adds a manager (sees every conversation) with a password. */

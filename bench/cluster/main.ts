@@ -5,7 +5,6 @@
 // Env: CLUSTER_SERVERS (3), CLUSTER_PORT (balancer, default a free port), CLUSTER_VERBOSE=1
 // (echo every process's output), AUTOPILOT_INTERVAL_MS.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { connectNumber, signUp } from './org';
 import { freePort, hasHaproxy, HAPROXY, repoRoot, startCluster, type Cluster } from './topology';
 
@@ -15,15 +14,11 @@ if (!hasHaproxy()) {
 }
 
 const emulatorPort = await freePort();
-const emulator = spawn(
-  process.execPath,
-  [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server/src/meta-emulator/main.ts'],
-  {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(emulatorPort) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
+const emulator = spawn(process.execPath, ['--import', 'tsx', 'server/src/meta-emulator/main.ts'], {
+  cwd: repoRoot,
+  env: { ...process.env, PORT: String(emulatorPort) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let printed = '';
 const creds = await new Promise<Record<string, string>>((resolve, reject) => {
   emulator.once('exit', (code) => reject(new Error(`the Meta emulator exited (${code})`)));

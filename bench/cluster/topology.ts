@@ -8,13 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { startToggleProxy, type ToggleProxy } from '../../e2e/fixtures/toggle-proxy';
 import { haproxyConfig } from './haproxy';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
+// kill -9 of the CLI would leave the server running.
+const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 export const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
 const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -105,27 +107,31 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const spawnServer = (name: string, serverPort: number): Promise<ServerProcess> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [tsxCli, 'server/src/main.ts'], {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          HOST: '127.0.0.1',
-          PORT: String(serverPort),
-          PUBLIC_URL: url,
-          DATABASE_URL: viaProxy.toString(),
-          REDIS_URL: redisViaProxy,
-          TRUST_PROXY: '1',
-          SECRET_KEY: secretKey,
-          // One media directory for all: any process may serve what another fetched.
-          DATA_DIR: join(work, 'data'),
-          META_GRAPH_URL: options.metaGraphUrl,
-          LOG_LEVEL: 'warn',
-          ALLOW_SIGNUP: '1',
-          ...options.env,
+      const child = spawn(
+        process.execPath,
+        ['--import', pathToFileURL(tsxLoader).href, 'server/src/main.ts'],
+        {
+          cwd: repoRoot,
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            HOST: '127.0.0.1',
+            PORT: String(serverPort),
+            PUBLIC_URL: url,
+            DATABASE_URL: viaProxy.toString(),
+            REDIS_URL: redisViaProxy,
+            TRUST_PROXY: '1',
+            SECRET_KEY: secretKey,
+            // One media directory for all: any process may serve what another fetched.
+            DATA_DIR: join(work, 'data'),
+            META_GRAPH_URL: options.metaGraphUrl,
+            LOG_LEVEL: 'warn',
+            ALLOW_SIGNUP: '1',
+            ...options.env,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      );
       let tail = '';
       let ready = false;
       const onData = (chunk: Buffer) => {

@@ -34,6 +34,9 @@ export function haproxyConfig(spec: HaproxySpec): string {
     // hour of silence means a dead peer.
     '  timeout tunnel 1h',
     '  timeout client-fin 5s',
+    // A health check may take up to 3 s (its own database ping times out at 2 s); without this
+    // the check interval is the timeout, and a loaded process is marked down while healthy.
+    '  timeout check 3s',
     // The server sees the caller's address in X-Forwarded-For (TRUST_PROXY=1 believes one hop).
     '  option forwardfor',
     // Keep-alive towards clients, one request per server connection: a killed process costs
@@ -53,9 +56,10 @@ export function haproxyConfig(spec: HaproxySpec): string {
     '  balance leastconn',
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
-    // A process that stops answering is out after two checks; its tunnels are cut at once so its
-    // clients reconnect to the others instead of waiting for a TCP timeout.
-    `  default-server inter ${inter}ms fastinter ${Math.max(100, Math.floor(inter / 2))}ms fall 2 rise 2 on-marked-down shutdown-sessions`,
+    // A process that stops answering is out after three checks; its tunnels are cut at once so
+    // its clients reconnect to the others instead of waiting on a hung process. (A killed
+    // process's connections are closed by its kernel at once anyway.)
+    `  default-server inter ${inter}ms fastinter ${Math.max(100, Math.floor(inter / 2))}ms fall 3 rise 2 on-marked-down shutdown-sessions`,
     ...spec.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`),
   ];
   if (spec.statsPort !== undefined)

@@ -160,7 +160,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     haproxyConfig({
       port,
       servers: servers.map((s) => ({ name: s.name, port: s.port })),
-      checkIntervalMs: options.checkIntervalMs ?? 500,
+      checkIntervalMs: options.checkIntervalMs ?? 1000,
     }),
   );
   let haproxyTail = '';

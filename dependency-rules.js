@@ -196,7 +196,7 @@ export const rows = [
     name: 'config',
     what: 'zod env schema → typed Config',
     may: ['server-lib', 'contract'],
-    packages: ['zod'],
+    packages: ['zod', 'ipaddr.js'],
     node: true,
     sealed: true,
     tests: SERVER_TESTS,

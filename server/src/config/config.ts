@@ -52,7 +52,10 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | st
   const value = raw.trim();
   if (value === 'false' || value === '0') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = entries.find((entry) => !isAddressOrCidr(entry));
   if (bad !== undefined || entries.length === 0) {
     ctx.addIssue({

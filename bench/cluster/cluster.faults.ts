@@ -230,7 +230,7 @@ describe.skipIf(skip !== null)('the cluster under faults', () => {
     );
     for (const m of managers) clients.push(await startClient(m));
     await until(async () => (await missingInClients()) === 0, 30_000, 'bootstrap');
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const c of clients) {

@@ -358,7 +358,7 @@ describe.skipIf(skip !== null)('the cluster under faults', () => {
     for (const s of cluster.servers) expect(s.child.exitCode, `${s.name} exited:\n${s.output()}`).toBeNull();
   });
 
-  it('Redis unavailable: fan-out degrades to catch-up by pull, nothing lost, recovery without restart', async () => {
+  it('Redis unavailable: nothing lost, clients catch up once it returns, live fan-out recovers without restart (missing copies during the outage are printed)', async () => {
     const cutAt = Date.now();
     cluster.redis.setOnline(false);
     const pending: ReturnType<typeof customerWrites>['delivery'][] = [];

@@ -7,7 +7,7 @@ import { createAutopilot, type AutopilotControl } from './autopilot';
 import { createContext } from './context';
 import { createCustomers, type CustomersControl } from './customers';
 import { createGraphApp, createGraphHttp } from './graph-http';
-import { createMedia, type MediaNodeRoute } from './media';
+import { createMedia, type DownloadFault, type MediaNodeRoute } from './media';
 import { createMessages, type MessagesControl, type PairRate } from './messages';
 import { createNumbers, phoneJson, type NumbersControl } from './numbers';
 import type { EmulatorState, OutboundRecord } from './state';
@@ -18,6 +18,7 @@ import { createWebhookSender, type DeliveryRecord } from './webhook-sender';
 // The types callers name, re-exported from the areas that define them: outside code imports the
 // emulator from this file.
 export type { BatchItem, CustomerAction, CustomerMediaAction } from './customers';
+export type { DownloadFault } from './media';
 export type { SendFault } from './messages';
 export type { StatusDelays, StatusFaults } from './status-webhooks';
 
@@ -59,6 +60,10 @@ export interface EmulatorControl
     AutopilotControl {
   /** Signs and POSTs an arbitrary payload to the number's callback (for hostile tests). */
   deliverRaw(phoneNumberId: string, payload: unknown): Promise<DeliveryRecord | null>;
+  /** Faults for the next lookaside media downloads, one each, in order (see `DownloadFault`). */
+  injectDownloadFaults(faults: DownloadFault[]): void;
+  /** Lookaside media downloads answered so far. */
+  downloadCount(): number;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
@@ -129,6 +134,8 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     ...statuses.control,
     ...customers,
     ...autopilot.control,
+    injectDownloadFaults: media.injectDownloadFaults,
+    downloadCount: media.downloadCount,
     deliverRaw: (phoneNumberId, payload) => ctx.deliverTo(ctx.mustPhone(phoneNumberId), payload),
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),
@@ -146,6 +153,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     },
     async close() {
       ctx.clearTimers();
+      media.releaseHeld();
       sender.close();
       await app.close();
     },

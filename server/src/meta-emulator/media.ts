@@ -44,8 +44,22 @@ export interface MediaNodeRoute {
   Querystring: { phone_number_id?: string };
 }
 
+/**
+ * A fault of the next lookaside download (media fetch resilience tests): `timeout` holds the
+ * request without answering (until the caller gives up, or 60 s), `404` answers as an expired
+ * URL does, `truncated` sends half of the bytes with chunked encoding and ends cleanly — a short
+ * body no transport error reveals, only the sha256 and size from `GET /{media-id}` do.
+ */
+export type DownloadFault = 'timeout' | '404' | 'truncated';
+
 /** The media store and its Graph routes. */
 export interface MediaArea {
+  /** Queues faults for the next lookaside downloads, one per download, in order. */
+  injectDownloadFaults(faults: DownloadFault[]): void;
+  /** How many lookaside downloads were answered (faulty ones included). */
+  downloadCount(): number;
+  /** Drops the downloads a `timeout` fault holds (on close). */
+  releaseHeld(): void;
   /** Stores bytes owned by a business number; they live `ttlMs`. */
   store(
     owner: string,
@@ -72,6 +86,9 @@ export function createMedia(ctx: EmulatorContext, graph: GraphHttp, opts: { urlT
   const { state, now } = ctx;
   const { fail, bearer, authorize, objectMissing, baseUrlOf } = graph;
   const urlTtl = opts.urlTtlMs ?? 5 * 60_000;
+  const downloadFaults: DownloadFault[] = [];
+  let downloads = 0;
+  const held = new Set<{ destroy(): void }>();
 
   function store(
     owner: string,
@@ -187,6 +204,26 @@ export function createMedia(ctx: EmulatorContext, graph: GraphHttp, opts: { urlT
       const owner = m ? state.phoneNumbers.get(m.ownerPhoneNumberId) : undefined;
       if (!m || !owner) return reply.code(404).type('text/plain').send('Not found');
       if (!t.wabaIds.has(owner.wabaId)) return reply.code(403).type('text/plain').send('Forbidden');
+      downloads += 1;
+      const fault = downloadFaults.shift();
+      if (fault === '404') return reply.code(404).type('text/plain').send('Not found');
+      if (fault === 'timeout') {
+        reply.hijack();
+        // Never answered; the socket is dropped after 60 s (or on close) if the caller has not
+        // given up.
+        const raw = reply.raw;
+        held.add(raw);
+        raw.once('close', () => held.delete(raw));
+        ctx.later(60_000, () => raw.destroy());
+        return reply;
+      }
+      if (fault === 'truncated') {
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': m.mimeType });
+        reply.raw.write(m.bytes.subarray(0, Math.floor(m.bytes.length / 2)));
+        reply.raw.end();
+        return reply;
+      }
       return reply.type(m.mimeType).header('content-length', m.bytes.length).send(m.bytes);
     });
   }
@@ -211,5 +248,17 @@ export function createMedia(ctx: EmulatorContext, graph: GraphHttp, opts: { urlT
     });
   }
 
-  return { store, live, downloadUrl, register, retrieve };
+  return {
+    store,
+    live,
+    downloadUrl,
+    register,
+    retrieve,
+    injectDownloadFaults: (faults) => downloadFaults.push(...faults),
+    downloadCount: () => downloads,
+    releaseHeld: () => {
+      for (const raw of held) raw.destroy();
+      held.clear();
+    },
+  };
 }

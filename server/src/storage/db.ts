@@ -105,6 +105,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (e) => opts.warn?.(`PostgreSQL pool error: ${e.message}`));
+    // A checked-out client (inside a transaction, between its statements) has no pool listener:
+    // its connection dying emits 'error' with none attached, which would crash the process (the
+    // cluster fault suite saw it when PostgreSQL became unreachable). The statement in flight
+    // still fails, and the pool drops the broken client when it is released.
+    pool.on('connect', (client) =>
+      client.on('error', (e) => opts.warn?.(`PostgreSQL connection lost: ${e.message}`)),
+    );
     const db = drizzleNodePg({ client: pool, schema });
     return {
       db,

@@ -92,6 +92,7 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     let bytes: Buffer | undefined;
     let contentType: string | undefined;
+    let expected: { sha256: string; fileSize: number } | undefined;
     for (let round = 0; round < 2 && !bytes; round++) {
       const info = await deps.graph.getMedia(row.metaMediaId, account.accessToken, account.phoneNumberId);
       if (!info.ok) {
@@ -106,6 +107,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       if (info.value.fileSize > maxBytes) return giveUp(`The file is larger than ${maxBytes} bytes`);
       const dl = await deps.graph.downloadMedia(info.value.url, account.accessToken);
       if (dl.ok) {
+        expected = { sha256: info.value.sha256, fileSize: info.value.fileSize };
         bytes = dl.value.bytes;
         contentType = info.value.mimeType || dl.value.contentType;
         break;
@@ -116,7 +118,15 @@ export function createMediaService(deps: MediaServiceDeps) {
     }
     if (!bytes) return retry('The media URL kept expiring');
     if (bytes.length > maxBytes) return giveUp(`The file is larger than ${maxBytes} bytes`);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const digest = createHash('sha256').update(bytes).digest();
+    const sha256 = digest.toString('hex');
+    // A body that ended early without a transport error (chunked, closed cleanly) is only seen
+    // here: never store a broken file as ready. Meta's sha256 is hex in practice, base64 in
+    // some payloads; either form must match.
+    if (expected && !matchesMeta(bytes.length, digest, expected))
+      return retry(
+        `The download was incomplete or corrupt (${bytes.length} of ${expected.fileSize} bytes, or a different sha256)`,
+      );
     const key = mediaKey(organizationId, sha256, mediaId);
     await store.put(key, bytes);
     await settle(organizationId, mediaId, {
@@ -152,4 +162,16 @@ export function createMediaService(deps: MediaServiceDeps) {
       return ok({ row, ...file });
     },
   };
+}
+
+/** Whether downloaded bytes are what `GET /{media-id}` announced (size, and sha256 in hex or base64). */
+export function matchesMeta(
+  size: number,
+  digest: Buffer,
+  expected: { sha256: string; fileSize: number },
+): boolean {
+  if (expected.fileSize > 0 && size !== expected.fileSize) return false;
+  const announced = expected.sha256.trim();
+  if (announced === '') return true;
+  return announced.toLowerCase() === digest.toString('hex') || announced === digest.toString('base64');
 }

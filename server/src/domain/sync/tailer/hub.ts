@@ -29,13 +29,18 @@ export type TailerDeps = {
   toAccount: ToAccount;
   emit: TailerEmitter;
   /** PostgreSQL only: leases make one process the tailer of each organization. */
-  leases?: Pick<Leases, 'acquire' | 'release'> | undefined;
+  leases?: Pick<Leases, 'acquire' | 'release' | 'renewAll'> | undefined;
   /** This process's lease holder id. */
   holder: string;
   log?: (msg: string, err?: unknown) => void;
   /** Heartbeat period (default {@link SYNC_LIMITS.tickIntervalMs}). */
   tickMs?: number;
-  /** Lease length (default 15 s; renewed every third of it). */
+  /**
+   * Lease length (default 4 s; renewed every third of it, one statement for all held
+   * organizations). It bounds how long an organization's live fan-out stops when its tailer's
+   * process dies (kill -9: the lease is never released); the cluster fault suite measured 20 s
+   * of convergence with the former 15 s.
+   */
   leaseMs?: number;
   /** Log entries read per batch (default 2000). */
   batchSize?: number;
@@ -68,7 +73,7 @@ const IDLE_RELEASE_MS = 10 * 60_000;
 export function createTailerHub(deps: TailerDeps) {
   const { db } = deps;
   const tickMs = deps.tickMs ?? SYNC_LIMITS.tickIntervalMs;
-  const leaseMs = deps.leaseMs ?? 15_000;
+  const leaseMs = deps.leaseMs ?? 4_000;
   const batchSize = deps.batchSize ?? 2000;
   const orgs = new Map<string, OrgState>();
   /** The last seq each organization was notified of (every process listens to every org). */
@@ -166,6 +171,7 @@ export function createTailerHub(deps: TailerDeps) {
   const renewLeases = async () => {
     if (!deps.leases) return;
     const now = Date.now();
+    const renew: string[] = [];
     for (const [org, state] of orgs) {
       if (!state.holding) continue;
       if (now - state.lastActivity > IDLE_RELEASE_MS) {
@@ -174,12 +180,19 @@ export function createTailerHub(deps: TailerDeps) {
         await deps.leases.release(leaseName(org), deps.holder).catch(() => undefined);
         continue;
       }
-      const got = await deps.leases.acquire(leaseName(org), deps.holder, leaseMs).catch(() => null);
-      if (!got) {
-        // Another process took it over (this one stalled): stop emitting for it.
-        state.holding = false;
-        orgs.delete(org);
-      }
+      renew.push(org);
+    }
+    if (renew.length === 0) return;
+    const kept = await deps.leases
+      .renewAll(renew.map(leaseName), deps.holder, leaseMs)
+      .catch(() => new Set<string>());
+    for (const org of renew) {
+      if (kept.has(leaseName(org))) continue;
+      // Another process took it over (this one stalled), or the database did not answer:
+      // stop emitting for it.
+      const state = orgs.get(org);
+      if (state) state.holding = false;
+      orgs.delete(org);
     }
   };
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiScope } from '#contract/api/api-keys';
 import type { ReadyConfig } from './config/config';
 import { createAccessTokens } from './domain/auth/access-tokens';
 import { createAuditLog } from './domain/audit/audit-log';
@@ -28,12 +29,27 @@ import { createMessagingInfrastructure } from './modules/messaging-infrastructur
 import type { SendWorkerOptions } from './jobs/send-worker';
 import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './modules/sync/sync-module';
+import {
+  createApiPlatformModule,
+  type ApiPlatformServices,
+} from './modules/api-platform/api-platform-module';
 import type { Database } from './storage/db';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
   config: Pick<ReadyConfig, 'secretKey' | 'publicUrl' | 'allowSignup'> &
-    Partial<Pick<ReadyConfig, 'metaGraphUrl' | 'metaApiVersion' | 'dataDir' | 'redisUrl' | 'trustProxy'>>;
+    Partial<
+      Pick<
+        ReadyConfig,
+        | 'metaGraphUrl'
+        | 'metaApiVersion'
+        | 'dataDir'
+        | 'redisUrl'
+        | 'trustProxy'
+        | 'apiRateLimitPerMinute'
+        | 'allowPrivateMediaUrls'
+      >
+    >;
   /** An open, migrated database (see `openDatabase`). */
   database: Pick<Database, 'db' | 'ping'> & Partial<Pick<Database, 'engine'>>;
   /** Fastify/pino logger options; false (default) logs nothing. */
@@ -64,7 +80,7 @@ export type AppDeps = {
 };
 
 /** A method + URL pattern, as registered. */
-export type RouteEntry = { method: string; url: string };
+export type RouteEntry = { method: string; url: string; scope?: ApiScope | undefined };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,6 +90,8 @@ declare module 'fastify' {
     background: Background;
     /** The outbound module: its services, and `idle()` once no send work is due or in flight. */
     outbound: { services: OutboundServices; idle: () => Promise<void> };
+    /** The API platform's services (tests flush key usage, benchmarks read the key check). */
+    apiPlatform: ApiPlatformServices;
   }
 }
 
@@ -140,7 +158,15 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync };
+  const apiPlatform = createApiPlatformModule({
+    db,
+    clock,
+    secretKey: deps.config.secretKey,
+    audit,
+    redisUrl: deps.config.redisUrl,
+    rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
+  });
+  return { auth, audit, members, teams, organization, inbound, outbound, sync, apiPlatform };
 };
 
 /**
@@ -164,7 +190,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    const scope = route.config?.scope;
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, scope });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -173,7 +200,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = createServices(deps);
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin, { publicUrl: deps.config.publicUrl });
-  await app.register(authPlugin, { authenticate: services.auth.authenticate });
+  const keys = await services.apiPlatform.registerAuth(app);
+  await app.register(authPlugin, { authenticate: services.auth.authenticate, keys });
+  app.decorate('apiPlatform', services.apiPlatform.services);
+  app.addHook('onReady', async () => services.apiPlatform.start(app.log));
+  app.addHook('onClose', () => services.apiPlatform.stop());
   services.sync.attach(app);
 
   app.decorate('background', services.inbound.background);
@@ -207,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);
+      await services.apiPlatform.registerApi(api);
     },
     { prefix: '/api/v1' },
   );

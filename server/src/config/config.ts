@@ -35,6 +35,13 @@ const EnvSchema = z.object({
   DEMO: flag('0'),
   ALLOW_SIGNUP: flag('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(600),
+  ALLOW_PRIVATE_MEDIA_URLS: flag('0'),
   TRUST_PROXY: z
     .string()
     .transform(parseTrustProxy)
@@ -52,7 +59,10 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | st
   const value = raw.trim();
   if (value === 'false' || value === '0') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = entries.find((entry) => !isAddressOrCidr(entry));
   if (bad !== undefined || entries.length === 0) {
     ctx.addIssue({
@@ -95,6 +105,13 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses/CIDRs. */
   trustProxy: false | number | string[];
+  /** Requests per minute an API key may make unless the key sets its own limit. */
+  apiRateLimitPerMinute: number;
+  /**
+   * Media-by-URL may fetch private/loopback addresses (tests and local development only; the
+   * SSRF guard refuses them otherwise).
+   */
+  allowPrivateMediaUrls: boolean;
 };
 
 /** A config whose secret key is known. */
@@ -141,6 +158,8 @@ export function parseConfig(
       allowSignup: e.ALLOW_SIGNUP,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY ?? false,
+      apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      allowPrivateMediaUrls: e.ALLOW_PRIVATE_MEDIA_URLS,
     },
   };
 }

@@ -69,7 +69,12 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
           },
         },
       },
-      transform: jsonSchemaTransform,
+      // A route without a security requirement is public (sign-up, login, Meta's webhooks,
+      // health): say so explicitly, so generated clients send no credentials there.
+      transform: (input) => {
+        const out = jsonSchemaTransform(input);
+        return { ...out, schema: { security: [], ...out.schema } };
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -45,7 +45,7 @@ beforeAll(async () => {
   const sent = await w.send(conv.conversationId, { type: 'text', text: 'hello' });
   expect(sent.status).toBe(202);
   messageId = sent.body.id;
-});
+}, 240_000);
 afterAll(() => w?.close());
 
 describe('API key management (admins)', () => {

@@ -336,7 +336,7 @@ export const rows = [
     name: 'server/test',
     what: 'the server test harness',
     may: ['server-app', 'server-demo', 'server-meta-emulator', ...SERVER_LAYERS],
-    packages: ['zod', '#db', '#fastify', 'socket.io-client', 'standardwebhooks', '#test'],
+    packages: ['zod', '#db', '#fastify', 'socket.io-client', 'standardwebhooks', 'openapi-fetch', '#test'],
     node: true,
     sealed: true,
   },

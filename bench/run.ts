@@ -8,6 +8,8 @@ import { meets, type MetricLine } from './lib/metric';
 export type Benchmark = () => AsyncIterable<MetricLine>;
 
 const registry: Record<string, () => Promise<{ run: Benchmark }>> = {
+  'api-key-auth': () => import('./api-key-auth'),
+  'api-send': () => import('./api-send'),
   'e2e-latency': () => import('./e2e-latency'),
   fanout: () => import('./fanout'),
   'filter-switch': () => import('./filter-switch'),

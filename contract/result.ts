@@ -13,6 +13,10 @@ export const AppErrorCode = z.enum([
   'token_expired',
   'session_revoked',
   'forbidden',
+  /** An API key (or its token) lacks the scope a route needs; the message names it. */
+  'insufficient_scope',
+  /** An API key used from an address outside its allow-list; the message names the address. */
+  'ip_not_allowed',
   'not_found',
   'conflict',
   'email_taken',
@@ -23,6 +27,8 @@ export const AppErrorCode = z.enum([
   'invalid_template',
   'opted_out',
   'meta_token_invalid',
+  /** The WhatsApp number is disconnected or its token is invalid (integrator sends). */
+  'account_unavailable',
   'rate_limited',
   'signup_disabled',
   'offline',

@@ -33,6 +33,13 @@ export const AUDIT_ACTIONS = [
   'whatsapp_account.disconnected',
   /** An admin pulled the templates from Meta (the server's own syncs are not recorded). */
   'whatsapp_account.templates_synced',
+  /** An admin created an API key (target: the key; details: scopes, allow-list, expiry). */
+  'api_key.created',
+  /** Name, scopes, allow-list or limit changed; details hold before/after. */
+  'api_key.updated',
+  'api_key.revoked',
+  /** A key (or a token issued for it) called a write route; details: method and route. */
+  'api_key.write',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */

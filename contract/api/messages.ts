@@ -144,6 +144,8 @@ export const Message = z.object({
   waMessageId: z.string().nullable().optional(),
   /** The agent who sent it (outbound). */
   authorId: z.uuid().nullable().optional(),
+  /** The API key that sent it (integrator sends through `POST /api/v1/messages`). */
+  apiKeyId: z.uuid().nullable().optional(),
   /** Meta's timestamp for inbound messages; acceptance time for outbound. */
   createdAt: z.string(),
   /** When the current status was reached. */
@@ -198,20 +200,45 @@ export const SendMessageBody = z.discriminatedUnion('type', [
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
-/** `POST /api/v1/messages`: send to a phone number, creating contact and conversation as needed. */
-export const SendToNumberBody = z.object({
-  whatsappAccountId: z.uuid(),
-  to: z
-    .string()
-    .trim()
-    .regex(/^\+?[1-9]\d{6,14}$/, { message: 'Enter the number in international format, e.g. +14155550123' }),
-  message: SendMessageBody,
-});
+/**
+ * `POST /api/v1/messages` (integrations): send to `to` (E.164 number or WhatsApp user id) or to
+ * an existing `contactId`, from `whatsappAccountId` or — when left out — the organization's only
+ * connected number; the contact and conversation are created as needed.
+ */
+export const SendToNumberBody = z
+  .object({
+    whatsappAccountId: z.uuid().optional(),
+    to: z
+      .string()
+      .trim()
+      .regex(/^\+?[1-9]\d{6,14}$/, { message: 'Enter the number in international format, e.g. +14155550123' })
+      .optional(),
+    contactId: z.uuid().optional(),
+    message: SendMessageBody,
+  })
+  .refine((b) => (b.to === undefined) !== (b.contactId === undefined), {
+    message: 'Give either "to" (a phone number) or "contactId", not both',
+    path: ['to'],
+  });
 export type SendToNumberBody = z.infer<typeof SendToNumberBody>;
 
 /** `GET /api/v1/conversations/:id/messages`: newest first, keyset by conversation sequence. */
 export const ListMessagesQuery = PageQuery;
 export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>;
+
+/** `GET /api/v1/messages`: the organization's messages, newest first, narrowed by filters. */
+export const SearchMessagesQuery = PageQuery.extend({
+  conversationId: z.uuid().optional(),
+  contactId: z.uuid().optional(),
+  direction: Direction.optional(),
+  status: MessageStatus.optional(),
+  type: MessageType.optional(),
+  /** Created at or after this instant. */
+  since: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time' }).optional(),
+  /** Created before this instant. */
+  until: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time' }).optional(),
+});
+export type SearchMessagesQuery = z.infer<typeof SearchMessagesQuery>;
 
 /** A keyset page of messages, newest first (by `convSeq`). */
 export const MessagePage = page(Message);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiScope } from '#contract/api/api-keys';
 import type { ReadyConfig } from './config/config';
 import { createAccessTokens } from './domain/auth/access-tokens';
 import { createAuditLog } from './domain/audit/audit-log';
@@ -30,6 +31,10 @@ import type { SendWorkerOptions } from './jobs/send-worker';
 import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './modules/sync/sync-module';
 import { createWebhooksModule, type WebhooksDeps } from './modules/webhooks/webhooks-module';
+import {
+  createApiPlatformModule,
+  type ApiPlatformServices,
+} from './modules/api-platform/api-platform-module';
 import type { Database } from './storage/db';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
@@ -45,6 +50,8 @@ export type AppDeps = {
         | 'trustProxy'
         | 'webhookRetrySchedule'
         | 'webhookAllowPrivateUrls'
+        | 'apiRateLimitPerMinute'
+        | 'allowPrivateMediaUrls'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -78,11 +85,8 @@ export type AppDeps = {
   webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
 };
 
-/**
- * A method + URL pattern, as registered, with the API-key scope the route accepts when it names
- * one (route `config.scope`).
- */
-export type RouteEntry = { method: string; url: string; scope?: string };
+/** A method + URL pattern, as registered. */
+export type RouteEntry = { method: string; url: string; scope?: ApiScope | undefined };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,10 +98,9 @@ declare module 'fastify' {
     outbound: { services: OutboundServices; idle: () => Promise<void> };
     /** The outgoing-webhooks module (tests drain its outbox). */
     webhooksOut: ReturnType<typeof createWebhooksModule>;
-  }
-  interface FastifyContextConfig {
-    /** The API-key scope a route accepts (e.g. `webhooks:manage`); see {@link RouteEntry}. */
-    scope?: string;
+
+    /** The API platform's services (tests flush key usage, benchmarks read the key check). */
+    apiPlatform: ApiPlatformServices;
   }
 }
 
@@ -174,7 +177,15 @@ const createServices = (deps: AppDeps) => {
     allowPrivateUrls: deps.config.webhookAllowPrivateUrls,
     ...deps.webhooks,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks };
+  const apiPlatform = createApiPlatformModule({
+    db,
+    clock,
+    secretKey: deps.config.secretKey,
+    audit,
+    redisUrl: deps.config.redisUrl,
+    rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
+  });
+  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform };
 };
 
 /**
@@ -199,8 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const scope = route.config?.scope;
-    for (const method of [route.method].flat())
-      routeTable.push({ method, url: route.url, ...(scope !== undefined && { scope }) });
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, scope });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -209,7 +219,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = createServices(deps);
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin, { publicUrl: deps.config.publicUrl });
-  await app.register(authPlugin, { authenticate: services.auth.authenticate });
+  const keys = await services.apiPlatform.registerAuth(app);
+  await app.register(authPlugin, { authenticate: services.auth.authenticate, keys });
+  app.decorate('apiPlatform', services.apiPlatform.services);
+  app.addHook('onReady', async () => services.apiPlatform.start(app.log));
+  app.addHook('onClose', () => services.apiPlatform.stop());
   services.sync.attach(app);
 
   app.decorate('background', services.inbound.background);
@@ -248,6 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);
       await services.webhooks.registerApi(api);
+      await services.apiPlatform.registerApi(api);
     },
     { prefix: '/api/v1' },
   );

@@ -41,6 +41,13 @@ const EnvSchema = z.object({
     .default(90),
   ALLOW_SIGNUP: flag('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(600),
+  ALLOW_PRIVATE_MEDIA_URLS: flag('0'),
   TRUST_PROXY: z
     .string()
     .transform(parseTrustProxy)
@@ -137,6 +144,13 @@ export type Config = {
   webhookRetrySchedule: number[];
   /** Outgoing webhooks may target http and private addresses (development and tests only). */
   webhookAllowPrivateUrls: boolean;
+  /** Requests per minute an API key may make unless the key sets its own limit. */
+  apiRateLimitPerMinute: number;
+  /**
+   * Media-by-URL may fetch private/loopback addresses (tests and local development only; the
+   * SSRF guard refuses them otherwise).
+   */
+  allowPrivateMediaUrls: boolean;
 };
 
 /** A config whose secret key is known. */
@@ -191,6 +205,8 @@ export function parseConfig(
       trustProxy: e.TRUST_PROXY ?? false,
       webhookRetrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
       webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      allowPrivateMediaUrls: e.ALLOW_PRIVATE_MEDIA_URLS,
     },
   };
 }

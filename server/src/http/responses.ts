@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiScope } from '#contract/api/api-keys';
 import { ErrorBody } from '#contract/api/common';
 import { type Result } from '#contract/result';
 import { HttpFailure } from '../plugins/error-handler';
@@ -19,8 +20,19 @@ export const unwrap = <T>(outcome: Result<T>): T => {
   throw new HttpFailure(outcome.error);
 };
 
-/** Security requirement for bearer-authenticated routes. */
+/** Security requirement for bearer-authenticated routes (signed-in members only; keys refused). */
 export const bearer = [{ bearerAuth: [] }];
+
+/**
+ * Security requirement of a route API keys may call with `scope` (pair it with
+ * `config: { scope }`, which the key check enforces): a member's token, an API key holding the
+ * scope, or a client-credentials token granted it.
+ */
+export const keyOr = (scope: ApiScope): Array<Record<string, string[]>> => [
+  { bearerAuth: [] },
+  { apiKey: [scope] },
+  { oauth2: [scope] },
+];
 
 /** A PATCH body schema that also refuses `{}` (nothing to change is a client mistake, not a no-op). */
 export const nonEmpty = <T extends z.ZodObject>(schema: T) =>

@@ -5,6 +5,7 @@ import type { TestApp } from '../../test/build-test-app';
 import { createOrg, createTeam, type TestOrg } from '../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
+  apiKeys,
   auditEvents,
   contacts,
   conversations,
@@ -44,6 +45,7 @@ let bWa: {
   mediaId: string;
   templateId: string;
 };
+let bKeyId: string;
 let aConversationId: string;
 /** B's outgoing webhook endpoint (disabled: nothing is delivered) and one delivery of it. */
 let bHook: { endpointId: string; deliveryId: string };
@@ -84,6 +86,14 @@ beforeAll(async () => {
   ).json().data[0];
   const tpl = (await t.app.inject({ url: '/api/v1/templates', headers: b.admin.headers })).json().data[0];
   expect(msg.media.state).toBe('ready');
+  const key = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: b.admin.headers,
+    payload: { name: 'B key', scopes: ['messages:read'] },
+  });
+  expect(key.statusCode, key.body).toBe(201);
+  bKeyId = key.json().id;
   bWa = {
     accountId: numberB.account.id,
     contactId: conv.contact.id,
@@ -126,6 +136,7 @@ const idFor = (url: string, param: string): string | undefined => {
   if (url.startsWith('/api/v1/media/')) return bWa.mediaId;
   if (url.startsWith('/api/v1/contacts/')) return bWa.contactId;
   if (url.startsWith('/api/v1/webhooks/')) return bHook.endpointId;
+  if (url.startsWith('/api/v1/api-keys/')) return bKeyId;
   return undefined;
 };
 
@@ -138,6 +149,7 @@ const bodies: Record<string, object> = {
   'POST /api/v1/conversations/:id/messages': { type: 'text', text: 'Hijacked' },
   'PATCH /api/v1/contacts/:id': { name: 'Hijacked', optedOut: true },
   'PATCH /api/v1/webhooks/:id': { url: 'https://hijack.example/x', enabled: true },
+  'PATCH /api/v1/api-keys/:id': { name: 'Hijacked', scopes: ['contacts:write'] },
 };
 
 const snapshotOfB = async () => {
@@ -173,6 +185,7 @@ const snapshotOfB = async () => {
       .select()
       .from(webhookDeliveries)
       .where(eq(webhookDeliveries.organizationId, org)),
+    apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organizationId, org)),
   };
 };
 

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Principal } from '../domain/auth/auth-service';
 import { type Result } from '#contract/result';
 import { sendAppError } from './error-handler';
+import { keyAuth, type KeyAuthDeps } from './key-auth';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,11 +17,15 @@ declare module 'fastify' {
 }
 
 /** Options of {@link authPlugin}: how to turn a bearer token into a principal. */
-export type AuthPluginOptions = { authenticate: (token: string) => Promise<Result<Principal>> };
+export type AuthPluginOptions = {
+  authenticate: (token: string) => Promise<Result<Principal>>;
+  /** API keys and client-credentials tokens (key-auth.ts); absent = only user tokens. */
+  keys?: KeyAuthDeps | undefined;
+};
 
 /** Decorates the `requireAuth` hook; the tenant always comes from the token, never the body. */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { authenticate }) => {
+  async (app, { authenticate, keys }) => {
     app.decorateRequest('principal', null);
     app.decorate('requireAuth', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers.authorization;
@@ -28,6 +33,10 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!match?.[1]) {
         await sendAppError(reply, { code: 'unauthorized', message: 'Sign in first (missing bearer token)' });
         return reply;
+      }
+      if (keys?.isKeyToken(match[1])) {
+        if (!(await keyAuth(request, reply, match[1], keys))) return reply;
+        return;
       }
       const outcome = await authenticate(match[1]);
       if (!outcome.ok) {

@@ -2,6 +2,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { API_SCOPES, type ApiScope } from '#contract/api/api-keys';
+
+/** What each scope allows, for the document's OAuth2 scheme. */
+const SCOPE_TEXT: Record<ApiScope, string> = {
+  'messages:read': 'Read messages and their status, download media',
+  'messages:send': 'Send messages and upload media to send',
+  'conversations:read': 'Read conversations',
+  'conversations:write': 'Change conversations (status, assignment, labels), mark read',
+  'contacts:read': 'Read contacts',
+  'contacts:write': 'Create, change and delete contacts',
+  'accounts:read': 'Read the WhatsApp numbers (never their credentials)',
+  'templates:read': 'Read message templates',
+  'webhooks:manage': 'Manage outgoing webhooks',
+  'intake:write': 'Post leads to lead intakes',
+};
 
 /** Options of {@link openapiPlugin}. */
 export type OpenapiPluginOptions = { publicUrl: string };
@@ -31,10 +46,35 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
               description:
                 'Access token from /api/v1/auth/login (15 minutes), renewed with /api/v1/auth/refresh',
             },
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'pk_live_…',
+              description:
+                'An API key (`Authorization: Bearer pk_live_…`) created by an admin at /api/v1/api-keys. ' +
+                'It may call the routes whose required scopes it holds; routes list them under this scheme.',
+            },
+            oauth2: {
+              type: 'oauth2',
+              description:
+                'OAuth 2.0 client credentials: client_id = the API key id, client_secret = the key. The ' +
+                'token (at most 1 hour, default 15 minutes) works like the key with at most its scopes.',
+              flows: {
+                clientCredentials: {
+                  tokenUrl: `${opts.publicUrl}/api/v1/oauth/token`,
+                  scopes: Object.fromEntries(API_SCOPES.map((s) => [s, SCOPE_TEXT[s]])),
+                },
+              },
+            },
           },
         },
       },
-      transform: jsonSchemaTransform,
+      // A route without a security requirement is public (sign-up, login, Meta's webhooks,
+      // health): say so explicitly, so generated clients send no credentials there.
+      transform: (input) => {
+        const out = jsonSchemaTransform(input);
+        return { ...out, schema: { security: [], ...out.schema } };
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -38,12 +38,11 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
 /** What a service needs to write to the audit log. */
 export type AuditRecorder = Pick<AuditLog, 'record'>;
 
-/** The actor of a request made by `principal` from `ip` (today every principal is a signed-in user). */
-export const actorOf = (principal: Principal, ip: string | undefined): Actor => ({
-  kind: 'user',
-  id: principal.userId,
-  ip,
-});
+/** The actor of a request made by `principal` from `ip`: a signed-in user or an API key. */
+export const actorOf = (principal: Principal, ip: string | undefined): Actor =>
+  principal.apiKey
+    ? { kind: 'api_key', id: principal.apiKey.id, label: `API key ${principal.apiKey.name}`, ip }
+    : { kind: 'user', id: principal.userId, ip };
 
 /** Parley itself (jobs, Meta's webhooks), under a label saying which part acted. */
 export const systemActor = (label = 'Parley'): Actor => ({ kind: 'system', label });

@@ -7,6 +7,7 @@ import type {
   SignupBody,
 } from '#contract/api/auth';
 import type { AcceptInvitationBody } from '#contract/api/invitations';
+import type { ApiScope } from '#contract/api/api-keys';
 import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../../lib/clock';
 import type { AuditRecorder } from '../audit/audit-log';
@@ -40,7 +41,28 @@ import { newToken, sha256 } from './secrets';
 import { createGenerationCache } from './session-cache';
 
 /** The authenticated caller of a request: who, in which organization, with which live role. */
-export type Principal = { userId: string; organizationId: string; role: Role; sessionId: string };
+export type Principal = {
+  userId: string;
+  organizationId: string;
+  role: Role;
+  sessionId: string;
+  /**
+   * Set when an API key (or a client-credentials token issued for it) authenticated the request:
+   * then `userId` is the key's id and `role` the key role of the visibility module (an
+   * organization-wide actor), and the key's scopes limit what it may call.
+   */
+  apiKey?: KeyCredential;
+};
+
+/** The API key behind a key-authenticated principal. */
+export type KeyCredential = {
+  id: string;
+  name: string;
+  /** What this request may do: the key's scopes, narrowed by a token's. */
+  scopes: readonly ApiScope[];
+  /** Per-key override of the configured requests per minute. */
+  rateLimitPerMinute: number | null;
+};
 
 /** A refresh token is good for 30 days; a session (family) for 90 days at most. */
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;

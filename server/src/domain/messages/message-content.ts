@@ -260,6 +260,7 @@ export function toMessage(
       : null,
     waMessageId: row.waMessageId,
     authorId: row.authorId,
+    apiKeyId: row.apiKeyId,
     createdAt: row.createdAt.toISOString(),
     statusAt: row.statusAt?.toISOString() ?? null,
   };

@@ -1,17 +1,19 @@
-import { and, desc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Message, MessagePage, Reaction } from '#contract/api/messages';
+import type { Message, MessagePage, Reaction, SearchMessagesQuery } from '#contract/api/messages';
 import type { Principal } from '../auth/auth-service';
-import { encodeCursor, parseCursor } from '../cursor';
+import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import type { Db } from '../../storage/db';
-import { media, messages, reactions } from '../../storage/schema/index';
-import { visibleConversation } from '../visibility/queries';
+import { conversations, media, messages, reactions } from '../../storage/schema/index';
+import { visibleConversation, visibleConversationSql } from '../visibility/queries';
 import { toMessage } from './message-content';
 
 /** [convSeq]: the page before it. */
 const Cursor = z.tuple([z.number().int()]);
+/** [createdAt, id]: the organization-wide page before it. */
+const SearchCursor = z.tuple([cursorIsoTime, z.uuid()]);
 
 /** Read side of messages: a conversation's history, and one message with its reactions. */
 export type MessageService = ReturnType<typeof createMessageService>;
@@ -91,6 +93,57 @@ export function createMessageService(deps: { db: Db }) {
       return ok({
         data: await hydrate(organizationId, pageRows),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.convSeq]) : null,
+      });
+    },
+
+    /**
+     * `GET /messages`: the organization's messages the actor sees (a key: all of them), newest
+     * first, keyset by (createdAt, id), narrowed by the query's filters.
+     */
+    search: async (
+      organizationId: string,
+      actor: Principal,
+      q: SearchMessagesQuery,
+    ): Promise<Result<MessagePage>> => {
+      const cursor = parseCursor(q.cursor, SearchCursor);
+      if (!cursor.ok) return cursor;
+      const after = cursor.value;
+      const filters: (SQL | undefined)[] = [
+        eq(messages.organizationId, organizationId),
+        q.conversationId === undefined ? undefined : eq(messages.conversationId, q.conversationId),
+        q.contactId === undefined ? undefined : eq(conversations.contactId, q.contactId),
+        q.direction === undefined ? undefined : eq(messages.direction, q.direction),
+        q.status === undefined ? undefined : eq(messages.status, q.status),
+        q.type === undefined ? undefined : eq(messages.type, q.type),
+        q.since === undefined ? undefined : gte(messages.createdAt, new Date(q.since)),
+        q.until === undefined ? undefined : lt(messages.createdAt, new Date(q.until)),
+        after === null || after === undefined
+          ? undefined
+          : or(
+              lt(messages.createdAt, after[0]),
+              and(eq(messages.createdAt, after[0]), lt(messages.id, after[1])),
+            ),
+        visibleConversationSql(organizationId, actor),
+      ];
+      const rows = await db
+        .select({ m: messages })
+        .from(messages)
+        .innerJoin(
+          conversations,
+          and(
+            eq(conversations.organizationId, messages.organizationId),
+            eq(conversations.id, messages.conversationId),
+          ),
+        )
+        .where(and(...filters))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(q.limit + 1);
+      const pageRows = rows.slice(0, q.limit).map((r) => r.m);
+      const last = pageRows[pageRows.length - 1];
+      return ok({
+        data: await hydrate(organizationId, pageRows),
+        nextCursor:
+          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
       });
     },
 

@@ -201,7 +201,9 @@ export async function queueMessageSend(
       convSeq: seq!.convSeq,
       direction: 'outbound',
       type: body.type,
-      authorId: actor.userId,
+      // A key is no user: its sends name the key instead (the thread shows "via API key ‹name›").
+      authorId: actor.apiKey ? null : actor.userId,
+      apiKeyId: actor.apiKey?.id ?? null,
       text,
       caption,
       content,

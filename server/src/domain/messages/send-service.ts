@@ -1,18 +1,18 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { SendMessageBody, SendToNumberBody } from '#contract/api/messages';
-import { atLeast } from '#contract/domain/roles';
 import { ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { visibleConversationSql } from '../visibility/queries';
 import { notFound } from '../failure';
 import { markConversationRead } from './mark-read';
+import { resolveSendTarget } from './send-target';
 import { queueMessageSend } from './queue-send';
 import { createIdempotentSends, requestHash, Rollback, type SendResponse } from './send-idempotency';
 import type { JobQueue } from '../../storage/job-queue';
-import { recordChanges, type Change } from '../../storage/change-log';
+import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
-import { contacts, conversations, whatsappAccounts } from '../../storage/schema/index';
+import { conversations } from '../../storage/schema/index';
 
 // The REST side of sending: idempotent sends into a conversation or to a number, and marking a
 // conversation read. The checks and the queueing are queue-send.ts (shared with the sync
@@ -67,62 +67,11 @@ export function createSendService(deps: SendServiceDeps) {
         keyOf(idempotencyKey, body.message),
         requestHash('messages', actor, body),
         async (tx) => {
-          const now = clock.now();
-          const [account] = await tx
-            .select({ id: whatsappAccounts.id })
-            .from(whatsappAccounts)
-            .where(
-              and(
-                eq(whatsappAccounts.organizationId, organizationId),
-                eq(whatsappAccounts.id, body.whatsappAccountId),
-              ),
-            );
-          if (!account) return notFound('WhatsApp account');
-          const digits = body.to.replace(/\D/g, '');
-          const phone = `+${digits}`;
-          const extra: Change[] = [];
-          // Serialises concurrent first sends to one number (no duplicate contacts).
-          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${digits}`}))`);
-          let [contact] = await tx
-            .select({ id: contacts.id })
-            .from(contacts)
-            .where(
-              and(
-                eq(contacts.organizationId, organizationId),
-                sql`(${contacts.waId} = ${digits} or ${contacts.phoneE164} = ${phone})`,
-              ),
-            )
-            .orderBy(sql`${contacts.waId} = ${digits} desc nulls last`, contacts.createdAt)
-            .limit(1);
-          if (!contact) {
-            [contact] = await tx
-              .insert(contacts)
-              .values({ organizationId, phoneE164: phone, createdAt: now, updatedAt: now })
-              .returning({ id: contacts.id });
-            extra.push({ entity: 'contact', entityId: contact!.id });
-          }
-          const where = and(
-            eq(conversations.organizationId, organizationId),
-            eq(conversations.whatsappAccountId, account.id),
-            eq(conversations.contactId, contact!.id),
-          );
-          let [conv] = await tx.select({ id: conversations.id }).from(conversations).where(where);
-          if (!conv) {
-            [conv] = await tx
-              .insert(conversations)
-              .values({
-                organizationId,
-                whatsappAccountId: account.id,
-                contactId: contact!.id,
-                assigneeId: atLeast(actor.role, 'manager') ? null : actor.userId,
-                createdAt: now,
-                updatedAt: now,
-              })
-              .returning({ id: conversations.id });
-            extra.push({ entity: 'conversation', entityId: conv!.id, conversationId: conv!.id });
-          }
+          const target = await resolveSendTarget(tx, organizationId, actor, body, clock.now());
+          if (!target.ok) return target;
+          const { conversationId: convId, extra } = target.value;
           // A refusal rolls the new contact and conversation back with everything else.
-          const outcome = await queueMessageSend(tx, deps, organizationId, actor, conv!.id, body.message);
+          const outcome = await queueMessageSend(tx, deps, organizationId, actor, convId, body.message);
           return outcome.ok ? ok({ ...outcome.value, extraChanges: extra }) : outcome;
         },
       ),

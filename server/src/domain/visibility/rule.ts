@@ -11,7 +11,10 @@ import { atLeast, type Role } from '#contract/domain/roles';
 // - deactivated and removed members see nothing;
 // - messages, notes, reactions and media follow their conversation; a contact is visible when a
 //   visible conversation references it (managers and admins: every contact);
-// - members, teams, templates and WhatsApp accounts (never secrets) are tenant-public.
+// - members, teams, templates and WhatsApp accounts (never secrets) are tenant-public;
+// - an API key is an organization-wide actor: it sees what managers see (every conversation and
+//   contact of its organization) and no more of another; what it may DO is limited by its
+//   scopes, which the route table checks before any service runs (`KEY_ROLE`, `keyViewer`).
 // A conversation with neither assignee nor team is the managers' triage queue.
 
 /** A member as visibility sees them. */
@@ -27,6 +30,22 @@ export type Viewer = {
 
 /** The facts of a conversation its visibility depends on. */
 export type ConversationFacts = { assigneeId: string | null; teamId: string | null };
+
+/**
+ * The role an API key acts with inside the rule: organization-wide visibility, manager-level
+ * capabilities (assign, move between teams) — never admin, so no key passes an admin check even
+ * if a route forgot to refuse keys.
+ */
+export const KEY_ROLE: Role = 'manager';
+
+/** The viewer an API key is (see {@link KEY_ROLE}); its id stands in for a user id. */
+export const keyViewer = (keyId: string): Viewer => ({
+  userId: keyId,
+  role: KEY_ROLE,
+  active: true,
+  teamIds: new Set(),
+  seeAll: false,
+});
 
 /** Whether a role sees every conversation (managers and admins). */
 export const seesEverything = (role: Role): boolean => atLeast(role, 'manager');

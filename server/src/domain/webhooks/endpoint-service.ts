@@ -33,8 +33,13 @@ import { checkWebhookUrl } from './safe-http';
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-/** Who manages endpoints: an admin's user token today (an API key scope once those exist). */
-export type WebhookActor = { role: Role };
+/**
+ * Who manages endpoints: an admin's user token, or an API key (its `webhooks:manage` scope was
+ * checked by the route before the service runs).
+ */
+export type WebhookActor = { role: Role; apiKey?: unknown };
+
+const mayManage = (actor: WebhookActor) => atLeast(actor.role, 'admin') || actor.apiKey !== undefined;
 
 /** Dependencies of {@link createWebhookEndpointService}. */
 export type WebhookEndpointServiceDeps = {
@@ -66,7 +71,8 @@ export const toWebhookEndpoint = (r: EndpointRow): WebhookEndpoint => ({
 /** A fresh signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
-const adminOnly = () => fail('forbidden', 'Only admins can manage webhooks');
+const adminOnly = () =>
+  fail('forbidden', 'Only admins (or an API key with the webhooks:manage scope) can manage webhooks');
 const EndpointCursor = z.tuple([cursorIsoTime, z.uuid()]);
 const DeliveryCursor = z.tuple([cursorIsoTime, z.uuid()]);
 
@@ -134,7 +140,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       body: CreateWebhookBody,
     ): Promise<Result<WebhookEndpointWithSecret>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const url = checkUrl(body.url);
       if (!url.ok) return url;
       const secret = newWebhookSecret();
@@ -161,7 +167,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       q: ListWebhooksQuery,
     ): Promise<Result<WebhookEndpointPage>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const cursor = parseCursor(q.cursor, EndpointCursor);
       if (!cursor.ok) return cursor;
       const after = cursor.value;
@@ -194,7 +200,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       id: string,
     ): Promise<Result<WebhookEndpoint>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const row = await getRow(organizationId, id);
       return row ? ok(toWebhookEndpoint(row)) : notFound('Webhook endpoint');
     },
@@ -206,7 +212,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       id: string,
       body: UpdateWebhookBody,
     ): Promise<Result<WebhookEndpoint>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const patch: Partial<EndpointRow> = { updatedAt: clock.now() };
       if (body.url !== undefined) {
         const url = checkUrl(body.url);
@@ -226,7 +232,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
 
     /** Deletes an endpoint with its deliveries (their jobs then find nothing to do). */
     remove: async (organizationId: string, actor: WebhookActor, id: string): Promise<Result<null>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const gone = await db
         .delete(webhookEndpoints)
         .where(ofOrg(organizationId, id))
@@ -240,7 +246,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       id: string,
     ): Promise<Result<WebhookEndpointWithSecret>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const secret = newWebhookSecret();
       const now = clock.now();
       const [row] = await db
@@ -263,7 +269,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       id: string,
       q: ListWebhookDeliveriesQuery,
     ): Promise<Result<WebhookDeliveryPage>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const cursor = parseCursor(q.cursor, DeliveryCursor);
       if (!cursor.ok) return cursor;
       if (!(await getRow(organizationId, id))) return notFound('Webhook endpoint');
@@ -303,7 +309,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       id: string,
       deliveryId: string,
     ): Promise<Result<WebhookDelivery>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const endpoint = await getRow(organizationId, id);
       if (!endpoint) return notFound('Webhook endpoint');
       if (!endpoint.enabled)
@@ -336,7 +342,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       id: string,
     ): Promise<Result<WebhookDelivery>> => {
-      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (!mayManage(actor)) return adminOnly();
       const endpoint = await getRow(organizationId, id);
       if (!endpoint) return notFound('Webhook endpoint');
       if (!endpoint.enabled) return fail('conflict', 'The endpoint is disabled; enable it before testing it');

@@ -9,7 +9,7 @@ import {
 } from '#contract/api/contacts';
 import type { ContactService } from '../../domain/contacts/contact-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap } from '../responses';
+import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap, keyOr } from '../responses';
 
 /** `/api/v1/contacts`: the organization's customers, searchable; delete only unreferenced ones. */
 export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> = async (
@@ -21,8 +21,10 @@ export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> 
   app.get(
     '/',
     {
+      config: { scope: 'contacts:read' },
       schema: {
         ...common,
+        security: keyOr('contacts:read'),
         summary: 'List and search contacts (name, number, WhatsApp id, user id), newest first',
         querystring: ListContactsQuery,
         response: { 200: ContactPage, ...errors(...AUTHED) },
@@ -36,8 +38,10 @@ export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> 
   app.post(
     '/',
     {
+      config: { scope: 'contacts:write' },
       schema: {
         ...common,
+        security: keyOr('contacts:write'),
         summary: 'Create a contact by phone number',
         body: CreateContactBody,
         response: { 201: Contact, ...errors(...AUTHED, 409) },
@@ -51,8 +55,10 @@ export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> 
   app.get(
     '/:id',
     {
+      config: { scope: 'contacts:read' },
       schema: {
         ...common,
+        security: keyOr('contacts:read'),
         summary: 'One contact',
         params: IdParams,
         response: { 200: Contact, ...errors(...AUTHED, 404) },
@@ -66,8 +72,10 @@ export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> 
   app.patch(
     '/:id',
     {
+      config: { scope: 'contacts:write' },
       schema: {
         ...common,
+        security: keyOr('contacts:write'),
         summary: 'Update name, tags, opt-out or custom attributes',
         params: IdParams,
         body: nonEmpty(UpdateContactBody),
@@ -82,8 +90,10 @@ export const contactRoutes: FastifyPluginAsyncZod<{ contacts: ContactService }> 
   app.delete(
     '/:id',
     {
+      config: { scope: 'contacts:write' },
       schema: {
         ...common,
+        security: keyOr('contacts:write'),
         summary: 'Delete a contact without conversations (managers and admins)',
         params: IdParams,
         response: { 204: NoContent, ...errors(...AUTHED, 403, 404, 409) },

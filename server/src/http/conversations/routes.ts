@@ -8,7 +8,7 @@ import {
 } from '#contract/api/conversations';
 import type { ConversationService } from '../../domain/conversations/conversation-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, nonEmpty, unwrap } from '../responses';
+import { AUTHED, bearer, errors, nonEmpty, unwrap, keyOr } from '../responses';
 
 /**
  * `/api/v1/conversations`: the inbox (filters and keyset paging), one conversation, and workflow
@@ -23,8 +23,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ conversations: Conversa
   app.get(
     '/',
     {
+      config: { scope: 'conversations:read' },
       schema: {
         ...common,
+        security: keyOr('conversations:read'),
         summary: 'List conversations, newest activity first',
         querystring: ListConversationsQuery,
         response: { 200: ConversationPage, ...errors(...AUTHED) },
@@ -38,8 +40,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ conversations: Conversa
   app.get(
     '/:id',
     {
+      config: { scope: 'conversations:read' },
       schema: {
         ...common,
+        security: keyOr('conversations:read'),
         summary: 'One conversation',
         params: IdParams,
         response: { 200: Conversation, ...errors(...AUTHED, 404) },
@@ -53,8 +57,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ conversations: Conversa
   app.patch(
     '/:id',
     {
+      config: { scope: 'conversations:write' },
       schema: {
         ...common,
+        security: keyOr('conversations:write'),
         summary: 'Change status (and snooze), assignee, team, important flag or labels',
         params: IdParams,
         body: nonEmpty(UpdateConversationBody),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '#contract/api/common';
 import type { MediaService } from '../../domain/media/media-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, unwrap } from '../responses';
+import { AUTHED, errors, unwrap, keyOr } from '../responses';
 
 const INLINE = /^(image|audio|video)\//;
 
@@ -16,9 +16,10 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ media: MediaService }> = async
   app.get(
     '/:id',
     {
+      config: { scope: 'messages:read' },
       schema: {
         tags: ['media'],
-        security: bearer,
+        security: keyOr('messages:read'),
         summary: 'Download media bytes',
         params: IdParams,
         response: { ...errors(...AUTHED, 404) },

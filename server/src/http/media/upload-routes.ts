@@ -6,7 +6,7 @@ import { MediaType } from '#contract/domain/messaging';
 import { UPLOAD_MAX_BYTES, type MediaUploads } from '../../domain/media/media-upload';
 import { fail } from '#contract/result';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, unwrap } from '../responses';
+import { AUTHED, errors, unwrap, keyOr } from '../responses';
 
 /** `POST /api/v1/media?type=image`: the type the file will be sent as decides WhatsApp's limits. */
 const UploadQuery = z.object({
@@ -30,9 +30,10 @@ export const mediaUploadRoutes: FastifyPluginAsyncZod<{ uploads: MediaUploads }>
   app.post(
     '/',
     {
+      config: { scope: 'messages:send' },
       schema: {
         tags: ['media'],
-        security: bearer,
+        security: keyOr('messages:send'),
         summary: 'Upload a file to send (multipart/form-data, field "file")',
         consumes: ['multipart/form-data'],
         querystring: UploadQuery,

@@ -4,7 +4,7 @@ import { IdParams } from '#contract/api/common';
 import { Message, SendMessageBody, SendToNumberBody } from '#contract/api/messages';
 import type { SendService } from '../../domain/messages/send-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, NoContent, unwrap } from '../responses';
+import { AUTHED, bearer, errors, NoContent, unwrap, keyOr } from '../responses';
 
 /** `Idempotency-Key`: a repeated POST with the same key returns the first result (≥ 24 h). */
 const IdempotencyHeaders = z.object({
@@ -29,8 +29,10 @@ export const sendRoutes: FastifyPluginAsyncZod<{ sends: SendService }> = async (
   app.post(
     '/conversations/:id/messages',
     {
+      config: { scope: 'messages:send' },
       schema: {
         ...common,
+        security: keyOr('messages:send'),
         summary: 'Send a message in a conversation (queued; honours Idempotency-Key)',
         params: IdParams,
         headers: IdempotencyHeaders,
@@ -51,12 +53,22 @@ export const sendRoutes: FastifyPluginAsyncZod<{ sends: SendService }> = async (
   app.post(
     '/messages',
     {
+      config: { scope: 'messages:send' },
       schema: {
         ...common,
-        summary: 'Send to a phone number, creating the contact and conversation as needed',
+        security: keyOr('messages:send'),
+        summary: 'Send to a phone number or contact, creating the contact and conversation as needed',
+        description:
+          "The integrator's send: to `to` (E.164 number or WhatsApp id) or `contactId`, from " +
+          "`whatsappAccountId` or the organization's only connected number. Takes every message type " +
+          'of the conversation route. Answers 202 with the queued message; its status moves on as ' +
+          'Meta reports (`GET /api/v1/messages/{id}`). A repeated `Idempotency-Key` returns the first ' +
+          'result. Errors: `window_closed` (send an approved template), `opted_out`, ' +
+          '`account_unavailable` (number disconnected or its token invalid), `invalid_input`. Requires ' +
+          '`messages:send` for API keys; the message is attributed to the key (`apiKeyId`).',
         headers: IdempotencyHeaders,
         body: SendToNumberBody,
-        response: { 202: Message, ...SEND_ERRORS },
+        response: { 202: Message, ...SEND_ERRORS, ...errors(403, 429) },
       },
     },
     async (req, reply) => {
@@ -72,9 +84,10 @@ export const sendRoutes: FastifyPluginAsyncZod<{ sends: SendService }> = async (
   app.post(
     '/conversations/:id/read',
     {
+      config: { scope: 'conversations:write' },
       schema: {
         tags: ['conversations'],
-        security: bearer,
+        security: keyOr('conversations:write'),
         summary: 'Mark a conversation read (unread count to zero; read receipt to the customer)',
         params: IdParams,
         response: { 204: NoContent, ...errors(...AUTHED, 404) },

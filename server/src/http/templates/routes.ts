@@ -3,7 +3,7 @@ import { IdParams } from '#contract/api/common';
 import { ListTemplatesQuery, Template, TemplatePage } from '#contract/api/templates';
 import type { TemplateService } from '../../domain/templates/template-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, unwrap } from '../responses';
+import { AUTHED, bearer, errors, unwrap, keyOr } from '../responses';
 
 /** `/api/v1/templates`: templates synced from the organization's WABAs (every member may read). */
 export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService }> = async (
@@ -15,8 +15,10 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
   app.get(
     '/',
     {
+      config: { scope: 'templates:read' },
       schema: {
         ...common,
+        security: keyOr('templates:read'),
         summary: 'List templates (filter by status, language, number, name)',
         querystring: ListTemplatesQuery,
         response: { 200: TemplatePage, ...errors(...AUTHED) },
@@ -30,8 +32,10 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
   app.get(
     '/:id',
     {
+      config: { scope: 'templates:read' },
       schema: {
         ...common,
+        security: keyOr('templates:read'),
         summary: 'One template',
         params: IdParams,
         response: { 200: Template, ...errors(...AUTHED, 404) },

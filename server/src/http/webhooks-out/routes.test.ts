@@ -81,7 +81,7 @@ describe('webhook endpoint routes', () => {
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toMatchObject({
         code: 'forbidden',
-        message: 'Only admins can manage webhooks',
+        message: 'Only admins (or an API key with the webhooks:manage scope) can manage webhooks',
       });
       const create = await t.app.inject({
         method: 'POST',

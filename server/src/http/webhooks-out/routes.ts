@@ -1,3 +1,4 @@
+import type { ApiScope } from '#contract/api/api-keys';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '#contract/api/common';
 import {
@@ -15,10 +16,10 @@ import {
 } from '#contract/api/webhooks';
 import type { WebhookEndpointService } from '../../domain/webhooks/endpoint-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap } from '../responses';
+import { AUTHED, errors, keyOr, NoContent, nonEmpty, unwrap } from '../responses';
 
-/** The API-key scope these routes will accept once API keys exist (the route table carries it). */
-export const WEBHOOKS_SCOPE = 'webhooks:manage';
+/** The API-key scope these routes accept (the route table carries it). */
+export const WEBHOOKS_SCOPE = 'webhooks:manage' satisfies ApiScope;
 
 const VERIFY = `Every delivery is signed per [Standard Webhooks](https://www.standardwebhooks.com/):
 headers \`webhook-id\` (the same on every retry), \`webhook-timestamp\` and \`webhook-signature\`
@@ -44,8 +45,8 @@ export const webhookOutRoutes: FastifyPluginAsyncZod<{ endpoints: WebhookEndpoin
   { endpoints },
 ) => {
   app.addHook('preHandler', app.requireAuth);
-  const common = { tags: ['webhooks'], security: bearer };
-  const config = { scope: WEBHOOKS_SCOPE };
+  const common = { tags: ['webhooks'], security: keyOr(WEBHOOKS_SCOPE) };
+  const config = { scope: WEBHOOKS_SCOPE } as const;
   app.get(
     '/',
     {

@@ -10,7 +10,7 @@ import {
 } from '#contract/api/whatsapp-accounts';
 import type { AccountService } from '../../domain/whatsapp/account-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap } from '../responses';
+import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap, keyOr } from '../responses';
 
 /**
  * `/api/v1/whatsapp-accounts`: connected WhatsApp numbers. Every member may list them; only
@@ -25,8 +25,10 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
   app.get(
     '/',
     {
+      config: { scope: 'accounts:read' },
       schema: {
         ...common,
+        security: keyOr('accounts:read'),
         summary: 'List WhatsApp numbers',
         querystring: ListWhatsAppAccountsQuery,
         response: { 200: WhatsAppAccountPage, ...errors(...AUTHED) },
@@ -55,8 +57,10 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
   app.get(
     '/:id',
     {
+      config: { scope: 'accounts:read' },
       schema: {
         ...common,
+        security: keyOr('accounts:read'),
         summary: 'One WhatsApp number',
         params: IdParams,
         response: { 200: WhatsAppAccount, ...errors(...AUTHED, 404) },

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { apiKeys } from './api-keys';
 import { id, organizationId, ts, version } from './columns';
 import { organizations } from './organizations';
 import { teams } from './teams';
@@ -149,6 +150,8 @@ export const messages = pgTable(
     direction: messageDirectionEnum('direction').notNull(),
     type: text('type').notNull(),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The API key that sent it (integrator sends); the thread shows "via API key ‹name›". */
+    apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     text: text('text'),
     caption: text('caption'),
     /** Type-specific parts: location, contacts, interactive, template, reaction, order, system, unsupported, referral, media flags. */
@@ -172,6 +175,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_org_conv_seq_key').on(t.organizationId, t.conversationId, t.convSeq),
     uniqueIndex('messages_org_wamid_key').on(t.organizationId, t.waMessageId),
+    /** The organization-wide keyset of `GET /api/v1/messages` (newest first). */
+    index('messages_org_created_idx').on(t.organizationId, t.createdAt.desc(), t.id.desc()),
     foreignKey({
       name: 'messages_conversation_fk',
       columns: [t.organizationId, t.conversationId],

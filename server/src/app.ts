@@ -63,8 +63,8 @@ export type AppDeps = {
   syncTickMs?: number;
 };
 
-/** A method + URL pattern, as registered. */
-export type RouteEntry = { method: string; url: string };
+/** A method + URL pattern, as registered, with its schema (tests derive probes from it). */
+export type RouteEntry = { method: string; url: string; schema?: { querystring?: unknown } };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -164,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, schema: route.schema });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

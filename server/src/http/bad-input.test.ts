@@ -235,6 +235,76 @@ describe('bad input on every body route', () => {
   });
 });
 
+// Finding 2 (issue 9): PostgreSQL text cannot hold U+0000 or an unpaired surrogate. Every string
+// in every body route's valid case (nested ones included) and every query field of every GET
+// route gets one planted; each must answer 400 `invalid_input` naming that field, never a 500,
+// and write nothing.
+describe('unstorable characters in every string field', () => {
+  /** Paths (as the error names them) of every string leaf of a value. */
+  const stringPaths = (v: unknown, at: string[] = []): string[][] =>
+    typeof v === 'string'
+      ? [at]
+      : Array.isArray(v)
+        ? v.flatMap((x, i) => stringPaths(x, [...at, String(i)]))
+        : v && typeof v === 'object'
+          ? Object.entries(v).flatMap(([k, x]) => stringPaths(x, [...at, k]))
+          : [];
+  const plant = (v: unknown, path: string[], bad: string): unknown => {
+    if (path.length === 0) return `${String(v).slice(0, 2)}${bad}${String(v).slice(2)}`;
+    const [head, ...rest] = path as [string, ...string[]];
+    if (Array.isArray(v)) return v.map((x, i) => (String(i) === head ? plant(x, rest, bad) : x));
+    const o = v as Record<string, unknown>;
+    return { ...o, [head]: plant(o[head], rest, bad) };
+  };
+
+  it('refuses U+0000 and lone surrogates in every body string with 400 naming the field', async () => {
+    const before = await snapshot();
+    const cases = valid();
+    let probes = 0;
+    for (const r of bodyRoutes()) {
+      const key = `${r.method} ${r.url}`;
+      for (const path of stringPaths(cases[key])) {
+        for (const bad of ['\u0000', '\ud800', '\udfff']) {
+          const res = await t.app.inject({
+            method: r.method as 'POST',
+            url: fill(r.url),
+            headers: { ...org.admin.headers, 'content-type': 'application/json' },
+            payload: JSON.stringify(plant(cases[key], path, bad)),
+          });
+          probes++;
+          const where = `${key} ${path.join('.')} ${JSON.stringify(bad)}: ${res.body}`;
+          expect(res.statusCode, where).toBe(400);
+          const { error } = res.json();
+          expect(error.code, where).toBe('invalid_input');
+          const named = (error.details.fields as Array<{ path: string }>).map((f) => f.path);
+          expect(named, where).toContain(['body', ...path].join('.'));
+        }
+      }
+    }
+    expect(probes).toBeGreaterThan(100);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses U+0000 in every query field of every GET route', async () => {
+    let probes = 0;
+    for (const r of t.app.routeTable) {
+      if (r.method !== 'GET' || !r.url.startsWith('/api/v1/')) continue;
+      const shape = (r.schema?.querystring as { shape?: Record<string, unknown> } | undefined)?.shape;
+      for (const field of Object.keys(shape ?? {})) {
+        const path = r.url.replace(/:\w+/g, PROBE_ID);
+        const res = await t.app.inject({ url: `${path}?${field}=a%00b`, headers: org.admin.headers });
+        probes++;
+        const where = `GET ${r.url}?${field}: ${res.body}`;
+        expect(res.statusCode, where).toBe(400);
+        expect(res.json().error.code, where).toBe('invalid_input');
+        const named = (res.json().error.details.fields as Array<{ path: string }>).map((f) => f.path);
+        expect(named, where).toContain(`querystring.${field}`);
+      }
+    }
+    expect(probes).toBeGreaterThan(10);
+  });
+});
+
 // The sync routes take everything in the query string: each gets malformed, missing and
 // out-of-range values (a new /api/v1/sync route without a case fails). Each must answer 400 in
 // the error format, naming the query field, and register or write nothing.

@@ -5,6 +5,7 @@ import { z } from 'zod';
  * (JSON can carry `"\ud800"`, UTF-8 cannot). Both made inserts fail with a 500 before (issue 9,
  * findings 1–2), so every string the contract accepts from outside refuses them at the boundary.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this must find
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when `value` can be stored as PostgreSQL text as is. */

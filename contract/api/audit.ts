@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = [
   'whatsapp_account.disconnected',
   /** An admin pulled the templates from Meta (the server's own syncs are not recorded). */
   'whatsapp_account.templates_synced',
+  /** A webhook event was stored with unstorable characters replaced (target: the receipt). */
+  'webhook.event_sanitized',
+  /** A webhook event (or a whole receipt) could not be applied and was quarantined. */
+  'webhook.event_quarantined',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */

@@ -399,6 +399,10 @@ describe('bad cursors on the paged lists', () => {
       ['not a date', uuid],
       ['', uuid],
     ],
+    'GET /api/v1/webhook-quarantine': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
     'GET /api/v1/audit-events': [
       ['not a date', uuid],
       ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],

@@ -11,3 +11,4 @@ export * from './infrastructure';
 export * from './sync';
 export * from './notes';
 export * from './audit';
+export * from './webhook-quarantine';

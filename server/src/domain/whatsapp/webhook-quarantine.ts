@@ -16,6 +16,7 @@ import type { Db } from '../../storage/db';
 import { webhookQuarantine } from '../../storage/schema/index';
 
 const REPLACEMENT = '\uFFFD';
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this must find
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

@@ -90,7 +90,7 @@ const createServices = (deps: AppDeps) => {
     hasher,
     clock,
     tokens: createAccessTokens({ secretKey: deps.config.secretKey, clock }),
-    throttle: createLoginThrottle(clock, deps.loginThrottle),
+    throttle: createLoginThrottle({ db, clock, limits: deps.loginThrottle }),
     allowSignup: deps.config.allowSignup,
     audit,
   });

@@ -197,15 +197,15 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Verifies credentials (throttled per account and per IP) and opens a session. */
     login: async (body: LoginBody, ip: string): Promise<Result<AuthResponse>> => {
-      const wait = throttle.retryAfter(body.email, ip);
+      const wait = await throttle.retryAfter(body.email, ip);
       if (wait > 0) return rateLimited(wait);
       const user = await userByEmail(db, body.email);
       const valid = await hasher.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid) {
-        throttle.recordFailure(body.email, ip);
+        await throttle.recordFailure(body.email, ip);
         return fail('invalid_credentials', 'Wrong e-mail or password');
       }
-      throttle.recordSuccess(body.email);
+      await throttle.recordSuccess(body.email, ip);
       const memberships = await membershipsOfUser(db, user.id);
       const active = memberships.filter((m) => m.deactivatedAt === null);
       const chosen = body.organizationId
@@ -320,10 +320,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     ): Promise<Result<null>> => {
       const user = await userById(db, principal.userId);
       if (!user) return fail('session_revoked', 'This session is no longer valid; sign in again');
-      const wait = throttle.retryAfter(user.email, ip);
+      const wait = await throttle.retryAfter(user.email, ip);
       if (wait > 0) return rateLimited(wait);
       if (!(await hasher.verify(user.passwordHash, body.currentPassword))) {
-        throttle.recordFailure(user.email, ip);
+        await throttle.recordFailure(user.email, ip);
         return fail('invalid_credentials', 'The current password is wrong');
       }
       const passwordHash = await hasher.hash(body.newPassword);
@@ -344,10 +344,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       const existing = await userByEmail(db, invitation.email);
       let passwordHash: string | undefined;
       if (existing) {
-        const wait = throttle.retryAfter(existing.email, ip);
+        const wait = await throttle.retryAfter(existing.email, ip);
         if (wait > 0) return rateLimited(wait);
         if (!(await hasher.verify(existing.passwordHash, body.password))) {
-          throttle.recordFailure(existing.email, ip);
+          await throttle.recordFailure(existing.email, ip);
           return fail(
             'invalid_credentials',
             'This e-mail already has an account: enter its current password',

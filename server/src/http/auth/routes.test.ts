@@ -8,7 +8,7 @@ let t: TestApp;
 let org: TestOrg;
 
 beforeAll(async () => {
-  t = await buildTestApp({ loginThrottle: { perAccount: 5, perIp: 8, windowMs: 15 * 60 * 1000 } });
+  t = await buildTestApp();
   org = await createOrg(t.app, 'Auth Org');
 });
 afterAll(() => t.app.close());
@@ -241,46 +241,99 @@ describe('refresh and logout', () => {
   });
 });
 
+// Issue 9, finding 5: growing delays per (account, IP) pair, counted in the database.
 describe('throttling', () => {
-  it('locks an account after 5 failures with 429, Retry-After and details.retryAfter', async () => {
-    const target = await signup(t.app, 'Throttle Org');
-    for (let i = 0; i < 5; i++) {
-      const res = await post('/api/v1/auth/login', { email: target.email, password: `wrong ${i}` });
-      expect(res.statusCode).toBe(401);
-    }
-    // Even the right password is refused while locked.
-    const res = await post('/api/v1/auth/login', { email: target.email, password: target.password });
-    expect(res.statusCode).toBe(429);
-    const retryAfter = Number(res.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-    expect(res.json()).toEqual({
-      error: {
-        code: 'rate_limited',
-        message: `Too many attempts, try again in ${retryAfter} s`,
-        details: { retryAfter },
-      },
+  const from = (ip: string, email: string, password: string, app = t.app) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: ip,
     });
-    t.clock.advance(retryAfter * 1000);
-    await login(t.app, target.email, target.password);
+
+  it('slows a guessing account+IP pair with growing delays (429, Retry-After), never the owner at another address', async () => {
+    const target = await signup(t.app, 'Throttle Org');
+    const attacker = '198.51.100.9';
+    for (let i = 0; i < 6; i++)
+      expect((await from(attacker, target.email, `wrong ${i}`)).statusCode, `failure ${i + 1}`).toBe(401);
+    // Five free failures, then waits of 1 s, 2 s, 4 s … for this pair: even the right password waits.
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const res = await from(attacker, target.email, target.password);
+      expect(res.statusCode).toBe(429);
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'rate_limited',
+          message: `Too many attempts, try again in ${retryAfter} s`,
+          details: { retryAfter },
+        },
+      });
+      waits.push(retryAfter);
+      t.clock.advance(retryAfter * 1000);
+      expect((await from(attacker, target.email, 'wrong again')).statusCode).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4]);
+    // The owner, from their own address, is not locked out by the guesser.
+    expect((await from('192.0.2.44', target.email, target.password)).statusCode).toBe(200);
+    // The pair's own wait passes, and a success clears it.
+    t.clock.advance(8_000);
+    expect((await from(attacker, target.email, target.password)).statusCode).toBe(200);
+    expect((await from(attacker, target.email, 'wrong after success')).statusCode).toBe(401);
   });
 
-  it('limits failures per IP across accounts', async () => {
+  it('never blocks an address for failures on other accounts (users behind one proxy)', async () => {
     const ip = '203.0.113.7';
-    const ipPost = (email: string, password: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email, password },
-        remoteAddress: ip,
-      });
-    for (let i = 0; i < 8; i++)
-      expect((await ipPost(uniqueEmail('spray'), 'wrong password')).statusCode).toBe(401);
-    const res = await ipPost(org.admin.email, org.admin.password);
-    expect(res.statusCode).toBe(429);
-    // Another address is not affected.
-    await login(t.app, org.admin.email, org.admin.password);
-    t.clock.advance(15 * 60 * 1000);
+    for (let i = 0; i < 25; i++)
+      expect((await from(ip, uniqueEmail('spray'), 'wrong password')).statusCode).toBe(401);
+    expect((await from(ip, org.admin.email, org.admin.password)).statusCode).toBe(200);
+  });
+
+  it('shares the counts between two app instances on one database (and across a restart)', async () => {
+    const target = await signup(t.app, 'Shared Throttle Org');
+    const other = await buildTestApp({ clock: t.clock });
+    try {
+      const ip = '198.51.100.77';
+      for (let i = 0; i < 6; i++) {
+        const app = i % 2 === 0 ? t.app : other.app;
+        expect((await from(ip, target.email, `wrong ${i}`, app)).statusCode).toBe(401);
+      }
+      // Six failures split 3 + 3 over the two processes: both see all six.
+      for (const app of [t.app, other.app])
+        expect((await from(ip, target.email, target.password, app)).statusCode).toBe(429);
+    } finally {
+      await other.app.close();
+    }
+    const restarted = await buildTestApp({ clock: t.clock });
+    try {
+      expect((await from('198.51.100.77', target.email, target.password, restarted.app)).statusCode).toBe(
+        429,
+      );
+    } finally {
+      await restarted.app.close();
+    }
+    t.clock.advance(2_000);
+  });
+
+  it('keys the pair by the client address behind a trusted proxy (TRUST_PROXY)', async () => {
+    const target = await signup(t.app, 'Proxy Throttle Org');
+    const proxied = await buildTestApp({ clock: t.clock, config: { trustProxy: ['127.0.0.1'] } });
+    try {
+      const via = (client: string, password: string) =>
+        proxied.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: target.email, password },
+          headers: { 'x-forwarded-for': client },
+        });
+      for (let i = 0; i < 6; i++) expect((await via('198.51.100.200', `wrong ${i}`)).statusCode).toBe(401);
+      expect((await via('198.51.100.200', target.password)).statusCode).toBe(429);
+      // Another customer behind the same proxy is someone else.
+      expect((await via('198.51.100.201', target.password)).statusCode).toBe(200);
+    } finally {
+      await proxied.app.close();
+    }
+    t.clock.advance(2_000);
   });
 });
 

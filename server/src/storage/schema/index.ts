@@ -12,3 +12,4 @@ export * from './sync';
 export * from './notes';
 export * from './audit';
 export * from './webhook-quarantine';
+export * from './login-attempts';

@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../../test/build-test-app';
+import { buildTestApp, TEST_SECRET_KEY, type TestApp } from '../../../test/build-test-app';
+import { deriveKey } from '../../domain/auth/access-tokens';
 import { createOrg, login, signup, TEST_PASSWORD, uniqueEmail, type TestOrg } from '../../../test/factories';
 import { sessions, users } from '../../storage/schema/index';
 
@@ -231,12 +233,108 @@ describe('refresh and logout', () => {
     }
   });
 
+  it('requires the iss and aud claims on access tokens, even correctly signed ones', async () => {
+    const me = await login(t.app, org.admin.email, org.admin.password);
+    const claims = JSON.parse(Buffer.from(me.accessToken.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ iss: 'parley', aud: 'parley-api' });
+    const key = deriveKey(TEST_SECRET_KEY, 'access-token:v1');
+    const { iss, aud, ...rest } = claims;
+    // HS256 by hand: the same key and algorithm as Parley's, only the claims differ.
+    const sign = (payload: object) => {
+      const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+      return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
+    };
+    const variants: Record<string, string> = {
+      'no iss': sign({ ...rest, aud }),
+      'no aud': sign({ ...rest, iss }),
+      'other aud': sign({
+        ...rest,
+        iss,
+        aud: 'webhooks',
+      }),
+      'other iss': sign({
+        ...rest,
+        iss: 'evil',
+        aud,
+      }),
+      same: sign({ ...rest, iss, aud }),
+    };
+    for (const [label, token] of Object.entries(variants)) {
+      const res = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode, label).toBe(label === 'same' ? 200 : 401);
+    }
+  });
+
   it('rejects missing, malformed and forged bearer tokens', async () => {
     const forged = org.admin.accessToken.slice(0, -4) + 'AAAA';
     for (const authorization of [undefined, 'Bearer', 'Basic abc', 'Bearer not.a.jwt', `Bearer ${forged}`]) {
       const res = await t.app.inject({ url: '/api/v1/me', headers: authorization ? { authorization } : {} });
       expect(res.statusCode, String(authorization)).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
+    }
+  });
+});
+
+// Issue 9, finding 7: sign-up and sign-in are limited per client IP (@fastify/rate-limit), in
+// Redis when REDIS_URL is set so every process counts together.
+describe('per-IP rate limits', () => {
+  const limited = { signup: { max: 2, windowMs: 60_000 }, signIn: { max: 3, windowMs: 60_000 } };
+  const signupFrom = (app: TestApp['app'], ip: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/signup',
+      remoteAddress: ip,
+      payload: { organizationName: 'Limited', name: 'L', email: uniqueEmail('rl'), password: TEST_PASSWORD },
+    });
+  const loginFrom = (app: TestApp['app'], ip: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: ip,
+      payload: { email: uniqueEmail('nobody'), password: 'wrong password' },
+    });
+
+  it('answers 429 rate_limited in the envelope with Retry-After once an IP exceeds its sign-up or sign-in limit', async () => {
+    const app = (await buildTestApp({ authRateLimits: limited })).app;
+    try {
+      expect((await signupFrom(app, '192.0.2.10')).statusCode).toBe(201);
+      expect((await signupFrom(app, '192.0.2.10')).statusCode).toBe(201);
+      const over = await signupFrom(app, '192.0.2.10');
+      expect(over.statusCode).toBe(429);
+      const retryAfter = Number(over.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(over.json()).toEqual({
+        error: {
+          code: 'rate_limited',
+          message: `Too many attempts, try again in ${retryAfter} s`,
+          details: { retryAfter },
+        },
+      });
+      expect((await signupFrom(app, '192.0.2.11')).statusCode).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await loginFrom(app, '192.0.2.12')).statusCode).toBe(401);
+      expect((await loginFrom(app, '192.0.2.12')).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shares the counts between processes through Redis when REDIS_URL is set', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const [a, b] = [
+      (await buildTestApp({ authRateLimits: limited, config: { redisUrl } })).app,
+      (await buildTestApp({ authRateLimits: limited, config: { redisUrl } })).app,
+    ];
+    try {
+      // Counts persist in Redis for the window: a fresh address per run.
+      const ipv = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+      expect((await loginFrom(a, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(b, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(a, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(b, ipv)).statusCode).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

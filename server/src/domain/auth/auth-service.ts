@@ -36,6 +36,7 @@ import { invitations, refreshTokens, sessions } from '../../storage/schema/index
 import type { AccessTokens } from './access-tokens';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
+import { checkPasswordStrength } from './password-strength';
 import { newToken, sha256 } from './secrets';
 import { createGenerationCache } from './session-cache';
 
@@ -163,6 +164,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Creates an organization and its first admin, signed in. */
     signup: async (body: SignupBody, ip: string | undefined): Promise<Result<AuthResponse>> => {
       if (!deps.allowSignup) return fail('signup_disabled', 'Sign-up is disabled on this server');
+      const strong = checkPasswordStrength(body.password, [body.email, body.name, body.organizationName]);
+      if (!strong.ok) return strong;
       if (await userByEmail(db, body.email))
         return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
       const passwordHash = await hasher.hash(body.password);
@@ -326,6 +329,8 @@ export function createAuthService(deps: AuthServiceDeps) {
         await throttle.recordFailure(user.email, ip);
         return fail('invalid_credentials', 'The current password is wrong');
       }
+      const strong = checkPasswordStrength(body.newPassword, [user.email, user.name], 'body.newPassword');
+      if (!strong.ok) return strong;
       const passwordHash = await hasher.hash(body.newPassword);
       const now = clock.now();
       await db.transaction(async (tx) => {
@@ -354,6 +359,8 @@ export function createAuthService(deps: AuthServiceDeps) {
           );
         }
       } else {
+        const strong = checkPasswordStrength(body.password, [invitation.email, body.name]);
+        if (!strong.ok) return strong;
         passwordHash = await hasher.hash(body.password);
       }
       let userId: string;

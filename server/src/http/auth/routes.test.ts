@@ -63,6 +63,34 @@ describe('signup', () => {
     expect(res.json().error.code).toBe('email_taken');
   });
 
+  it('refuses common, repetitive and self-referential passwords with 400 naming the field and why, and writes nothing', async () => {
+    const email = uniqueEmail('weakling');
+    for (const password of ['aaaaaaaaaa', 'password12', email, 'qwertyuiop', 'Weakling Org 1']) {
+      const res = await post('/api/v1/signup', {
+        organizationName: 'Weakling Org',
+        name: 'Wea Kling',
+        email,
+        password,
+      });
+      expect(res.statusCode, password).toBe(400);
+      const { error } = res.json();
+      expect(error.code).toBe('invalid_input');
+      expect(error.message).toMatch(/^Choose a stronger password: .+\./);
+      expect(error.details.fields).toEqual([{ path: 'body.password', message: error.message }]);
+    }
+    expect(await t.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // Changing to a weak password is refused the same way, naming newPassword.
+    const me = await login(t.app, org.manager.email, org.manager.password);
+    const change = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: me.headers,
+      payload: { currentPassword: org.manager.password, newPassword: 'password123' },
+    });
+    expect(change.statusCode).toBe(400);
+    expect(change.json().error.details.fields[0].path).toBe('body.newPassword');
+  });
+
   it('answers 403 signup_disabled when ALLOW_SIGNUP=0, and writes nothing', async () => {
     const closed = await buildTestApp({ config: { allowSignup: false } });
     const email = uniqueEmail('nope');

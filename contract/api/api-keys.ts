@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 
 /**
  * What an API key (or a client-credentials token issued for it) may do. A route names the one
@@ -24,8 +25,7 @@ export type ApiScope = z.infer<typeof ApiScope>;
 export const API_KEY_PREFIX = 'pk_live_';
 
 /** An IPv4/IPv6 address or CIDR block (validated again by the server with ipaddr.js). */
-const IpOrCidr = z
-  .string()
+const IpOrCidr = text()
   .trim()
   .min(2)
   .max(64)
@@ -33,8 +33,7 @@ const IpOrCidr = z
     message: 'Use an IPv4 or IPv6 address or CIDR, e.g. 203.0.113.0/24',
   });
 
-const name = z
-  .string()
+const name = text()
   .trim()
   .min(1, { message: 'Name the key (e.g. "CRM sync")' })
   .max(100, { message: 'Use at most 100 characters' })
@@ -72,23 +71,23 @@ export type UpdateApiKeyBody = z.infer<typeof UpdateApiKeyBody>;
 /** An API key as admins see it: never the secret. */
 export const ApiKey = z.object({
   id: z.uuid(),
-  name: z.string(),
+  name: text(),
   /** The key's visible start (`pk_live_` and a few characters) to recognise it. */
-  prefix: z.string(),
+  prefix: text(),
   scopes: z.array(ApiScope),
-  allowedIps: z.array(z.string()),
+  allowedIps: z.array(text()),
   rateLimitPerMinute: z.number().int().nullable(),
-  expiresAt: z.string().nullable(),
-  createdAt: z.string(),
+  expiresAt: text().nullable(),
+  createdAt: text(),
   createdBy: z.uuid().nullable(),
-  lastUsedAt: z.string().nullable(),
-  lastUsedIp: z.string().nullable(),
-  revokedAt: z.string().nullable(),
+  lastUsedAt: text().nullable(),
+  lastUsedIp: text().nullable(),
+  revokedAt: text().nullable(),
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 
 /** The answer to `POST /api/v1/api-keys`: the only time the secret `key` is shown. */
-export const CreatedApiKey = ApiKey.extend({ key: z.string() });
+export const CreatedApiKey = ApiKey.extend({ key: text() });
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
 /** `GET /api/v1/api-keys`: every key of the organization, newest first (revoked ones too). */
@@ -97,11 +96,11 @@ export type ApiKeyList = z.infer<typeof ApiKeyList>;
 
 /** `POST /api/v1/oauth/token` (RFC 6749 §4.4), as JSON or form fields. */
 export const OAuthTokenBody = z.object({
-  grant_type: z.string().max(100).optional(),
-  client_id: z.string().max(200).optional(),
-  client_secret: z.string().max(200).optional(),
+  grant_type: text().max(100).optional(),
+  client_id: text().max(200).optional(),
+  client_secret: text().max(200).optional(),
   /** Space-separated scopes, at most the key's. */
-  scope: z.string().max(1000).optional(),
+  scope: text().max(1000).optional(),
   /** Seconds; capped by the server (default 900). */
   expires_in: z.coerce.number().int().positive().optional(),
 });
@@ -109,10 +108,10 @@ export type OAuthTokenBody = z.infer<typeof OAuthTokenBody>;
 
 /** A successful token response (RFC 6749 §5.1). */
 export const OAuthTokenResponse = z.object({
-  access_token: z.string(),
+  access_token: text(),
   token_type: z.literal('Bearer'),
   expires_in: z.number().int(),
-  scope: z.string(),
+  scope: text(),
 });
 export type OAuthTokenResponse = z.infer<typeof OAuthTokenResponse>;
 
@@ -126,6 +125,6 @@ export const OAuthError = z.object({
     'unsupported_grant_type',
     'invalid_scope',
   ]),
-  error_description: z.string(),
+  error_description: text(),
 });
 export type OAuthError = z.infer<typeof OAuthError>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /**
@@ -40,6 +41,10 @@ export const AUDIT_ACTIONS = [
   'api_key.revoked',
   /** A key (or a token issued for it) called a write route; details: method and route. */
   'api_key.write',
+  /** A webhook event was stored with unstorable characters replaced (target: the receipt). */
+  'webhook.event_sanitized',
+  /** A webhook event (or a whole receipt) could not be applied and was quarantined. */
+  'webhook.event_quarantined',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */
@@ -56,18 +61,18 @@ export const AuditActor = z.object({
   /** The user's or API key's id; null for the system. */
   id: z.uuid().nullable(),
   /** Display name at the time (kept when the actor is later renamed, removed or revoked). */
-  label: z.string(),
+  label: text(),
 });
 export type AuditActor = z.infer<typeof AuditActor>;
 
 /** What an event acted on. */
 export const AuditTarget = z.object({
   /** `member`, `invitation`, `team`, `whatsapp_account`, `organization`, … */
-  type: z.string(),
+  type: text(),
   /** The target's id (a UUID for every target Parley has today). */
-  id: z.string(),
+  id: text(),
   /** Display name at the time (a member's name, a team's or number's name). */
-  label: z.string(),
+  label: text(),
 });
 export type AuditTarget = z.infer<typeof AuditTarget>;
 
@@ -75,24 +80,23 @@ export type AuditTarget = z.infer<typeof AuditTarget>;
 export const AuditEvent = z.object({
   id: z.uuid(),
   /** When the change committed (the server's clock), ISO 8601. */
-  occurredAt: z.string(),
+  occurredAt: text(),
   actor: AuditActor,
   /** `<subject>.<verb>`, one of {@link AUDIT_ACTIONS} when written by this version. */
-  action: z.string(),
+  action: text(),
   /** Null for events that act on nothing in particular. */
   target: AuditTarget.nullable(),
   /** What happened, in a sentence without the actor ("Changed the role of Ada from agent to manager"). */
-  summary: z.string(),
+  summary: text(),
   /** Structured facts: `before`/`after` for changes, counts, the fields touched. Never secrets. */
-  details: z.record(z.string(), z.unknown()),
+  details: z.record(text(), z.unknown()),
   /** The caller's address as the server saw it (behind a proxy, see TRUST_PROXY); null when unknown. */
-  ip: z.string().nullable(),
+  ip: text().nullable(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 /** A full action (`member.role_changed`) or a subject prefix (`member.*`, `whatsapp_account.*`). */
-export const AuditActionFilter = z
-  .string()
+export const AuditActionFilter = text()
   .max(100)
   .regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)*\.([a-z][a-z_]*|\*)$/, {
     message: 'Use an action such as member.role_changed, or a prefix such as member.*',
@@ -107,14 +111,12 @@ export const ListAuditEventsQuery = PageQuery.extend({
   /** Only events by this user or API key. */
   actorId: z.uuid({ message: 'actorId must be the id (a UUID) of a member or an API key' }).optional(),
   /** Only events on targets of this type (`member`, `team`, `whatsapp_account`, …). */
-  targetType: z
-    .string()
+  targetType: text()
     .max(50)
     .regex(/^[a-z][a-z_]*$/, { message: 'targetType is a type such as member, team or whatsapp_account' })
     .optional(),
   /** Only events on this target; needs `targetType`. */
-  targetId: z
-    .string()
+  targetId: text()
     .max(200)
     .regex(/^[A-Za-z0-9_.:@+-]+$/, { message: 'targetId must be the id of the target, such as a UUID' })
     .optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /**
@@ -9,37 +10,36 @@ import { PageQuery, page } from './common';
 export const Contact = z.object({
   id: z.uuid(),
   /** The name agents gave the contact, else the WhatsApp profile name. */
-  name: z.string().nullable(),
+  name: text().nullable(),
   /** The WhatsApp profile name (`contacts[].profile.name`). */
-  profileName: z.string().nullable(),
+  profileName: text().nullable(),
   /** E.164 with a leading `+`, when known. */
-  phone: z.string().nullable(),
+  phone: text().nullable(),
   /** WhatsApp id (digits), when known. */
-  waId: z.string().nullable(),
+  waId: text().nullable(),
   /** Business-scoped user id (BSUID), when Meta sent one. */
-  userId: z.string().nullable(),
-  username: z.string().nullable(),
-  tags: z.array(z.string()),
+  userId: text().nullable(),
+  username: text().nullable(),
+  tags: z.array(text()),
   /** The contact asked not to be messaged; sends are refused. */
   optedOut: z.boolean(),
-  customAttributes: z.record(z.string(), z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  customAttributes: z.record(text(), text()),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type Contact = z.infer<typeof Contact>;
 
-const Tag = z.string().trim().min(1).max(50);
+const Tag = text().trim().min(1).max(50);
 
 /** `POST /api/v1/contacts`. */
 export const CreateContactBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  phone: z
-    .string()
+  name: text().trim().min(1).max(200).optional(),
+  phone: text()
     .trim()
     .regex(/^\+?[1-9]\d{6,14}$/, { message: 'Enter the number in international format, e.g. +14155550123' }),
   tags: z.array(Tag).max(50).optional(),
   optedOut: z.boolean().optional(),
-  customAttributes: z.record(z.string().max(100), z.string().max(2000)).optional(),
+  customAttributes: z.record(text().max(100), text().max(2000)).optional(),
 });
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
@@ -47,12 +47,12 @@ export type CreateContactBody = z.infer<typeof CreateContactBody>;
 export const UpdateContactBody = CreateContactBody.omit({ phone: true })
   .partial()
   .extend({
-    name: z.string().trim().min(1).max(200).nullable().optional(),
+    name: text().trim().min(1).max(200).nullable().optional(),
   });
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
 /** `GET /api/v1/contacts`: search by name, number or WhatsApp ids. */
-export const ListContactsQuery = PageQuery.extend({ q: z.string().max(200).optional() });
+export const ListContactsQuery = PageQuery.extend({ q: text().max(200).optional() });
 export type ListContactsQuery = z.infer<typeof ListContactsQuery>;
 
 /** A keyset page of contacts, newest first. */

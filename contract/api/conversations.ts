@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { ConversationStatus, Direction, MessageStatus, MessageType } from '../domain/messaging';
 import { PageQuery, page } from './common';
 
@@ -8,9 +9,9 @@ export const LastMessage = z.object({
   type: MessageType,
   direction: Direction,
   /** Text, caption or a type label ("Photo", "Location"…), truncated. */
-  preview: z.string(),
+  preview: text(),
   status: MessageStatus,
-  at: z.string(),
+  at: text(),
 });
 export type LastMessage = z.infer<typeof LastMessage>;
 
@@ -19,26 +20,26 @@ export const Conversation = z.object({
   id: z.uuid(),
   status: ConversationStatus,
   /** Snoozed until this time, when snoozed with a time. */
-  snoozedUntil: z.string().nullable(),
+  snoozedUntil: text().nullable(),
   contact: z.object({
     id: z.uuid(),
-    name: z.string().nullable(),
-    phone: z.string().nullable(),
-    waId: z.string().nullable(),
+    name: text().nullable(),
+    phone: text().nullable(),
+    waId: text().nullable(),
   }),
   whatsappAccountId: z.uuid(),
   assigneeId: z.uuid().nullable(),
   teamId: z.uuid().nullable(),
   important: z.boolean(),
-  labels: z.array(z.string()),
+  labels: z.array(text()),
   /** Customer messages not yet read by the team. */
   unreadCount: z.number().int().nonnegative(),
-  lastMessageAt: z.string().nullable(),
+  lastMessageAt: text().nullable(),
   lastMessage: LastMessage.nullable(),
   /** When the 24-hour customer-service window closes; null before the customer ever wrote. */
-  windowExpiresAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  windowExpiresAt: text().nullable(),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -53,11 +54,11 @@ export const ListConversationsQuery = PageQuery.extend({
   /** `me`, `unassigned`, or a user id. */
   assignee: z.union([z.enum(['me', 'unassigned']), z.uuid()]).optional(),
   teamId: z.uuid().optional(),
-  label: z.string().max(50).optional(),
+  label: text().max(50).optional(),
   unread: boolish,
   important: boolish,
   /** Matches contact name, number and message text. */
-  q: z.string().max(200).optional(),
+  q: text().max(200).optional(),
 });
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
 
@@ -70,7 +71,7 @@ export const UpdateConversationBody = z
     assigneeId: z.uuid().nullable(),
     teamId: z.uuid().nullable(),
     important: z.boolean(),
-    labels: z.array(z.string().trim().min(1).max(50)).max(50),
+    labels: z.array(text().trim().min(1).max(50)).max(50),
   })
   .partial();
 export type UpdateConversationBody = z.infer<typeof UpdateConversationBody>;

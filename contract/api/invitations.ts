@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { Password, PersonName } from './common';
 
 /**
@@ -7,7 +8,7 @@ import { Password, PersonName } from './common';
  * is then ignored). The response is an `AuthResponse` signed in to the inviting organization.
  */
 export const AcceptInvitationBody = z.object({
-  token: z.string().min(1).max(512),
+  token: text().min(1).max(512),
   name: PersonName,
   password: Password,
 });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { Direction, MediaType, MessageStatus, MessageType, WHATSAPP_LIMITS } from '../domain/messaging';
 import { PageQuery, page } from './common';
 
 /** Media attached to a message; bytes are served tenant-scoped by `GET /api/v1/media/:id`. */
 export const MessageMedia = z.object({
   id: z.uuid(),
-  mimeType: z.string(),
-  fileName: z.string().nullable(),
+  mimeType: text(),
+  fileName: text().nullable(),
   size: z.number().int().nullable(),
   /** Inbound voice note (recorded in WhatsApp) rather than an audio file. */
   voice: z.boolean().optional(),
@@ -20,41 +21,41 @@ export type MessageMedia = z.infer<typeof MessageMedia>;
 export const Location = z.object({
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),
-  name: z.string().max(1000).optional(),
-  address: z.string().max(1000).optional(),
-  url: z.string().max(2000).optional(),
+  name: text().max(1000).optional(),
+  address: text().max(1000).optional(),
+  url: text().max(2000).optional(),
 });
 export type Location = z.infer<typeof Location>;
 
 /** A contact card (vCard-like), as WhatsApp sends it; every part is optional. */
 export const ContactCard = z.object({
   name: z.object({
-    formattedName: z.string(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
+    formattedName: text(),
+    firstName: text().optional(),
+    lastName: text().optional(),
   }),
-  phones: z.array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() })),
-  emails: z.array(z.object({ email: z.string(), type: z.string().optional() })),
-  organization: z.string().optional(),
-  urls: z.array(z.string()),
+  phones: z.array(z.object({ phone: text(), type: text().optional(), waId: text().optional() })),
+  emails: z.array(z.object({ email: text(), type: text().optional() })),
+  organization: text().optional(),
+  urls: z.array(text()),
 });
 export type ContactCard = z.infer<typeof ContactCard>;
 
 /** A customer's tap on an interactive message (reply button, list row, flow) or a template quick reply. */
 export const InteractiveReply = z.object({
   kind: z.enum(['button_reply', 'list_reply', 'nfm_reply', 'quick_reply']),
-  id: z.string().nullable(),
-  title: z.string(),
-  description: z.string().nullable().optional(),
+  id: text().nullable(),
+  title: text(),
+  description: text().nullable().optional(),
 });
 export type InteractiveReply = z.infer<typeof InteractiveReply>;
 
 /** An emoji reaction shown on its target message. */
 export const Reaction = z.object({
-  emoji: z.string(),
+  emoji: text(),
   /** `customer`, or the id of the agent who reacted. */
-  by: z.string(),
-  at: z.string(),
+  by: text(),
+  at: text(),
 });
 export type Reaction = z.infer<typeof Reaction>;
 
@@ -62,17 +63,17 @@ export type Reaction = z.infer<typeof Reaction>;
 export const TemplateParameters = z.object({
   header: z
     .discriminatedUnion('type', [
-      z.object({ type: z.literal('text'), text: z.string().min(1).max(60) }),
+      z.object({ type: z.literal('text'), text: text().min(1).max(60) }),
       z.object({
         type: z.enum(['image', 'video', 'document']),
         mediaId: z.uuid(),
-        fileName: z.string().max(240).optional(),
+        fileName: text().max(240).optional(),
       }),
       z.object({ type: z.literal('location'), location: Location }),
     ])
     .optional(),
   body: z
-    .union([z.array(z.string().min(1).max(1024)).max(100), z.record(z.string(), z.string().min(1).max(1024))])
+    .union([z.array(text().min(1).max(1024)).max(100), z.record(text(), text().min(1).max(1024))])
     .optional(),
   buttons: z
     .array(
@@ -80,12 +81,12 @@ export const TemplateParameters = z.object({
         z.object({
           type: z.literal('quick_reply'),
           index: z.number().int().min(0).max(9),
-          payload: z.string().max(1000),
+          payload: text().max(1000),
         }),
         z.object({
           type: z.literal('url'),
           index: z.number().int().min(0).max(9),
-          text: z.string().min(1).max(2000),
+          text: text().min(1).max(2000),
         }),
       ]),
     )
@@ -96,22 +97,22 @@ export type TemplateParameters = z.infer<typeof TemplateParameters>;
 
 /** The template a message was sent from, with the parameters filled in. */
 export const SentTemplate = z.object({
-  name: z.string(),
-  language: z.string(),
+  name: text(),
+  language: text(),
   parameters: TemplateParameters,
   /** The body text with parameters substituted, for display and search. */
-  renderedBody: z.string().nullable(),
+  renderedBody: text().nullable(),
 });
 export type SentTemplate = z.infer<typeof SentTemplate>;
 
 /** Why a message failed, with Meta's code when Meta gave one. */
 export const MessageError = z.object({
   /** Meta's numeric code as a string (e.g. "131047"), or a Parley code (e.g. "may_not_have_been_sent"). */
-  code: z.string(),
+  code: text(),
   /** A sentence an agent understands. */
-  message: z.string(),
+  message: text(),
   /** Meta's own title, when there is one. */
-  title: z.string().nullable().optional(),
+  title: text().nullable().optional(),
 });
 export type MessageError = z.infer<typeof MessageError>;
 
@@ -123,37 +124,37 @@ export const Message = z.object({
   convSeq: z.number().int(),
   direction: Direction,
   type: MessageType,
-  text: z.string().nullable().optional(),
-  caption: z.string().nullable().optional(),
+  text: text().nullable().optional(),
+  caption: text().nullable().optional(),
   media: MessageMedia.nullable().optional(),
   location: Location.nullable().optional(),
   contacts: z.array(ContactCard).nullable().optional(),
   interactive: InteractiveReply.nullable().optional(),
   /** For `reaction` messages: the target and the emoji (null = removed). */
-  reaction: z.object({ messageId: z.uuid().nullable(), emoji: z.string().nullable() }).nullable().optional(),
+  reaction: z.object({ messageId: z.uuid().nullable(), emoji: text().nullable() }).nullable().optional(),
   /** Reactions other messages made on this one. */
   reactions: z.array(Reaction).optional(),
   template: SentTemplate.nullable().optional(),
   /** Type-specific extras kept verbatim: order items, system notice, unsupported reason, referral. */
-  extra: z.record(z.string(), z.unknown()).nullable().optional(),
+  extra: z.record(text(), z.unknown()).nullable().optional(),
   replyToMessageId: z.uuid().nullable().optional(),
   forwarded: z.boolean().optional(),
   frequentlyForwarded: z.boolean().optional(),
   status: MessageStatus,
   error: MessageError.nullable().optional(),
-  waMessageId: z.string().nullable().optional(),
+  waMessageId: text().nullable().optional(),
   /** The agent who sent it (outbound). */
   authorId: z.uuid().nullable().optional(),
   /** The API key that sent it (integrator sends through `POST /api/v1/messages`). */
   apiKeyId: z.uuid().nullable().optional(),
   /** Meta's timestamp for inbound messages; acceptance time for outbound. */
-  createdAt: z.string(),
+  createdAt: text(),
   /** When the current status was reached. */
-  statusAt: z.string().nullable().optional(),
+  statusAt: text().nullable().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
-const caption = z.string().max(WHATSAPP_LIMITS.captionMaxChars, {
+const caption = text().max(WHATSAPP_LIMITS.captionMaxChars, {
   message: `Captions are limited to ${WHATSAPP_LIMITS.captionMaxChars} characters`,
 });
 const common = {
@@ -167,8 +168,7 @@ export const SendMessageBody = z.discriminatedUnion('type', [
   z.object({
     ...common,
     type: z.literal('text'),
-    text: z
-      .string()
+    text: text()
       .min(1, { message: 'Write a message' })
       .max(WHATSAPP_LIMITS.textMaxChars, {
         message: `Messages are limited to ${WHATSAPP_LIMITS.textMaxChars} characters`,
@@ -180,13 +180,13 @@ export const SendMessageBody = z.discriminatedUnion('type', [
     type: MediaType,
     mediaId: z.uuid(),
     caption: caption.optional(),
-    fileName: z.string().max(240).optional(),
+    fileName: text().max(240).optional(),
   }),
   z.object({
     ...common,
     type: z.literal('template'),
-    templateName: z.string().min(1).max(512),
-    language: z.string().min(2).max(20),
+    templateName: text().min(1).max(512),
+    language: text().min(2).max(20),
     parameters: TemplateParameters.default({}),
   }),
   z.object({ ...common, type: z.literal('location'), location: Location }),
@@ -195,7 +195,7 @@ export const SendMessageBody = z.discriminatedUnion('type', [
     type: z.literal('reaction'),
     messageId: z.uuid(),
     /** An emoji, or empty to remove our reaction. */
-    emoji: z.string().max(16),
+    emoji: text().max(16),
   }),
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
@@ -208,8 +208,7 @@ export type SendMessageBody = z.infer<typeof SendMessageBody>;
 export const SendToNumberBody = z
   .object({
     whatsappAccountId: z.uuid().optional(),
-    to: z
-      .string()
+    to: text()
       .trim()
       .regex(/^\+?[1-9]\d{6,14}$/, { message: 'Enter the number in international format, e.g. +14155550123' })
       .optional(),

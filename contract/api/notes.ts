@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 
 /** The text of an internal note: never sent to the customer. */
-export const NoteBody = z
-  .string()
+export const NoteBody = text()
   .trim()
   .min(1, { message: 'Write a note' })
   .max(10_000, { message: 'Notes are limited to 10,000 characters' });
@@ -17,9 +17,9 @@ export const Note = z.object({
   conversationId: z.uuid(),
   /** The member who wrote it. */
   authorId: z.uuid(),
-  body: z.string(),
+  body: text(),
   /** When the server accepted it, ISO 8601. */
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Note = z.infer<typeof Note>;
 

@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /** A team of the caller's organization. */
 export const Team = z.object({
   id: z.uuid(),
-  name: z.string(),
+  name: text(),
   /** User ids of the team's members. */
   memberIds: z.array(z.uuid()),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Team = z.infer<typeof Team>;
 
 /** A team's name: unique within an organization (case-insensitive). */
-export const TeamName = z.string().trim().min(1, { message: 'Enter a team name' }).max(80);
+export const TeamName = text().trim().min(1, { message: 'Enter a team name' }).max(80);
 
 /** `GET /api/v1/teams` query: keyset paging, ordered by name. */
 export const ListTeamsQuery = PageQuery;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /** Meta template status; only APPROVED templates can be sent. */
@@ -18,10 +19,10 @@ export type TemplateStatus = z.infer<typeof TemplateStatus>;
 
 /** One button of a template's BUTTONS component. */
 export const TemplateButton = z.object({
-  type: z.string(),
-  text: z.string(),
-  url: z.string().optional(),
-  phoneNumber: z.string().optional(),
+  type: text(),
+  text: text(),
+  url: text().optional(),
+  phoneNumber: text().optional(),
 });
 export type TemplateButton = z.infer<typeof TemplateButton>;
 
@@ -30,10 +31,10 @@ export const TemplateComponent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('HEADER'),
     format: z.enum(['TEXT', 'IMAGE', 'VIDEO', 'GIF', 'DOCUMENT', 'LOCATION']),
-    text: z.string().optional(),
+    text: text().optional(),
   }),
-  z.object({ type: z.literal('BODY'), text: z.string() }),
-  z.object({ type: z.literal('FOOTER'), text: z.string() }),
+  z.object({ type: z.literal('BODY'), text: text() }),
+  z.object({ type: z.literal('FOOTER'), text: text() }),
   z.object({ type: z.literal('BUTTONS'), buttons: z.array(TemplateButton) }),
 ]);
 export type TemplateComponent = z.infer<typeof TemplateComponent>;
@@ -43,27 +44,27 @@ export const Template = z.object({
   id: z.uuid(),
   whatsappAccountId: z.uuid(),
   /** Meta's template id. */
-  metaTemplateId: z.string().nullable(),
-  name: z.string(),
+  metaTemplateId: text().nullable(),
+  name: text(),
   /** Meta's language code, e.g. `en_US`. */
-  language: z.string(),
-  category: z.string(),
+  language: text(),
+  category: text(),
   status: TemplateStatus,
   /** POSITIONAL (`{{1}}`) or NAMED (`{{first_name}}`) parameters. */
   parameterFormat: z.enum(['POSITIONAL', 'NAMED']),
   components: z.array(TemplateComponent),
   /** Why Meta rejected or paused it, when it says. */
-  statusReason: z.string().nullable(),
-  updatedAt: z.string(),
+  statusReason: text().nullable(),
+  updatedAt: text(),
 });
 export type Template = z.infer<typeof Template>;
 
 /** `GET /api/v1/templates` filters. */
 export const ListTemplatesQuery = PageQuery.extend({
   status: TemplateStatus.optional(),
-  language: z.string().max(20).optional(),
+  language: text().max(20).optional(),
   whatsappAccountId: z.uuid().optional(),
-  q: z.string().max(200).optional(),
+  q: text().max(200).optional(),
 });
 export type ListTemplatesQuery = z.infer<typeof ListTemplatesQuery>;
 

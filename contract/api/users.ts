@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { Role } from '../domain/roles';
 import { Email, PageQuery, PersonName, page } from './common';
 
@@ -6,13 +7,13 @@ import { Email, PageQuery, PersonName, page } from './common';
 export const Member = z.object({
   /** The user's global id (the same across organizations). */
   id: z.uuid(),
-  email: z.string(),
-  name: z.string(),
+  email: text(),
+  name: text(),
   role: Role,
   /** When the member was deactivated; null while active. Deactivated members cannot sign in. */
-  deactivatedAt: z.string().nullable(),
+  deactivatedAt: text().nullable(),
   /** When the member joined this organization, ISO 8601. */
-  joinedAt: z.string(),
+  joinedAt: text(),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -43,11 +44,11 @@ export type CreateUserBody = z.infer<typeof CreateUserBody>;
 /** A pending invitation (link mode). */
 export const Invitation = z.object({
   id: z.uuid(),
-  email: z.string(),
-  name: z.string(),
+  email: text(),
+  name: text(),
   role: Role,
   /** The invitation cannot be accepted after this instant, ISO 8601. */
-  expiresAt: z.string(),
+  expiresAt: text(),
 });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -57,13 +58,13 @@ export const CreateUserResponse = z.discriminatedUnion('mode', [
     mode: z.literal('link'),
     invitation: Invitation,
     /** `PUBLIC_URL/invite#<token>`; the token is in the fragment so it never reaches server logs. */
-    inviteUrl: z.string(),
+    inviteUrl: text(),
   }),
   z.object({
     mode: z.literal('password'),
     user: Member,
     /** A generated password to hand to the member; they should change it after signing in. */
-    temporaryPassword: z.string(),
+    temporaryPassword: text(),
   }),
 ]);
 export type CreateUserResponse = z.infer<typeof CreateUserResponse>;

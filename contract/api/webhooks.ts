@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /** Every event type an endpoint can subscribe to (`*` subscribes to all, present and future). */
@@ -24,8 +25,7 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
 const noNul = (s: string) => !s.includes('\u0000');
 
 /** An endpoint URL: https (http only where the server allows private URLs), at most 2,000 characters. */
-export const WebhookUrl = z
-  .string()
+export const WebhookUrl = text()
   .trim()
   .max(2000, { message: 'Use a URL of at most 2,000 characters' })
   .refine(noNul, { message: 'The URL must not contain U+0000' })
@@ -38,8 +38,7 @@ export const WebhookEvents = z
   .max(WEBHOOK_EVENT_TYPES.length + 1)
   .transform((events) => [...new Set(events)]);
 
-const Description = z
-  .string()
+const Description = text()
   .trim()
   .max(500, { message: 'Use at most 500 characters' })
   .refine(noNul, { message: 'The description must not contain U+0000' });
@@ -47,23 +46,23 @@ const Description = z
 /** An outgoing webhook endpoint (its secret is shown only when created or rotated). */
 export const WebhookEndpoint = z.object({
   id: z.uuid(),
-  url: z.string(),
-  events: z.array(z.string()),
-  description: z.string().nullable(),
+  url: text(),
+  events: z.array(text()),
+  description: text().nullable(),
   enabled: z.boolean(),
   /** Why Parley disabled it (410 Gone, five days of failures); null otherwise. */
-  disabledReason: z.string().nullable(),
+  disabledReason: text().nullable(),
   /** When the previous secret stops signing after a rotation; null when none is active. */
-  previousSecretExpiresAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  previousSecretExpiresAt: text().nullable(),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
 /** `POST /api/v1/webhooks` and `POST …/rotate-secret` responses: the endpoint and its new secret. */
 export const WebhookEndpointWithSecret = WebhookEndpoint.extend({
   /** `whsec_` + base64 of 32 random bytes: verify deliveries with it (Standard Webhooks). */
-  secret: z.string(),
+  secret: text(),
 });
 export type WebhookEndpointWithSecret = z.infer<typeof WebhookEndpointWithSecret>;
 
@@ -101,11 +100,11 @@ export type WebhookDeliveryState = z.infer<typeof WebhookDeliveryState>;
 
 /** One HTTP attempt of a delivery. */
 export const WebhookAttempt = z.object({
-  at: z.string(),
+  at: text(),
   durationMs: z.number(),
   /** The receiver's status; null when no response came (timeout, refused, blocked address). */
   responseStatus: z.number().nullable(),
-  error: z.string().nullable(),
+  error: text().nullable(),
 });
 export type WebhookAttempt = z.infer<typeof WebhookAttempt>;
 
@@ -113,11 +112,11 @@ export type WebhookAttempt = z.infer<typeof WebhookAttempt>;
 export const WebhookDelivery = z.object({
   id: z.uuid(),
   eventId: z.uuid(),
-  eventType: z.string(),
+  eventType: text(),
   state: WebhookDeliveryState,
   attempts: z.array(WebhookAttempt),
-  nextAttemptAt: z.string().nullable(),
-  createdAt: z.string(),
+  nextAttemptAt: text().nullable(),
+  createdAt: text(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { PageQuery, page } from './common';
 
 /** Connection state of a WhatsApp number. `token_invalid` stops its send queue until fixed. */
@@ -8,40 +9,39 @@ export type WhatsAppAccountStatus = z.infer<typeof WhatsAppAccountStatus>;
 /** A connected WhatsApp business number. Never carries the access token, app secret or verify token. */
 export const WhatsAppAccount = z.object({
   id: z.uuid(),
-  name: z.string(),
-  phoneNumberId: z.string(),
-  businessAccountId: z.string(),
+  name: text(),
+  phoneNumberId: text(),
+  businessAccountId: text(),
   /** As Meta formats it, e.g. "+1 631-555-5555". */
-  displayPhoneNumber: z.string().nullable(),
-  verifiedName: z.string().nullable(),
+  displayPhoneNumber: text().nullable(),
+  verifiedName: text().nullable(),
   /** GREEN, YELLOW, RED, UNKNOWN or NA, as Meta reports it. */
-  qualityRating: z.string().nullable(),
+  qualityRating: text().nullable(),
   /** Send-queue cap in messages per second (Meta's default tier is 80). */
   throughputMps: z.number().int().positive(),
   status: WhatsAppAccountStatus,
   /** Why the account is not connected, in a sentence. */
-  statusReason: z.string().nullable(),
+  statusReason: text().nullable(),
   /** Where Meta must send this number's webhooks: `PUBLIC_URL/webhooks/whatsapp/:id`. */
-  webhookUrl: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  webhookUrl: text(),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type WhatsAppAccount = z.infer<typeof WhatsAppAccount>;
 
 const metaId = (label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .regex(/^\d{1,32}$/, { message: `${label} is the numeric id Meta shows in the App Dashboard` });
 
 /** `POST /api/v1/whatsapp-accounts`: connect a number; credentials are verified with Meta first. */
 export const CreateWhatsAppAccountBody = z.object({
-  name: z.string().trim().min(1).max(120),
+  name: text().trim().min(1).max(120),
   phoneNumberId: metaId('Phone number ID'),
   businessAccountId: metaId('WhatsApp Business Account ID'),
-  accessToken: z.string().trim().min(10).max(2048),
-  appSecret: z.string().trim().min(8).max(256),
-  verifyToken: z.string().trim().min(8).max(256),
+  accessToken: text().trim().min(10).max(2048),
+  appSecret: text().trim().min(8).max(256),
+  verifyToken: text().trim().min(8).max(256),
   throughputMps: z.number().int().min(1).max(1000).optional(),
 });
 export type CreateWhatsAppAccountBody = z.infer<typeof CreateWhatsAppAccountBody>;

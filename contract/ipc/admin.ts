@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
@@ -27,7 +28,7 @@ const Done = z.object({ done: z.literal(true) });
 /** `session:acceptInvite` input: the invite link split into its server and token. */
 export const AcceptInviteInput = z.object({
   serverUrl: z.url({ protocol: /^https?$/, message: 'The invite link must start with http:// or https://' }),
-  token: z.string().min(1).max(512),
+  token: text().min(1).max(512),
   name: PersonName,
   password: Password,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { SessionUser } from '../api/auth';
 import { Email, Password, PersonName } from '../api/common';
 import { Contact, UpdateContactBody } from '../api/contacts';
@@ -51,8 +52,7 @@ export const SessionState = z.discriminatedUnion('status', [
 export type SessionState = z.infer<typeof SessionState>;
 
 /** A server base URL typed by a person: http(s) only. */
-export const ServerUrl = z
-  .string()
+export const ServerUrl = text()
   .trim()
   .min(1, { message: 'Enter the server URL' })
   .pipe(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { Contact } from '../api/contacts';
 import { Conversation } from '../api/conversations';
 import { Message } from '../api/messages';
@@ -49,11 +50,12 @@ export type ChangeOp = z.infer<typeof ChangeOp>;
  * mine may see it: its unassigned queue, or all of it when the organization allows).
  * A conversation stays in a replica while at least one reason holds.
  */
-export const ScopeReason = z
-  .string()
-  .regex(/^(assignee|role|team:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+export const ScopeReason = text().regex(
+  /^(assignee|role|team:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  {
     message: 'A scope reason is assignee, role or team:<uuid>',
-  });
+  },
+);
 export type ScopeReason = z.infer<typeof ScopeReason>;
 
 /**
@@ -80,11 +82,11 @@ export const ReactionRow = z.object({
   /** The message reacted to. */
   messageId: z.uuid(),
   /** `customer`, or the id of the member who reacted. */
-  by: z.string().min(1),
+  by: text().min(1),
   /** The emoji. Removing a reaction is a `del` of this row. */
-  emoji: z.string().min(1),
+  emoji: text().min(1),
   /** When it was made, ISO 8601 (Meta's time for the customer's). */
-  at: z.string(),
+  at: text(),
 });
 export type ReactionRow = z.infer<typeof ReactionRow>;
 
@@ -223,7 +225,7 @@ export type GrantEntry = z.infer<typeof GrantEntry>;
  * organization lets members see all of a team's conversations, not only its queue) or the
  * manager/admin role (`role`).
  */
-export const GroupRef = z.string().regex(/^(role|team:[0-9a-f-]{36}|team_all:[0-9a-f-]{36})$/, {
+export const GroupRef = text().regex(/^(role|team:[0-9a-f-]{36}|team_all:[0-9a-f-]{36})$/, {
   message: 'A group is role, team:<uuid> or team_all:<uuid>',
 });
 export type GroupRef = z.infer<typeof GroupRef>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { UpdateContactBody } from '../api/contacts';
 import { UpdateConversationBody } from '../api/conversations';
 import { SendMessageBody } from '../api/messages';
@@ -129,7 +130,7 @@ export const MutationEnvelope = z.object({
    */
   mutationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   /** When the person acted, ISO 8601 by the client's clock (display only; order is the server's). */
-  createdAt: z.string(),
+  createdAt: text(),
   /** {@link MUTATOR_VERSION} of the app that queued it. */
   mutatorVersion: z.number().int().positive(),
 });
@@ -140,7 +141,7 @@ export const MutationEnvelope = z.object({
  */
 export const RawMutation = MutationEnvelope.extend({
   /** One of {@link MUTATION_NAMES} (an unknown name is rejected `unsupported`). */
-  name: z.string().min(1).max(64),
+  name: text().min(1).max(64),
   /** Validated with `mutationArgs[name]`. */
   args: z.unknown(),
 });
@@ -189,9 +190,9 @@ export const MUTATION_ERROR_CODES = [
 /** Why a mutation was rejected. */
 export const MutationError = z.object({
   /** One of {@link MUTATION_ERROR_CODES} (or a newer code). */
-  code: z.string().min(1).max(64),
+  code: text().min(1).max(64),
   /** A sentence the author understands. */
-  message: z.string(),
+  message: text(),
 });
 export type MutationError = z.infer<typeof MutationError>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 import { ChangeEntry, GroupRef, PutEntry, Seq, SyncEntity } from './entities';
 import { MutationResult, PUSH_BATCH_MAX, RawMutation } from './mutations';
 
@@ -82,11 +83,11 @@ export const SYNC_LIMITS = {
  */
 export const HandshakeAuth = z.object({
   /** The access token (the same bearer token as REST). */
-  token: z.string().min(1).max(4096),
+  token: text().min(1).max(4096),
   /** The organization of the token; must match it. */
   organizationId: z.uuid(),
   /** Names the replica file (opaque; for logs and lag metrics). */
-  replicaId: z.string().min(1).max(128),
+  replicaId: text().min(1).max(128),
   /** The engine's identity, persisted in the replica (§2.13). */
   clientId: z.uuid(),
   /** {@link PROTOCOL_VERSION}. */
@@ -112,7 +113,7 @@ export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 export const HandshakeRejection = z.object({
   code: z.enum(['unauthorized', 'token_expired', 'session_revoked', 'update_required', 'bad_handshake']),
   /** A sentence for logs and the status line. */
-  message: z.string(),
+  message: text(),
   /** With `update_required`: what the server supports. */
   schemaRange: z.object({ min: z.number().int(), max: z.number().int() }).optional(),
 });
@@ -133,11 +134,11 @@ export const Hello = z.object({
   /** The protocol version the server speaks. */
   protocol: z.number().int().positive(),
   /** The server's clock, ISO 8601 (display of skew only; ordering never uses clocks). */
-  serverTime: z.string(),
+  serverTime: text(),
   /** The authenticated user, as the server sees it. */
   userId: z.uuid(),
   /** Optional digest of the user's scope (teams, role) for diagnostics. */
-  scopeDigest: z.string().optional(),
+  scopeDigest: text().optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
@@ -149,7 +150,7 @@ export type Hello = z.infer<typeof Hello>;
 export const UpdateRequired = z.object({
   reason: z.enum(['protocol', 'schema', 'mutator']),
   /** A sentence for the person. */
-  message: z.string(),
+  message: text(),
   /** Replica schemas the server supports. */
   schemaRange: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
   /** The oldest mutator version the server still applies. */
@@ -161,7 +162,7 @@ export type UpdateRequired = z.infer<typeof UpdateRequired>;
  * `sync:auth` (client → server, with ack): renews the access token of an open socket before it
  * expires. Without it the server disconnects the socket when the token expires.
  */
-export const AuthRenewal = z.object({ token: z.string().min(1).max(4096) });
+export const AuthRenewal = z.object({ token: text().min(1).max(4096) });
 export type AuthRenewal = z.infer<typeof AuthRenewal>;
 
 /** The ack of `sync:auth`. */
@@ -229,7 +230,7 @@ export type PushFrame = z.infer<typeof PushFrame>;
 export const PushError = z.object({
   /** `unavailable` (database down), `rate_limited`, `bad_frame` (did not parse), `wrong_client` (clientId not this user's). */
   code: z.enum(['unavailable', 'rate_limited', 'bad_frame', 'wrong_client']),
-  message: z.string(),
+  message: text(),
   /** True when the client should resend the same mutations later (with backoff). */
   retryable: z.boolean(),
   /** A hint, in milliseconds. */

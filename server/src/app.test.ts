@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, testDatabase, type TestApp } from '../test/build-test-app';
 import { login, signup, TEST_PASSWORD } from '../test/factories';
@@ -99,6 +100,90 @@ describe('errors', () => {
     expect(requestId).toBeTruthy();
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50);
     expect(logged).toMatchObject({ reqId: requestId, err: { message: 'secret internals at /srv/db.ts:42' } });
+  });
+});
+
+// Issue 9, finding 7: Fastify's own refusals leave in Parley's envelope and never echo the path
+// (a reflected path is a log-injection and phishing aid); API headers are set on every answer.
+describe('framework errors and security headers', () => {
+  const marker = 'zz-echo-marker';
+  it('answers Fastify’s own errors in the error envelope without echoing the path', async () => {
+    const cases: Array<[string, InjectOptions, number, string]> = [
+      ['unknown route', { method: 'GET', url: `/api/v1/${marker}/nope?x=${marker}` }, 404, 'not_found'],
+      ['bad percent-encoding', { method: 'GET', url: `/api/v1/${marker}%E0%A4%A` }, 400, 'bad_request'],
+      [
+        'param too long',
+        { method: 'GET', url: `/api/v1/users/${marker}${'a'.repeat(1000)}` },
+        400,
+        'bad_request',
+      ],
+      [
+        'body too large',
+        {
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: JSON.stringify({ email: marker, password: 'x'.repeat(64 * 1024) }),
+          headers: { 'content-type': 'application/json' },
+        },
+        413,
+        'payload_too_large',
+      ],
+      [
+        'unparseable JSON',
+        {
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: `{"email": "${marker}`,
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'bad_request',
+      ],
+      [
+        'unknown content type',
+        {
+          method: 'POST',
+          url: `/api/v1/auth/login`,
+          payload: marker,
+          headers: { 'content-type': `text/${marker}` },
+        },
+        415,
+        'unsupported_media_type',
+      ],
+    ];
+    for (const [label, req, status, code] of cases) {
+      const res = await t.app.inject(req);
+      expect(res.statusCode, `${label}: ${res.body}`).toBe(status);
+      expect(res.json(), label).toEqual({ error: { code, message: expect.any(String) } });
+      expect(res.body, label).not.toContain(marker);
+      expect(res.body, label).not.toContain('/api/v1');
+    }
+  });
+
+  it('sets API security headers everywhere, no-store on token answers, and keeps /docs working', async () => {
+    const health = await t.app.inject({ url: '/healthz' });
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expect(health.headers['x-frame-options']).toBeDefined();
+    expect(health.headers['strict-transport-security']).toBeDefined();
+    const user = await signup(t.app, 'Headers Org');
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: TEST_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: login.json().refreshToken },
+    });
+    expect(refresh.headers['cache-control']).toBe('no-store');
+    const docs = await t.app.inject({ url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body.toLowerCase()).toContain('swagger');
+    const docsScript = await t.app.inject({ url: '/docs/static/swagger-initializer.js' });
+    expect(docsScript.statusCode).toBe(200);
   });
 });
 

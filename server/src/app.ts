@@ -21,7 +21,8 @@ import { organizationRoutes } from './http/organization/routes';
 import { teamRoutes } from './http/teams/routes';
 import { userRoutes } from './http/users/routes';
 import { authPlugin } from './plugins/auth';
-import { errorHandlerPlugin } from './plugins/error-handler';
+import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler';
+import { DEFAULT_AUTH_RATE_LIMITS, securityPlugin, type AuthRateLimits } from './plugins/security';
 import { openapiPlugin } from './plugins/openapi';
 import type { MediaStore } from './domain/media/media-store';
 import type { GraphClient } from './meta/graph-client';
@@ -63,6 +64,8 @@ export type AppDeps = {
   hasher?: PasswordHasher;
   /** Login throttle limits (tests lower them). */
   loginThrottle?: ThrottleLimits;
+  /** Per-IP limits of sign-up and sign-in (tests raise them; default DEFAULT_AUTH_RATE_LIMITS). */
+  authRateLimits?: AuthRateLimits;
   /** Max JSON body size in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Graph API client; default: `META_GRAPH_URL`/`META_API_VERSION` (tests and demo aim it at the emulator). */
@@ -85,8 +88,16 @@ export type AppDeps = {
   webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
 };
 
-/** A method + URL pattern, as registered. */
-export type RouteEntry = { method: string; url: string; scope?: ApiScope | undefined };
+/**
+ * A method + URL pattern, as registered, with the API-key scope it accepts (route
+ * `config.scope`) and its schema (tests derive probes from it).
+ */
+export type RouteEntry = {
+  method: string;
+  url: string;
+  scope?: ApiScope | undefined;
+  schema?: { querystring?: unknown };
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -117,7 +128,7 @@ const createServices = (deps: AppDeps) => {
     hasher,
     clock,
     tokens: createAccessTokens({ secretKey: deps.config.secretKey, clock }),
-    throttle: createLoginThrottle(clock, deps.loginThrottle),
+    throttle: createLoginThrottle({ db, clock, limits: deps.loginThrottle }),
     allowSignup: deps.config.allowSignup,
     audit,
   });
@@ -202,6 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip is the caller's address only behind proxies named here (TRUST_PROXY).
     trustProxy: fastifyTrustProxy(deps.config.trustProxy ?? false),
+    // Errors raised before routing, in our envelope (never Fastify's, which quotes the path).
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -210,7 +223,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const scope = route.config?.scope;
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, scope });
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, scope, schema: route.schema });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -218,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const services = createServices(deps);
   await app.register(errorHandlerPlugin);
+  await app.register(securityPlugin, { redisUrl: deps.config.redisUrl });
   await app.register(openapiPlugin, { publicUrl: deps.config.publicUrl });
   const keys = await services.apiPlatform.registerAuth(app);
   await app.register(authPlugin, { authenticate: services.auth.authenticate, keys });
@@ -243,7 +258,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await services.inbound.registerWebhooks(app);
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { auth: services.auth });
+      await api.register(authRoutes, {
+        auth: services.auth,
+        rateLimits: deps.authRateLimits ?? DEFAULT_AUTH_RATE_LIMITS,
+      });
       await api.register(meRoutes, { prefix: '/me', auth: services.auth });
       await api.register(userRoutes, {
         prefix: '/users',

@@ -101,6 +101,19 @@ const valid = (): Record<string, Record<string, unknown>> => ({
     customAttributes: { plan: 'gold' },
   },
   'PATCH /api/v1/contacts/:id': { name: 'Probe', tags: ['x'], optedOut: true, customAttributes: { a: 'b' } },
+  'POST /api/v1/api-keys': {
+    name: 'Probe key',
+    scopes: ['messages:read'],
+    allowedIps: ['192.0.2.0/24'],
+    expiresAt: '2099-01-01T00:00:00.000Z',
+    rateLimitPerMinute: 60,
+  },
+  'PATCH /api/v1/api-keys/:id': {
+    name: 'Probe key',
+    scopes: ['messages:read'],
+    allowedIps: ['192.0.2.0/24'],
+    rateLimitPerMinute: 60,
+  },
   'POST /api/v1/webhooks': {
     url: 'https://hooks.probe.example/x',
     events: ['message.received'],
@@ -127,6 +140,12 @@ const BODYLESS = new Set([
   'POST /api/v1/webhooks/:id/rotate-secret',
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
 ]);
+/**
+ * Routes whose errors follow another specification's format rather than Parley's envelope:
+ * the OAuth token endpoint answers RFC 6749 §5.2 errors (`invalid_request`, `invalid_client`,
+ * …); its bad inputs are covered in http/api-keys/api-keys.test.ts.
+ */
+const OWN_ERROR_FORMAT = new Set(['POST /api/v1/oauth/token']);
 /** Any id: these routes validate the body before looking anything up. */
 const PROBE_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -145,7 +164,8 @@ const bodyRoutes = () =>
       r.url.startsWith('/api/v1/') &&
       ['POST', 'PATCH', 'PUT'].includes(r.method) &&
       !r.url.includes('/members/') &&
-      !BODYLESS.has(`${r.method} ${r.url}`),
+      !BODYLESS.has(`${r.method} ${r.url}`) &&
+      !OWN_ERROR_FORMAT.has(`${r.method} ${r.url}`),
   );
 
 const snapshot = async () => {
@@ -252,6 +272,76 @@ describe('bad input on every body route', () => {
   });
 });
 
+// Finding 2 (issue 9): PostgreSQL text cannot hold U+0000 or an unpaired surrogate. Every string
+// in every body route's valid case (nested ones included) and every query field of every GET
+// route gets one planted; each must answer 400 `invalid_input` naming that field, never a 500,
+// and write nothing.
+describe('unstorable characters in every string field', () => {
+  /** Paths (as the error names them) of every string leaf of a value. */
+  const stringPaths = (v: unknown, at: string[] = []): string[][] =>
+    typeof v === 'string'
+      ? [at]
+      : Array.isArray(v)
+        ? v.flatMap((x, i) => stringPaths(x, [...at, String(i)]))
+        : v && typeof v === 'object'
+          ? Object.entries(v).flatMap(([k, x]) => stringPaths(x, [...at, k]))
+          : [];
+  const plant = (v: unknown, path: string[], bad: string): unknown => {
+    if (path.length === 0) return `${String(v).slice(0, 2)}${bad}${String(v).slice(2)}`;
+    const [head, ...rest] = path as [string, ...string[]];
+    if (Array.isArray(v)) return v.map((x, i) => (String(i) === head ? plant(x, rest, bad) : x));
+    const o = v as Record<string, unknown>;
+    return { ...o, [head]: plant(o[head], rest, bad) };
+  };
+
+  it('refuses U+0000 and lone surrogates in every body string with 400 naming the field', async () => {
+    const before = await snapshot();
+    const cases = valid();
+    let probes = 0;
+    for (const r of bodyRoutes()) {
+      const key = `${r.method} ${r.url}`;
+      for (const path of stringPaths(cases[key])) {
+        for (const bad of ['\u0000', '\ud800', '\udfff']) {
+          const res = await t.app.inject({
+            method: r.method as 'POST',
+            url: fill(r.url),
+            headers: { ...org.admin.headers, 'content-type': 'application/json' },
+            payload: JSON.stringify(plant(cases[key], path, bad)),
+          });
+          probes++;
+          const where = `${key} ${path.join('.')} ${JSON.stringify(bad)}: ${res.body}`;
+          expect(res.statusCode, where).toBe(400);
+          const { error } = res.json();
+          expect(error.code, where).toBe('invalid_input');
+          const named = (error.details.fields as Array<{ path: string }>).map((f) => f.path);
+          expect(named, where).toContain(['body', ...path].join('.'));
+        }
+      }
+    }
+    expect(probes).toBeGreaterThan(100);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses U+0000 in every query field of every GET route', async () => {
+    let probes = 0;
+    for (const r of t.app.routeTable) {
+      if (r.method !== 'GET' || !r.url.startsWith('/api/v1/')) continue;
+      const shape = (r.schema?.querystring as { shape?: Record<string, unknown> } | undefined)?.shape;
+      for (const field of Object.keys(shape ?? {})) {
+        const path = r.url.replace(/:\w+/g, PROBE_ID);
+        const res = await t.app.inject({ url: `${path}?${field}=a%00b`, headers: org.admin.headers });
+        probes++;
+        const where = `GET ${r.url}?${field}: ${res.body}`;
+        expect(res.statusCode, where).toBe(400);
+        expect(res.json().error.code, where).toBe('invalid_input');
+        const named = (res.json().error.details.fields as Array<{ path: string }>).map((f) => f.path);
+        expect(named, where).toContain(`querystring.${field}`);
+      }
+    }
+    expect(probes).toBeGreaterThan(10);
+  });
+});
+
 // The sync routes take everything in the query string: each gets malformed, missing and
 // out-of-range values (a new /api/v1/sync route without a case fails). Each must answer 400 in
 // the error format, naming the query field, and register or write nothing.
@@ -346,7 +436,15 @@ describe('bad cursors on the paged lists', () => {
       ['not a date', uuid],
       ['', uuid],
     ],
+    'GET /api/v1/webhook-quarantine': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
     'GET /api/v1/audit-events': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
+    'GET /api/v1/messages': [
       ['not a date', uuid],
       ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
     ],

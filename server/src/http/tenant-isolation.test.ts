@@ -7,6 +7,7 @@ import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
   apiKeys,
   auditEvents,
+  webhookQuarantine,
   contacts,
   conversations,
   invitations,
@@ -394,8 +395,8 @@ describe('cross-tenant matrix', () => {
       expect(res.body, url).not.toContain('b_secret_template');
       expect(res.body, url).not.toContain(bWa.contactId);
     }
-    // Media is tenant-scoped: B's members get it.
-    const mediaOfB = await t.app.inject({ url: `/api/v1/media/${bWa.mediaId}`, headers: b.agent.headers });
+    // Media is tenant-scoped: B sees it (which of B's agents do is the visibility matrix's job).
+    const mediaOfB = await t.app.inject({ url: `/api/v1/media/${bWa.mediaId}`, headers: b.admin.headers });
     expect(mediaOfB.statusCode).toBe(200);
   });
 });
@@ -528,5 +529,42 @@ describe('cross-tenant audit log', () => {
       }
     }
     expect(await snapshotOfB()).toEqual(before);
+  });
+});
+
+// The webhook quarantine (issue 9, finding 1): A's admin lists A's entries only, whatever the
+// filter or cursor; a new /api/v1/webhook-quarantine route without a case fails.
+describe('cross-tenant webhook quarantine', () => {
+  it('answers A with nothing of B', async () => {
+    const routes = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/webhook-quarantine') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes).toEqual(['GET /api/v1/webhook-quarantine']);
+    const db = t.database.db;
+    for (const [org, mark] of [
+      [a.organizationId, 'wamid.A-own'],
+      [b.organizationId, 'wamid.B-secret'],
+      [b.organizationId, 'wamid.B-secret-2'],
+    ] as const)
+      await db.insert(webhookQuarantine).values({
+        organizationId: org,
+        whatsappAccountId: null,
+        receiptId: 1,
+        outcome: 'failed',
+        eventKind: 'message',
+        externalId: mark,
+        error: 'x',
+      });
+    const ofB = await t.app.inject({ url: '/api/v1/webhook-quarantine?limit=1', headers: b.admin.headers });
+    const bCursor: string = ofB.json().nextCursor;
+    expect(bCursor).toEqual(expect.any(String));
+    for (const q of ['', 'outcome=failed', `cursor=${bCursor}`]) {
+      const res = await t.app.inject({ url: `/api/v1/webhook-quarantine?${q}`, headers: a.admin.headers });
+      expect(res.statusCode, q).toBe(200);
+      expect(res.body).not.toContain('B-secret');
+      expect(res.body).not.toContain(b.organizationId);
+    }
+    const own = await t.app.inject({ url: '/api/v1/webhook-quarantine', headers: a.admin.headers });
+    expect(own.json().data.map((e: { externalId: string }) => e.externalId)).toEqual(['wamid.A-own']);
   });
 });

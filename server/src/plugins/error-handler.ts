@@ -58,6 +58,21 @@ const fastifyCodes: Record<string, AppErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
   FST_ERR_CTP_INVALID_TYPE: 'bad_request',
   FST_ERR_VALIDATION: 'invalid_input',
+  FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'bad_request',
+};
+
+/**
+ * Our own sentence for each Fastify code: Fastify's messages quote the path, the content type or
+ * the body, and an answer that reflects what the caller sent helps log injection and phishing.
+ */
+const fastifyMessages: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body',
+  FST_ERR_CTP_INVALID_TYPE: 'The Content-Type header is not valid',
+  FST_ERR_BAD_URL: 'The URL is not valid (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'A segment of the URL is too long',
 };
 
 /** Other 4xx statuses raised by Fastify or plugins without one of the codes above. */
@@ -71,7 +86,7 @@ const byStatus: Record<number, AppErrorCode> = {
 };
 
 const messages: Partial<Record<AppErrorCode, string>> = {
-  bad_request: 'The request body is not valid JSON',
+  bad_request: 'The request is not valid',
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Unsupported content type',
   invalid_input: 'Some fields are invalid',
@@ -108,7 +123,10 @@ export function toAppError(error: unknown): { appError: AppError; isBug: boolean
       ? (byStatus[e.statusCode] ?? 'bad_request')
       : undefined);
   if (code)
-    return { appError: { code, message: messages[code] ?? e.message ?? 'Bad request' }, isBug: false };
+    return {
+      appError: { code, message: (e.code && fastifyMessages[e.code]) ?? messages[code] ?? 'Bad request' },
+      isBug: false,
+    };
   return { appError: { code: 'internal', message: messages.internal! }, isBug: true };
 }
 
@@ -136,12 +154,18 @@ export const errorHandlerPlugin = fp(
       else if (statusOf[appError.code] >= 500) request.log.warn({ code: appError.code }, appError.message);
       return sendAppError(reply, appError);
     });
-    app.setNotFoundHandler((request, reply) =>
-      sendAppError(reply, {
-        code: 'not_found',
-        message: `No route ${request.method} ${request.url.split('?')[0]}`,
-      }),
+    // The path is not echoed (see fastifyMessages).
+    app.setNotFoundHandler((_request, reply) =>
+      sendAppError(reply, { code: 'not_found', message: 'There is no such route; see /docs for the API' }),
     );
   },
   { name: 'error-handler' },
 );
+
+/**
+ * Fastify's `frameworkErrors` option: errors it raises before routing (bad percent-encoding, an
+ * over-long path segment) would otherwise leave in Fastify's own format, quoting the path.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  return sendAppError(reply, toAppError(error).appError);
+}

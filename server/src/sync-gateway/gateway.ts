@@ -23,6 +23,12 @@ import type { TailerHub } from '../domain/sync/tailer/hub';
 import { userRoom } from '../domain/sync/tailer/packets';
 import type { Db } from '../storage/db';
 import { createPresence } from './presence';
+import {
+  createTokenBucket,
+  createTypingCoalescer,
+  DEFAULT_EVENT_LIMITS,
+  type EventLimits,
+} from './event-limits';
 import type { SyncSocket, SyncTransport } from './transport';
 
 // The sync gateway (sync-protocol §2.4, §2.6, §2.7) on the Socket.IO transport (`transport.ts`:
@@ -49,6 +55,8 @@ export type GatewayDeps = {
   ledger: MutationLedger;
   /** A connecting socket's organization is tailed before its hello reports the tenant seq. */
   tailers: Pick<TailerHub, 'ensure'>;
+  /** Per-connection event limits (default DEFAULT_EVENT_LIMITS). */
+  eventLimits?: EventLimits;
   log?: (msg: string, err?: unknown) => void;
 };
 
@@ -137,6 +145,8 @@ export function createSyncGateway(deps: GatewayDeps) {
         viewing: null,
         chain: Promise.resolve(),
         lastReport: 0,
+        bucket: createTokenBucket(deps.eventLimits ?? DEFAULT_EVENT_LIMITS),
+        typing: createTypingCoalescer(),
       };
       next();
     })().catch((e) => {
@@ -151,6 +161,22 @@ export function createSyncGateway(deps: GatewayDeps) {
     void socket.join(userRoom(d.organizationId, d.userId));
     transport.track(socket);
     armExpiry(socket);
+
+    // Every incoming event spends a token first (event-limits.ts): over the limit, an event that
+    // waits for an ack is told to retry, any other is dropped before it costs anything.
+    socket.use(([event, ...rest], next) => {
+      if (d.bucket.take()) return next();
+      const ack = rest[rest.length - 1];
+      if (typeof ack === 'function')
+        (ack as (v: unknown) => void)({
+          ok: false,
+          error: {
+            code: 'rate_limited',
+            message: `Too many events (${String(event)}); slow down and retry.`,
+            retryable: true,
+          },
+        });
+    });
 
     /** Runs one handler at a time per socket, in arrival order (pushes stay ordered). */
     const serial = (fn: () => Promise<void>) => {
@@ -247,6 +273,7 @@ export function createSyncGateway(deps: GatewayDeps) {
     socket.on('presence:typing', (...args) => {
       const frame = TypingFrame.safeParse(args[0]);
       if (!frame.success) return;
+      if (!d.typing.shouldRelay(frame.data.conversationId, frame.data.typing)) return;
       serial(() => presence.typing(d.organizationId, d.userId, frame.data.conversationId, frame.data.typing));
     });
 
@@ -288,6 +315,8 @@ export function createSyncGateway(deps: GatewayDeps) {
   return {
     /** The `/sync` namespace (tests look at its sockets). */
     nsp,
+    /** Presence audience queries so far (tests prove a flood costs a bounded number). */
+    presenceQueries: () => presence.queries(),
     /** Sessions of `userId` were revoked somewhere: re-check this process's sockets of that user. */
     recheckUser: async (userId: string): Promise<void> => {
       await Promise.all([...transport.socketsOf(userId)].map((s) => recheck(s).catch(() => false)));

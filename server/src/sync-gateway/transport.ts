@@ -28,6 +28,9 @@ export type SyncSocketData = {
   viewing: string | null;
   chain: Promise<unknown>;
   lastReport: number;
+  /** Per-connection event limits (event-limits.ts). */
+  bucket: { take: () => boolean };
+  typing: { shouldRelay: (conversationId: string, typing: boolean) => boolean };
 };
 
 /** Incoming events are untrusted: every argument is `unknown` until parsed. */

@@ -22,6 +22,10 @@ export type AccessTokens = {
   verify: (token: string) => { ok: true; claims: AccessClaims } | { ok: false; expired: boolean };
 };
 
+/** Who issues access tokens, and for whom: both required on every token (issue 9, finding 7). */
+export const TOKEN_ISSUER = 'parley';
+export const TOKEN_AUDIENCE = 'parley-api';
+
 /** Access tokens live about 15 minutes; refresh tokens renew them. */
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 
@@ -33,12 +37,22 @@ export const deriveKey = (secretKey: string, purpose: string): Buffer =>
 export function createAccessTokens(deps: { secretKey: string; clock: Clock; ttlMs?: number }): AccessTokens {
   const key = deriveKey(deps.secretKey, 'access-token:v1');
   const ttl = deps.ttlMs ?? ACCESS_TOKEN_TTL_MS;
-  const signer = createSigner({ key, algorithm: 'HS256', iss: 'parley', noTimestamp: true });
+  const signer = createSigner({
+    key,
+    algorithm: 'HS256',
+    iss: TOKEN_ISSUER,
+    aud: TOKEN_AUDIENCE,
+    noTimestamp: true,
+  });
   // Expiry is checked against the injected clock below, so fast-jwt's own wall-clock check is off.
   const verifier = createVerifier({
     key,
     algorithms: ['HS256'],
-    allowedIss: 'parley',
+    // A token without them (or for another audience, e.g. a future API-key or webhook token under
+    // a key derived alike) is refused, not just one carrying different values.
+    allowedIss: TOKEN_ISSUER,
+    allowedAud: TOKEN_AUDIENCE,
+    requiredClaims: ['iss', 'aud', 'sub', 'exp'],
     ignoreExpiration: true,
     cache: 1000,
   });

@@ -6,7 +6,6 @@ import type {
   SessionUser,
   SignupBody,
 } from '#contract/api/auth';
-import type { AcceptInvitationBody } from '#contract/api/invitations';
 import type { ApiScope } from '#contract/api/api-keys';
 import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../../lib/clock';
@@ -15,11 +14,9 @@ import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
 import { writeGenerationOf, type Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
-import { invitationByTokenHash } from '../../storage/queries/invitations';
 import {
   insertMembership,
   insertUser,
-  memberRow,
   membershipsOfUser,
   updateUser,
   userByEmail,
@@ -33,11 +30,13 @@ import {
   revokeUserSessionsExcept,
   type SessionCheckRow,
 } from '../../storage/queries/sessions';
-import { invitations, refreshTokens, sessions } from '../../storage/schema/index';
+import { refreshTokens, sessions } from '../../storage/schema/index';
 import type { AccessTokens } from './access-tokens';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
+import { checkPasswordStrength } from './password-strength';
 import { newToken, sha256 } from './secrets';
+import { createInvitationAcceptance } from './invitation-acceptance';
 import { createGenerationCache } from './session-cache';
 
 /** The authenticated caller of a request: who, in which organization, with which live role. */
@@ -83,7 +82,7 @@ export type AuthServiceDeps = {
 /** Sign-up, sign-in, token refresh and revocation, own profile and password. */
 export type AuthService = ReturnType<typeof createAuthService>;
 
-const rateLimited = (seconds: number) =>
+export const rateLimited = (seconds: number) =>
   fail('rate_limited', `Too many attempts, try again in ${seconds} s`, { retryAfter: seconds });
 
 /** Creates the auth service. */
@@ -185,6 +184,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Creates an organization and its first admin, signed in. */
     signup: async (body: SignupBody, ip: string | undefined): Promise<Result<AuthResponse>> => {
       if (!deps.allowSignup) return fail('signup_disabled', 'Sign-up is disabled on this server');
+      const strong = checkPasswordStrength(body.password, [body.email, body.name, body.organizationName]);
+      if (!strong.ok) return strong;
       if (await userByEmail(db, body.email))
         return fail('email_taken', 'An account with this e-mail already exists; sign in instead');
       const passwordHash = await hasher.hash(body.password);
@@ -219,15 +220,15 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Verifies credentials (throttled per account and per IP) and opens a session. */
     login: async (body: LoginBody, ip: string): Promise<Result<AuthResponse>> => {
-      const wait = throttle.retryAfter(body.email, ip);
+      const wait = await throttle.retryAfter(body.email, ip);
       if (wait > 0) return rateLimited(wait);
       const user = await userByEmail(db, body.email);
       const valid = await hasher.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid) {
-        throttle.recordFailure(body.email, ip);
+        await throttle.recordFailure(body.email, ip);
         return fail('invalid_credentials', 'Wrong e-mail or password');
       }
-      throttle.recordSuccess(body.email);
+      await throttle.recordSuccess(body.email, ip);
       const memberships = await membershipsOfUser(db, user.id);
       const active = memberships.filter((m) => m.deactivatedAt === null);
       const chosen = body.organizationId
@@ -342,12 +343,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     ): Promise<Result<null>> => {
       const user = await userById(db, principal.userId);
       if (!user) return fail('session_revoked', 'This session is no longer valid; sign in again');
-      const wait = throttle.retryAfter(user.email, ip);
+      const wait = await throttle.retryAfter(user.email, ip);
       if (wait > 0) return rateLimited(wait);
       if (!(await hasher.verify(user.passwordHash, body.currentPassword))) {
-        throttle.recordFailure(user.email, ip);
+        await throttle.recordFailure(user.email, ip);
         return fail('invalid_credentials', 'The current password is wrong');
       }
+      const strong = checkPasswordStrength(body.newPassword, [user.email, user.name], 'body.newPassword');
+      if (!strong.ok) return strong;
       const passwordHash = await hasher.hash(body.newPassword);
       const now = clock.now();
       await db.transaction(async (tx) => {
@@ -358,77 +361,6 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Redeems an invitation: creates the account (or checks the existing one's password) and signs in. */
-    acceptInvitation: async (body: AcceptInvitationBody, ip: string): Promise<Result<AuthResponse>> => {
-      const now = clock.now();
-      const invitation = await invitationByTokenHash(db, sha256(body.token));
-      if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now)
-        return fail('not_found', 'This invitation is invalid, already used or expired');
-      const existing = await userByEmail(db, invitation.email);
-      let passwordHash: string | undefined;
-      if (existing) {
-        const wait = throttle.retryAfter(existing.email, ip);
-        if (wait > 0) return rateLimited(wait);
-        if (!(await hasher.verify(existing.passwordHash, body.password))) {
-          throttle.recordFailure(existing.email, ip);
-          return fail(
-            'invalid_credentials',
-            'This e-mail already has an account: enter its current password',
-          );
-        }
-      } else {
-        passwordHash = await hasher.hash(body.password);
-      }
-      let userId: string;
-      try {
-        const result = await db.transaction(async (tx) => {
-          if (existing && (await memberRow(tx, invitation.organizationId, existing.id)))
-            return 'member' as const;
-          // Accepted once: a concurrent double-accept finds it accepted and gets nothing.
-          const accepted = await tx
-            .update(invitations)
-            .set({ acceptedAt: now })
-            .where(
-              and(
-                eq(invitations.organizationId, invitation.organizationId),
-                eq(invitations.id, invitation.id),
-                isNull(invitations.acceptedAt),
-              ),
-            )
-            .returning({ id: invitations.id });
-          if (accepted.length === 0) return undefined;
-          const user =
-            existing ??
-            (await insertUser(tx, {
-              email: invitation.email,
-              name: body.name,
-              passwordHash: passwordHash!,
-              now,
-            }));
-          await insertMembership(tx, invitation.organizationId, user.id, invitation.role, now);
-          await deps.audit.record(
-            tx,
-            invitation.organizationId,
-            { kind: 'user', id: user.id, label: user.name, ip },
-            {
-              action: 'member.joined',
-              target: { type: 'member', id: user.id, label: user.name },
-              summary: `Accepted the invitation and joined as ${invitation.role}`,
-              details: { email: user.email, role: invitation.role, invitationId: invitation.id },
-            },
-          );
-          await recordChanges(tx, invitation.organizationId, [{ entity: 'member', entityId: user.id }]);
-          return user.id;
-        });
-        if (result === undefined)
-          return fail('not_found', 'This invitation is invalid, already used or expired');
-        if (result === 'member') return fail('conflict', 'You are already a member of this organization');
-        userId = result;
-      } catch (e) {
-        if (isUniqueViolation(e))
-          return fail('conflict', 'This invitation was accepted concurrently; sign in');
-        throw e;
-      }
-      return issue(userId, invitation.organizationId);
-    },
+    acceptInvitation: createInvitationAcceptance({ ...deps, issue }),
   };
 }

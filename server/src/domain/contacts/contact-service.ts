@@ -14,13 +14,14 @@ import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { escapeLike } from '../templates/template-service';
 import { mayDeleteContact } from '../visibility/capabilities';
+import { visibleContactSql } from '../visibility/queries';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { contacts, conversations } from '../../storage/schema/index';
 
-// Contacts of an organization. Every member may read and edit them over REST (a shared address
-// book, as in Chatwoot; sync scopes them by conversation, `domain/visibility`); deleting is for
-// managers and admins, and only for a contact no conversation references — the history of a conversation must keep its customer, so such a contact is
+// Contacts of an organization. Who reads and edits which is the visibility module's rule, the same
+// over REST as over sync (`visibleContactSql`; issue 9 finding 4: agents could read and opt out
+// customers of conversations they cannot see); deleting is for managers and admins, and only for a contact no conversation references — the history of a conversation must keep its customer, so such a contact is
 // kept (mark it opted out to stop messages). Every write logs its change.
 
 /** A contacts row. */
@@ -60,12 +61,19 @@ export type ContactService = ReturnType<typeof createContactService>;
 /** Creates the contact service. Every method takes the organization and the acting principal. */
 export function createContactService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  const byId = async (organizationId: string, id: string) =>
+  /** The contact when it exists in the organization and `actor` may see it. */
+  const byId = async (exec: Db, organizationId: string, actor: Principal, id: string) =>
     (
-      await db
+      await exec
         .select()
         .from(contacts)
-        .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
+        .where(
+          and(
+            eq(contacts.organizationId, organizationId),
+            eq(contacts.id, id),
+            visibleContactSql(organizationId, actor),
+          ),
+        )
     )[0];
 
   return {
@@ -75,7 +83,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
      */
     list: async (
       organizationId: string,
-      _actor: Principal,
+      actor: Principal,
       q: ListContactsQuery,
     ): Promise<Result<ContactPage>> => {
       const cursor = parseCursor(q.cursor, Cursor);
@@ -102,6 +110,7 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
         .where(
           and(
             eq(contacts.organizationId, organizationId),
+            visibleContactSql(organizationId, actor),
             search,
             after
               ? or(
@@ -123,8 +132,8 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
     },
 
     /** One contact; 404 for other organizations' ids. */
-    get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<Contact>> => {
-      const row = await byId(organizationId, id);
+    get: async (organizationId: string, actor: Principal, id: string): Promise<Result<Contact>> => {
+      const row = await byId(db, organizationId, actor, id);
       return row ? ok(toContact(row)) : notFound('Contact');
     },
 
@@ -172,12 +181,13 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
     /** Field-level update (name, tags, opt-out, custom attributes). */
     update: async (
       organizationId: string,
-      _actor: Principal,
+      actor: Principal,
       id: string,
       body: UpdateContactBody,
     ): Promise<Result<Contact>> => {
       const now = clock.now();
       return db.transaction(async (tx) => {
+        if (!(await byId(tx, organizationId, actor, id))) return notFound('Contact');
         const [row] = await tx
           .update(contacts)
           .set({
@@ -201,7 +211,13 @@ export function createContactService(deps: { db: Db; clock: Clock }) {
         const [row] = await tx
           .select({ id: contacts.id })
           .from(contacts)
-          .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, id)))
+          .where(
+            and(
+              eq(contacts.organizationId, organizationId),
+              eq(contacts.id, id),
+              visibleContactSql(organizationId, actor),
+            ),
+          )
           .for('update');
         if (!row) return notFound('Contact');
         if (!mayDeleteContact(actor.role))

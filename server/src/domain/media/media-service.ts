@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
+import { visibleMediaSql } from '../visibility/queries';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { ok, type Result } from '#contract/result';
@@ -145,17 +146,24 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     /**
      * Opens a ready media file of the organization for streaming; 404 for other organizations,
-     * unknown ids and media not fetched (yet).
+     * unknown ids, media the actor may not see (`visibleMediaSql`) and media not fetched (yet).
      */
     open: async (
       organizationId: string,
-      _actor: Principal,
+      actor: Principal,
       id: string,
     ): Promise<Result<{ row: MediaRow; stream: Readable; size: number }>> => {
+      // The visibility module decides: media of conversations the actor no longer sees is 404.
       const [row] = await db
         .select()
         .from(media)
-        .where(and(eq(media.organizationId, organizationId), eq(media.id, id)));
+        .where(
+          and(
+            eq(media.organizationId, organizationId),
+            eq(media.id, id),
+            visibleMediaSql(organizationId, actor),
+          ),
+        );
       if (!row || row.state !== 'ready' || !row.storageKey) return notFound('Media');
       const file = await store.open(row.storageKey);
       if (!file) return notFound('Media');

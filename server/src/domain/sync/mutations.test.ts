@@ -415,6 +415,45 @@ describe('the ledger', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'wrong_client', retryable: false } });
   });
 
+  it('rejects U+0000 and lone surrogates in note.add, setLabels, contact.update and message.send as invalid, naming the field, writing nothing', async () => {
+    const a = await client(w.org.agent);
+    const c = await seeded({ assigneeId: w.org.agent.id });
+    const noteId = randomUUID();
+    const probes: Array<[string, unknown, string]> = [
+      ['note.add', { conversationId: c.conversationId, id: noteId, body: 'a\u0000b' }, 'body'],
+      ['note.add', { conversationId: c.conversationId, id: noteId, body: 'a\ud800b' }, 'body'],
+      [
+        'conversation.setLabels',
+        { conversationId: c.conversationId, labels: ['ok', 'v\u0000ip'] },
+        'labels.1',
+      ],
+      ['contact.update', { contactId: c.contactId, patch: { name: 'A\u0000' } }, 'patch.name'],
+      ['contact.update', { contactId: c.contactId, patch: { tags: ['\udc00x'] } }, 'patch.tags.0'],
+      [
+        'contact.update',
+        { contactId: c.contactId, patch: { customAttributes: { plan: 'g\u0000' } } },
+        'patch.customAttributes.plan',
+      ],
+      [
+        'message.send',
+        { conversationId: c.conversationId, id: randomUUID(), type: 'text', text: 'hi\u0000' },
+        'text',
+      ],
+    ];
+    const before = (await convRow(c.conversationId)).labels;
+    const ack = applied(await a.push(...probes.map(([name, args]) => a.next(name, args))));
+    expect(ack.results.map((r) => [r.status, r.error?.code])).toEqual(
+      probes.map(() => ['rejected', 'invalid']),
+    );
+    ack.results.forEach((r, i) =>
+      expect(r.error!.message.startsWith(`${probes[i]![2]}: `), r.error!.message).toBe(true),
+    );
+    expect(await db().select().from(notes).where(eq(notes.id, noteId))).toEqual([]);
+    expect((await convRow(c.conversationId)).labels).toEqual(before);
+    const [contact] = await db().select().from(contacts).where(eq(contacts.id, c.contactId));
+    expect(JSON.stringify(contact)).not.toMatch(/\\u0000/);
+  });
+
   it('acks a batch with the newest applied seq; the client confirms once its cursor reaches it', async () => {
     const c = await seeded({ assigneeId: w.org.agent.id });
     const a = await client(w.org.agent);

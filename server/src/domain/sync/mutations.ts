@@ -131,11 +131,15 @@ export function createMutationLedger(deps: LedgerDeps) {
     if (!(m.name in mutationArgs)) return { code: 'unsupported', message: `Unknown change “${m.name}”.` };
     const name = m.name as MutationName;
     const parsed = (mutationArgs[name] as z.ZodType).safeParse(m.args);
-    if (!parsed.success)
+    if (!parsed.success) {
+      // Name the field, as REST's 400 does, so the author knows what to fix.
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.');
       return {
         code: 'invalid',
-        message: parsed.error.issues[0]?.message ?? 'The change is not valid.',
+        message: issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'The change is not valid.',
       };
+    }
     return { name, args: parsed.data };
   };
 

@@ -25,7 +25,7 @@ export const mayMoveBetweenTeams = (role: Role): boolean => seesEverything(role)
 /**
  * An agent taking a conversation (sync `conversation.claim`, or a PATCH assigning themselves):
  * `mine` when it is already theirs (nothing to do), `taken` when someone else holds it (the
- * first commit won), `out_of_scope` when it is not in one of their queues, else `allowed`
+ * first commit won; told only to members of its team), `out_of_scope` when it is not in one of their queues, else `allowed`
  * (a compare-and-set on "still unassigned" must follow).
  */
 export function claimOutcome(
@@ -33,7 +33,10 @@ export function claimOutcome(
   viewer: Viewer,
 ): 'mine' | 'taken' | 'out_of_scope' | 'allowed' {
   if (conv.assigneeId === viewer.userId) return 'mine';
-  if (conv.assigneeId !== null) return 'taken';
+  // "Someone took it" only to whoever had it in a queue (its team): to anyone else the answer is
+  // the one for a conversation they cannot see, which reveals nothing (issue 9, finding 7).
+  if (conv.assigneeId !== null)
+    return conv.teamId !== null && viewer.teamIds.has(conv.teamId) ? 'taken' : 'out_of_scope';
   return canSeeConversation(conv, viewer) ? 'allowed' : 'out_of_scope';
 }
 

@@ -3,7 +3,15 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { GroupRef } from '#contract/sync/protocol';
 import { Role } from '#contract/domain/roles';
 import type { Db, Tx } from '../../storage/db';
-import { conversations, memberships, organizationSettings, teamMembers } from '../../storage/schema/index';
+import {
+  contacts,
+  conversations,
+  media,
+  memberships,
+  messages,
+  organizationSettings,
+  teamMembers,
+} from '../../storage/schema/index';
 import { groupCoverage, seesEverything, type Viewer } from './rule';
 
 // The visibility rule (`rule.ts`) against the database: loading a viewer's current scope, the
@@ -120,6 +128,40 @@ const agentSeesSql = (organizationId: string, userId: string | AnyPgColumn): SQL
 export function visibleConversationSql(organizationId: string, actor: Actor): SQL {
   if (seesEverything(actor.role)) return sql`true`;
   return agentSeesSql(organizationId, actor.userId);
+}
+
+/**
+ * SQL: "the `contacts` row is visible to `actor`" over REST (issue 9, finding 4), the same rule as
+ * sync's `canSeeContact`: managers and admins see every contact; an agent a contact one of their
+ * visible conversations is with, or one no conversation references yet (an address-book entry
+ * someone is about to write to: nobody's customer, so nobody's to hide).
+ */
+export function visibleContactSql(organizationId: string, actor: Actor): SQL {
+  if (seesEverything(actor.role)) return sql`true`;
+  return sql`(exists (
+      select 1 from ${conversations}
+      where ${conversations.organizationId} = ${organizationId} and ${conversations.contactId} = ${contacts.id}
+        and ${agentSeesSql(organizationId, actor.userId)})
+    or not exists (
+      select 1 from ${conversations} c2
+      where c2.organization_id = ${organizationId} and c2.contact_id = ${contacts.id}))`;
+}
+
+/**
+ * SQL: "the `media` row is visible to `actor`" (issue 9, finding 4): managers and admins see all;
+ * an agent media attached to a message of a conversation they see (so a reassignment takes the
+ * downloads away with the conversation), or an upload not attached to any message yet (only its
+ * uploader holds its random id until it is sent).
+ */
+export function visibleMediaSql(organizationId: string, actor: Actor): SQL {
+  if (seesEverything(actor.role)) return sql`true`;
+  return sql`(exists (
+      select 1 from ${messages} join ${conversations}
+        on ${conversations.organizationId} = ${messages.organizationId} and ${conversations.id} = ${messages.conversationId}
+      where ${messages.organizationId} = ${organizationId} and ${messages.mediaId} = ${media.id}
+        and ${agentSeesSql(organizationId, actor.userId)})
+    or (${media.source} = 'upload' and not exists (
+      select 1 from ${messages} m2 where m2.organization_id = ${organizationId} and m2.media_id = ${media.id})))`;
 }
 
 /**

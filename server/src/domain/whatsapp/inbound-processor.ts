@@ -6,6 +6,8 @@ import { recordChanges, rowsOf } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import type { IngestResult, RoutedEvent } from '../messages/inbound-ingest';
 import type { WebhookAccount, WebhookAccounts } from './webhook-accounts';
+import { ingestIsolated, sanitizeRouted } from './inbound-isolation';
+import type { QuarantineInput, WebhookQuarantine } from './webhook-quarantine';
 
 /** Logger subset used here (pino-compatible). */
 type Log = {
@@ -27,6 +29,8 @@ export type InboundProcessorDeps = {
   maxAttempts?: number;
   /** Safety-net sweep for receipts stored by processes that died, default 5 s. */
   sweepMs?: number;
+  /** Where events that cannot be stored as sent go (flagged or quarantined, never dropped silently). */
+  quarantine?: Pick<WebhookQuarantine, 'record'>;
   /** After a batch that stored media rows (wakes the media worker). */
   onMediaQueued?: () => void;
   /**
@@ -43,6 +47,7 @@ export type InboundProcessorDeps = {
 type Receipt = {
   id: number;
   whatsapp_account_id: string | null;
+  organization_id: string | null;
   body: Uint8Array | Buffer;
   attempts: number;
 };
@@ -59,8 +64,10 @@ export type InboundProcessor = ReturnType<typeof createInboundProcessor>;
  * processing). Each drain claims up to `batchSize` receipts with `FOR UPDATE SKIP LOCKED` (several
  * processes can drain side by side), parses and routes their events, applies them in ONE
  * transaction with the receipts marked processed and the sync log written last. A failing batch
- * is retried receipt by receipt, so one bad receipt never blocks the others; a receipt that keeps
- * failing backs off and is given up after `maxAttempts` (kept, with `last_error`).
+ * is retried receipt by receipt, and a receipt alone event by event (a savepoint each), so one
+ * poison event never takes its neighbours with it: it goes to the quarantine. Strings PostgreSQL
+ * cannot hold are replaced before ingest and the event is flagged `sanitized` there. A receipt
+ * that keeps failing as a whole backs off and after `maxAttempts` is quarantined (never silently).
  */
 export function createInboundProcessor(deps: InboundProcessorDeps) {
   const { db, clock, accounts } = deps;
@@ -159,11 +166,16 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     return out;
   };
 
-  /** Processes `receipts` (already locked by `tx`); returns whether media was queued. */
-  const processIn = async (tx: Tx, receipts: Receipt[]): Promise<boolean> => {
+  /**
+   * Processes `receipts` (already locked by `tx`); returns whether media was queued. `isolate`:
+   * each event in its own savepoint, a failing one quarantined (the retry of a failed batch).
+   */
+  const processIn = async (tx: Tx, receipts: Receipt[], isolate = false): Promise<boolean> => {
     const now = clock.now();
     const routed: RoutedEvent[] = [];
     const failed: { id: number; error: string }[] = [];
+    const quarantined: QuarantineInput[] = [];
+    const receiptOf = new Map<RoutedEvent, number>();
     const urlAccounts = new Map<string, WebhookAccount | null>();
     const parsed: { receipt: Receipt; events: WebhookEvent[] }[] = [];
     for (const r of receipts) {
@@ -171,6 +183,13 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       if (!body.ok) {
         // Signed with the app secret but unreadable: kept for inspection, never retried.
         failed.push({ id: r.id, error: `${body.error.code}: ${body.error.message}` });
+        quarantined.push({
+          organizationId: r.organization_id,
+          whatsappAccountId: r.whatsapp_account_id,
+          receiptId: r.id,
+          outcome: 'receipt_failed',
+          error: `${body.error.code}: ${body.error.message}`,
+        });
         continue;
       }
       parsed.push({ receipt: r, events: normalizeWebhook(body.value) });
@@ -186,9 +205,15 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       const urlAccount = receipt.whatsapp_account_id
         ? (urlAccounts.get(receipt.whatsapp_account_id) ?? null)
         : null;
-      routed.push(...route(receipt, events, urlAccount, owners));
+      for (const r of route(receipt, events, urlAccount, owners)) {
+        const clean = sanitizeRouted(r, receipt.id, quarantined);
+        receiptOf.set(clean, receipt.id);
+        routed.push(clean);
+      }
     }
-    const result = await deps.ingest(tx, routed, now);
+    const result = isolate
+      ? await ingestIsolated(tx, routed, now, deps.ingest, receiptOf, quarantined)
+      : await deps.ingest(tx, routed, now);
     for (const id of result.orphanReactions)
       deps.log?.info({ wamid: id }, 'reaction to a message Parley does not have: ignored');
     for (const id of result.unknownTemplates)
@@ -205,6 +230,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
         update webhook_receipts r set processed_at = ${now}, attempts = r.attempts + 1, last_error = v.e
         from json_to_recordset(${JSON.stringify(failed.map((f) => ({ id: f.id, e: f.error })))}::json) as v(id bigint, e text)
         where r.id = v.id`);
+    await deps.quarantine?.record(tx, quarantined);
     // The sync log last: one clock row lock per organization, taken in a stable order.
     for (const org of [...result.changes.keys()].sort())
       await recordChanges(tx, org, result.changes.get(org)!);
@@ -216,7 +242,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     const skip = [...backoff].filter(([, at]) => at > now).map(([id]) => id);
     const rows = rowsOf<Receipt & { id: string | number }>(
       await tx.execute(sql`
-        select id, whatsapp_account_id, body, attempts from webhook_receipts
+        select id, whatsapp_account_id, organization_id, body, attempts from webhook_receipts
         where processed_at is null
           ${onlyId === undefined ? sql`` : sql`and id = ${onlyId}`}
           ${skip.length > 0 ? sql`and id not in (select value::bigint from json_array_elements_text(${JSON.stringify(skip)}::json))` : sql``}
@@ -266,7 +292,8 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       const n = await db.transaction(async (tx) => {
         const receipts = await claim(tx, 1, id);
         if (receipts.length === 0) return 0;
-        media = await processIn(tx, receipts);
+        // Alone, event by event: what still fails is quarantined and the rest applied.
+        media = await processIn(tx, receipts, true);
         return 1;
       });
       backoff.delete(id);
@@ -276,16 +303,34 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       const error = e instanceof Error ? e.message : String(e);
       deps.log?.error({ receiptId: id, err: e }, 'webhook receipt processing failed');
       try {
-        const [row] = rowsOf<{ attempts: number }>(
-          await db.execute(sql`
-            update webhook_receipts set attempts = attempts + 1, last_error = ${error.slice(0, 2000)},
-              processed_at = case when attempts + 1 >= ${maxAttempts} then ${clock.now()}::timestamptz else null end
-            where id = ${id} and processed_at is null returning attempts`),
-        );
-        const attempts = row?.attempts ?? maxAttempts;
+        const attempts = await db.transaction(async (tx) => {
+          const [row] = rowsOf<{
+            attempts: number;
+            organization_id: string | null;
+            whatsapp_account_id: string | null;
+          }>(
+            await tx.execute(sql`
+              update webhook_receipts set attempts = attempts + 1, last_error = ${error.slice(0, 2000)},
+                processed_at = case when attempts + 1 >= ${maxAttempts} then ${clock.now()}::timestamptz else null end
+              where id = ${id} and processed_at is null
+              returning attempts, organization_id, whatsapp_account_id`),
+          );
+          if (row && row.attempts >= maxAttempts)
+            // Never given up silently: the receipt goes where its organization's admins see it.
+            await deps.quarantine?.record(tx, [
+              {
+                organizationId: row.organization_id,
+                whatsappAccountId: row.whatsapp_account_id,
+                receiptId: id,
+                outcome: 'receipt_failed',
+                error,
+              },
+            ]);
+          return row?.attempts ?? maxAttempts;
+        });
         if (attempts >= maxAttempts) {
           backoff.delete(id);
-          deps.log?.error({ receiptId: id }, 'webhook receipt given up after repeated failures');
+          deps.log?.error({ receiptId: id }, 'webhook receipt quarantined after repeated failures');
         } else backoff.set(id, Date.now() + Math.min(60_000, 1000 * 2 ** attempts));
       } catch {
         backoff.set(id, Date.now() + 5_000);

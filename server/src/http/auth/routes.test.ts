@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../../test/build-test-app';
+import { buildTestApp, TEST_SECRET_KEY, type TestApp } from '../../../test/build-test-app';
+import { deriveKey } from '../../domain/auth/access-tokens';
 import { createOrg, login, signup, TEST_PASSWORD, uniqueEmail, type TestOrg } from '../../../test/factories';
 import { sessions, users } from '../../storage/schema/index';
 
@@ -8,7 +10,7 @@ let t: TestApp;
 let org: TestOrg;
 
 beforeAll(async () => {
-  t = await buildTestApp({ loginThrottle: { perAccount: 5, perIp: 8, windowMs: 15 * 60 * 1000 } });
+  t = await buildTestApp();
   org = await createOrg(t.app, 'Auth Org');
 });
 afterAll(() => t.app.close());
@@ -59,6 +61,34 @@ describe('signup', () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('email_taken');
+  });
+
+  it('refuses common, repetitive and self-referential passwords with 400 naming the field and why, and writes nothing', async () => {
+    const email = uniqueEmail('weakling');
+    for (const password of ['aaaaaaaaaa', 'password12', email, 'qwertyuiop', 'Weakling Org 1']) {
+      const res = await post('/api/v1/signup', {
+        organizationName: 'Weakling Org',
+        name: 'Wea Kling',
+        email,
+        password,
+      });
+      expect(res.statusCode, password).toBe(400);
+      const { error } = res.json();
+      expect(error.code).toBe('invalid_input');
+      expect(error.message).toMatch(/^Choose a stronger password: .+\./);
+      expect(error.details.fields).toEqual([{ path: 'body.password', message: error.message }]);
+    }
+    expect(await t.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // Changing to a weak password is refused the same way, naming newPassword.
+    const me = await login(t.app, org.manager.email, org.manager.password);
+    const change = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: me.headers,
+      payload: { currentPassword: org.manager.password, newPassword: 'password123' },
+    });
+    expect(change.statusCode).toBe(400);
+    expect(change.json().error.details.fields[0].path).toBe('body.newPassword');
   });
 
   it('answers 403 signup_disabled when ALLOW_SIGNUP=0, and writes nothing', async () => {
@@ -231,6 +261,39 @@ describe('refresh and logout', () => {
     }
   });
 
+  it('requires the iss and aud claims on access tokens, even correctly signed ones', async () => {
+    const me = await login(t.app, org.admin.email, org.admin.password);
+    const claims = JSON.parse(Buffer.from(me.accessToken.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ iss: 'parley', aud: 'parley-api' });
+    const key = deriveKey(TEST_SECRET_KEY, 'access-token:v1');
+    const { iss, aud, ...rest } = claims;
+    // HS256 by hand: the same key and algorithm as Parley's, only the claims differ.
+    const sign = (payload: object) => {
+      const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+      return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
+    };
+    const variants: Record<string, string> = {
+      'no iss': sign({ ...rest, aud }),
+      'no aud': sign({ ...rest, iss }),
+      'other aud': sign({
+        ...rest,
+        iss,
+        aud: 'webhooks',
+      }),
+      'other iss': sign({
+        ...rest,
+        iss: 'evil',
+        aud,
+      }),
+      same: sign({ ...rest, iss, aud }),
+    };
+    for (const [label, token] of Object.entries(variants)) {
+      const res = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode, label).toBe(label === 'same' ? 200 : 401);
+    }
+  });
+
   it('rejects missing, malformed and forged bearer tokens', async () => {
     const forged = org.admin.accessToken.slice(0, -4) + 'AAAA';
     for (const authorization of [undefined, 'Bearer', 'Basic abc', 'Bearer not.a.jwt', `Bearer ${forged}`]) {
@@ -241,46 +304,162 @@ describe('refresh and logout', () => {
   });
 });
 
-describe('throttling', () => {
-  it('locks an account after 5 failures with 429, Retry-After and details.retryAfter', async () => {
-    const target = await signup(t.app, 'Throttle Org');
-    for (let i = 0; i < 5; i++) {
-      const res = await post('/api/v1/auth/login', { email: target.email, password: `wrong ${i}` });
-      expect(res.statusCode).toBe(401);
-    }
-    // Even the right password is refused while locked.
-    const res = await post('/api/v1/auth/login', { email: target.email, password: target.password });
-    expect(res.statusCode).toBe(429);
-    const retryAfter = Number(res.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-    expect(res.json()).toEqual({
-      error: {
-        code: 'rate_limited',
-        message: `Too many attempts, try again in ${retryAfter} s`,
-        details: { retryAfter },
-      },
+// Issue 9, finding 7: sign-up and sign-in are limited per client IP (@fastify/rate-limit), in
+// Redis when REDIS_URL is set so every process counts together.
+describe('per-IP rate limits', () => {
+  const limited = { signup: { max: 2, windowMs: 60_000 }, signIn: { max: 3, windowMs: 60_000 } };
+  const signupFrom = (app: TestApp['app'], ip: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/signup',
+      remoteAddress: ip,
+      payload: { organizationName: 'Limited', name: 'L', email: uniqueEmail('rl'), password: TEST_PASSWORD },
     });
-    t.clock.advance(retryAfter * 1000);
-    await login(t.app, target.email, target.password);
+  const loginFrom = (app: TestApp['app'], ip: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: ip,
+      payload: { email: uniqueEmail('nobody'), password: 'wrong password' },
+    });
+
+  it('answers 429 rate_limited in the envelope with Retry-After once an IP exceeds its sign-up or sign-in limit', async () => {
+    const app = (await buildTestApp({ authRateLimits: limited })).app;
+    try {
+      expect((await signupFrom(app, '192.0.2.10')).statusCode).toBe(201);
+      expect((await signupFrom(app, '192.0.2.10')).statusCode).toBe(201);
+      const over = await signupFrom(app, '192.0.2.10');
+      expect(over.statusCode).toBe(429);
+      const retryAfter = Number(over.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(over.json()).toEqual({
+        error: {
+          code: 'rate_limited',
+          message: `Too many attempts, try again in ${retryAfter} s`,
+          details: { retryAfter },
+        },
+      });
+      expect((await signupFrom(app, '192.0.2.11')).statusCode).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await loginFrom(app, '192.0.2.12')).statusCode).toBe(401);
+      expect((await loginFrom(app, '192.0.2.12')).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
   });
 
-  it('limits failures per IP across accounts', async () => {
-    const ip = '203.0.113.7';
-    const ipPost = (email: string, password: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email, password },
-        remoteAddress: ip,
+  it('shares the counts between processes through Redis when REDIS_URL is set', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const [a, b] = [
+      (await buildTestApp({ authRateLimits: limited, config: { redisUrl } })).app,
+      (await buildTestApp({ authRateLimits: limited, config: { redisUrl } })).app,
+    ];
+    try {
+      // Counts persist in Redis for the window: a fresh address per run.
+      const ipv = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+      expect((await loginFrom(a, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(b, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(a, ipv)).statusCode).toBe(401);
+      expect((await loginFrom(b, ipv)).statusCode).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+// Issue 9, finding 5: growing delays per (account, IP) pair, counted in the database.
+describe('throttling', () => {
+  const from = (ip: string, email: string, password: string, app = t.app) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: ip,
+    });
+
+  it('slows a guessing account+IP pair with growing delays (429, Retry-After), never the owner at another address', async () => {
+    const target = await signup(t.app, 'Throttle Org');
+    const attacker = '198.51.100.9';
+    for (let i = 0; i < 6; i++)
+      expect((await from(attacker, target.email, `wrong ${i}`)).statusCode, `failure ${i + 1}`).toBe(401);
+    // Five free failures, then waits of 1 s, 2 s, 4 s … for this pair: even the right password waits.
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const res = await from(attacker, target.email, target.password);
+      expect(res.statusCode).toBe(429);
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'rate_limited',
+          message: `Too many attempts, try again in ${retryAfter} s`,
+          details: { retryAfter },
+        },
       });
-    for (let i = 0; i < 8; i++)
-      expect((await ipPost(uniqueEmail('spray'), 'wrong password')).statusCode).toBe(401);
-    const res = await ipPost(org.admin.email, org.admin.password);
-    expect(res.statusCode).toBe(429);
-    // Another address is not affected.
-    await login(t.app, org.admin.email, org.admin.password);
-    t.clock.advance(15 * 60 * 1000);
+      waits.push(retryAfter);
+      t.clock.advance(retryAfter * 1000);
+      expect((await from(attacker, target.email, 'wrong again')).statusCode).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4]);
+    // The owner, from their own address, is not locked out by the guesser.
+    expect((await from('192.0.2.44', target.email, target.password)).statusCode).toBe(200);
+    // The pair's own wait passes, and a success clears it.
+    t.clock.advance(8_000);
+    expect((await from(attacker, target.email, target.password)).statusCode).toBe(200);
+    expect((await from(attacker, target.email, 'wrong after success')).statusCode).toBe(401);
+  });
+
+  it('never blocks an address for failures on other accounts (users behind one proxy)', async () => {
+    const ip = '203.0.113.7';
+    for (let i = 0; i < 25; i++)
+      expect((await from(ip, uniqueEmail('spray'), 'wrong password')).statusCode).toBe(401);
+    expect((await from(ip, org.admin.email, org.admin.password)).statusCode).toBe(200);
+  });
+
+  it('shares the counts between two app instances on one database (and across a restart)', async () => {
+    const target = await signup(t.app, 'Shared Throttle Org');
+    const other = await buildTestApp({ clock: t.clock });
+    try {
+      const ip = '198.51.100.77';
+      for (let i = 0; i < 6; i++) {
+        const app = i % 2 === 0 ? t.app : other.app;
+        expect((await from(ip, target.email, `wrong ${i}`, app)).statusCode).toBe(401);
+      }
+      // Six failures split 3 + 3 over the two processes: both see all six.
+      for (const app of [t.app, other.app])
+        expect((await from(ip, target.email, target.password, app)).statusCode).toBe(429);
+    } finally {
+      await other.app.close();
+    }
+    const restarted = await buildTestApp({ clock: t.clock });
+    try {
+      expect((await from('198.51.100.77', target.email, target.password, restarted.app)).statusCode).toBe(
+        429,
+      );
+    } finally {
+      await restarted.app.close();
+    }
+    t.clock.advance(2_000);
+  });
+
+  it('keys the pair by the client address behind a trusted proxy (TRUST_PROXY)', async () => {
+    const target = await signup(t.app, 'Proxy Throttle Org');
+    const proxied = await buildTestApp({ clock: t.clock, config: { trustProxy: ['127.0.0.1'] } });
+    try {
+      const via = (client: string, password: string) =>
+        proxied.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: target.email, password },
+          headers: { 'x-forwarded-for': client },
+        });
+      for (let i = 0; i < 6; i++) expect((await via('198.51.100.200', `wrong ${i}`)).statusCode).toBe(401);
+      expect((await via('198.51.100.200', target.password)).statusCode).toBe(429);
+      // Another customer behind the same proxy is someone else.
+      expect((await via('198.51.100.201', target.password)).statusCode).toBe(200);
+    } finally {
+      await proxied.app.close();
+    }
+    t.clock.advance(2_000);
   });
 });
 

@@ -2,18 +2,31 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AuthResponse, LoginBody, RefreshBody, SignupBody } from '#contract/api/auth';
 import { AcceptInvitationBody } from '#contract/api/invitations';
 import type { AuthService } from '../../domain/auth/auth-service';
+import type { AuthRateLimits } from '../../plugins/security';
 import { errors, NoContent, unwrap } from '../responses';
 
 /** Unauthenticated bodies are small; a tight limit keeps junk off the JSON parser. */
 const AUTH_BODY_LIMIT = 16 * 1024;
 
 /** `/api/v1/signup`, `/api/v1/auth/*`, `/api/v1/invitations/accept`. */
-export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; rateLimits: AuthRateLimits }> = async (
+  app,
+  { auth, rateLimits },
+) => {
   const tags = ['auth'];
+  // Tokens must never sit in a shared or browser cache (OWASP session management).
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+  /** `config.rateLimit` of a route: per client IP (`request.ip`, which honours TRUST_PROXY). */
+  const perIp = (limit: { max: number; windowMs: number }, groupId: string) => ({
+    rateLimit: { max: limit.max, timeWindow: limit.windowMs, groupId },
+  });
   app.post(
     '/signup',
     {
       bodyLimit: AUTH_BODY_LIMIT,
+      config: perIp(rateLimits.signup, 'signup'),
       schema: {
         tags,
         summary: 'Create an organization and its first admin',
@@ -27,9 +40,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/auth/login',
     {
       bodyLimit: AUTH_BODY_LIMIT,
+      config: perIp(rateLimits.signIn, 'sign-in'),
       schema: {
         tags,
-        summary: 'Sign in (throttled per account and per IP)',
+        summary: 'Sign in (limited per IP; growing delays per account + IP)',
         body: LoginBody,
         response: { 200: AuthResponse, ...errors(400, 401, 403, 413, 429, 503) },
       },
@@ -69,6 +83,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/invitations/accept',
     {
       bodyLimit: AUTH_BODY_LIMIT,
+      config: perIp(rateLimits.signIn, 'sign-in'),
       schema: {
         tags,
         summary: 'Accept an invitation and sign in',

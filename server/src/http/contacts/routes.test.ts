@@ -123,7 +123,9 @@ describe('contacts', () => {
       .values({ organizationId: org.organizationId, whatsappAccountId: account!.id, contactId: used.id });
     const refused = await api('DELETE', `/${used.id}`, undefined, org.admin);
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'conflict']);
-    expect((await api('GET', `/${used.id}`)).statusCode).toBe(200);
+    expect((await api('GET', `/${used.id}`, undefined, org.admin)).statusCode).toBe(200);
+    // Its one conversation is in no team and unassigned: not the agent's (visibility module).
+    expect((await api('GET', `/${used.id}`)).statusCode).toBe(404);
   });
 
   it('is tenant-scoped: other organizations see 404 and lists never mix', async () => {

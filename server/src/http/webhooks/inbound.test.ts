@@ -612,6 +612,96 @@ describe('routing', () => {
   });
 });
 
+// Issue 9, finding 1: U+0000 or a lone surrogate in a signed webhook used to fail the whole POST
+// eight times and then drop it with every other customer's message in it.
+describe('unstorable characters in a webhook', () => {
+  it('stores a poison message sanitised and flagged for admins, and its neighbour in the same POST untouched', async () => {
+    const [poisonWamid, okWamid] = [`wamid.${randomUUID()}`, `wamid.${randomUUID()}`];
+    const ts = String(Math.floor(Date.now() / 1000));
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: n.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550000000', phone_number_id: n.phoneNumberId },
+                contacts: [
+                  { profile: { name: 'Nul\u0000l \ud800' }, wa_id: '15550002001' },
+                  { profile: { name: 'Plain Neighbour' }, wa_id: '15550002002' },
+                ],
+                messages: [
+                  {
+                    from: '15550002001',
+                    id: poisonWamid,
+                    timestamp: ts,
+                    type: 'text',
+                    text: { body: 'a\u0000b\udfff' },
+                  },
+                  {
+                    from: '15550002002',
+                    id: okWamid,
+                    timestamp: ts,
+                    type: 'text',
+                    text: { body: 'just hello' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(body).toContain('\\u0000');
+    const res = await fetch(`${w.parleyUrl}/webhooks/whatsapp/${n.account.id}`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signWebhookBody(body, n.appSecret),
+      },
+    });
+    expect(res.status).toBe(200);
+    await w.t.app.background.idle();
+
+    expect(await byWamid(okWamid)).toMatchObject({ text: 'just hello' });
+    expect(await byWamid(poisonWamid)).toMatchObject({ text: 'a\uFFFDb\uFFFD' });
+    const [contact] = await w.t.database.db
+      .select({ profileName: contacts.profileName })
+      .from(contacts)
+      .where(and(eq(contacts.organizationId, org.organizationId), eq(contacts.waId, '15550002001')));
+    expect(contact?.profileName).toBe('Nul\uFFFDl \uFFFD');
+
+    // Flagged where admins look: the quarantine (admins only) and the audit log.
+    const list = await w.t.app.inject({
+      url: '/api/v1/webhook-quarantine?outcome=sanitized',
+      headers: org.admin.headers,
+    });
+    expect(list.statusCode, list.body).toBe(200);
+    const entry = list.json().data.find((e: { externalId: string }) => e.externalId === poisonWamid);
+    expect(entry).toMatchObject({
+      outcome: 'sanitized',
+      eventKind: 'message',
+      whatsappAccountId: n.account.id,
+    });
+    expect(list.json().data.some((e: { externalId: string }) => e.externalId === okWamid)).toBe(false);
+    for (const who of [org.agent, org.manager]) {
+      const denied = await w.t.app.inject({ url: '/api/v1/webhook-quarantine', headers: who.headers });
+      expect(denied.statusCode).toBe(403);
+    }
+    const audit = await w.t.app.inject({
+      url: '/api/v1/audit-events?action=webhook.*',
+      headers: org.admin.headers,
+    });
+    expect(audit.json().data.some((e: { target: { label: string } }) => e.target.label === poisonWamid)).toBe(
+      true,
+    );
+  });
+});
+
 describe('sync log', () => {
   it('logs contact, conversation and message puts for an inbound message, gap-free', async () => {
     const c = n.addCustomer('Logged');

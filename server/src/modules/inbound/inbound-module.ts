@@ -19,11 +19,13 @@ import { createAccountService } from '../../domain/whatsapp/account-service';
 import { createInboundProcessor } from '../../domain/whatsapp/inbound-processor';
 import { createSecretBox } from '../../domain/whatsapp/secret-box';
 import { createWebhookAccounts } from '../../domain/whatsapp/webhook-accounts';
+import { createWebhookQuarantine } from '../../domain/whatsapp/webhook-quarantine';
 import { createWebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
 import { conversationRoutes } from '../../http/conversations/routes';
 import { mediaRoutes } from '../../http/media/routes';
 import { messageRoutes } from '../../http/messages/routes';
 import { templateRoutes } from '../../http/templates/routes';
+import { quarantineRoutes } from '../../http/webhooks/quarantine-routes';
 import { webhookRoutes } from '../../http/webhooks/routes';
 import { whatsappAccountRoutes } from '../../http/whatsapp-accounts/routes';
 import { createWorker } from '../../jobs/worker';
@@ -75,6 +77,7 @@ export function createInboundModule(deps: InboundDeps) {
   const messages = createMessageService({ db });
   const media = createMediaService({ db, clock, store: mediaStore, graph, accounts });
   const ingest = createInboundIngest({ jobs });
+  const quarantine = createWebhookQuarantine({ db, audit: deps.audit });
 
   let log: FastifyBaseLogger | undefined;
   const mediaWorker = createWorker<MediaFetchPayload>({
@@ -108,6 +111,7 @@ export function createInboundModule(deps: InboundDeps) {
     clock,
     accounts: webhookAccounts,
     ingest,
+    quarantine,
     ...(single && { yieldTo: () => receiver.busy() }),
     log: {
       info: (o, m) => log?.info(o, m),
@@ -143,6 +147,7 @@ export function createInboundModule(deps: InboundDeps) {
       media,
       receiver,
       processor,
+      quarantine,
     },
     background,
     /** Registers `/webhooks/whatsapp` on the root and the REST modules on `api` (the /api/v1 scope). */
@@ -154,6 +159,7 @@ export function createInboundModule(deps: InboundDeps) {
       await api.register(messageRoutes, { messages });
       await api.register(templateRoutes, { prefix: '/templates', templates });
       await api.register(mediaRoutes, { prefix: '/media', media });
+      await api.register(quarantineRoutes, { prefix: '/webhook-quarantine', quarantine });
     },
     /** Starts webhook processing (replaying what an earlier run left) and the workers. */
     start: (logger: FastifyBaseLogger) => {

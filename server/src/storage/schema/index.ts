@@ -13,3 +13,5 @@ export * from './notes';
 export * from './audit';
 export * from './webhooks';
 export * from './api-keys';
+export * from './webhook-quarantine';
+export * from './login-attempts';

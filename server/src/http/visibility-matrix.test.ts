@@ -1,0 +1,213 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUTATION_NAMES } from '#contract/sync/mutations';
+import { addMember, createOrg, createTeam, type LoggedIn, type TestOrg } from '../../test/factories';
+import { connectSync, mutation, seedConversation, type TestSocket } from '../../test/sync';
+import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
+import { createFsMediaStore, mediaKey } from '../domain/media/media-store';
+import { contacts, conversations, media, messages, notes } from '../storage/schema/index';
+
+// Issue 9, finding 4: within an organization the visibility module decides, on REST as on sync.
+// Every REST route on a conversation, its messages, its contact or its media (enumerated from the
+// route table: a new one without a case fails) and every sync mutation (from the mutation table)
+// is tried by four actors: the agent who sees the conversation (assignee), an agent who does not,
+// a manager and an admin. Each gets the right status; the agent who does not see it changes
+// nothing and learns nothing (404, the answer for an id that does not exist).
+
+let w: WhatsAppWorld;
+let org: TestOrg;
+let seer: LoggedIn;
+let stranger: LoggedIn;
+let conv: { conversationId: string; contactId: string; messageIds: string[] };
+let mediaId: string;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  w = await startWhatsAppWorld();
+  org = await createOrg(w.t.app, 'Visibility matrix');
+  seer = org.agent;
+  // Another agent, in the conversation's team but not its assignee (agents see their team's
+  // unassigned queue only, by default), so "same team" is no way in either.
+  stranger = await addMember(w.t.app, org.admin, 'agent', 'Stranger');
+  const team = await createTeam(w.t.app, org.admin, 'Matrix team', [seer.id, stranger.id]);
+  const n = await w.connect(org.admin);
+  conv = await seedConversation(w.t.database.db, org.organizationId, n.account.id, {
+    assigneeId: seer.id,
+    teamId: team.id,
+    text: 'secret of the seer',
+  });
+  // An image on the conversation's message, stored like a fetched inbound one.
+  const bytes = Buffer.from('matrix image bytes');
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  mediaId = randomUUID();
+  const key = mediaKey(org.organizationId, sha, mediaId);
+  await createFsMediaStore(w.mediaDir).put(key, bytes);
+  await w.t.database.db.insert(media).values({
+    id: mediaId,
+    organizationId: org.organizationId,
+    sha256: sha,
+    mimeType: 'image/png',
+    size: bytes.length,
+    storageKey: key,
+    source: 'inbound',
+    state: 'ready',
+  });
+  await w.t.database.db.update(messages).set({ mediaId }).where(eq(messages.id, conv.messageIds[0]!));
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await w.close();
+});
+
+type Who = 'seer' | 'stranger' | 'manager' | 'admin';
+const who = (k: Who) => ({ seer, stranger, manager: org.manager, admin: org.admin })[k];
+
+/** Per route: its URL, body, and the status each actor gets. */
+const routeCases = (): Record<string, { url: string; payload?: object; expect: Record<Who, number> }> => {
+  const c = conv.conversationId;
+  const visible = { seer: 200, stranger: 404, manager: 200, admin: 200 };
+  return {
+    'GET /api/v1/conversations/:id': { url: `/api/v1/conversations/${c}`, expect: visible },
+    'PATCH /api/v1/conversations/:id': {
+      url: `/api/v1/conversations/${c}`,
+      payload: { important: true },
+      expect: visible,
+    },
+    'GET /api/v1/conversations/:id/messages': { url: `/api/v1/conversations/${c}/messages`, expect: visible },
+    'POST /api/v1/conversations/:id/read': {
+      url: `/api/v1/conversations/${c}/read`,
+      expect: { seer: 204, stranger: 404, manager: 204, admin: 204 },
+    },
+    'POST /api/v1/conversations/:id/messages': {
+      url: `/api/v1/conversations/${c}/messages`,
+      payload: { type: 'text', text: 'hello from the matrix' },
+      expect: { seer: 202, stranger: 404, manager: 202, admin: 202 },
+    },
+    'GET /api/v1/messages/:id': { url: `/api/v1/messages/${conv.messageIds[0]}`, expect: visible },
+    'GET /api/v1/contacts/:id': { url: `/api/v1/contacts/${conv.contactId}`, expect: visible },
+    'PATCH /api/v1/contacts/:id': {
+      url: `/api/v1/contacts/${conv.contactId}`,
+      payload: { optedOut: false, tags: ['matrix'] },
+      expect: visible,
+    },
+    // Only managers and admins delete, and never a contact with a conversation (409).
+    'DELETE /api/v1/contacts/:id': {
+      url: `/api/v1/contacts/${conv.contactId}`,
+      expect: { seer: 403, stranger: 404, manager: 409, admin: 409 },
+    },
+    'GET /api/v1/media/:id': { url: `/api/v1/media/${mediaId}`, expect: visible },
+  };
+};
+
+const snapshot = async () => {
+  const db = w.t.database.db;
+  return {
+    conversation: await db.select().from(conversations).where(eq(conversations.id, conv.conversationId)),
+    contact: await db.select().from(contacts).where(eq(contacts.id, conv.contactId)),
+    messages: await db.select().from(messages).where(eq(messages.conversationId, conv.conversationId)),
+    notes: await db.select().from(notes).where(eq(notes.conversationId, conv.conversationId)),
+  };
+};
+
+const SCOPED = /^\/api\/v1\/(conversations|messages|contacts|media)\/:id/;
+
+describe('role × scope matrix', () => {
+  it('has a case for every conversation, message, contact and media :id route', () => {
+    const keys = w.t.app.routeTable
+      .filter((r) => SCOPED.test(r.url) && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(keys.sort()).toEqual(Object.keys(routeCases()).sort());
+  });
+
+  it('answers each actor as the visibility module says, and the agent who does not see it changes nothing', async () => {
+    for (const [key, c] of Object.entries(routeCases())) {
+      for (const k of ['stranger', 'seer', 'manager', 'admin'] as const) {
+        // Sends answer later (statuses from the emulator): settle so only this request can differ.
+        if (k === 'stranger') await w.settle();
+        const before = k === 'stranger' ? await snapshot() : undefined;
+        const res = await w.t.app.inject({
+          method: key.split(' ')[0] as 'GET',
+          url: c.url,
+          headers: who(k).headers,
+          ...(c.payload && { payload: c.payload }),
+        });
+        expect(res.statusCode, `${key} as ${k}: ${res.body.slice(0, 200)}`).toBe(c.expect[k]);
+        if (k === 'stranger') {
+          expect(res.json().error.code).toBe('not_found');
+          expect(res.body).not.toContain('secret of the seer');
+          await w.settle();
+          expect(await snapshot(), `${key} as stranger`).toEqual(before);
+        }
+      }
+    }
+    await w.t.app.outbound.idle();
+  });
+
+  it('takes the media away with the conversation when it is reassigned', async () => {
+    const url = `/api/v1/media/${mediaId}`;
+    expect((await w.t.app.inject({ url, headers: seer.headers })).statusCode).toBe(200);
+    const moved = await w.t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/conversations/${conv.conversationId}`,
+      headers: org.manager.headers,
+      payload: { assigneeId: stranger.id },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await w.t.app.inject({ url, headers: seer.headers })).statusCode).toBe(404);
+    expect((await w.t.app.inject({ url, headers: stranger.headers })).statusCode).toBe(200);
+    // …and the contact with it: the former assignee can no longer read or opt out the customer.
+    const contactUrl = `/api/v1/contacts/${conv.contactId}`;
+    expect((await w.t.app.inject({ url: contactUrl, headers: seer.headers })).statusCode).toBe(404);
+    const optOut = await w.t.app.inject({
+      method: 'PATCH',
+      url: contactUrl,
+      headers: seer.headers,
+      payload: { optedOut: true },
+    });
+    expect(optOut.statusCode).toBe(404);
+    const [row] = await w.t.database.db.select().from(contacts).where(eq(contacts.id, conv.contactId));
+    expect(row!.optedOut).toBe(false);
+    // Back to the seer for the sync part.
+    await w.t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/conversations/${conv.conversationId}`,
+      headers: org.manager.headers,
+      payload: { assigneeId: seer.id },
+    });
+  });
+
+  it('refuses every sync mutation on the conversation to the agent who does not see it, changing nothing', async () => {
+    const c = conv.conversationId;
+    const args: Record<string, unknown> = {
+      'message.send': { conversationId: c, id: randomUUID(), type: 'text', text: 'sneaky' },
+      'conversation.setStatus': { conversationId: c, status: 'resolved' },
+      'conversation.assign': { conversationId: c, assigneeId: stranger.id },
+      'conversation.claim': { conversationId: c },
+      'conversation.setImportant': { conversationId: c, important: false },
+      'conversation.setLabels': { conversationId: c, labels: ['stolen'] },
+      'conversation.markRead': { conversationId: c, readUpToConvSeq: 1 },
+      'note.add': { conversationId: c, id: randomUUID(), body: 'sneaky note' },
+      'contact.update': { contactId: conv.contactId, patch: { optedOut: true } },
+    };
+    expect(Object.keys(args).sort()).toEqual([...MUTATION_NAMES].sort());
+    const s = await connectSync(w.parleyUrl, stranger);
+    sockets.push(s);
+    const before = await snapshot();
+    let mid = 0;
+    const ack = await s.push(MUTATION_NAMES.map((name) => mutation(s.clientId, ++mid, name, args[name])));
+    expect(ack.ok, JSON.stringify(ack)).toBe(true);
+    const results = (ack as { results: Array<{ status: string; error?: { code: string } }> }).results;
+    // markRead on an invisible conversation is a no-op, never a change; everything else is refused.
+    for (const [i, name] of MUTATION_NAMES.entries()) {
+      const r = results[i]!;
+      if (name === 'conversation.markRead') continue;
+      expect(r.status, name).toBe('rejected');
+      // A claim tells a member of the conversation's team that it was taken (the race's loser).
+      const allowed = name === 'conversation.claim' ? ['already_claimed'] : ['forbidden_scope', 'forbidden'];
+      expect(allowed, `${name}: ${r.error?.code}`).toContain(r.error?.code);
+    }
+    const after = await snapshot();
+    expect(after).toEqual(before);
+  });
+});

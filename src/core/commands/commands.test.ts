@@ -132,7 +132,8 @@ describe('commands', () => {
     expect(tray.map((i) => [i.state, i.text, i.canRetry])).toEqual([
       // A closed window: Retry cannot help (the tray offers a template); the call still works.
       ['failed', 'late reply', false],
-      ['failed', null, false],
+      // A lost scope can come back (the conversation handed back): Retry stays offered.
+      ['failed', null, true],
     ]);
     // Retry: a new mutation with a NEW message id; the failed item goes.
     const retried = commands.retry(1);

@@ -39,14 +39,15 @@ function describe(name: MutationName, args: Record<string, unknown>, text: strin
 
 /**
  * Refusals that sending the same write again cannot fix: the tray offers no Retry for them
- * (a closed reply window needs a template; an opted-out contact, a lost scope, a role that may
- * not, a target gone or args refused as invalid stay that way). Unknown codes stay retryable.
+ * (a closed reply window needs a template; an opted-out contact, a role that may not, a
+ * target gone or args refused as invalid stay that way). Unknown codes stay retryable, and so
+ * does `forbidden_scope`: a conversation reassigned away can be handed back, and Retry is then
+ * how the agent sends what they wrote (the sync simulation replays exactly that).
  */
 export const NOT_RETRYABLE: ReadonlySet<string> = new Set([
   'window_closed',
   'opted_out',
   'forbidden',
-  'forbidden_scope',
   'not_found',
   'invalid',
   'unsupported',

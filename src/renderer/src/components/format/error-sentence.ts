@@ -22,11 +22,13 @@ export function errorSentence(message: string): string {
 /** What can help after a refusal: a template, sending again, or nothing from here. */
 export type Remedy = 'template' | 'retry' | 'none';
 
-/** Codes (server's or Meta's) after which sending the same thing again cannot succeed. */
+/**
+ * Codes (server's or Meta's) after which sending the same thing again cannot succeed; the same
+ * rule as the core's outbox tray (`NOT_RETRYABLE`): a lost scope can come back, so it is not here.
+ */
 const CANNOT_SUCCEED = new Set([
   'opted_out',
   'forbidden',
-  'forbidden_scope',
   'not_found',
   'invalid',
   'unsupported',

@@ -234,10 +234,12 @@ describe('refusals (nothing is queued or written)', () => {
 
   it('refuses opted-out contacts and numbers whose token is invalid', async () => {
     const c = await w.customer('Optout');
+    // A manager marks the customer opted out (an agent edits only the contacts of conversations
+    // they see, and this new conversation has no team yet).
     const patched = await w.t.app.inject({
       method: 'PATCH',
       url: `/api/v1/contacts/${c.contactId}`,
-      headers: w.org.agent.headers,
+      headers: w.org.manager.headers,
       payload: { optedOut: true },
     });
     expect(patched.statusCode, patched.body).toBe(200);

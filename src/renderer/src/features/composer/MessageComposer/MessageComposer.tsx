@@ -276,7 +276,9 @@ export function MessageComposer({
             {error}
           </Text>
         )}
-        <Group justify="space-between" gap="xs" wrap="nowrap">
+        {/* Wraps when the pane is narrow (contact panel open at 1280 px): Send moves to its own
+            line, whole, instead of being pushed past the pane's edge. */}
+        <Group justify="space-between" gap="xs" wrap="wrap">
           <Group gap={4} wrap="nowrap">
             <EmojiButton
               opened={isEmojiOpen}
@@ -331,7 +333,7 @@ export function MessageComposer({
               Note
             </Button>
           </Group>
-          <Group gap={4} wrap="nowrap">
+          <Group gap={4} wrap="nowrap" style={{ marginInlineStart: 'auto' }}>
             <SendKeyMenu
               sendKey={sendKey}
               onChange={(value) => {

@@ -77,7 +77,9 @@ export function ConversationHeader({
           one line the controls move to a line of their own (and wrap there in a very narrow
           pane), so no control is ever clipped. */}
       <Group justify="space-between" wrap="wrap" gap="xs">
-        <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: '1 1 260px' }}>
+        {/* At least 24rem (or the whole line): the window chip alone is ~18rem and must leave the
+            name room, so the controls wrap below rather than squeezing the name to nothing. */}
+        <Group gap="sm" wrap="nowrap" miw="min(100%, 24rem)" style={{ flex: '1 1 24rem' }}>
           {onClose && (
             <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close conversation">
               <IconX size={18} aria-hidden />

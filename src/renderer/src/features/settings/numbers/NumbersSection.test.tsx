@@ -78,7 +78,7 @@ describe('NumbersSection', () => {
   it('syncs templates and disconnects after confirming', async () => {
     const { user, parley } = setup();
     parley['admin:syncTemplates'].mockResolvedValue(ok({ synced: 12, changed: 3, markedDeleted: 1 }));
-    await user.click(await screen.findByRole('button', { name: 'Sync the templates of Support' }));
+    await user.click(await screen.findByRole('button', { name: 'Sync templates of Support' }));
     expect(
       await screen.findByText(/Synced 12 templates \(3 new or changed, 1 removed\)/),
     ).toBeInTheDocument();

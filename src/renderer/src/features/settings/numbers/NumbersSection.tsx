@@ -76,7 +76,8 @@ export function NumbersSection() {
                     <Title order={3} size="h5">
                       {a.name}
                     </Title>
-                    <Badge color={status.color} variant="light">
+                    {/* Dot badges: Mantine's light green label is 3.8:1 on its tint, under AA. */}
+                    <Badge color={status.color} variant="dot">
                       {status.label}
                     </Badge>
                   </Group>
@@ -103,7 +104,7 @@ export function NumbersSection() {
                       <Button
                         size="xs"
                         variant="default"
-                        aria-label={`Replace the access token of ${a.name}`}
+                        aria-label={`Replace token of ${a.name}`}
                         onClick={() => setReplacing(a)}
                       >
                         Replace token
@@ -112,7 +113,7 @@ export function NumbersSection() {
                         size="xs"
                         variant="default"
                         loading={syncing === a.id}
-                        aria-label={`Sync the templates of ${a.name}`}
+                        aria-label={`Sync templates of ${a.name}`}
                         onClick={() => void sync(a)}
                       >
                         Sync templates

@@ -54,6 +54,10 @@ async function main() {
     config,
     database,
     hasher,
+    authRateLimits: {
+      signup: { max: config.signupRateLimitPerHour, windowMs: 60 * 60 * 1000 },
+      signIn: { max: config.signInRateLimitPerMinute, windowMs: 60 * 1000 },
+    },
     ...(demo && { graph: demo.graph }),
     logger: loggerOptions({
       level: config.logLevel,

@@ -89,6 +89,8 @@ describe('parseConfig', () => {
     [{ META_API_VERSION: '25' }, /^META_API_VERSION must look like v25.0/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY is required when NODE_ENV=production/],
+    [{ SIGNUP_RATE_LIMIT_PER_HOUR: '0' }, /^SIGNUP_RATE_LIMIT_PER_HOUR must be at least 1/],
+    [{ SIGNIN_RATE_LIMIT_PER_MINUTE: 'many' }, /^SIGNIN_RATE_LIMIT_PER_MINUTE must be a number/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY must be a hop count or a comma-separated list/],
     [{ TRUST_PROXY: '10.0.0.0/8,proxy' }, /^TRUST_PROXY .*not "proxy"/],
   ])('names the variable in one line: %o', (env, message) => {

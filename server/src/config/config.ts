@@ -48,6 +48,16 @@ const EnvSchema = z.object({
     .max(1_000_000, 'must be at most 1000000')
     .default(600),
   ALLOW_PRIVATE_MEDIA_URLS: flag('0'),
+  SIGNUP_RATE_LIMIT_PER_HOUR: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
+  SIGNIN_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(30),
   TRUST_PROXY: z
     .string()
     .transform(parseTrustProxy)
@@ -140,6 +150,10 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses/CIDRs. */
   trustProxy: false | number | string[];
+  /** Sign-ups per client address per hour (`SIGNUP_RATE_LIMIT_PER_HOUR`). */
+  signupRateLimitPerHour: number;
+  /** Sign-in attempts per client address per minute (`SIGNIN_RATE_LIMIT_PER_MINUTE`). */
+  signInRateLimitPerMinute: number;
   /** Seconds before each retry of an outgoing webhook delivery (`WEBHOOK_RETRY_SCHEDULE`). */
   webhookRetrySchedule: number[];
   /** Outgoing webhooks may target http and private addresses (development and tests only). */
@@ -203,6 +217,8 @@ export function parseConfig(
       allowSignup: e.ALLOW_SIGNUP,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY ?? false,
+      signupRateLimitPerHour: e.SIGNUP_RATE_LIMIT_PER_HOUR,
+      signInRateLimitPerMinute: e.SIGNIN_RATE_LIMIT_PER_MINUTE,
       webhookRetrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
       webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,

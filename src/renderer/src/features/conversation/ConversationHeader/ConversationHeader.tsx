@@ -78,14 +78,15 @@ export function ConversationHeader({
           pane), so no control is ever clipped. */}
       <Group justify="space-between" wrap="wrap" gap="xs">
         {/* At least 24rem (or the whole line): the window chip alone is ~18rem and must leave the
-            name room, so the controls wrap below rather than squeezing the name to nothing. */}
-        <Group gap="sm" wrap="nowrap" miw="min(100%, 24rem)" style={{ flex: '1 1 24rem' }}>
+            name room, so the controls wrap below rather than squeezing the name to nothing; in a
+            pane narrower than name + chip the chip itself wraps under the name. */}
+        <Group gap="sm" wrap="wrap" miw="min(100%, 24rem)" style={{ flex: '1 1 24rem' }}>
           {onClose && (
             <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close conversation">
               <IconX size={18} aria-hidden />
             </ActionIcon>
           )}
-          <Box miw={0} style={{ flex: '1 1 auto' }}>
+          <Box miw="8rem" style={{ flex: '1 1 8rem' }}>
             <Tooltip label={name} openDelay={400} withArrow position="bottom-start">
               <Title order={2} size="h4" lineClamp={1} dir="auto" style={{ overflowWrap: 'anywhere' }}>
                 {name}

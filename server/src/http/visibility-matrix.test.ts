@@ -124,7 +124,10 @@ describe('role × scope matrix', () => {
     for (const [key, c] of Object.entries(routeCases())) {
       for (const k of ['stranger', 'seer', 'manager', 'admin'] as const) {
         // Sends answer later (statuses from the emulator): settle so only this request can differ.
-        if (k === 'stranger') await w.settle();
+        if (k === 'stranger') {
+          await w.t.app.outbound.idle();
+          await w.settle();
+        }
         const before = k === 'stranger' ? await snapshot() : undefined;
         const res = await w.t.app.inject({
           method: key.split(' ')[0] as 'GET',
@@ -136,6 +139,7 @@ describe('role × scope matrix', () => {
         if (k === 'stranger') {
           expect(res.json().error.code).toBe('not_found');
           expect(res.body).not.toContain('secret of the seer');
+          await w.t.app.outbound.idle();
           await w.settle();
           expect(await snapshot(), `${key} as stranger`).toEqual(before);
         }

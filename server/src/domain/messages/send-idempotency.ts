@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock';
 import type { QueuedSend } from './queue-send';
 import { recordChanges, rowsOf, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import { isUniqueViolation } from '../../storage/errors';
+import { isUniqueViolation, retryTransientConflicts } from '../../storage/errors';
 import { idempotencyKeys } from '../../storage/schema/index';
 
 // Idempotent REST sends (quality bar 5.2.4): a key (the Idempotency-Key header, else the client's
@@ -91,8 +91,8 @@ export function createIdempotentSends(deps: {
       if (stored) return stored;
     }
     try {
-      return await db
-        .transaction(async (tx) => {
+      return await retryTransientConflicts(() =>
+        db.transaction(async (tx) => {
           const outcome = await run(tx);
           if (!outcome.ok) throw new Rollback(outcome);
           const { message, changes, replayed, extraChanges = [] } = outcome.value;
@@ -113,11 +113,11 @@ export function createIdempotentSends(deps: {
           }
           await recordChanges(tx, organizationId, [...extraChanges, ...changes]);
           return ok({ message, replayed });
-        })
-        .then((r) => {
-          if (r.ok && !r.value.replayed) deps.onQueued?.();
-          return r;
-        });
+        }),
+      ).then((r) => {
+        if (r.ok && !r.value.replayed) deps.onQueued?.();
+        return r;
+      });
     } catch (e) {
       if (e instanceof Rollback) {
         if ('replayOf' in e.outcome) {

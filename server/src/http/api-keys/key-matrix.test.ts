@@ -65,15 +65,17 @@ beforeAll(async () => {
     messageId: sent.body.id,
     mediaId: up.json().id,
     templateId: tpl.id,
-    webhookId: (
-      await w.t.app.inject({
-        method: 'POST',
-        url: '/api/v1/webhooks',
-        headers: w.org.admin.headers,
-        payload: { url: 'https://hooks.matrix.example/in', events: ['*'] },
-      })
-    ).json().id,
+    webhookId: '',
   };
+  // A real endpoint, so the webhook :id routes are probed with an id that exists.
+  const hook = await w.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    headers: w.org.admin.headers,
+    payload: { url: 'https://hooks.matrix.example/in', events: ['*'] },
+  });
+  expect(hook.statusCode, hook.body).toBe(201);
+  ids.webhookId = hook.json().id;
 }, 240_000);
 afterAll(() => w?.close());
 

@@ -31,6 +31,7 @@ import { replicaChanged } from './sync/message-spans';
 import { createMediaCache, type MediaCache } from './sync/media-cache';
 import { createMediaUploader, type MediaUploader } from './media/media-uploader';
 import { createStagedMedia, type StagedMediaStore } from './media/staged-media';
+import { createStagedSweeper } from './media/staged-sweeper';
 import { createSocketTransport } from './sync/socket-transport';
 import { createStatusTracker } from './sync/status-tracker';
 import type { SyncTransport } from './sync/transport';
@@ -152,7 +153,12 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
         ? (c: Parameters<SyncTransportFactory>[0]) => createSocketTransport(c)
         : deps.syncTransport;
     const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
-    const changed = (c: ReplicaChanged) => events.emit('replica:changed', c);
+    // Bound once the media cache exists; cleans the staged folder as sends are confirmed.
+    let sweeper: ReturnType<typeof createStagedSweeper> | null = null;
+    const changed = (c: ReplicaChanged) => {
+      events.emit('replica:changed', c);
+      sweeper?.onChanged(c);
+    };
     const mediaDir = join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite'));
     const staged = createStagedMedia({
       db: sqlite,
@@ -228,6 +234,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
           },
         })
       : null;
+    sweeper = createStagedSweeper({ staged, media, logger });
+    sweeper.sweep();
     sync = {
       replica: cur.replica,
       queries,

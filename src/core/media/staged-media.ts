@@ -74,6 +74,14 @@ export function createStagedMedia(deps: {
     uploaded: db.prepare(
       'UPDATE staged_media SET server_media_id = ?, uploaded_at = ? WHERE id = ? AND server_media_id IS NULL',
     ),
+    all: db.prepare(
+      'SELECT id, sha256, file_name, mime_type, size, server_media_id, created_at FROM staged_media ORDER BY id',
+    ),
+    // A staged id (or the server's id that replaced it in the args) still named by a queued,
+    // in-flight or failed mutation: the file may yet be uploaded, sent or retried.
+    referenced: db.prepare('SELECT 1 FROM outbox WHERE instr(args, ?) > 0 LIMIT 1').pluck(),
+    remove: db.prepare('DELETE FROM staged_media WHERE id = ?'),
+    sameBytes: db.prepare('SELECT count(*) FROM staged_media WHERE sha256 = ?').pluck(),
   };
 
   const toFile = (r: RawStaged): StagedFile => ({
@@ -146,6 +154,39 @@ export function createStagedMedia(deps: {
         size: f.size,
         fileName: f.fileName,
       };
+    },
+
+    /**
+     * Cleans the staged folder: a file whose message the server has confirmed (uploaded, and no
+     * mutation names it any more) is handed to `adopt` (the media cache, which keeps it as the
+     * server's media id under its size cap) and leaves the staged folder; a file picked but never
+     * sent (not uploaded, named by no mutation) goes after `abandonedAfterMs`. Bytes shared by
+     * several picks are removed with the last of them.
+     */
+    sweep(opts: {
+      abandonedAfterMs: number;
+      adopt: ((file: StagedFile & { serverMediaId: string }) => void) | null;
+    }): { adopted: number; dropped: number } {
+      let adopted = 0;
+      let dropped = 0;
+      const rows = s.all.all() as (RawStaged & { created_at: number })[];
+      for (const r of rows) {
+        if (s.referenced.get(r.id) || (r.server_media_id && s.referenced.get(r.server_media_id))) continue;
+        const file = toFile(r);
+        if (file.serverMediaId) {
+          // Without a media cache (no server configured) the file stays: it is the only copy.
+          if (!opts.adopt) continue;
+          if (existsSync(file.path)) opts.adopt({ ...file, serverMediaId: file.serverMediaId });
+          adopted += 1;
+        } else if (deps.now() - r.created_at >= opts.abandonedAfterMs) {
+          dropped += 1;
+        } else continue;
+        db.transaction(() => {
+          s.remove.run(r.id);
+          if ((s.sameBytes.get(r.sha256) as number) === 0) rmSync(file.path, { force: true });
+        })();
+      }
+      return { adopted, dropped };
     },
 
     /** Records the server's id. Call inside the transaction that rewrites the mutation's args. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CachedMedia } from '#contract/ipc/contract';
@@ -83,6 +83,17 @@ export function createMediaCache(deps: {
       })().finally(() => inFlight.delete(mediaId));
       inFlight.set(mediaId, p);
       return p;
+    },
+
+    /**
+     * Takes a file this device already holds (a sent attachment, from the staged folder) as the
+     * cached copy of `mediaId`, so the thread never downloads what the agent uploaded.
+     */
+    adopt(file: { mediaId: string; path: string; mimeType: string; size: number }): void {
+      mkdirSync(deps.dir, { recursive: true });
+      copyFileSync(file.path, join(deps.dir, file.mediaId));
+      s.put.run(file.mediaId, file.mediaId, file.mimeType, file.size, deps.now());
+      evict(file.mediaId);
     },
 
     /** Bytes currently cached. */

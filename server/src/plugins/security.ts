@@ -45,6 +45,8 @@ export const securityPlugin = fp<SecurityPluginOptions>(
     const redis = opts.redisUrl
       ? new Redis(opts.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
       : undefined;
+    // Without a listener ioredis reports every failed reconnect as an unhandled error event.
+    redis?.on('error', (err) => app.log.warn({ err }, 'rate-limit redis error'));
     if (redis) app.addHook('onClose', async () => void redis.quit().catch(() => redis.disconnect()));
     await app.register(rateLimit, {
       global: false,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse } from '#contract/api/auth';
 import type { LoggedIn } from '../../test/factories';
 import { connectSync, until, type TestSocket } from '../../test/sync';
+import { startToggleProxy, type ToggleProxy } from '../../test/toggle-proxy';
 import { createSecretBox } from '../domain/whatsapp/secret-box';
 import { rowsOf } from '../storage/change-log';
 import { openDatabase, type Database } from '../storage/db';
@@ -52,12 +53,15 @@ let databaseUrl: string;
 let database: Database;
 let a: Proc;
 let b: Proc;
+/** A third process whose Redis goes through a proxy the test cuts. */
+let c: Proc;
+let redisProxy: ToggleProxy;
 const sockets: TestSocket[] = [];
 
-const startServer = (): Promise<Proc> =>
+const startServer = (redisUrl = REDIS_URL): Promise<Proc> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsx, entry], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, SECRET_KEY },
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET_KEY },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
@@ -103,7 +107,12 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
     databaseUrl = u.toString();
     database = await openDatabase({ databaseUrl, poolSize: 2 });
     await database.migrate();
-    [a, b] = await Promise.all([startServer(), startServer()]);
+    redisProxy = await startToggleProxy(REDIS_URL);
+    [a, b, c] = await Promise.all([
+      startServer(),
+      startServer(),
+      startServer(`redis://127.0.0.1:${new URL(redisProxy.url).port}`),
+    ]);
 
     const signup = await api(a, 'POST', '/api/v1/signup', {
       organizationName: 'Two processes',
@@ -151,17 +160,18 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
 
   afterAll(async () => {
     for (const s of sockets) s.close();
-    for (const p of [a, b]) {
+    for (const p of [a, b, c]) {
       if (!p) continue;
       const exited = new Promise((r) => p.child.once('exit', r));
       p.child.kill('SIGTERM');
       await exited;
     }
+    await redisProxy?.close();
     await database?.close();
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
-    await c.end();
+    const admin1 = new pg.Client({ connectionString: ADMIN_URL });
+    await admin1.connect();
+    await admin1.query(`drop database if exists ${dbName} with (force)`);
+    await admin1.end();
   }, 60_000);
 
   /** The customer writes; the webhook is POSTed, signed like Meta, to `to`. */
@@ -228,6 +238,30 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
       expect(texts).toHaveLength(2);
       for (let i = 1; i < s.packets.length; i++)
         if (s.packets[i]!.prev !== null) expect(s.packets[i]!.prev).toBe(s.packets[i - 1]!.seq);
+    }
+  });
+
+  it('while a process has lost Redis, its clients are ticked to pull what other processes ingest; live again after', async () => {
+    const onA = await connectSync(a.url, admin);
+    const onC = await connectSync(c.url, manager);
+    sockets.push(onA, onC);
+    redisProxy.setOnline(false);
+    // C notices at once (its connections are reset); give its client a moment to report it.
+    await new Promise((r) => setTimeout(r, 300));
+    await inbound(a, 'during the Redis outage');
+    await until(() => got(onA, 'during the Redis outage'), 10_000, 'A delivers live');
+    const seq = Math.max(...onA.packets.map((p) => p.seq));
+    // C cannot receive the packet (the tailer is A or B), but ticks its socket with the seq.
+    await until(() => onC.ticks.some((t) => t.seq >= seq), 3_000, 'degraded tick on C');
+    expect(got(onC, 'during the Redis outage')).toBe(false);
+
+    redisProxy.setOnline(true);
+    // ioredis reconnects with a backoff of up to 2 s; then live packets reach C again.
+    const deadline = Date.now() + 15_000;
+    for (let n = 0; !got(onC, 'after the outage'); n++) {
+      if (Date.now() > deadline) throw new Error('no live packet on C within 15 s of Redis returning');
+      await inbound(a, `after the outage ${n}`);
+      await new Promise((r) => setTimeout(r, 1_000));
     }
   });
 

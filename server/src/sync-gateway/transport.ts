@@ -47,6 +47,8 @@ export type TransportDeps = {
   /** With a Redis URL, emits reach the sockets of every process (`@socket.io/redis-adapter`). */
   redisUrl?: string | undefined;
   log?: (msg: string, err?: unknown) => void;
+  /** Told when the shared adapter is lost (false) and back (true). */
+  onShared?: (up: boolean) => void;
 };
 
 /** Creates the Socket.IO server on `httpServer` (it accepts sockets once the gateway is built). */
@@ -59,17 +61,36 @@ export function createSyncTransport(deps: TransportDeps) {
     maxHttpBufferSize: 4 * 1024 * 1024,
   });
   let redis: { pub: Redis; sub: Redis } | null = null;
+  // While Redis is unreachable, emits reach this process's sockets only: a process that is not
+  // an organization's tailer cannot deliver its changes live (degraded-ticks.ts then ticks its
+  // sockets so they pull).
+  let sharedDown = false;
   if (deps.redisUrl) {
     const pub = new Redis(deps.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
     const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on('error', (e) => deps.log?.('sync redis adapter error', e));
+    const lost = () => {
+      if (sharedDown) return;
+      sharedDown = true;
+      deps.log?.('sync redis adapter lost: sockets here fall back to pulling');
+      deps.onShared?.(false);
+    };
+    const ready = () => {
+      if (!sharedDown || pub.status !== 'ready' || sub.status !== 'ready') return;
+      sharedDown = false;
+      deps.onShared?.(true);
+    };
+    for (const c of [pub, sub]) {
+      c.on('error', (e) => deps.log?.('sync redis adapter error', e));
+      c.on('close', lost);
+      c.on('ready', ready);
+    }
     io.adapter(createAdapter(pub, sub));
     redis = { pub, sub };
   }
   const nsp: SyncNamespace = io.of(SYNC_NAMESPACE);
   /** This process's sockets per user, for revocation re-checks. */
   const byUser = new Map<string, Set<SyncSocket>>();
-  const byOrg = new Map<string, number>();
+  const byOrg = new Map<string, Set<SyncSocket>>();
 
   const emitter: TailerEmitter & PresenceEmitter = {
     changes: (rooms, packet) => nsp.to(rooms).emit('sync:changes', packet),
@@ -85,8 +106,12 @@ export function createSyncTransport(deps: TransportDeps) {
     emitter,
     /** Whether emits reach every process (a shared adapter). */
     shared: redis !== null,
+    /** Whether the shared adapter (Redis) is configured but unreachable right now. */
+    sharedDown: (): boolean => sharedDown,
     /** Whether sockets of `org` are connected to this process. */
-    hasSockets: (org: string): boolean => (byOrg.get(org) ?? 0) > 0,
+    hasSockets: (org: string): boolean => (byOrg.get(org)?.size ?? 0) > 0,
+    /** This process's sockets of `org`. */
+    socketsOfOrg: (org: string): Iterable<SyncSocket> => byOrg.get(org) ?? [],
     /** This process's sockets of `userId`. */
     socketsOf: (userId: string): Iterable<SyncSocket> => byUser.get(userId) ?? [],
     /** Records an accepted socket (until {@link forget}). */
@@ -95,7 +120,9 @@ export function createSyncTransport(deps: TransportDeps) {
       let mine = byUser.get(d.userId);
       if (!mine) byUser.set(d.userId, (mine = new Set()));
       mine.add(socket);
-      byOrg.set(d.organizationId, (byOrg.get(d.organizationId) ?? 0) + 1);
+      let org = byOrg.get(d.organizationId);
+      if (!org) byOrg.set(d.organizationId, (org = new Set()));
+      org.add(socket);
     },
     /** Forgets a disconnected socket. */
     forget: (socket: SyncSocket): void => {
@@ -103,9 +130,9 @@ export function createSyncTransport(deps: TransportDeps) {
       const mine = byUser.get(d.userId);
       mine?.delete(socket);
       if (mine?.size === 0) byUser.delete(d.userId);
-      const n = (byOrg.get(d.organizationId) ?? 1) - 1;
-      if (n <= 0) byOrg.delete(d.organizationId);
-      else byOrg.set(d.organizationId, n);
+      const org = byOrg.get(d.organizationId);
+      org?.delete(socket);
+      if (org?.size === 0) byOrg.delete(d.organizationId);
     },
     /** Disconnects this process's sockets and stops accepting new ones (the HTTP server stays to Fastify). */
     close: async (): Promise<void> => {

@@ -19,6 +19,7 @@ import { createTailerHub, type TailerHub } from '../../domain/sync/tailer/hub';
 import { syncRoutes } from '../../http/sync/routes';
 import { createLeases } from '../../storage/lease';
 import type { Db } from '../../storage/db';
+import { createDegradedTicks } from '../../sync-gateway/degraded-ticks';
 import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
 import { createSyncTransport } from '../../sync-gateway/transport';
 
@@ -105,11 +106,15 @@ export function createSyncModule(deps: SyncDeps) {
         tailers,
         log,
       });
+      const degraded = createDegradedTicks(transport);
       const notifications = createNotifications(db, log);
       notifications.on(SYNC_CHANNEL, (payload) => {
         const i = payload.lastIndexOf(':');
         const seq = Number(payload.slice(i + 1));
-        if (i > 0 && Number.isSafeInteger(seq)) tailers.notified(payload.slice(0, i), seq);
+        if (i > 0 && Number.isSafeInteger(seq)) {
+          tailers.notified(payload.slice(0, i), seq);
+          degraded.notified(payload.slice(0, i), seq);
+        }
       });
       notifications.on(SESSION_CHANNEL, (userId) => void gateway.recheckUser(userId).catch(() => undefined));
       notifications.onReconnect(() => void tailers.resync().catch((e) => log('sync resync failed', e)));
@@ -123,6 +128,7 @@ export function createSyncModule(deps: SyncDeps) {
       app.addHook('preClose', async () => {
         retention.stop();
         await notifications.stop();
+        degraded.stop();
         await tailers.stop();
         await gateway.close();
       });

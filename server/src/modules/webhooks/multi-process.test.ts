@@ -32,11 +32,11 @@ const hasPg = await new Promise<boolean>((resolve) => {
   s.on('error', () => resolve(false));
   s.on('timeout', () => (s.destroy(), resolve(false)));
 });
-// Opt-in (WEBHOOK_PROCESS_TESTS=1): spawning three tsx server processes takes minutes on a
-// loaded shared machine and timed out there; run it on a quiet one.
-const optedIn = process.env.WEBHOOK_PROCESS_TESTS === '1';
-const skip = !optedIn
-  ? 'set WEBHOOK_PROCESS_TESTS=1 to run it'
+// On by default where PostgreSQL is reachable (about 50 s, measured at a load average of 16 on
+// 2 cores); WEBHOOK_PROCESS_TESTS=0 skips it on a machine too slow to spawn three servers.
+const optedOut = process.env.WEBHOOK_PROCESS_TESTS === '0';
+const skip = optedOut
+  ? 'WEBHOOK_PROCESS_TESTS=0'
   : !hasPg
     ? `PostgreSQL is not reachable at ${ADMIN_URL}`
     : null;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Clock } from '../lib/clock';
 import { rowsOf } from './change-log';
 import type { Db, Tx } from './db';
@@ -203,6 +203,19 @@ export function createJobQueue(deps: {
       await db.execute(sql`
         update jobs set dedupe_key = null, updated_at = ${clock.now()}
         where id = ${job.id} and locked_by = ${workerId} and state = 'running'`);
+    },
+
+    /**
+     * Makes the waiting jobs of `queue` whose dedupe key `keys` selects (a subquery returning
+     * text) due now: work parked behind a limit is woken when the limit frees. Counts them.
+     */
+    advance: async (queue: string, keys: SQL): Promise<number> => {
+      const now = clock.now();
+      const res = await db.execute(sql`
+        update jobs set run_at = ${now}, updated_at = ${now}
+        where queue = ${q(queue)} and state = 'pending' and run_at > ${now} and dedupe_key in (${keys})
+        returning id`);
+      return rowsOf(res).length;
     },
 
     /** Extends the lease of a long-running job. */

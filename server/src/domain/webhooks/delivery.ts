@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
 import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
-import type { JobHandler, JobOutcome } from '../../storage/job-queue';
+import type { JobHandler, JobOutcome, JobQueue } from '../../storage/job-queue';
 import {
   webhookAttempts,
   webhookDeliveries,
@@ -17,6 +17,21 @@ import type { PostResult, WebhookHttp } from './safe-http';
 // One attempt of one delivery, and what follows it. The delivery row's lease (`locked_until`),
 // taken under the endpoint row's lock, is what keeps an attempt from running twice at once
 // across processes and caps the attempts in flight per endpoint; the job queue only schedules.
+//
+// A delivery that finds its endpoint at the cap is parked (its job put back for PARK_MS) and
+// woken by the attempt that frees a slot: every settled attempt moves the endpoint's oldest
+// parked deliveries, as many as there are free slots, to "due now". Retrying busy jobs every few
+// hundred milliseconds instead made every job of a busy endpoint queue on the endpoint row's
+// lock again and again, and the queue's own churn held throughput to ~10 events/s.
+
+/**
+ * How long a delivery waits at a full endpoint when no freed slot wakes it (a process died
+ * mid-attempt: its lease runs out, the job is recovered, and its settle wakes the rest).
+ */
+export const PARK_MS = 30_000;
+
+/** The job queue of deliveries (fan-out.ts enqueues into it; its dedupe key is the delivery id). */
+export const DELIVERY_QUEUE = 'webhook-delivery';
 
 /** After this long of nothing but failures an endpoint is disabled. */
 export const AUTO_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
@@ -27,6 +42,8 @@ export type DeliveryDeps = {
   clock: Clock;
   box: SecretBox;
   http: WebhookHttp;
+  /** Wakes parked delivery jobs when an endpoint's slot frees. */
+  jobs: Pick<JobQueue, 'advance'>;
   /** Seconds before each retry (`WEBHOOK_RETRY_SCHEDULE`). */
   retrySchedule: readonly number[];
   /** Attempts in flight per endpoint, across processes (default 4). */
@@ -103,7 +120,7 @@ export function createDelivery(deps: DeliveryDeps) {
           where endpoint_id = ${e.id} and locked_until > ${now}`),
       )[0]!.n;
       if (inFlight >= cap) {
-        return { kind: 'busy', until: new Date(now.getTime() + 100 + Math.round(random() * 200)) };
+        return { kind: 'busy', until: new Date(now.getTime() + PARK_MS + Math.round(random() * 1_000)) };
       }
       const taken = await tx
         .update(webhookDeliveries)
@@ -264,7 +281,28 @@ export function createDelivery(deps: DeliveryDeps) {
     } catch (e) {
       result = { kind: 'error', error: e instanceof Error ? e.message : String(e), durationMs: 0 };
     }
-    return settle(deliveryId, workerId, c.d, startedAt, result, retries);
+    const summary = await settle(deliveryId, workerId, c.d, startedAt, result, retries);
+    await wakeParked(c.d.endpointId);
+    return summary;
+  };
+
+  /**
+   * A slot of `endpointId` is free: its oldest parked deliveries, as many as there are free slots
+   * now, become due (their jobs' `run_at`), so the pool takes them at once.
+   */
+  const wakeParked = async (endpointId: string): Promise<void> => {
+    const now = clock.now();
+    await deps.jobs.advance(
+      DELIVERY_QUEUE,
+      sql`select d.id::text from webhook_deliveries d
+          where d.endpoint_id = ${endpointId} and d.state = 'pending'
+            and (d.locked_until is null or d.locked_until <= ${now})
+            and (d.next_attempt_at is null or d.next_attempt_at <= ${now})
+          order by d.created_at
+          limit greatest(0, ${cap} - (
+            select count(*) from webhook_deliveries f
+            where f.endpoint_id = ${endpointId} and f.locked_until > ${now}))`,
+    );
   };
 
   /** The job handler of {@link DELIVERY_QUEUE}. */

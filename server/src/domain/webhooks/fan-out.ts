@@ -20,6 +20,7 @@ import { toContact } from '../contacts/contact-service';
 import { toConversation } from '../conversations/conversation-service';
 import { toMessage } from '../messages/message-content';
 import { toTemplate } from '../templates/template-service';
+import { DELIVERY_QUEUE } from './delivery';
 
 // Turns the webhook outbox (`webhook_changes`, written by `recordChanges` in the change's own
 // transaction) into events and deliveries. Each change carries the row as its transaction left
@@ -28,7 +29,7 @@ import { toTemplate } from '../templates/template-service';
 // and no change is fanned out twice; events, deliveries and delivery jobs commit together.
 
 /** The job queue the deliveries run on. */
-export const DELIVERY_QUEUE = 'webhook-delivery';
+export { DELIVERY_QUEUE };
 
 /** Jobs of one delivery never run out of attempts on the queue's count: the delivery decides. */
 export const DELIVERY_JOB_MAX_ATTEMPTS = 1_000;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpointWithSecret } from '#contract/api/webhooks';
@@ -5,6 +7,7 @@ import { buildTestApp, type TestApp } from '../../../test/build-test-app';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../../../test/webhook-receiver';
 import { randomPhone } from '../../../test/whatsapp';
+import { PARK_MS } from '../../domain/webhooks/delivery';
 import { webhookEndpoints } from '../../storage/schema/index';
 
 // Delivery behaviour against a real local receiver: retries on the schedule with one webhook-id,
@@ -242,5 +245,56 @@ describe('delivery', () => {
     expect([...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((d) => d.id)).toEqual(
       all.map((d) => d.id),
     );
+  });
+
+  it('caps attempts in flight per endpoint at 4, and a freed slot wakes the parked deliveries at once', async () => {
+    // A slow receiver (150 ms per answer) that counts requests in flight.
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let answered = 0;
+    const slow = createServer((req, res) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      req.resume();
+      setTimeout(() => {
+        inFlight -= 1;
+        answered += 1;
+        res.end('ok');
+      }, 150);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      // An organization of its own, so no other endpoint takes these events.
+      const other = await createOrg(t.app, 'Cap');
+      const ep = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: other.admin.headers,
+        payload: {
+          url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`,
+          events: ['contact.created'],
+        },
+      });
+      expect(ep.statusCode, ep.body).toBe(201);
+      const started = Date.now();
+      for (let i = 0; i < 12; i++) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/contacts',
+          headers: other.admin.headers,
+          payload: { phone: `+${randomPhone()}` },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      // Parked deliveries wait PARK_MS (30 s) unless a freed slot wakes them: all 12 answered
+      // well before that proves the wake-up (it takes under a second on a quiet machine).
+      const deadline = started + PARK_MS - 5_000;
+      while (answered < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(answered).toBe(12);
+      expect(maxInFlight).toBeLessThanOrEqual(4);
+      expect(maxInFlight).toBeGreaterThan(1);
+    } finally {
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   });
 });

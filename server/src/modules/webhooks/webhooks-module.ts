@@ -55,6 +55,7 @@ export function createWebhooksModule(deps: WebhooksDeps) {
     clock,
     box,
     http,
+    jobs,
     retrySchedule: deps.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     perEndpointConcurrency: deps.perEndpointConcurrency,
     timeoutMs,

@@ -128,6 +128,10 @@ export const webhookDeliveries = pgTable(
       t.id.desc(),
     ),
     index('webhook_deliveries_endpoint_locked_idx').on(t.endpointId, t.lockedUntil),
+    // The next deliveries an endpoint's freed slot wakes (oldest pending first, delivery.ts).
+    index('webhook_deliveries_endpoint_pending_idx')
+      .on(t.endpointId, t.createdAt)
+      .where(sql`${t.state} = 'pending'`),
   ],
 );
 

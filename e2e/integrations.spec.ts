@@ -79,7 +79,9 @@ test.describe('integrations', () => {
       await page.getByRole('button', { name: 'Create API key' }).click();
       const form = settings.dialog('Create an API key');
       await form.getByRole('textbox', { name: /^Name/ }).fill('CRM sync');
-      await form.getByRole('checkbox', { name: /messages:read/ }).check();
+      const scope = form.getByRole('checkbox', { name: /messages:read/ });
+      await scope.click();
+      await expect(scope).toBeChecked();
       await form.getByRole('textbox', { name: /Allowed addresses/ }).fill('not-an-address');
       await form.getByRole('button', { name: 'Create key' }).click();
       await expect(form.getByText(/"not-an-address": Use an IPv4 or IPv6 address/)).toBeVisible();
@@ -107,12 +109,14 @@ test.describe('integrations', () => {
       await page.getByRole('button', { name: 'Add endpoint' }).click();
       const hook = settings.dialog('Add a webhook endpoint');
       await hook.getByRole('textbox', { name: /Endpoint URL/ }).fill(receiver.url);
-      await hook.getByRole('checkbox', { name: /All events/ }).check();
+      const all = hook.getByRole('checkbox', { name: /All events/ });
+      await all.click();
+      await expect(all).toBeChecked();
       await hook.getByRole('textbox', { name: 'Description' }).fill('Local receiver');
       await hook.getByRole('button', { name: 'Add endpoint' }).click();
       const added = settings.dialog('Webhook endpoint added');
       await added.getByRole('button', { name: 'Reveal signing secret' }).click();
-      const secret = await added.getByLabel('Signing secret').inputValue();
+      const secret = await added.getByRole('textbox', { name: 'Signing secret' }).inputValue();
       expect(secret).toMatch(/^whsec_/);
       await added.getByRole('button', { name: 'Done' }).click();
 

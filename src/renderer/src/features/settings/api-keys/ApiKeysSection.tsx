@@ -119,7 +119,8 @@ export function ApiKeysSection() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>
+                {/* Wide enough for the whole badge: auto layout would squeeze it to "ACTI…". */}
+                <Table.Td style={{ minWidth: 104 }}>
                   <KeyStatus k={k} now={now} />
                 </Table.Td>
                 <Table.Td>

@@ -34,11 +34,10 @@ const delivery = {
 /** Handlers over a scripted server: `answers` by "METHOD path", each call recorded. */
 function setup(answers: Record<string, Result<unknown>>) {
   const calls: string[] = [];
-  const send = vi.fn(async (_url: string, method: string, path: string) => {
+  const send = vi.fn(async (_url: string, method: string, path: string): Promise<Result<unknown>> => {
     calls.push(`${method} ${path}`);
-    return (
-      answers[`${method} ${path}`] ?? err({ code: 'not_found', message: `no answer for ${method} ${path}` })
-    );
+    const none: Result<unknown> = err({ code: 'not_found', message: `no answer for ${method} ${path}` });
+    return answers[`${method} ${path}`] ?? none;
   });
   const handlers = createIntegrationsHandlers({
     session: { withToken: (call) => call(SERVER, 'token-1') },

@@ -41,6 +41,13 @@ export const AUDIT_ACTIONS = [
   'api_key.revoked',
   /** A key (or a token issued for it) called a write route; details: method and route. */
   'api_key.write',
+  /** An admin (or a key with webhooks:manage) registered an outgoing webhook endpoint. */
+  'webhook_endpoint.created',
+  /** URL, events, description changed, or the endpoint was enabled/disabled; details hold before/after. */
+  'webhook_endpoint.updated',
+  /** A new signing secret; the previous one keeps signing for 24 hours (never the secrets). */
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.deleted',
   /** A webhook event was stored with unstorable characters replaced (target: the receipt). */
   'webhook.event_sanitized',
   /** A webhook event (or a whole receipt) could not be applied and was quarantined. */

@@ -104,6 +104,8 @@ export const WebhookAttempt = z.object({
   durationMs: z.number(),
   /** The receiver's status; null when no response came (timeout, refused, blocked address). */
   responseStatus: z.number().nullable(),
+  /** The start of the receiver's answer (at most 1 KiB, as text); null when it sent none. */
+  responseBody: text().nullable(),
   error: text().nullable(),
 });
 export type WebhookAttempt = z.infer<typeof WebhookAttempt>;

@@ -66,6 +66,18 @@ export const channelNames = [
   'admin:getOrganization',
   'admin:updateOrganization',
   'admin:listAuditEvents',
+  // API keys and outgoing webhooks (contract/ipc/integrations.ts)
+  'admin:listApiKeys',
+  'admin:createApiKey',
+  'admin:revokeApiKey',
+  'admin:listWebhooks',
+  'admin:createWebhook',
+  'admin:updateWebhook',
+  'admin:deleteWebhook',
+  'admin:rotateWebhookSecret',
+  'admin:testWebhook',
+  'admin:listWebhookDeliveries',
+  'admin:retryWebhookDelivery',
 ] as const;
 
 /** A channel name. */

@@ -183,6 +183,7 @@ const createServices = (deps: AppDeps) => {
     clock,
     jobs: infrastructure.jobs,
     secretKey: deps.config.secretKey,
+    audit,
     toAccount: inbound.services.accounts.toAccount,
     retrySchedule: deps.config.webhookRetrySchedule,
     allowPrivateUrls: deps.config.webhookAllowPrivateUrls,

@@ -12,6 +12,7 @@ import {
   type TokenStore,
 } from './deps';
 import { createAdminHandlers } from './admin/admin-handlers';
+import { createIntegrationsHandlers } from './admin/integrations-handlers';
 import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
 import type { OpenReplica } from './db/open-db';
@@ -401,6 +402,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     ),
     // The Settings area: online-only administration over the server's REST API.
     ...createAdminHandlers({ session, auth }),
+    ...createIntegrationsHandlers({ session, auth }),
   };
   const handlers = wrapHandlers(table, {
     ready,

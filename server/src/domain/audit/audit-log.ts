@@ -39,7 +39,7 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
 export type AuditRecorder = Pick<AuditLog, 'record'>;
 
 /** The actor of a request made by `principal` from `ip`: a signed-in user or an API key. */
-export const actorOf = (principal: Principal, ip: string | undefined): Actor =>
+export const actorOf = (principal: Pick<Principal, 'userId' | 'apiKey'>, ip: string | undefined): Actor =>
   principal.apiKey
     ? { kind: 'api_key', id: principal.apiKey.id, label: `API key ${principal.apiKey.name}`, ip }
     : { kind: 'user', id: principal.userId, ip };

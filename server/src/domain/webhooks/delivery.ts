@@ -11,6 +11,7 @@ import {
   webhookEndpoints,
   webhookEvents,
 } from '../../storage/schema/index';
+import { cleanText } from '../audit/sanitize';
 import type { SecretBox } from '../whatsapp/secret-box';
 import type { PostResult, WebhookHttp } from './safe-http';
 
@@ -54,6 +55,13 @@ export type DeliveryDeps = {
 };
 
 const Payload = z.object({ deliveryId: z.uuid() });
+
+/**
+ * The stored excerpt of a receiver's answer: decoded as UTF-8 (a character cut at the byte limit
+ * becomes U+FFFD), with what PostgreSQL `text` cannot hold replaced; null when it sent nothing.
+ */
+const excerptOf = (bytes: Buffer | undefined): string | null =>
+  bytes && bytes.length > 0 ? cleanText(bytes.toString('utf8'), 2000) : null;
 
 type Claimed = {
   endpointId: string;
@@ -191,6 +199,7 @@ export function createDelivery(deps: DeliveryDeps) {
         startedAt,
         durationMs: result.durationMs,
         responseStatus: status,
+        responseBody: result.kind === 'response' ? excerptOf(result.bodyExcerpt) : null,
         error,
       });
       // The endpoint's health first: a 410 or a fifth day of failures disables it, and then this

@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type {
   CreateWebhookBody,
@@ -17,16 +17,15 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Clock } from '../../lib/clock';
 import type { Db } from '../../storage/db';
 import type { JobQueue } from '../../storage/job-queue';
-import {
-  webhookAttempts,
-  webhookDeliveries,
-  webhookEndpoints,
-  webhookEvents,
-} from '../../storage/schema/index';
+import { webhookDeliveries, webhookEndpoints, webhookEvents } from '../../storage/schema/index';
+import { actorOf, type AuditRecorder } from '../audit/audit-log';
+import type { Principal } from '../auth/auth-service';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
 import type { SecretBox } from '../whatsapp/secret-box';
 import type { Delivery } from './delivery';
+import { readDeliveries } from './delivery-view';
+import { newWebhookSecret, toWebhookEndpoint, updateSummary } from './endpoint-view';
 import { deliveryJob } from './fan-out';
 import { checkWebhookUrl } from './safe-http';
 
@@ -37,7 +36,7 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
  * Who manages endpoints: an admin's user token, or an API key (its `webhooks:manage` scope was
  * checked by the route before the service runs).
  */
-export type WebhookActor = { role: Role; apiKey?: unknown };
+export type WebhookActor = Pick<Principal, 'userId' | 'apiKey'> & { role: Role };
 
 const mayManage = (actor: WebhookActor) => atLeast(actor.role, 'admin') || actor.apiKey !== undefined;
 
@@ -48,29 +47,14 @@ export type WebhookEndpointServiceDeps = {
   box: SecretBox;
   jobs: JobQueue;
   delivery: Delivery;
+  /** Records registrations, changes, rotations and deletions in the change's transaction. */
+  audit: AuditRecorder;
   allowPrivateUrls: boolean;
   /** Wakes this process's delivery pool after a retry was enqueued. */
   onEnqueued?: () => void;
 };
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
-
-/** A row as the contract's WebhookEndpoint (never with a secret). */
-export const toWebhookEndpoint = (r: EndpointRow): WebhookEndpoint => ({
-  id: r.id,
-  url: r.url,
-  events: r.events,
-  description: r.description,
-  enabled: r.enabled,
-  disabledReason: r.disabledReason,
-  previousSecretExpiresAt: r.previousSecretExpiresAt?.toISOString() ?? null,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
-
-/** A fresh signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
-export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-
 const adminOnly = () =>
   fail('forbidden', 'Only admins (or an API key with the webhooks:manage scope) can manage webhooks');
 const EndpointCursor = z.tuple([cursorIsoTime, z.uuid()]);
@@ -81,7 +65,12 @@ export type WebhookEndpointService = ReturnType<typeof createWebhookEndpointServ
 
 /** Creates the service; every method takes the tenant and the acting principal explicitly. */
 export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
-  const { db, clock, box } = deps;
+  const { db, clock, box, audit } = deps;
+  const target = (r: Pick<EndpointRow, 'id' | 'url'>) => ({
+    type: 'webhook_endpoint',
+    id: r.id,
+    label: r.url,
+  });
   const ofOrg = (organizationId: string, id: string) =>
     and(eq(webhookEndpoints.organizationId, organizationId), eq(webhookEndpoints.id, id));
   const checkUrl = (url: string): Result<string> => {
@@ -91,44 +80,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       : fail('invalid_input', r.error.message, { fields: [{ path: 'body.url', message: r.error.message }] });
   };
 
-  const deliveriesOf = async (organizationId: string, ids: string[]): Promise<WebhookDelivery[]> => {
-    if (ids.length === 0) return [];
-    const rows = await db
-      .select({ d: webhookDeliveries, type: webhookEvents.type })
-      .from(webhookDeliveries)
-      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-      .where(and(eq(webhookDeliveries.organizationId, organizationId), inArray(webhookDeliveries.id, ids)));
-    const attempts = await db
-      .select()
-      .from(webhookAttempts)
-      .where(
-        and(eq(webhookAttempts.organizationId, organizationId), inArray(webhookAttempts.deliveryId, ids)),
-      )
-      .orderBy(asc(webhookAttempts.id));
-    const byId = new Map(rows.map((r) => [r.d.id, r]));
-    return ids.flatMap((id) => {
-      const r = byId.get(id);
-      if (!r) return [];
-      return [
-        {
-          id: r.d.id,
-          eventId: r.d.eventId,
-          eventType: r.type,
-          state: r.d.state,
-          attempts: attempts
-            .filter((a) => a.deliveryId === id)
-            .map((a) => ({
-              at: a.startedAt.toISOString(),
-              durationMs: a.durationMs,
-              responseStatus: a.responseStatus,
-              error: a.error,
-            })),
-          nextAttemptAt: r.d.state === 'pending' ? (r.d.nextAttemptAt?.toISOString() ?? null) : null,
-          createdAt: r.d.createdAt.toISOString(),
-        },
-      ];
-    });
-  };
+  const deliveriesOf = (organizationId: string, ids: string[]) => readDeliveries(db, organizationId, ids);
 
   const getRow = async (organizationId: string, id: string) =>
     (await db.select().from(webhookEndpoints).where(ofOrg(organizationId, id)))[0];
@@ -139,26 +91,37 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       organizationId: string,
       actor: WebhookActor,
       body: CreateWebhookBody,
+      ip?: string,
     ): Promise<Result<WebhookEndpointWithSecret>> => {
       if (!mayManage(actor)) return adminOnly();
       const url = checkUrl(body.url);
       if (!url.ok) return url;
       const secret = newWebhookSecret();
       const now = clock.now();
-      const [row] = await db
-        .insert(webhookEndpoints)
-        .values({
-          organizationId,
-          url: url.value,
-          events: body.events,
-          description: body.description || null,
-          enabled: body.enabled,
-          secretEnc: box.seal(secret, 'webhook_secret'),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      return ok({ ...toWebhookEndpoint(row!), secret });
+      const row = await db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(webhookEndpoints)
+          .values({
+            organizationId,
+            url: url.value,
+            events: body.events,
+            description: body.description || null,
+            enabled: body.enabled,
+            secretEnc: box.seal(secret, 'webhook_secret'),
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!inserted) throw new Error('insert returned no row');
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'webhook_endpoint.created',
+          target: target(inserted),
+          summary: `Registered webhook endpoint ${inserted.url} for ${body.events.join(', ')}`,
+          details: { url: inserted.url, events: body.events, enabled: inserted.enabled },
+        });
+        return inserted;
+      });
+      return ok({ ...toWebhookEndpoint(row), secret });
     },
 
     /** Lists endpoints, oldest first. */
@@ -211,6 +174,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       actor: WebhookActor,
       id: string,
       body: UpdateWebhookBody,
+      ip?: string,
     ): Promise<Result<WebhookEndpoint>> => {
       if (!mayManage(actor)) return adminOnly();
       const patch: Partial<EndpointRow> = { updatedAt: clock.now() };
@@ -226,18 +190,60 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
         patch.disabledReason = null;
         if (body.enabled) patch.failingSince = null;
       }
-      const [row] = await db.update(webhookEndpoints).set(patch).where(ofOrg(organizationId, id)).returning();
+      const row = await db.transaction(async (tx) => {
+        const [before] = await tx
+          .select()
+          .from(webhookEndpoints)
+          .where(ofOrg(organizationId, id))
+          .for('update');
+        if (!before) return undefined;
+        const [after] = await tx
+          .update(webhookEndpoints)
+          .set(patch)
+          .where(ofOrg(organizationId, id))
+          .returning();
+        if (!after) return undefined;
+        const changed = (['url', 'events', 'description', 'enabled'] as const).filter(
+          (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+        );
+        if (changed.length > 0)
+          await audit.record(tx, organizationId, actorOf(actor, ip), {
+            action: 'webhook_endpoint.updated',
+            target: target(after),
+            summary: updateSummary(before, after, changed),
+            details: {
+              fields: changed,
+              before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+              after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+            },
+          });
+        return after;
+      });
       return row ? ok(toWebhookEndpoint(row)) : notFound('Webhook endpoint');
     },
 
     /** Deletes an endpoint with its deliveries (their jobs then find nothing to do). */
-    remove: async (organizationId: string, actor: WebhookActor, id: string): Promise<Result<null>> => {
+    remove: async (
+      organizationId: string,
+      actor: WebhookActor,
+      id: string,
+      ip?: string,
+    ): Promise<Result<null>> => {
       if (!mayManage(actor)) return adminOnly();
-      const gone = await db
-        .delete(webhookEndpoints)
-        .where(ofOrg(organizationId, id))
-        .returning({ id: webhookEndpoints.id });
-      return gone.length > 0 ? ok(null) : notFound('Webhook endpoint');
+      const found = await db.transaction(async (tx) => {
+        const [gone] = await tx
+          .delete(webhookEndpoints)
+          .where(ofOrg(organizationId, id))
+          .returning({ id: webhookEndpoints.id, url: webhookEndpoints.url });
+        if (!gone) return false;
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'webhook_endpoint.deleted',
+          target: target(gone),
+          summary: `Deleted webhook endpoint ${gone.url} and its delivery log`,
+        });
+        return true;
+      });
+      return found ? ok(null) : notFound('Webhook endpoint');
     },
 
     /** A new secret; the current one keeps signing beside it for 24 hours. */
@@ -245,20 +251,31 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
       organizationId: string,
       actor: WebhookActor,
       id: string,
+      ip?: string,
     ): Promise<Result<WebhookEndpointWithSecret>> => {
       if (!mayManage(actor)) return adminOnly();
       const secret = newWebhookSecret();
       const now = clock.now();
-      const [row] = await db
-        .update(webhookEndpoints)
-        .set({
-          previousSecretEnc: sql`${webhookEndpoints.secretEnc}`,
-          previousSecretExpiresAt: new Date(now.getTime() + ROTATION_OVERLAP_MS),
-          secretEnc: box.seal(secret, 'webhook_secret'),
-          updatedAt: now,
-        })
-        .where(ofOrg(organizationId, id))
-        .returning();
+      const row = await db.transaction(async (tx) => {
+        const [r] = await tx
+          .update(webhookEndpoints)
+          .set({
+            previousSecretEnc: sql`${webhookEndpoints.secretEnc}`,
+            previousSecretExpiresAt: new Date(now.getTime() + ROTATION_OVERLAP_MS),
+            secretEnc: box.seal(secret, 'webhook_secret'),
+            updatedAt: now,
+          })
+          .where(ofOrg(organizationId, id))
+          .returning();
+        if (r)
+          await audit.record(tx, organizationId, actorOf(actor, ip), {
+            action: 'webhook_endpoint.secret_rotated',
+            target: target(r),
+            summary: `Rotated the signing secret of ${r.url}; the previous one signs too until ${r.previousSecretExpiresAt?.toISOString()}`,
+            details: { previousSecretExpiresAt: r.previousSecretExpiresAt?.toISOString() ?? null },
+          });
+        return r;
+      });
       return row ? ok({ ...toWebhookEndpoint(row), secret }) : notFound('Webhook endpoint');
     },
 

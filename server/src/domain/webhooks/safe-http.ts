@@ -85,8 +85,17 @@ export function guardedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunc
 
 /** What one POST produced. */
 export type PostResult =
-  | { kind: 'response'; status: number; durationMs: number }
+  | {
+      kind: 'response';
+      status: number;
+      durationMs: number;
+      /** The first {@link EXCERPT_BYTES} bytes of the answer, as the admin's delivery log shows them. */
+      bodyExcerpt?: Buffer;
+    }
   | { kind: 'error'; error: string; durationMs: number };
+
+/** How much of a receiver's answer is kept for the delivery log ("Send test event" shows it). */
+export const EXCERPT_BYTES = 1024;
 
 /** Options of {@link createWebhookHttp}. */
 export type WebhookHttpOptions = {
@@ -149,16 +158,24 @@ export function createWebhookHttp(opts: WebhookHttpOptions): WebhookHttp {
       req.on('response', (res) => {
         let read = 0;
         const status = res.statusCode ?? 0;
+        const head: Buffer[] = [];
+        const answer = (): PostResult => ({
+          kind: 'response',
+          status,
+          durationMs: elapsed(),
+          bodyExcerpt: Buffer.concat(head).subarray(0, EXCERPT_BYTES),
+        });
         res.on('data', (chunk: Buffer) => {
+          if (read < EXCERPT_BYTES) head.push(chunk.subarray(0, EXCERPT_BYTES - read));
           read += chunk.length;
           // The body is not used beyond its first bytes; a receiver streaming more is cut off.
           if (read > maxBody) {
             res.destroy();
-            done({ kind: 'response', status, durationMs: elapsed() });
+            done(answer());
           }
         });
-        res.on('end', () => done({ kind: 'response', status, durationMs: elapsed() }));
-        res.on('error', () => done({ kind: 'response', status, durationMs: elapsed() }));
+        res.on('end', () => done(answer()));
+        res.on('error', () => done(answer()));
       });
       req.on('error', (e) => done({ kind: 'error', error: e.message || String(e), durationMs: elapsed() }));
       req.end(body);

@@ -77,7 +77,7 @@ export const webhookOutRoutes: FastifyPluginAsyncZod<{ endpoints: WebhookEndpoin
     },
     async (req, reply) => {
       const p = principalOf(req);
-      return reply.code(201).send(unwrap(await endpoints.create(p.organizationId, p, req.body)));
+      return reply.code(201).send(unwrap(await endpoints.create(p.organizationId, p, req.body, req.ip)));
     },
   );
   app.get(
@@ -110,7 +110,7 @@ export const webhookOutRoutes: FastifyPluginAsyncZod<{ endpoints: WebhookEndpoin
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await endpoints.update(p.organizationId, p, req.params.id, req.body));
+      return unwrap(await endpoints.update(p.organizationId, p, req.params.id, req.body, req.ip));
     },
   );
   app.delete(
@@ -126,7 +126,7 @@ export const webhookOutRoutes: FastifyPluginAsyncZod<{ endpoints: WebhookEndpoin
     },
     async (req, reply) => {
       const p = principalOf(req);
-      unwrap(await endpoints.remove(p.organizationId, p, req.params.id));
+      unwrap(await endpoints.remove(p.organizationId, p, req.params.id, req.ip));
       return reply.code(204).send(null);
     },
   );
@@ -159,7 +159,7 @@ export const webhookOutRoutes: FastifyPluginAsyncZod<{ endpoints: WebhookEndpoin
     },
     async (req) => {
       const p = principalOf(req);
-      return unwrap(await endpoints.rotateSecret(p.organizationId, p, req.params.id));
+      return unwrap(await endpoints.rotateSecret(p.organizationId, p, req.params.id, req.ip));
     },
   );
   app.get(

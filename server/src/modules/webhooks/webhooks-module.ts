@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import type { Clock } from '../../lib/clock';
+import type { AuditRecorder } from '../../domain/audit/audit-log';
 import { createNotifications, type Notifications } from '../../domain/sync/notifications';
 import { createDelivery } from '../../domain/webhooks/delivery';
 import { createWebhookEndpointService } from '../../domain/webhooks/endpoint-service';
@@ -20,6 +21,8 @@ export type WebhooksDeps = {
   clock: Clock;
   jobs: JobQueue;
   secretKey: string;
+  /** Where endpoint registrations, changes, rotations and deletions are recorded. */
+  audit: AuditRecorder;
   toAccount: (row: typeof whatsappAccounts.$inferSelect) => WhatsAppAccount;
   /** Seconds before each retry (default: the `WEBHOOK_RETRY_SCHEDULE` default). */
   retrySchedule?: readonly number[] | undefined;
@@ -74,6 +77,7 @@ export function createWebhooksModule(deps: WebhooksDeps) {
     box,
     jobs,
     delivery,
+    audit: deps.audit,
     allowPrivateUrls: deps.allowPrivateUrls ?? false,
     onEnqueued: () => pool.wake(),
   });

@@ -147,6 +147,8 @@ export const webhookAttempts = pgTable(
     startedAt: ts('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
     responseStatus: integer('response_status'),
+    /** The first KiB of the receiver's answer as text (shown in the admin's delivery log). */
+    responseBody: text('response_body'),
     error: text('error'),
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],

@@ -200,6 +200,17 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     ),
     'admin:updateOrganization': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:listAuditEvents': vi.fn(async () => ok({ data: [], nextCursor: null })),
+    'admin:listApiKeys': vi.fn(async () => ok([])),
+    'admin:createApiKey': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:revokeApiKey': vi.fn(async () => ok({ done: true as const })),
+    'admin:listWebhooks': vi.fn(async () => ok([])),
+    'admin:createWebhook': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:updateWebhook': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteWebhook': vi.fn(async () => ok({ done: true as const })),
+    'admin:rotateWebhookSecret': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:testWebhook': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:listWebhookDeliveries': vi.fn(async () => ok({ data: [], nextCursor: null })),
+    'admin:retryWebhookDelivery': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
   };
 
   return {

@@ -1,7 +1,8 @@
 import { atLeast, type Role } from '#contract/domain/roles';
 
 /** A section of the Settings area. */
-export type SectionId = 'profile' | 'members' | 'teams' | 'numbers' | 'organization' | 'audit';
+export type SectionId =
+  'profile' | 'members' | 'teams' | 'numbers' | 'organization' | 'api-keys' | 'webhooks' | 'audit';
 
 /** How a section is listed and who sees it. */
 export interface SectionDef {
@@ -16,7 +17,7 @@ export interface SectionDef {
 /**
  * Every section, in the order the navigation lists them. Admins see all; managers see Teams
  * (read-only) and their profile; agents their profile and notifications. Canned responses,
- * labels, templates, business hours, API keys and webhooks come with their routes (issue 12).
+ * labels, templates and business hours come with their routes (issue 12).
  */
 export const SECTIONS: readonly SectionDef[] = [
   {
@@ -38,6 +39,13 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'Organization',
     minRole: 'admin',
     offlineNote: 'Connect to change the organization’s settings.',
+  },
+  { id: 'api-keys', label: 'API keys', minRole: 'admin', offlineNote: 'Connect to manage API keys.' },
+  {
+    id: 'webhooks',
+    label: 'Webhooks',
+    minRole: 'admin',
+    offlineNote: 'Connect to manage webhook endpoints.',
   },
   { id: 'audit', label: 'Audit log', minRole: 'admin', offlineNote: 'Connect to read the audit log.' },
 ];

@@ -28,6 +28,8 @@ describe('SettingsArea', () => {
       'Teams',
       'WhatsApp numbers',
       'Organization',
+      'API keys',
+      'Webhooks',
       'Audit log',
     ]);
     expect(screen.getByRole('heading', { level: 2, name: 'Profile' })).toBeInTheDocument();
@@ -69,6 +71,24 @@ describe('SettingsArea', () => {
     expect(screen.queryByRole('status', { name: /Loading/ })).not.toBeInTheDocument();
     expect(parley['admin:listNumbers']).not.toHaveBeenCalled();
     await expectNoAxeViolations();
+  });
+
+  it('says API keys and webhooks need a connection while offline, without calling the server', async () => {
+    const parley = createFakeParley({ session: signedInSession });
+    const { user } = render(
+      <SettingsArea
+        user={userAs('admin')}
+        online={false}
+        onOpenNotifications={vi.fn()}
+        initialSection="api-keys"
+      />,
+      { parley },
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Connect to manage API keys.');
+    await user.click(screen.getByRole('button', { name: 'Webhooks' }));
+    expect(screen.getByRole('status')).toHaveTextContent('Connect to manage webhook endpoints.');
+    expect(parley['admin:listApiKeys']).not.toHaveBeenCalled();
+    expect(parley['admin:listWebhooks']).not.toHaveBeenCalled();
   });
 
   it('opens the notification settings from the profile section', async () => {

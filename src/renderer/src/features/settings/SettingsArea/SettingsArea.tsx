@@ -3,12 +3,15 @@ import {
   IconBuilding,
   IconBrandWhatsapp,
   IconHistory,
+  IconKey,
   IconUser,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
 } from '@tabler/icons-react';
 import { useId, useState } from 'react';
 import type { SessionUser } from '#contract/api/auth';
+import { ApiKeysSection } from '../api-keys/ApiKeysSection';
 import { AuditSection } from '../audit/AuditSection';
 import { OfflineNotice } from '../components/Notices';
 import { MembersSection } from '../members/MembersSection';
@@ -17,6 +20,7 @@ import { OrganizationSection } from '../organization/OrganizationSection';
 import { ProfileSection } from '../profile/ProfileSection';
 import { sectionsFor, type SectionDef, type SectionId } from '../sections';
 import { TeamsSection } from '../teams/TeamsSection';
+import { WebhooksSection } from '../webhooks/WebhooksSection';
 
 /** Props of {@link SettingsArea}. */
 export interface SettingsAreaProps {
@@ -34,6 +38,8 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   teams: IconUsersGroup,
   numbers: IconBrandWhatsapp,
   organization: IconBuilding,
+  'api-keys': IconKey,
+  webhooks: IconWebhook,
   audit: IconHistory,
 };
 
@@ -120,6 +126,10 @@ function SectionBody({
       return <NumbersSection />;
     case 'organization':
       return <OrganizationSection />;
+    case 'api-keys':
+      return <ApiKeysSection />;
+    case 'webhooks':
+      return <WebhooksSection />;
     case 'audit':
       return <AuditSection />;
     default:

@@ -13,6 +13,8 @@ const FILTERS = [
   { value: 'team.*', label: 'Teams' },
   { value: 'whatsapp_account.*', label: 'WhatsApp numbers' },
   { value: 'organization.*', label: 'Organization' },
+  { value: 'api_key.*', label: 'API keys' },
+  { value: 'webhook_endpoint.*', label: 'Webhook endpoints' },
 ];
 
 /** The audit log (admins): who did what and when, newest first, filtered, keyset paged. */

@@ -107,13 +107,15 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
     return 0;
   }, [thread.messages]);
   const readUpTo = conversation?.readUpToConvSeq ?? 0;
+  // Marked unread by hand (the marker is already at the end): reading it again clears that.
+  const markedUnread = lastSeq > 0 && lastSeq <= readUpTo && (conversation?.unreadCount ?? 0) > 0;
   const handleAtBottom = useCallback(
     (isAtBottom: boolean) => {
-      if (isAtBottom && lastSeq > readUpTo && document.visibilityState !== 'hidden') {
+      if (isAtBottom && (lastSeq > readUpTo || markedUnread) && document.visibilityState !== 'hidden') {
         void client.call('conversation:markRead', { conversationId, readUpToConvSeq: lastSeq });
       }
     },
-    [client, conversationId, lastSeq, readUpTo],
+    [client, conversationId, lastSeq, readUpTo, markedUnread],
   );
 
   const jumpTo = useCallback((messageId: string) => {

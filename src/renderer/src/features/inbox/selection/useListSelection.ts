@@ -34,13 +34,13 @@ export function useListSelection(items: readonly InboxConversation[], resetKey: 
   const orderRef = useRef(order);
   useEffect(() => {
     orderRef.current = order;
-    setSel((s) => prune(s, order));
   }, [order]);
-  const [key, setKey] = useState(resetKey);
-  if (key !== resetKey) {
-    // Adjusting state while rendering (React's documented pattern): no frame shows the old checks.
-    setKey(resetKey);
-    setSel(EMPTY_SELECTION);
+  // Adjusting state while rendering (React's documented pattern), so no frame shows a check on a
+  // row that left the list, or the last query's checks on a new one.
+  const [seen, setSeen] = useState({ order, resetKey });
+  if (seen.order !== order || seen.resetKey !== resetKey) {
+    setSeen({ order, resetKey });
+    setSel(seen.resetKey !== resetKey ? EMPTY_SELECTION : prune(sel, order));
   }
   const onCheck = useCallback(
     (id: string, range: boolean) =>

@@ -65,8 +65,6 @@ export const ConversationRow = memo(function ConversationRow({
       id={rowDomId(c.id)}
       className="pc-row"
       aria-selected={isSelected}
-      // Named by the sentence alone: the selection cell's own name must not join it.
-      aria-labelledby={`${rowDomId(c.id)}-name`}
       aria-posinset={index + 1}
       aria-setsize={setSize}
       data-unread={c.unreadCount > 0 ? '' : undefined}
@@ -77,10 +75,10 @@ export const ConversationRow = memo(function ConversationRow({
       onClick={() => onClick(c.id)}
     >
       {/* The name comes from this sentence (not aria-label), so nothing visible is left out of it:
-          it repeats the visible name, preview and time in words, starting with the contact. */}
-      <span className="pc-sr" id={`${rowDomId(c.id)}-name`}>
-        {rowAccessibleName(c, { now, assigneeName, isMine, text })}
-      </span>
+          it repeats the visible name, preview and time in words, starting with the contact. The
+          selection cell's name ("Select conversation with …") follows it: an aria-labelledby to
+          the sentence alone fails axe's label-content-name-mismatch (the visible parts differ). */}
+      <span className="pc-sr">{rowAccessibleName(c, { now, assigneeName, isMine, text })}</span>
       {onCheck && <SelectCheckbox conversationId={c.id} name={name} checked={isChecked} onCheck={onCheck} />}
       <div className="pc-avatar" aria-hidden>
         {initials(name)}

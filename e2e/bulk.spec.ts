@@ -116,6 +116,15 @@ test.describe('bulk actions', () => {
     await inbox.list.focus();
     await page.keyboard.press('Control+a');
     await expect(bar.getByText('4 selected')).toBeVisible();
+    // The bar and the notice in the dark theme (screenshot and axe, contrast included).
+    await appFrame.chooseTheme('Dark');
+    await expect.poll(() => appFrame.colorScheme()).toBe('dark');
+    await expect(page.getByRole('menu')).toBeHidden();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(screenshotDir, 'bulk-selected-dark.png') });
+    expect.soft(await axeViolations(page), 'axe violations in the dark theme').toEqual([]);
+    await appFrame.chooseTheme('Light');
+    await inbox.list.focus();
     await page.keyboard.press('Escape');
     await expect(bar).toHaveCount(0);
     await page.keyboard.press('ArrowDown');

@@ -558,6 +558,8 @@ export const ipc = {
     input: z.object({ conversationId, readUpToConvSeq: z.number().int().nonnegative() }),
     output: Queued,
   },
+  /** Back into your unread list (per-user: teammates are unaffected) until you read it again. */
+  'conversation:markUnread': { input: z.object({ conversationId }), output: Queued },
   /** An internal note. */
   'note:add': {
     input: z.object({ conversationId, body: NoteBody, id: z.uuid().optional() }),

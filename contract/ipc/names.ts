@@ -36,6 +36,7 @@ export const channelNames = [
   'conversation:setImportant',
   'conversation:setLabels',
   'conversation:markRead',
+  'conversation:markUnread',
   'note:add',
   'contact:update',
   'outbox:list',

@@ -92,6 +92,14 @@ export type SetLabelsArgs = z.infer<typeof SetLabelsArgs>;
 export const MarkReadArgs = z.object({ conversationId, readUpToConvSeq: z.number().int().nonnegative() });
 export type MarkReadArgs = z.infer<typeof MarkReadArgs>;
 
+/**
+ * `conversation.markUnread`: the viewer wants it back in their unread list. Per-user like
+ * `markRead` (a teammate's inbox is untouched); the viewer's projection shows at least one unread
+ * until their next `markRead`. Idempotent.
+ */
+export const MarkUnreadArgs = z.object({ conversationId });
+export type MarkUnreadArgs = z.infer<typeof MarkUnreadArgs>;
+
 /** `note.add`: an internal note with a client-generated id (idempotent by id). */
 export const NoteAddArgs = z.object({ id: z.uuid(), conversationId, body: NoteBody });
 export type NoteAddArgs = z.infer<typeof NoteAddArgs>;
@@ -109,6 +117,7 @@ export const mutationArgs = {
   'conversation.setImportant': SetImportantArgs,
   'conversation.setLabels': SetLabelsArgs,
   'conversation.markRead': MarkReadArgs,
+  'conversation.markUnread': MarkUnreadArgs,
   'note.add': NoteAddArgs,
   'contact.update': ContactUpdateArgs,
 } as const;
@@ -159,6 +168,7 @@ export const Mutation = z.discriminatedUnion('name', [
   typed('conversation.setImportant'),
   typed('conversation.setLabels'),
   typed('conversation.markRead'),
+  typed('conversation.markUnread'),
   typed('note.add'),
   typed('contact.update'),
 ]);

@@ -83,10 +83,12 @@ describe('sync protocol schemas', () => {
     expect(PushFrame.safeParse({ mutations: [send, unknown] }).success).toBe(true);
     expect(PushFrame.safeParse({ mutations: [] }).success).toBe(false);
     expect(PushFrame.safeParse({ mutations: Array.from({ length: 101 }, () => send) }).success).toBe(false);
-    expect(Object.keys(mutationArgs)).toHaveLength(9);
+    expect(Object.keys(mutationArgs)).toHaveLength(10);
     expect(
       mutationArgs['conversation.markRead'].safeParse({ conversationId: U(1), readUpToConvSeq: 3 }).success,
     ).toBe(true);
+    expect(mutationArgs['conversation.markUnread'].safeParse({ conversationId: U(1) }).success).toBe(true);
+    expect(mutationArgs['conversation.markUnread'].safeParse({ conversationId: 'nope' }).success).toBe(false);
   });
 
   it('parse pull pages, the rebootstrap answer, push acks, bootstrap lines and live packets', () => {

@@ -365,6 +365,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'conversation:setImportant': withReplica((s, i) => s.commands.setImportant(i)),
     'conversation:setLabels': withReplica((s, i) => s.commands.setLabels(i)),
     'conversation:markRead': withReplica((s, i) => s.commands.markRead(i)),
+    'conversation:markUnread': withReplica((s, i) => s.commands.markUnread(i)),
     'note:add': withReplica((s, i) => s.commands.addNote(i)),
     'contact:update': withReplica((s, i) => s.commands.updateContact(i)),
     'outbox:list': withReplica((s) => ok(s.commands.list(inFlight(s)))),

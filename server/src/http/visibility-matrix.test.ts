@@ -191,6 +191,7 @@ describe('role × scope matrix', () => {
       'conversation.setImportant': { conversationId: c, important: false },
       'conversation.setLabels': { conversationId: c, labels: ['stolen'] },
       'conversation.markRead': { conversationId: c, readUpToConvSeq: 1 },
+      'conversation.markUnread': { conversationId: c },
       'note.add': { conversationId: c, id: randomUUID(), body: 'sneaky note' },
       'contact.update': { contactId: conv.contactId, patch: { optedOut: true } },
     };

@@ -76,6 +76,23 @@ describe('commands', () => {
     });
   });
 
+  it('mark unread: one per-user mutation whose overlay shows at least one unread', () => {
+    commands.markRead({ conversationId: C, readUpToConvSeq: 4 });
+    expect(view().unreadCount).toBe(0);
+    const r = commands.markUnread({ conversationId: C });
+    expect(r.ok && r.value.mutationId).toBe(2);
+    expect(outbox.nextBatch(100).map((x) => [x.name, x.args])).toEqual([
+      ['conversation.markRead', { conversationId: C, readUpToConvSeq: 4 }],
+      ['conversation.markUnread', { conversationId: C }],
+    ]);
+    // The server row still says 2 unread (the team's count): the overlay keeps the larger.
+    expect(view()).toMatchObject({ unreadCount: 2, hasPendingChanges: true });
+    expect(
+      queries.listConversations({ view: 'all', tab: 'open', unread: true, limit: 50 }).items.map((c) => c.id),
+    ).toEqual([C]);
+    expect(commands.markUnread({ conversationId: uuid(99) })).toMatchObject({ ok: false });
+  });
+
   it('refuse what the server would refuse for sure, without queueing', () => {
     expect(commands.setStatus({ conversationId: uuid(99), status: 'open' })).toMatchObject({
       ok: false,

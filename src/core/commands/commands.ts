@@ -51,6 +51,7 @@ export function createCommands(deps: CommandDeps) {
   const { db, outbox } = deps;
   const s = {
     conversation: db.prepare('SELECT last_conv_seq FROM conversations WHERE id = ?').pluck(),
+    unread: db.prepare('SELECT unread_count FROM conversations WHERE id = ?').pluck(),
     contact: db.prepare('SELECT 1 FROM contacts WHERE id = ?').pluck(),
     serverHas: db
       .prepare('SELECT 1 FROM messages WHERE id = ? UNION ALL SELECT 1 FROM notes WHERE id = ?')
@@ -162,6 +163,14 @@ export function createCommands(deps: CommandDeps) {
       const fields: Partial<Record<ConversationField, unknown>> = { readUpToConvSeq: i.readUpToConvSeq };
       if (last !== undefined && i.readUpToConvSeq >= last) fields.unreadCount = 0;
       return patchConversation('conversation.markRead', i, i.conversationId, fields);
+    },
+
+    markUnread(i: Parsed<'conversation:markUnread'>): Result<Queued> {
+      // The server shows the marker as "at least one unread" in this user's row; so does the overlay.
+      const unread = (s.unread.get(i.conversationId) as number | undefined) ?? 0;
+      return patchConversation('conversation.markUnread', i, i.conversationId, {
+        unreadCount: Math.max(1, unread),
+      });
     },
 
     addNote(i: Parsed<'note:add'>): Result<Queued> {

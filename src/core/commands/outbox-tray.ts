@@ -32,6 +32,8 @@ function describe(name: MutationName, args: Record<string, unknown>, text: strin
       return `Labels: ${(args.labels as string[]).join(', ') || 'none'}`;
     case 'conversation.markRead':
       return 'Mark read';
+    case 'conversation.markUnread':
+      return 'Mark unread';
     case 'contact.update':
       return 'Contact edit';
   }
@@ -88,6 +90,8 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
         return { labels: a.labels };
       case 'conversation.markRead':
         return { readUpToConvSeq: a.readUpToConvSeq };
+      case 'conversation.markUnread':
+        return { unreadCount: 1 };
       case 'contact.update':
         return Object.fromEntries(Object.entries(a.patch as object).filter(([, v]) => v !== undefined));
       default:

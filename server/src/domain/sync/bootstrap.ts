@@ -33,6 +33,7 @@ import { bundlePuts, loadBundles } from './bundles';
 import { readClock } from './clients';
 import { toContact } from '../contacts/contact-service';
 import type { ToAccount } from './projection';
+import { viewerRow } from './wire';
 import { groupConversationsSql, loadViewer, visibleConversationSql } from '../visibility/queries';
 import { scopeReasons, type Viewer } from '../visibility/rule';
 
@@ -94,6 +95,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
         c: conversations,
         contact: contacts,
         readUpTo: conversationReads.readUpToConvSeq,
+        markedUnread: conversationReads.markedUnread,
       })
       .from(conversations)
       .innerJoin(
@@ -144,17 +146,21 @@ export function createBootstrapService(deps: BootstrapDeps) {
       v: r.c.version,
       op: 'put',
       scope,
-      row: {
-        ...toConversation({
-          c: r.c,
-          contactId: r.contact.id,
-          contactName: r.contact.name ?? r.contact.profileName,
-          contactPhone: r.contact.phoneE164,
-          contactWaId: r.contact.waId,
-        }),
-        readUpToConvSeq: r.readUpTo ?? 0,
-        lastConvSeq: r.c.lastConvSeq,
-      },
+      row: viewerRow(
+        {
+          ...toConversation({
+            c: r.c,
+            contactId: r.contact.id,
+            contactName: r.contact.name ?? r.contact.profileName,
+            contactPhone: r.contact.phoneE164,
+            contactWaId: r.contact.waId,
+          }),
+          readUpToConvSeq: r.readUpTo ?? 0,
+          lastConvSeq: r.c.lastConvSeq,
+        },
+        r.readUpTo ?? 0,
+        r.markedUnread ?? false,
+      ),
     };
   };
 

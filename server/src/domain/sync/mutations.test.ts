@@ -322,6 +322,69 @@ describe('conversation mutations', () => {
     // Meta gets one mark-read of the latest inbound message.
     await w.until(async () => [...w.emu.control.state.inbound.values()].some((m) => m.read));
   });
+
+  it('marks unread for the one user only, idempotently, until they read it again', async () => {
+    const { conversationId } = await w.customer('Unreader');
+    await db()
+      .update(conversations)
+      .set({ assigneeId: w.org.agent.id })
+      .where(eq(conversations.id, conversationId));
+    const a = await client(w.org.agent);
+    const conv = await convRow(conversationId);
+    applied(
+      await a.push(a.next('conversation.markRead', { conversationId, readUpToConvSeq: conv.lastConvSeq })),
+    );
+    expect((await convRow(conversationId)).unreadCount).toBe(0);
+    const rowOf = (changes: ChangeEntry[]) => {
+      const put = changes.findLast(
+        (x) => x.e === 'conversation' && x.id === conversationId && x.op === 'put',
+      );
+      return put && 'row' in put ? (put.row as ConversationRow) : undefined;
+    };
+    const first = applied(await a.push(a.next('conversation.markUnread', { conversationId })));
+    expect(first.results[0]).toMatchObject({ status: 'applied' });
+    // Again: nothing changes (no new log entry), still applied.
+    const again = applied(await a.push(a.next('conversation.markUnread', { conversationId })));
+    expect(again.results[0]).toMatchObject({ status: 'applied' });
+    const [mark] = await db()
+      .select()
+      .from(conversationReads)
+      .where(eq(conversationReads.conversationId, conversationId));
+    expect(mark).toMatchObject({ markedUnread: true, readUpToConvSeq: conv.lastConvSeq });
+    // The team's count stays 0; the agent's own row says one unread, the manager's says none.
+    expect((await convRow(conversationId)).unreadCount).toBe(0);
+    expect(rowOf((await pullAll(w.t.app, w.org.agent, a.s.clientId)).changes)).toMatchObject({
+      unreadCount: 1,
+      readUpToConvSeq: conv.lastConvSeq,
+    });
+    expect(rowOf((await pullAll(w.t.app, w.org.manager, randomUUID())).changes)).toMatchObject({
+      unreadCount: 0,
+    });
+    // Live too: the agent's socket got the put of its own projection.
+    await until(() =>
+      a.s
+        .changes()
+        .some(
+          (x) =>
+            x.e === 'conversation' &&
+            x.id === conversationId &&
+            x.op === 'put' &&
+            (x.row as ConversationRow).unreadCount === 1,
+        ),
+    );
+    // Reading it again (even at the same marker) clears the flag.
+    applied(
+      await a.push(a.next('conversation.markRead', { conversationId, readUpToConvSeq: conv.lastConvSeq })),
+    );
+    const [after] = await db()
+      .select()
+      .from(conversationReads)
+      .where(eq(conversationReads.conversationId, conversationId));
+    expect(after!.markedUnread).toBe(false);
+    expect(rowOf((await pullAll(w.t.app, w.org.agent, a.s.clientId)).changes)).toMatchObject({
+      unreadCount: 0,
+    });
+  });
 });
 
 describe('notes and contacts', () => {

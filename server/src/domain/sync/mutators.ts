@@ -270,8 +270,9 @@ export const mutators: {
         insert into ${conversationReads} as r (organization_id, conversation_id, user_id, read_up_to_conv_seq, updated_at)
         values (${ctx.organizationId}, ${cur.id}, ${ctx.actor.userId}, ${upTo}, ${ctx.now})
         on conflict (organization_id, conversation_id, user_id) do update
-          set read_up_to_conv_seq = excluded.read_up_to_conv_seq, updated_at = excluded.updated_at
-          where r.read_up_to_conv_seq < excluded.read_up_to_conv_seq
+          set read_up_to_conv_seq = greatest(r.read_up_to_conv_seq, excluded.read_up_to_conv_seq),
+              marked_unread = false, updated_at = excluded.updated_at
+          where r.read_up_to_conv_seq < excluded.read_up_to_conv_seq or r.marked_unread
         returning r.user_id`);
     const changes: Change[] =
       (moved as unknown as { rows: unknown[] }).rows.length > 0 ? [conversationPut(cur.id)] : [];
@@ -288,6 +289,23 @@ export const mutators: {
     }
     if (changes.length === 0) return applied({ changes, existingVersion: cur.version });
     return applied({ changes, after });
+  },
+
+  'conversation.markUnread': async (ctx, args) => {
+    const locked = await lockVisible(ctx, args.conversationId);
+    if (!locked.ok) return locked.error;
+    const cur = locked.row;
+    // Only this user's flag: the team's unread count and everyone else's projection stay.
+    const marked = await ctx.tx.execute(sql`
+        insert into ${conversationReads} as r (organization_id, conversation_id, user_id, read_up_to_conv_seq, marked_unread, updated_at)
+        values (${ctx.organizationId}, ${cur.id}, ${ctx.actor.userId}, 0, true, ${ctx.now})
+        on conflict (organization_id, conversation_id, user_id) do update
+          set marked_unread = true, updated_at = excluded.updated_at
+          where not r.marked_unread
+        returning r.user_id`);
+    if ((marked as unknown as { rows: unknown[] }).rows.length === 0)
+      return applied({ changes: [], existingVersion: cur.version });
+    return applied({ changes: [conversationPut(cur.id)] });
   },
 
   'note.add': async (ctx, args) => {

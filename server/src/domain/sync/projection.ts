@@ -70,6 +70,8 @@ export type Loaded = {
   team: Map<string, Team>;
   /** Read markers: conversation id → user id → `read_up_to_conv_seq`. */
   reads: Map<string, Map<string, number>>;
+  /** Marked unread by hand: conversation id → the users who did (`conversation.markUnread`). */
+  markedUnread: Map<string, Set<string>>;
 };
 
 const emptyLoaded = (): Loaded => ({
@@ -85,6 +87,7 @@ const emptyLoaded = (): Loaded => ({
   member: new Map(),
   team: new Map(),
   reads: new Map(),
+  markedUnread: new Map(),
 });
 
 /** What to read: ids per wire entity. */
@@ -160,6 +163,7 @@ export async function loadRows(
         conversationId: conversationReads.conversationId,
         userId: conversationReads.userId,
         n: conversationReads.readUpToConvSeq,
+        markedUnread: conversationReads.markedUnread,
       })
       .from(conversationReads)
       .where(
@@ -173,6 +177,11 @@ export async function loadRows(
       let m = out.reads.get(r.conversationId);
       if (!m) out.reads.set(r.conversationId, (m = new Map()));
       m.set(r.userId, r.n);
+      if (r.markedUnread) {
+        let u = out.markedUnread.get(r.conversationId);
+        if (!u) out.markedUnread.set(r.conversationId, (u = new Set()));
+        u.add(r.userId);
+      }
     }
   }
 

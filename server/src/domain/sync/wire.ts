@@ -10,7 +10,20 @@ import type { Loaded, LoadedConversation } from './projection';
 /** The conversation row as `userId` sees it (their read marker). */
 export function conversationFor(loaded: Loaded, c: LoadedConversation, userId: string): ConversationRow {
   const mark = loaded.reads.get(c.row.id)?.get(userId) ?? 0;
-  return mark === c.row.readUpToConvSeq ? c.row : { ...c.row, readUpToConvSeq: mark };
+  const markedUnread = loaded.markedUnread.get(c.row.id)?.has(userId) ?? false;
+  return viewerRow(c.row, mark, markedUnread);
+}
+
+/**
+ * A conversation row with one viewer's read state: their marker, and at least one unread when
+ * they marked it unread by hand (the inbox's unread filter, counts and badge then show it to
+ * them alone, with no per-user column in the replica).
+ */
+export function viewerRow(row: ConversationRow, mark: number, markedUnread: boolean): ConversationRow {
+  const unreadCount = markedUnread ? Math.max(1, row.unreadCount) : row.unreadCount;
+  return mark === row.readUpToConvSeq && unreadCount === row.unreadCount
+    ? row
+    : { ...row, readUpToConvSeq: mark, unreadCount };
 }
 
 /**

@@ -93,6 +93,12 @@ export const conversationReads = pgTable(
     conversationId: uuid('conversation_id').notNull(),
     userId: uuid('user_id').notNull(),
     readUpToConvSeq: bigint('read_up_to_conv_seq', { mode: 'number' }).notNull().default(0),
+    /**
+     * The user marked it unread (`conversation.markUnread`): their projection of the row shows at
+     * least one unread until they read it again (`conversation.markRead` clears it). Per-user, so
+     * a teammate's inbox is unaffected.
+     */
+    markedUnread: boolean('marked_unread').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -155,6 +155,7 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'conversation:setImportant': vi.fn(async () => ok({ mutationId: 1 })),
     'conversation:setLabels': vi.fn(async () => ok({ mutationId: 1 })),
     'conversation:markRead': vi.fn(async () => ok({ mutationId: 1 })),
+    'conversation:markUnread': vi.fn(async () => ok({ mutationId: 1 })),
     'note:add': vi.fn(async () => ok({ mutationId: 1 })),
     'contact:update': vi.fn(async () => ok({ mutationId: 1 })),
     'outbox:list': vi.fn(async () => ok([])),

@@ -175,7 +175,8 @@ function conversationChange(
   const reasons = acl.reasons(c.facts, userId);
   if (reasons.length === 0) return null;
   const mark = loaded.reads.get(e.entityId)?.get(userId) ?? 0;
-  return intern(`conversation\0${e.entityId}\0${reasons.join(',')}\0${mark}`, () =>
+  const unread = loaded.markedUnread.get(e.entityId)?.has(userId) ? 'u' : '';
+  return intern(`conversation\0${e.entityId}\0${reasons.join(',')}\0${mark}${unread}`, () =>
     putOf(loaded, 'conversation', e.entityId, userId, reasons, e.seq),
   );
 }

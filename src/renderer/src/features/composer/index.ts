@@ -10,3 +10,4 @@ export { TemplatePicker } from './TemplatePicker/TemplatePicker';
 export { MediaComposer } from './MediaComposer/MediaComposer';
 export { useTemplates, type TemplatesState } from './useTemplates';
 export { requestTemplate, useTemplateRequest } from './template-request';
+export type { SendGuard } from './send-guard';

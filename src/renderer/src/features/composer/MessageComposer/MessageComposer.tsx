@@ -28,6 +28,7 @@ import './MessageComposer.css';
 import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
 import { EmojiButton } from './EmojiButton';
 import { SendKeyMenu } from './SendKeyMenu';
+import { useDraftSignal, type SendGuard } from '../send-guard';
 
 /** The sentence shown when free text is not allowed. */
 export const WINDOW_CLOSED_SENTENCE =
@@ -50,6 +51,8 @@ export interface MessageComposerProps {
   media: MediaDraft;
   /** Something was queued (the thread scrolls to it). */
   onSent?: () => void;
+  /** Asked before a reply (not a note) goes out: the collision warning. */
+  sendGuard?: SendGuard;
 }
 
 /** Typing presence is refreshed at most this often. */
@@ -76,6 +79,7 @@ export function MessageComposer({
   isOptedOut = false,
   media,
   onSent,
+  sendGuard,
 }: MessageComposerProps) {
   const client = useParleyClient();
   const draft = useDraft(conversationId, initialDraft);
@@ -142,8 +146,10 @@ export function MessageComposer({
     });
   };
 
+  useDraftSignal(sendGuard, text);
   const send = async () => {
     if (!canSend) return;
+    if (!isNote && sendGuard && !(await sendGuard.confirmSend())) return;
     setSending(true);
     setError(null);
     const body = text.trim();

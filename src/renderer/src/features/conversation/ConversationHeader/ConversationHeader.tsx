@@ -7,6 +7,7 @@ import {
   IconStarFilled,
   IconX,
 } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 import type { Team } from '#contract/api/teams';
 import type { Member } from '#contract/api/users';
 import type { InboxConversation } from '#contract/ipc/contract';
@@ -33,6 +34,8 @@ export interface ConversationHeaderProps {
   isContactPanelOpen: boolean;
   onToggleContactPanel(): void;
   onClose?: () => void;
+  /** Who else is viewing or typing here (a line under the name). */
+  presence?: ReactNode;
 }
 
 const STATUS_TEXT: Record<InboxConversation['status'], string> = {
@@ -59,6 +62,7 @@ export function ConversationHeader({
   isContactPanelOpen,
   onToggleContactPanel,
   onClose,
+  presence,
 }: ConversationHeaderProps) {
   const statusLine =
     c.status === 'snoozed'
@@ -103,6 +107,7 @@ export function ConversationHeader({
                 {c.hasPendingChanges ? ' (saving…)' : ''}
               </Text>
             </Group>
+            {presence}
           </Box>
           <Box style={{ flex: 'none' }}>
             <WindowCountdown windowExpiresAt={c.windowExpiresAt} />

@@ -13,6 +13,9 @@ import { MediaViewer } from '../MediaViewer/MediaViewer';
 import { ThreadContext, type ThreadContextValue } from '../thread-context';
 import { Thread } from '../Thread/Thread';
 import { buildThreadRows } from '../Thread/thread-rows';
+import { PresenceLine } from '../collision/PresenceLine';
+import { useCollisionGuard } from '../collision/useCollisionGuard';
+import { usePresence } from '../collision/usePresence';
 import { useConversation } from '../useConversation';
 import { useConversationActions } from '../useConversationActions';
 import { useOtherConversations } from '../useOtherConversations';
@@ -57,6 +60,18 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
   const [isPanelOpen, setPanelOpen] = useState(false);
   const [isDragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
+  const presence = usePresence(conversationId);
+  const nameOf = useCallback(
+    (id: string) => members?.find((m) => m.id === id)?.name ?? 'A teammate',
+    [members],
+  );
+  const collision = useCollisionGuard({
+    conversationId,
+    meId: myUserId,
+    presence: presence.map,
+    messages: thread.messages,
+    nameOf,
+  });
 
   const conversation = detail?.conversation;
   const templates = useTemplates(conversation?.whatsappAccountId ?? '', !!conversation);
@@ -107,13 +122,15 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
     return 0;
   }, [thread.messages]);
   const readUpTo = conversation?.readUpToConvSeq ?? 0;
+  // Marked unread by hand (the marker is already at the end): reading it again clears that.
+  const markedUnread = lastSeq > 0 && lastSeq <= readUpTo && (conversation?.unreadCount ?? 0) > 0;
   const handleAtBottom = useCallback(
     (isAtBottom: boolean) => {
-      if (isAtBottom && lastSeq > readUpTo && document.visibilityState !== 'hidden') {
+      if (isAtBottom && (lastSeq > readUpTo || markedUnread) && document.visibilityState !== 'hidden') {
         void client.call('conversation:markRead', { conversationId, readUpToConvSeq: lastSeq });
       }
     },
-    [client, conversationId, lastSeq, readUpTo],
+    [client, conversationId, lastSeq, readUpTo, markedUnread],
   );
 
   const jumpTo = useCallback((messageId: string) => {
@@ -292,7 +309,11 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             isContactPanelOpen={isPanelOpen}
             onToggleContactPanel={() => setPanelOpen((o) => !o)}
             onClose={onClose}
+            presence={
+              <PresenceLine typing={presence.typing.map(nameOf)} viewing={presence.viewing.map(nameOf)} />
+            }
           />
+          {collision.dialog}
           {jumpNotice && (
             <Alert
               color="gray"
@@ -336,6 +357,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             onCancelReply={() => setReplyTo(null)}
             isOptedOut={detail.contact?.optedOut ?? false}
             media={media}
+            sendGuard={collision.guard}
           />
         </div>
         {isPanelOpen && (

@@ -12,6 +12,7 @@ import {
 import type { InboxConversation } from '#contract/ipc/contract';
 import { warmFormatters } from '../conversation-format';
 import { ConversationRow, rowDomId } from './ConversationRow';
+import { handleSelectionKey } from './selection-keys';
 
 /** Fixed row height (px): constant, so the virtualizer never measures. */
 export const CONVERSATION_ROW_HEIGHT = 80;
@@ -51,6 +52,14 @@ export interface ConversationListProps {
   describedBy?: string;
   /** The list's imperative handle. */
   handleRef?: Ref<ConversationListHandle>;
+  /** Rows checked for a bulk action; with `onCheck`, each row gets a selection cell. */
+  checkedIds?: ReadonlySet<string>;
+  /** A row's cell was clicked, or `x` pressed on it (`range`: Shift-click). */
+  onCheck?(id: string, range: boolean): void;
+  /** Ctrl/Cmd-A in the list. */
+  onCheckAll?(): void;
+  /** Escape in the list while rows are checked. */
+  onClearChecked?(): void;
 }
 
 /**
@@ -78,6 +87,10 @@ export const ConversationList = memo(function ConversationList({
   now,
   describedBy,
   handleRef,
+  checkedIds,
+  onCheck,
+  onCheckAll,
+  onClearChecked,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer's functions are not memoizable; this project does not run React Compiler,
@@ -130,6 +143,8 @@ export const ConversationList = memo(function ConversationList({
   );
 
   const handleKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (handleSelectionKey(e, { selectedId, checked: checkedIds, onCheck, onCheckAll, onClearChecked }))
+      return;
     if (e.altKey || e.ctrlKey || e.metaKey || items.length === 0) return;
     const page = Math.max(
       1,
@@ -205,6 +220,8 @@ export const ConversationList = memo(function ConversationList({
               highlight={highlight}
               now={now}
               onClick={handleRowClick}
+              isChecked={checkedIds?.has(c.id) ?? false}
+              onCheck={onCheck}
             />
           );
         })}

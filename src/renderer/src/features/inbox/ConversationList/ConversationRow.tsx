@@ -4,6 +4,7 @@ import type { InboxConversation } from '#contract/ipc/contract';
 import { absoluteTime, initials, rowAccessibleName, rowText, windowShortLabel } from '../conversation-format';
 import { HighlightedText } from './HighlightedText';
 import { MessageTypeIcon } from './MessageTypeIcon';
+import { SelectCheckbox } from './SelectCheckbox';
 
 /** The DOM id of a row (for `aria-activedescendant`). */
 export const rowDomId = (conversationId: string): string => `conversation-row-${conversationId}`;
@@ -26,6 +27,10 @@ export interface ConversationRowProps {
   /** The clock (ms), ticking once a minute, for relative times and the window. */
   now: number;
   onClick(id: string): void;
+  /** Checked for a bulk action. */
+  isChecked?: boolean;
+  /** The selection cell was clicked (`range`: with Shift); no cell without it. */
+  onCheck?(id: string, range: boolean): void;
 }
 
 /**
@@ -47,6 +52,8 @@ export const ConversationRow = memo(function ConversationRow({
   highlight,
   now,
   onClick,
+  isChecked = false,
+  onCheck,
 }: ConversationRowProps) {
   const text = rowText(c, now);
   const { name, window: win } = text;
@@ -62,13 +69,17 @@ export const ConversationRow = memo(function ConversationRow({
       aria-setsize={setSize}
       data-unread={c.unreadCount > 0 ? '' : undefined}
       data-open={isOpen ? '' : undefined}
+      data-checked={isChecked ? '' : undefined}
       data-index={index}
       style={{ height, transform: `translateY(${start}px)` }}
       onClick={() => onClick(c.id)}
     >
       {/* The name comes from this sentence (not aria-label), so nothing visible is left out of it:
-          it repeats the visible name, preview and time in words, starting with the contact. */}
+          it repeats the visible name, preview and time in words, starting with the contact. The
+          selection cell's name ("Select conversation with …") follows it: an aria-labelledby to
+          the sentence alone fails axe's label-content-name-mismatch (the visible parts differ). */}
       <span className="pc-sr">{rowAccessibleName(c, { now, assigneeName, isMine, text })}</span>
+      {onCheck && <SelectCheckbox conversationId={c.id} name={name} checked={isChecked} onCheck={onCheck} />}
       <div className="pc-avatar" aria-hidden>
         {initials(name)}
       </div>

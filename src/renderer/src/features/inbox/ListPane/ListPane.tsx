@@ -10,6 +10,8 @@ import { STATUS_TABS, type InboxState } from '../inbox-state';
 import { QuickFilters } from '../QuickFilters/QuickFilters';
 import { SearchBox, type SearchBoxHandle } from '../SearchBox/SearchBox';
 import { STATUS_TABS_ID, StatusTabs } from '../StatusTabs/StatusTabs';
+import { BulkControls } from '../bulk/BulkControls';
+import { useListSelection } from '../selection/useListSelection';
 import { useCalmList } from './use-calm-list';
 
 /** The id of the list's tab panel. */
@@ -82,10 +84,9 @@ export function ListPane({
   const summary = search
     ? `${items.length}${conversations.hasMore ? '+' : ''} ${items.length === 1 ? 'match' : 'matches'} for “${search}” in ${viewLabel} · ${tabLabel}`
     : `${viewLabel} · ${tabLabel}${hasFilters ? ' (filtered)' : ''}`;
-  const calm = useCalmList(
-    items,
-    `${viewLabel}|${state.tab}|${state.unread}|${state.important}|${state.label ?? ''}|${search}`,
-  );
+  const queryKey = `${viewLabel}|${state.tab}|${state.unread}|${state.important}|${state.label ?? ''}|${search}`;
+  const calm = useCalmList(items, queryKey);
+  const selection = useListSelection(calm.shown, queryKey);
   const isEmpty =
     !conversations.isLoading && !conversations.isStale && items.length === 0 && !conversations.error;
 
@@ -106,6 +107,7 @@ export function ListPane({
         <Text id="inbox-list-summary" size="xs" c="dimmed" aria-live="polite" truncate>
           {summary}
         </Text>
+        <BulkControls selection={selection} knownLabels={labels} />
       </Stack>
       <Box
         id={PANEL_ID}
@@ -161,6 +163,10 @@ export function ListPane({
             now={now}
             describedBy="inbox-list-summary"
             handleRef={listRef}
+            checkedIds={selection.ids}
+            onCheck={selection.onCheck}
+            onCheckAll={selection.onCheckAll}
+            onClearChecked={selection.clear}
           />
         </Box>
         {(conversations.error || conversations.isLoading || isEmpty) && (

@@ -1,0 +1,1 @@
+ALTER TABLE "conversation_reads" ADD COLUMN "marked_unread" boolean DEFAULT false NOT NULL;

@@ -206,7 +206,19 @@ const createServices = (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
     onQueued: () => outbound.services.sendWorker.wake(),
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform, intakes };
+  return {
+    auth,
+    audit,
+    members,
+    teams,
+    organization,
+    inbound,
+    outbound,
+    sync,
+    webhooks,
+    apiPlatform,
+    intakes,
+  };
 };
 
 /**

@@ -159,7 +159,11 @@ export function createIntakeService(deps: IntakeServiceDeps) {
     },
 
     /** Lists intakes, oldest first. */
-    list: async (organizationId: string, actor: Principal, q: ListIntakesQuery): Promise<Result<IntakePage>> => {
+    list: async (
+      organizationId: string,
+      actor: Principal,
+      q: ListIntakesQuery,
+    ): Promise<Result<IntakePage>> => {
       if (!isAdmin(actor)) return adminOnly();
       const cursor = parseCursor(q.cursor, Cursor);
       if (!cursor.ok) return cursor;
@@ -183,7 +187,8 @@ export function createIntakeService(deps: IntakeServiceDeps) {
       const last = page[page.length - 1];
       return ok({
         data: page.map(toIntake),
-        nextCursor: rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+        nextCursor:
+          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
       });
     },
 

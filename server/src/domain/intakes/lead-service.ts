@@ -83,7 +83,9 @@ export function createLeadService(deps: LeadServiceDeps) {
       const outcome = await db.transaction(async (tx) => {
         if (dedupeKey) {
           // Serialises repeats of one lead: the second waits, then finds the first's row.
-          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`intake:${intake.id}:${dedupeKey}`}))`);
+          await tx.execute(
+            sql`select pg_advisory_xact_lock(hashtext(${`intake:${intake.id}:${dedupeKey}`}))`,
+          );
           const [seen] = await tx
             .select()
             .from(intakeLeads)
@@ -101,7 +103,11 @@ export function createLeadService(deps: LeadServiceDeps) {
           tx,
           organizationId,
           actor,
-          { to: lead.phone, whatsappAccountId: intake.whatsappAccountId, message: { type: 'text', text: '' } },
+          {
+            to: lead.phone,
+            whatsappAccountId: intake.whatsappAccountId,
+            message: { type: 'text', text: '' },
+          },
           now,
         );
         if (!target.ok) throw new Refused(target);
@@ -122,7 +128,9 @@ export function createLeadService(deps: LeadServiceDeps) {
           await tx
             .update(conversations)
             .set({ teamId, labels, updatedAt: now })
-            .where(and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)));
+            .where(
+              and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)),
+            );
           changes.push({ entity: 'conversation', entityId: conversationId, conversationId });
           changes.push(
             ...(await scopeChangesForConversation(tx, organizationId, conversationId, conv!, {

@@ -14,8 +14,7 @@ import { checkTemplate } from '../messages/template-rules';
 type Source = ParameterSource;
 
 /** The lead field a source reads, or null for a fixed text. */
-const fieldOf = (s: Source): string | null =>
-  typeof s === 'string' ? s : 'field' in s ? s.field : null;
+const fieldOf = (s: Source): string | null => (typeof s === 'string' ? s : 'field' in s ? s.field : null);
 
 /** Every lead field the mapping reads without a default (the fields a lead must carry). */
 export function requiredFields(t: IntakeTemplate): string[] {

@@ -24,7 +24,11 @@ const EXAMPLE = {
   whatsappAccountId: '0190b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b',
   teamId: '0190b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7c',
   labels: ['lead', 'website'],
-  template: { name: 'welcome_lead', language: 'en_US', body: ['name', { field: 'product', default: 'our range' }] },
+  template: {
+    name: 'welcome_lead',
+    language: 'en_US',
+    body: ['name', { field: 'product', default: 'our range' }],
+  },
 };
 
 /** `/api/v1/intakes`: lead intakes (admins; API keys never manage them). */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntakeWithSecret } from '#contract/api/intakes';
+import { apiClient } from '../../../test/api-client';
 import { createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
 import { startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import { randomPhone } from '../../../test/whatsapp';
@@ -197,13 +198,15 @@ describe('POST /api/v1/intakes/:id/leads', () => {
 
   it('takes an API key with intake:write (attributed to it) and refuses one without it', async () => {
     const key = await newKey(['intake:write']);
-    const ok = await postLead(
-      intake.id,
-      { phone: `+${randomPhone()}`, name: 'Key lead' },
-      { bearer: key.key },
-    );
-    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(await w.row(ok.body.messageId)).toMatchObject({ apiKeyId: key.id, authorId: null });
+    // Through the typed client generated from the OpenAPI document: the document must be right.
+    const api = apiClient(w.t.app, key.key);
+    const ok = await api.POST('/api/v1/intakes/{id}/leads', {
+      params: { path: { id: intake.id } },
+      body: { phone: `+${randomPhone()}`, name: 'Key lead', plan: 'pro', seats: 5 },
+    });
+    expect(ok.error, JSON.stringify(ok.error)).toBeUndefined();
+    expect(ok.response.status).toBe(201);
+    expect(await w.row(ok.data!.messageId!)).toMatchObject({ apiKeyId: key.id, authorId: null });
     const without = await newKey(['messages:send']);
     const refused = await postLead(intake.id, { phone: `+${randomPhone()}` }, { bearer: without.key });
     expect(refused.status).toBe(403);

@@ -59,8 +59,9 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intakes: IntakeService }> = a
         description:
           'Leads posted to the answer’s `url` land on `whatsappAccountId`, in `teamId`’s queue, with ' +
           '`labels`, and are greeted with `template`. ' +
-          MAPPING,
-        body: CreateIntakeBody.meta({ examples: [EXAMPLE] }),
+          MAPPING +
+          `\n\nExample body:\n\n    ${JSON.stringify(EXAMPLE)}`,
+        body: CreateIntakeBody,
         response: { 201: IntakeWithSecret, ...errors(...AUTHED, 403) },
       },
     },

@@ -15,6 +15,7 @@ import { resolveSendTarget } from '../messages/send-target';
 import { KEY_ROLE } from '../visibility/rule';
 import { scopeChangesForConversation } from '../visibility/scope-changes';
 import type { SecretBox } from '../whatsapp/secret-box';
+import { emitLeadCreated } from './lead-event';
 import { leadValue, resolveMapping } from './template-mapping';
 
 // A lead arriving at an intake (issue 10): authenticated by the intake's HMAC signature over the
@@ -22,14 +23,15 @@ import { leadValue, resolveMapping } from './template-mapping';
 // upserts the contact (by number; name, e-mail and extra fields as attributes), finds or opens
 // the conversation on the intake's number, assigns the intake's team, adds its labels and queues
 // the template through the send path every send takes; the lead row, unique per intake on its
-// dedupe key, makes a repeat answer the first result instead of sending again.
+// dedupe key, makes a repeat answer the first result instead of sending again. The lead's
+// `lead.created` webhook event is written after the change log (it carries the change's seq).
 
 /** Dependencies of {@link createLeadService}. */
 export type LeadServiceDeps = {
   db: Db;
   clock: Clock;
   box: SecretBox;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
   /** Called after a lead's template send committed (wakes the send worker). */
   onQueued?: () => void;
 };
@@ -152,16 +154,30 @@ export function createLeadService(deps: LeadServiceDeps) {
           messageId = sent.value.message.id;
           changes.push(...sent.value.changes);
         }
-        await tx.insert(intakeLeads).values({
+        const [row] = await tx
+          .insert(intakeLeads)
+          .values({
+            organizationId,
+            intakeId: intake.id,
+            dedupeKey,
+            contactId,
+            conversationId,
+            messageId,
+            createdAt: now,
+          })
+          .returning({ id: intakeLeads.id });
+        const recorded = await recordChanges(tx, organizationId, changes);
+        await emitLeadCreated(tx, deps.jobs, {
           organizationId,
-          intakeId: intake.id,
-          dedupeKey,
+          leadId: row!.id,
+          intake,
           contactId,
           conversationId,
           messageId,
-          createdAt: now,
+          lead,
+          changeSeq: recorded?.seq ?? null,
+          now,
         });
-        await recordChanges(tx, organizationId, changes);
         return ok({ contactId, conversationId, messageId, replayed: false });
       });
       if (outcome.ok && outcome.value.messageId && !outcome.value.replayed) deps.onQueued?.();

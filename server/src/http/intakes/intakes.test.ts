@@ -6,7 +6,15 @@ import { apiClient } from '../../../test/api-client';
 import { createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
 import { startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import { randomPhone } from '../../../test/whatsapp';
-import { auditEvents, contacts, conversations, intakeLeads, messages } from '../../storage/schema/index';
+import {
+  auditEvents,
+  contacts,
+  conversations,
+  intakeLeads,
+  messages,
+  webhookDeliveries,
+  webhookEvents,
+} from '../../storage/schema/index';
 
 // Lead intakes end to end (issue 10): an admin defines an intake with a template mapping; leads
 // arrive signed with its secret or with an API key holding intake:write, and each lands as a
@@ -319,6 +327,50 @@ describe('POST /api/v1/intakes/:id/leads', () => {
       await w.t.database.db.select().from(auditEvents).where(eq(auditEvents.targetId, temp.id))
     ).map((e) => e.action);
     expect(actions.sort()).toEqual(['intake.created', 'intake.deleted', 'intake.updated']);
+  });
+
+  it('announces the lead as a lead.created webhook event to subscribed endpoints, once', async () => {
+    const hook = await w.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: w.org.admin.headers,
+      payload: { url: 'https://hooks.intake.example/leads', events: ['lead.created'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const lead = { phone: `+${randomPhone()}`, name: 'Hook', product: 'Kit', externalId: 'hook-1' };
+    const res = await postLead(intake.id, lead, { secret: intake.secret });
+    expect(res.status).toBe(201);
+    expect((await postLead(intake.id, lead, { secret: intake.secret })).status).toBe(200);
+    const events = await w.t.database.db
+      .select()
+      .from(webhookEvents)
+      .where(
+        and(eq(webhookEvents.organizationId, w.org.organizationId), eq(webhookEvents.type, 'lead.created')),
+      );
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.body)).toMatchObject({
+      type: 'lead.created',
+      data: {
+        intakeId: intake.id,
+        intakeName: 'Website form',
+        ...res.body,
+        phone: lead.phone,
+        name: 'Hook',
+        externalId: 'hook-1',
+        fields: { product: 'Kit' },
+        changeSeq: expect.any(Number),
+      },
+    });
+    const deliveries = await w.t.database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventId, events[0]!.id));
+    expect(deliveries.map((d) => d.endpointId)).toEqual([hook.json().id]);
+    await w.t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/webhooks/${hook.json().id}`,
+      headers: w.org.admin.headers,
+    });
   });
 
   it('rotates the secret: the old one stops verifying at once', async () => {

@@ -13,7 +13,7 @@ import type { JobQueue } from '../../storage/job-queue';
 export type IntakesDeps = {
   db: Db;
   clock: Clock;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
   audit: AuditRecorder;
   secretKey: string;
   publicUrl: string;

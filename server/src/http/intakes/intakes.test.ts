@@ -144,6 +144,44 @@ describe('intakes (admin)', () => {
   });
 });
 
+describe('intake routes × roles (from the route table)', () => {
+  it('refuses managers and agents on every intake route, changing nothing', async () => {
+    const routes = w.t.app.routeTable.filter(
+      (r) => r.url.startsWith('/api/v1/intakes') && r.method !== 'HEAD',
+    );
+    const bodies: Record<string, object> = {
+      'POST /api/v1/intakes': { name: 'Sneaky', whatsappAccountId: w.number.account.id },
+      'PATCH /api/v1/intakes/:id': { name: 'Sneaky' },
+      'POST /api/v1/intakes/:id/leads': { phone: `+${randomPhone()}`, name: 'Sneaky' },
+    };
+    expect(routes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'DELETE /api/v1/intakes/:id',
+      'GET /api/v1/intakes',
+      'GET /api/v1/intakes/:id',
+      'PATCH /api/v1/intakes/:id',
+      'POST /api/v1/intakes',
+      'POST /api/v1/intakes/:id/leads',
+      'POST /api/v1/intakes/:id/rotate-secret',
+    ]);
+    const before = await w.t.database.db.select().from(intakeLeads);
+    for (const r of routes)
+      for (const who of [w.org.manager, w.org.agent]) {
+        const key = `${r.method} ${r.url}`;
+        const res = await w.t.app.inject({
+          method: r.method as 'GET',
+          url: r.url.replace(':id', intake.id),
+          headers: who.headers,
+          ...(bodies[key] && { payload: bodies[key] }),
+        });
+        expect(res.statusCode, `${key} as ${who.email}: ${res.body}`).toBe(403);
+        expect(res.json().error.code).toBe('forbidden');
+      }
+    expect(await w.t.database.db.select().from(intakeLeads)).toEqual(before);
+    const still = await w.t.app.inject({ url: `/api/v1/intakes/${intake.id}`, headers: w.org.admin.headers });
+    expect(still.json()).toMatchObject({ name: 'Website form', enabled: true });
+  });
+});
+
 describe('POST /api/v1/intakes/:id/leads', () => {
   it('lands a signed lead: contact, conversation in the team with the labels, template queued', async () => {
     const phone = randomPhone();

@@ -18249,6 +18249,7 @@ export interface paths {
                   | 'contact.updated'
                   | 'account.status_changed'
                   | 'template.status_changed'
+                  | 'lead.created'
                 )
               | '*'
             )[];
@@ -19130,6 +19131,7 @@ export interface paths {
                   | 'contact.updated'
                   | 'account.status_changed'
                   | 'template.status_changed'
+                  | 'lead.created'
                 )
               | '*'
             )[];

@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock';
 import { verifyWebhookSignature } from '../../meta/webhook-signature';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
+import { retryTransientConflicts } from '../../storage/errors';
 import type { JobQueue } from '../../storage/job-queue';
 import { contacts, conversations, intakeLeads, intakes } from '../../storage/schema/index';
 import { notFound } from '../failure';
@@ -82,104 +83,109 @@ export function createLeadService(deps: LeadServiceDeps) {
         ? `external:${lead.externalId}`
         : null;
     try {
-      const outcome = await db.transaction(async (tx) => {
-        if (dedupeKey) {
-          // Serialises repeats of one lead: the second waits, then finds the first's row.
-          await tx.execute(
-            sql`select pg_advisory_xact_lock(hashtext(${`intake:${intake.id}:${dedupeKey}`}))`,
+      // Like the send path: a deadlock or serialisation failure (PostgreSQL) runs the lead again.
+      const outcome = await retryTransientConflicts(() =>
+        db.transaction(async (tx) => {
+          if (dedupeKey) {
+            // Serialises repeats of one lead: the second waits, then finds the first's row.
+            await tx.execute(
+              sql`select pg_advisory_xact_lock(hashtext(${`intake:${intake.id}:${dedupeKey}`}))`,
+            );
+            const [seen] = await tx
+              .select()
+              .from(intakeLeads)
+              .where(and(eq(intakeLeads.intakeId, intake.id), eq(intakeLeads.dedupeKey, dedupeKey)));
+            if (seen)
+              return ok({
+                contactId: seen.contactId,
+                conversationId: seen.conversationId,
+                messageId: seen.messageId,
+                replayed: true,
+              });
+          }
+          const now = clock.now();
+          const target = await resolveSendTarget(
+            tx,
+            organizationId,
+            actor,
+            {
+              to: lead.phone,
+              whatsappAccountId: intake.whatsappAccountId,
+              message: { type: 'text', text: '' },
+            },
+            now,
           );
-          const [seen] = await tx
+          if (!target.ok) throw new Refused(target);
+          const { conversationId, extra } = target.value;
+          const changes: Change[] = [...extra];
+          const [conv] = await tx
             .select()
-            .from(intakeLeads)
-            .where(and(eq(intakeLeads.intakeId, intake.id), eq(intakeLeads.dedupeKey, dedupeKey)));
-          if (seen)
-            return ok({
-              contactId: seen.contactId,
-              conversationId: seen.conversationId,
-              messageId: seen.messageId,
-              replayed: true,
-            });
-        }
-        const now = clock.now();
-        const target = await resolveSendTarget(
-          tx,
-          organizationId,
-          actor,
-          {
-            to: lead.phone,
-            whatsappAccountId: intake.whatsappAccountId,
-            message: { type: 'text', text: '' },
-          },
-          now,
-        );
-        if (!target.ok) throw new Refused(target);
-        const { conversationId, extra } = target.value;
-        const changes: Change[] = [...extra];
-        const [conv] = await tx
-          .select()
-          .from(conversations)
-          .where(and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)))
-          .for('update');
-        const contactId = conv!.contactId;
-        await updateContact(tx, organizationId, contactId, lead, now);
-        changes.push({ entity: 'contact', entityId: contactId });
-
-        const labels = [...new Set([...conv!.labels, ...intake.labels])];
-        const teamId = intake.teamId ?? conv!.teamId;
-        if (teamId !== conv!.teamId || labels.length !== conv!.labels.length) {
-          await tx
-            .update(conversations)
-            .set({ teamId, labels, updatedAt: now })
+            .from(conversations)
             .where(
               and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)),
-            );
-          changes.push({ entity: 'conversation', entityId: conversationId, conversationId });
-          changes.push(
-            ...(await scopeChangesForConversation(tx, organizationId, conversationId, conv!, {
-              assigneeId: conv!.assigneeId,
-              teamId,
-            })),
-          );
-        }
+            )
+            .for('update');
+          const contactId = conv!.contactId;
+          await updateContact(tx, organizationId, contactId, lead, now);
+          changes.push({ entity: 'contact', entityId: contactId });
 
-        let messageId: string | null = null;
-        if (template && params?.ok) {
-          const sent = await queueMessageSend(tx, deps, organizationId, actor, conversationId, {
-            type: 'template',
-            templateName: template.name,
-            language: template.language,
-            parameters: params.value,
-          });
-          if (!sent.ok) throw new Refused(sent);
-          messageId = sent.value.message.id;
-          changes.push(...sent.value.changes);
-        }
-        const [row] = await tx
-          .insert(intakeLeads)
-          .values({
+          const labels = [...new Set([...conv!.labels, ...intake.labels])];
+          const teamId = intake.teamId ?? conv!.teamId;
+          if (teamId !== conv!.teamId || labels.length !== conv!.labels.length) {
+            await tx
+              .update(conversations)
+              .set({ teamId, labels, updatedAt: now })
+              .where(
+                and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)),
+              );
+            changes.push({ entity: 'conversation', entityId: conversationId, conversationId });
+            changes.push(
+              ...(await scopeChangesForConversation(tx, organizationId, conversationId, conv!, {
+                assigneeId: conv!.assigneeId,
+                teamId,
+              })),
+            );
+          }
+
+          let messageId: string | null = null;
+          if (template && params?.ok) {
+            const sent = await queueMessageSend(tx, deps, organizationId, actor, conversationId, {
+              type: 'template',
+              templateName: template.name,
+              language: template.language,
+              parameters: params.value,
+            });
+            if (!sent.ok) throw new Refused(sent);
+            messageId = sent.value.message.id;
+            changes.push(...sent.value.changes);
+          }
+          const [row] = await tx
+            .insert(intakeLeads)
+            .values({
+              organizationId,
+              intakeId: intake.id,
+              dedupeKey,
+              contactId,
+              conversationId,
+              messageId,
+              createdAt: now,
+            })
+            .returning({ id: intakeLeads.id });
+          const recorded = await recordChanges(tx, organizationId, changes);
+          await emitLeadCreated(tx, deps.jobs, {
             organizationId,
-            intakeId: intake.id,
-            dedupeKey,
+            leadId: row!.id,
+            intake,
             contactId,
             conversationId,
             messageId,
-            createdAt: now,
-          })
-          .returning({ id: intakeLeads.id });
-        const recorded = await recordChanges(tx, organizationId, changes);
-        await emitLeadCreated(tx, deps.jobs, {
-          organizationId,
-          leadId: row!.id,
-          intake,
-          contactId,
-          conversationId,
-          messageId,
-          lead,
-          changeSeq: recorded?.seq ?? null,
-          now,
-        });
-        return ok({ contactId, conversationId, messageId, replayed: false });
-      });
+            lead,
+            changeSeq: recorded?.seq ?? null,
+            now,
+          });
+          return ok({ contactId, conversationId, messageId, replayed: false });
+        }),
+      );
       if (outcome.ok && outcome.value.messageId && !outcome.value.replayed) deps.onQueued?.();
       return outcome;
     } catch (e) {

@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntakeWithSecret } from '#contract/api/intakes';
 import { apiClient } from '../../../test/api-client';
-import { createOrg, createTeam, type LoggedIn, type TestOrg } from '../../../test/factories';
+import { createOrg, createTeam, type TestOrg } from '../../../test/factories';
+import { intakeKit, signLead } from '../../../test/intakes';
 import { startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import { randomPhone } from '../../../test/whatsapp';
 import {
@@ -11,7 +11,6 @@ import {
   contacts,
   conversations,
   intakeLeads,
-  messages,
   webhookDeliveries,
   webhookEvents,
 } from '../../storage/schema/index';
@@ -33,47 +32,8 @@ const TEMPLATE = {
   body: ['name', { field: 'product', default: 'tu pedido' }, { text: 'lunes' }],
 };
 
-const sign = (secret: string, body: string) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-/** POSTs a lead to `url` (the intake's), signed with `secret` unless a bearer is given. */
-const postLead = async (
-  id: string,
-  lead: object | string,
-  opts: { secret?: string; bearer?: string; headers?: Record<string, string> } = {},
-) => {
-  const body = typeof lead === 'string' ? lead : JSON.stringify(lead);
-  const res = await w.t.app.inject({
-    method: 'POST',
-    url: `/api/v1/intakes/${id}/leads`,
-    headers: {
-      'content-type': 'application/json',
-      ...(opts.secret !== undefined && { 'x-signature-256': sign(opts.secret, body) }),
-      ...(opts.bearer && { authorization: `Bearer ${opts.bearer}` }),
-      ...opts.headers,
-    },
-    payload: body,
-  });
-  return { status: res.statusCode, body: res.json(), headers: res.headers };
-};
-
-const createIntake = async (who: LoggedIn, payload: object) =>
-  w.t.app.inject({ method: 'POST', url: '/api/v1/intakes', headers: who.headers, payload });
-
-const newKey = async (scopes: string[]) => {
-  const res = await w.t.app.inject({
-    method: 'POST',
-    url: '/api/v1/api-keys',
-    headers: w.org.admin.headers,
-    payload: { name: 'CRM', scopes },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json<{ id: string; key: string }>();
-};
-
-const messageCount = async () =>
-  (await w.t.database.db.select().from(messages).where(eq(messages.organizationId, w.org.organizationId)))
-    .length;
+const { postLead, createIntake, newKey, messageCount } = intakeKit(() => w);
+const sign = signLead;
 
 beforeAll(async () => {
   w = await startOutboundWorld();
@@ -240,6 +200,18 @@ describe('POST /api/v1/intakes/:id/leads', () => {
     expect(await messageCount()).toBe(before + 1);
     const rows = await w.t.database.db.select().from(intakeLeads).where(eq(intakeLeads.intakeId, intake.id));
     expect(rows.filter((r) => r.dedupeKey === 'external:crm-42')).toHaveLength(1);
+  });
+
+  it('sends once when the same lead arrives twice at the same moment', async () => {
+    const before = await messageCount();
+    const lead = { phone: `+${randomPhone()}`, name: 'Twin', product: 'Kit', externalId: 'twin-1' };
+    const [a, b] = await Promise.all([
+      postLead(intake.id, lead, { secret: intake.secret }),
+      postLead(intake.id, lead, { secret: intake.secret }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body).toEqual(b.body);
+    expect(await messageCount()).toBe(before + 1);
   });
 
   it('takes an API key with intake:write (attributed to it) and refuses one without it', async () => {

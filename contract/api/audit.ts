@@ -52,6 +52,13 @@ export const AUDIT_ACTIONS = [
   'webhook.event_sanitized',
   /** A webhook event (or a whole receipt) could not be applied and was quarantined. */
   'webhook.event_quarantined',
+  /** An admin created a lead intake (target: the intake; details: number, team, labels, template). */
+  'intake.created',
+  /** Name, number, team, labels, template or enabled changed; details hold before/after. */
+  'intake.updated',
+  'intake.deleted',
+  /** An admin replaced an intake's signing secret (the old one stops verifying at once). */
+  'intake.secret_rotated',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */

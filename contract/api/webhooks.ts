@@ -16,6 +16,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'contact.updated',
   'account.status_changed',
   'template.status_changed',
+  /** A lead arrived at a lead intake (`data`: the lead, its intake and the ids it became). */
+  'lead.created',
 ] as const;
 
 /** An event type (see {@link WEBHOOK_EVENT_TYPES}); `webhook.test` is sent only by the test route. */

@@ -31,6 +31,7 @@ import { createMessagingInfrastructure } from './modules/messaging-infrastructur
 import type { SendWorkerOptions } from './jobs/send-worker';
 import { createOutboundModule, type OutboundServices } from './modules/outbound/outbound-module';
 import { createSyncModule } from './modules/sync/sync-module';
+import { createIntakesModule } from './modules/intakes/intakes-module';
 import { createWebhooksModule, type WebhooksDeps } from './modules/webhooks/webhooks-module';
 import {
   createApiPlatformModule,
@@ -197,7 +198,28 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform };
+  const intakes = createIntakesModule({
+    db,
+    clock,
+    jobs: infrastructure.jobs,
+    audit,
+    secretKey: deps.config.secretKey,
+    publicUrl: deps.config.publicUrl,
+    onQueued: () => outbound.services.sendWorker.wake(),
+  });
+  return {
+    auth,
+    audit,
+    members,
+    teams,
+    organization,
+    inbound,
+    outbound,
+    sync,
+    webhooks,
+    apiPlatform,
+    intakes,
+  };
 };
 
 /**
@@ -282,6 +304,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await services.sync.registerApi(api);
       await services.webhooks.registerApi(api);
       await services.apiPlatform.registerApi(api);
+      await services.intakes.registerApi(api);
     },
     { prefix: '/api/v1' },
   );

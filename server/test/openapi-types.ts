@@ -443,7 +443,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign in (throttled per account and per IP) */
+    /** Sign in (limited per IP; growing delays per account + IP) */
     post: {
       parameters: {
         query?: never;
@@ -13172,6 +13172,286 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhook-quarantine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List quarantined webhook events (admin)
+     * @description Webhook events Parley could not store exactly as Meta sent them: `sanitized` (stored with U+0000 or unpaired surrogates replaced by U+FFFD), `failed` (not applied; the other events of the same POST were), `receipt_failed` (a whole POST kept failing). Each is also in the audit log (`webhook.*`). Newest first, keyset paged; filter by `outcome`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          outcome?: 'sanitized' | 'failed' | 'receipt_failed';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                receiptId: number;
+                whatsappAccountId: string | null;
+                /** @enum {string} */
+                outcome: 'sanitized' | 'failed' | 'receipt_failed';
+                eventKind: string | null;
+                externalId: string | null;
+                event: {
+                  [key: string]: unknown;
+                } | null;
+                error: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/conversations/{id}/read': {
     parameters: {
       query?: never;
@@ -17658,6 +17938,2860 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List webhook endpoints (admin) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                url: string;
+                events: string[];
+                description: string | null;
+                enabled: boolean;
+                disabledReason: string | null;
+                previousSecretExpiresAt: string | null;
+                createdAt: string;
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Register a webhook endpoint (admin); its secret is shown only here
+     * @description Every delivery is signed per [Standard Webhooks](https://www.standardwebhooks.com/):
+     *     headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`
+     *     (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two of them during a secret rotation).
+     *     Verify with the reference library, on the raw body:
+     *
+     *     Node.js (`npm install standardwebhooks`):
+     *
+     *         import { Webhook } from 'standardwebhooks';
+     *         const payload = new Webhook(process.env.PARLEY_WEBHOOK_SECRET).verify(rawBody, req.headers);
+     *
+     *     Python (`pip install standardwebhooks`):
+     *
+     *         from standardwebhooks.webhooks import Webhook
+     *         payload = Webhook(os.environ["PARLEY_WEBHOOK_SECRET"]).verify(raw_body, request.headers)
+     *
+     *     Both throw when the signature or timestamp is wrong. Deduplicate on `webhook-id`; order objects
+     *     by `data.changeSeq`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url: string;
+            events: (
+              | (
+                  | 'message.received'
+                  | 'message.sent'
+                  | 'message.delivered'
+                  | 'message.read'
+                  | 'message.failed'
+                  | 'conversation.created'
+                  | 'conversation.status_changed'
+                  | 'conversation.assigned'
+                  | 'contact.created'
+                  | 'contact.updated'
+                  | 'account.status_changed'
+                  | 'template.status_changed'
+                  | 'lead.created'
+                )
+              | '*'
+            )[];
+            description?: string;
+            /** @default true */
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              events: string[];
+              description: string | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              previousSecretExpiresAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              secret: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook endpoint (admin) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              events: string[];
+              description: string | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              previousSecretExpiresAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a webhook endpoint and its deliveries (admin) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a webhook endpoint (admin); enabling clears the disabled reason */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url?: string;
+            events?: (
+              | (
+                  | 'message.received'
+                  | 'message.sent'
+                  | 'message.delivered'
+                  | 'message.read'
+                  | 'message.failed'
+                  | 'conversation.created'
+                  | 'conversation.status_changed'
+                  | 'conversation.assigned'
+                  | 'contact.created'
+                  | 'contact.updated'
+                  | 'account.status_changed'
+                  | 'template.status_changed'
+                  | 'lead.created'
+                )
+              | '*'
+            )[];
+            description?: string | null;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              events: string[];
+              description: string | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              previousSecretExpiresAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deliver a webhook.test event now and answer its attempt (admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              eventId: string;
+              eventType: string;
+              /** @enum {string} */
+              state: 'pending' | 'succeeded' | 'failed';
+              attempts: {
+                at: string;
+                durationMs: number;
+                responseStatus: number | null;
+                error: string | null;
+              }[];
+              nextAttemptAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the signing secret (admin); the old one keeps signing for 24 hours */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              events: string[];
+              description: string | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              previousSecretExpiresAt: string | null;
+              createdAt: string;
+              updatedAt: string;
+              secret: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An endpoint's deliveries, newest first, with their attempts (admin) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                eventId: string;
+                eventType: string;
+                /** @enum {string} */
+                state: 'pending' | 'succeeded' | 'failed';
+                attempts: {
+                  at: string;
+                  durationMs: number;
+                  responseStatus: number | null;
+                  error: string | null;
+                }[];
+                nextAttemptAt: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Attempt a delivery again now (admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              eventId: string;
+              eventType: string;
+              /** @enum {string} */
+              state: 'pending' | 'succeeded' | 'failed';
+              attempts: {
+                at: string;
+                durationMs: number;
+                responseStatus: number | null;
+                error: string | null;
+              }[];
+              nextAttemptAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/api-keys': {
     parameters: {
       query?: never;
@@ -19310,6 +22444,2525 @@ export interface paths {
                 | 'unsupported_grant_type'
                 | 'invalid_scope';
               error_description: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/intakes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List lead intakes (admin) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: uuid */
+                whatsappAccountId: string;
+                teamId: string | null;
+                labels: string[];
+                template: {
+                  name: string;
+                  language: string;
+                  header?:
+                    | string
+                    | {
+                        field: string;
+                        default?: string;
+                      }
+                    | {
+                        text: string;
+                      };
+                  body?:
+                    | (
+                        | string
+                        | {
+                            field: string;
+                            default?: string;
+                          }
+                        | {
+                            text: string;
+                          }
+                      )[]
+                    | {
+                        [key: string]:
+                          | string
+                          | {
+                              field: string;
+                              default?: string;
+                            }
+                          | {
+                              text: string;
+                            };
+                      };
+                } | null;
+                enabled: boolean;
+                url: string;
+                createdAt: string;
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a lead intake (admin); its signing secret is shown only here
+     * @description Leads posted to the answer’s `url` land on `whatsappAccountId`, in `teamId`’s queue, with `labels`, and are greeted with `template`. `template` names an approved template of the intake's number (`name`, `language`)
+     *     and where each of its parameters comes from: `body` is a list for numbered templates (`{{1}}`,
+     *     `{{2}}`…) and an object for named ones; `header` fills a text header's variable. Each source is a
+     *     lead field (`"name"`, or `{"field": "product", "default": "our products"}`) or a fixed
+     *     `{"text": "…"}`. The mapping is checked against the synced template when saved (400 naming the
+     *     problem). Example: `{"name": "order_update", "language": "es", "body": ["name", "product", {"text": "hoy"}]}`.
+     *
+     *     Example body:
+     *
+     *         {"name":"Website contact form","whatsappAccountId":"0190b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b","teamId":"0190b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7c","labels":["lead","website"],"template":{"name":"welcome_lead","language":"en_US","body":["name",{"field":"product","default":"our range"}]}}
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** Format: uuid */
+            whatsappAccountId: string;
+            /** Format: uuid */
+            teamId?: string;
+            labels?: string[];
+            template?: {
+              name: string;
+              language: string;
+              header?:
+                | string
+                | {
+                    field: string;
+                    default?: string;
+                  }
+                | {
+                    text: string;
+                  };
+              body?:
+                | (
+                    | string
+                    | {
+                        field: string;
+                        default?: string;
+                      }
+                    | {
+                        text: string;
+                      }
+                  )[]
+                | {
+                    [key: string]:
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        };
+                  };
+            };
+            /** @default true */
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              teamId: string | null;
+              labels: string[];
+              template: {
+                name: string;
+                language: string;
+                header?:
+                  | string
+                  | {
+                      field: string;
+                      default?: string;
+                    }
+                  | {
+                      text: string;
+                    };
+                body?:
+                  | (
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        }
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | {
+                            field: string;
+                            default?: string;
+                          }
+                        | {
+                            text: string;
+                          };
+                    };
+              } | null;
+              enabled: boolean;
+              url: string;
+              createdAt: string;
+              updatedAt: string;
+              secret: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/intakes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One lead intake (admin) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              teamId: string | null;
+              labels: string[];
+              template: {
+                name: string;
+                language: string;
+                header?:
+                  | string
+                  | {
+                      field: string;
+                      default?: string;
+                    }
+                  | {
+                      text: string;
+                    };
+                body?:
+                  | (
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        }
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | {
+                            field: string;
+                            default?: string;
+                          }
+                        | {
+                            text: string;
+                          };
+                    };
+              } | null;
+              enabled: boolean;
+              url: string;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a lead intake (admin); its url then answers 404 */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a lead intake (admin); null clears the team or the template
+     * @description `template` names an approved template of the intake's number (`name`, `language`)
+     *     and where each of its parameters comes from: `body` is a list for numbered templates (`{{1}}`,
+     *     `{{2}}`…) and an object for named ones; `header` fills a text header's variable. Each source is a
+     *     lead field (`"name"`, or `{"field": "product", "default": "our products"}`) or a fixed
+     *     `{"text": "…"}`. The mapping is checked against the synced template when saved (400 naming the
+     *     problem). Example: `{"name": "order_update", "language": "es", "body": ["name", "product", {"text": "hoy"}]}`.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** Format: uuid */
+            whatsappAccountId?: string;
+            teamId?: string | null;
+            labels?: string[];
+            template?: {
+              name: string;
+              language: string;
+              header?:
+                | string
+                | {
+                    field: string;
+                    default?: string;
+                  }
+                | {
+                    text: string;
+                  };
+              body?:
+                | (
+                    | string
+                    | {
+                        field: string;
+                        default?: string;
+                      }
+                    | {
+                        text: string;
+                      }
+                  )[]
+                | {
+                    [key: string]:
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        };
+                  };
+            } | null;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              teamId: string | null;
+              labels: string[];
+              template: {
+                name: string;
+                language: string;
+                header?:
+                  | string
+                  | {
+                      field: string;
+                      default?: string;
+                    }
+                  | {
+                      text: string;
+                    };
+                body?:
+                  | (
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        }
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | {
+                            field: string;
+                            default?: string;
+                          }
+                        | {
+                            text: string;
+                          };
+                    };
+              } | null;
+              enabled: boolean;
+              url: string;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/intakes/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the signing secret (admin); the old one stops verifying at once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              teamId: string | null;
+              labels: string[];
+              template: {
+                name: string;
+                language: string;
+                header?:
+                  | string
+                  | {
+                      field: string;
+                      default?: string;
+                    }
+                  | {
+                      text: string;
+                    };
+                body?:
+                  | (
+                      | string
+                      | {
+                          field: string;
+                          default?: string;
+                        }
+                      | {
+                          text: string;
+                        }
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | {
+                            field: string;
+                            default?: string;
+                          }
+                        | {
+                            text: string;
+                          };
+                    };
+              } | null;
+              enabled: boolean;
+              url: string;
+              createdAt: string;
+              updatedAt: string;
+              secret: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/intakes/{id}/leads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Post a lead to an intake (signed with its secret, or an API key with intake:write)
+     * @description Authenticate EITHER with the intake's secret — header `X-Signature-256: sha256=<hex
+     *     HMAC-SHA256 of the raw request body>` — OR with an API key (or client-credentials token) holding
+     *     `intake:write` (`Authorization: Bearer pk_live_…`). Sign the exact bytes you send:
+     *
+     *         body='{"phone":"+14155550123","name":"Ada","product":"Solar panels"}'
+     *         sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$INTAKE_SECRET" | sed 's/^.* //')
+     *         curl -X POST "$INTAKE_URL" -H 'content-type: application/json' \
+     *           -H "x-signature-256: sha256=$sig" -H 'idempotency-key: form-8731' -d "$body"
+     *
+     *     Node.js: `'sha256=' + crypto.createHmac('sha256', secret).update(rawBody).digest('hex')`.
+     *     Python: `'sha256=' + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()`.
+     *
+     *     Upserts the contact by number (`name` set when given; `email` and every extra field kept as
+     *     custom attributes), opens or reuses the conversation on the intake's number, assigns the intake's
+     *     team, adds its labels and queues its template with the mapped fields (like any send: queued,
+     *     threaded, counted). Answers 201 `{contactId, conversationId, messageId}`; a repeat with the same
+     *     `Idempotency-Key` or `externalId` answers 200 with the first lead's ids and sends nothing.
+     *     A field the template needs and the lead lacks → 422 naming it; bad signature → 401; unknown or
+     *     disabled intake → 404.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description `sha256=` + hex HMAC-SHA256 of the raw body with the intake’s secret */
+          'x-signature-256'?: string;
+          /** @description A repeated key answers the first lead’s ids (200) instead of sending again */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            phone: string;
+            name?: string;
+            email?: string;
+            externalId?: string;
+          } & {
+            [key: string]: string | number | boolean | null;
+          };
+        };
+      };
+      responses: {
+        /** @description A repeat of an earlier lead (same Idempotency-Key or externalId) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              contactId: string;
+              /** Format: uuid */
+              conversationId: string;
+              messageId: string | null;
+            };
+          };
+        };
+        /** @description The lead was accepted and its template queued */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              contactId: string;
+              /** Format: uuid */
+              conversationId: string;
+              messageId: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 415 */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 422 */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 429 */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
             };
           };
         };

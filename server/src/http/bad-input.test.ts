@@ -126,6 +126,28 @@ const valid = (): Record<string, Record<string, unknown>> => ({
     description: 'Probe',
     enabled: false,
   },
+  'POST /api/v1/intakes': {
+    name: 'Probe intake',
+    whatsappAccountId: PROBE_ID,
+    teamId: PROBE_ID,
+    labels: ['lead'],
+    template: { name: 'probe', language: 'en_US', header: 'name', body: ['name', { field: 'product' }] },
+    enabled: true,
+  },
+  'PATCH /api/v1/intakes/:id': {
+    name: 'Probe intake',
+    labels: ['lead'],
+    template: { name: 'probe', language: 'en_US', body: { first_name: 'name' } },
+    enabled: false,
+  },
+  // Extra lead fields take numbers and booleans too, so the case names only the declared ones
+  // (extra fields' bad inputs are covered in http/intakes/intakes.test.ts).
+  'POST /api/v1/intakes/:id/leads': {
+    phone: '+14155550123',
+    name: 'Probe lead',
+    email: 'probe@example.test',
+    externalId: 'probe-1',
+  },
 });
 
 /**
@@ -139,6 +161,7 @@ const BODYLESS = new Set([
   'POST /api/v1/webhooks/:id/test',
   'POST /api/v1/webhooks/:id/rotate-secret',
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
+  'POST /api/v1/intakes/:id/rotate-secret',
 ]);
 /**
  * Routes whose errors follow another specification's format rather than Parley's envelope:
@@ -449,6 +472,10 @@ describe('bad cursors on the paged lists', () => {
       ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
     ],
     'GET /api/v1/webhooks': [
+      ['not a date', uuid],
+      ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
+    ],
+    'GET /api/v1/intakes': [
       ['not a date', uuid],
       ['2024-01-01T00:00:00.000Z', 'not-a-uuid'],
     ],

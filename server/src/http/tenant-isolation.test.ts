@@ -7,6 +7,8 @@ import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
   apiKeys,
   auditEvents,
+  intakeLeads,
+  intakes,
   webhookQuarantine,
   contacts,
   conversations,
@@ -47,6 +49,8 @@ let bWa: {
   templateId: string;
 };
 let bKeyId: string;
+/** B's lead intake. */
+let bIntakeId: string;
 let aConversationId: string;
 /** B's outgoing webhook endpoint (disabled: nothing is delivered) and one delivery of it. */
 let bHook: { endpointId: string; deliveryId: string };
@@ -120,6 +124,14 @@ beforeAll(async () => {
     .values({ organizationId: b.organizationId, endpointId, eventId: event!.id, state: 'failed' })
     .returning();
   bHook = { endpointId, deliveryId: delivery!.id };
+  const intake = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/intakes',
+    headers: b.admin.headers,
+    payload: { name: 'B intake', whatsappAccountId: bWa.accountId, teamId: teamB.id },
+  });
+  expect(intake.statusCode, intake.body).toBe(201);
+  bIntakeId = intake.json().id;
 });
 afterAll(() => w.close());
 
@@ -138,6 +150,7 @@ const idFor = (url: string, param: string): string | undefined => {
   if (url.startsWith('/api/v1/contacts/')) return bWa.contactId;
   if (url.startsWith('/api/v1/webhooks/')) return bHook.endpointId;
   if (url.startsWith('/api/v1/api-keys/')) return bKeyId;
+  if (url.startsWith('/api/v1/intakes/')) return bIntakeId;
   return undefined;
 };
 
@@ -151,6 +164,8 @@ const bodies: Record<string, object> = {
   'PATCH /api/v1/contacts/:id': { name: 'Hijacked', optedOut: true },
   'PATCH /api/v1/webhooks/:id': { url: 'https://hijack.example/x', enabled: true },
   'PATCH /api/v1/api-keys/:id': { name: 'Hijacked', scopes: ['contacts:write'] },
+  'PATCH /api/v1/intakes/:id': { name: 'Hijacked', enabled: false },
+  'POST /api/v1/intakes/:id/leads': { phone: '+15550009999', name: 'Hijacked' },
 };
 
 const snapshotOfB = async () => {
@@ -187,6 +202,8 @@ const snapshotOfB = async () => {
       .from(webhookDeliveries)
       .where(eq(webhookDeliveries.organizationId, org)),
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organizationId, org)),
+    intakes: await db.select().from(intakes).where(eq(intakes.organizationId, org)),
+    intakeLeads: await db.select().from(intakeLeads).where(eq(intakeLeads.organizationId, org)),
   };
 };
 
@@ -228,6 +245,11 @@ describe('cross-tenant matrix', () => {
         'POST /api/v1/webhooks/:id/rotate-secret',
         'GET /api/v1/webhooks/:id/deliveries',
         'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
+        'GET /api/v1/intakes/:id',
+        'PATCH /api/v1/intakes/:id',
+        'DELETE /api/v1/intakes/:id',
+        'POST /api/v1/intakes/:id/rotate-secret',
+        'POST /api/v1/intakes/:id/leads',
       ]),
     );
   });

@@ -51,30 +51,32 @@ export function findSignatureHeader(
  *
  * @param rawBody the request body exactly as received
  * @param header the header value (use {@link findSignatureHeader} for a case-insensitive lookup)
- * @param appSecret the Meta app secret of the account the webhook is addressed to
+ * @param appSecret the Meta app secret of the account the webhook is addressed to (or any HMAC key)
  */
 export function verifyWebhookSignature(
   rawBody: Buffer,
   header: string | string[] | undefined,
   appSecret: string | null | undefined,
+  /** The header's name as messages say it (lead intakes sign with `X-Signature-256`). */
+  headerName = 'X-Hub-Signature-256',
 ): Result<void, SignatureError> {
   // An unset secret must never mean "accept everything".
   if (!appSecret) return err({ code: 'no_secret', message: 'No app secret is configured for this account' });
   if (header === undefined || header === '') {
-    return err({ code: 'missing_signature', message: 'X-Hub-Signature-256 header is missing' });
+    return err({ code: 'missing_signature', message: `${headerName} header is missing` });
   }
   if (Array.isArray(header)) {
-    return err({ code: 'malformed_signature', message: 'X-Hub-Signature-256 header is repeated' });
+    return err({ code: 'malformed_signature', message: `${headerName} header is repeated` });
   }
   const match = SIGNATURE_FORMAT.exec(header);
   if (!match?.[1]) {
-    return err({ code: 'malformed_signature', message: 'X-Hub-Signature-256 is not sha256=<64 hex digits>' });
+    return err({ code: 'malformed_signature', message: `${headerName} is not sha256=<64 hex digits>` });
   }
   const received = Buffer.from(match[1], 'hex');
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
   // Both are 32 bytes here (format checked above), which timingSafeEqual requires.
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
-    return err({ code: 'bad_signature', message: 'X-Hub-Signature-256 does not match the body' });
+    return err({ code: 'bad_signature', message: `${headerName} does not match the body` });
   }
   return ok(undefined);
 }

@@ -54,6 +54,14 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
                 'An API key (`Authorization: Bearer pk_live_…`) created by an admin at /api/v1/api-keys. ' +
                 'It may call the routes whose required scopes it holds; routes list them under this scheme.',
             },
+            intakeSignature: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'X-Signature-256',
+              description:
+                'Lead intakes only: `sha256=` + hex HMAC-SHA256 of the raw request body, keyed with the ' +
+                'intake’s secret (shown when the intake is created or its secret rotated).',
+            },
             oauth2: {
               type: 'oauth2',
               description:

@@ -51,6 +51,11 @@ export type Principal = {
    * organization-wide actor), and the key's scopes limit what it may call.
    */
   apiKey?: KeyCredential;
+  /**
+   * Set when a lead intake's signed request acts (no user, no key): `userId` is then the intake's
+   * id, which the send path must not record as a message's author.
+   */
+  intakeId?: string;
 };
 
 /** The API key behind a key-authenticated principal. */

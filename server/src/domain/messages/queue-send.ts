@@ -202,7 +202,8 @@ export async function queueMessageSend(
       direction: 'outbound',
       type: body.type,
       // A key is no user: its sends name the key instead (the thread shows "via API key ‹name›").
-      authorId: actor.apiKey ? null : actor.userId,
+      // A signed lead intake is neither: its greeting has no author.
+      authorId: actor.apiKey || actor.intakeId ? null : actor.userId,
       apiKeyId: actor.apiKey?.id ?? null,
       text,
       caption,

@@ -22,6 +22,7 @@ let ids: {
   mediaId: string;
   templateId: string;
   webhookId: string;
+  intakeId: string;
 };
 
 const PUBLIC = new Set([
@@ -66,6 +67,7 @@ beforeAll(async () => {
     mediaId: up.json().id,
     templateId: tpl.id,
     webhookId: '',
+    intakeId: '',
   };
   // A real endpoint, so the webhook :id routes are probed with an id that exists.
   const hook = await w.t.app.inject({
@@ -76,6 +78,15 @@ beforeAll(async () => {
   });
   expect(hook.statusCode, hook.body).toBe(201);
   ids.webhookId = hook.json().id;
+  // A real intake, so the leads route is probed with an id that exists (keys never manage intakes).
+  const intake = await w.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/intakes',
+    headers: w.org.admin.headers,
+    payload: { name: 'Matrix intake', whatsappAccountId: w.number.account.id },
+  });
+  expect(intake.statusCode, intake.body).toBe(201);
+  ids.intakeId = intake.json().id;
 }, 240_000);
 afterAll(() => w?.close());
 
@@ -87,6 +98,7 @@ const idFor = (url: string): string => {
   if (url.startsWith('/api/v1/templates/')) return ids.templateId;
   if (url.startsWith('/api/v1/whatsapp-accounts/')) return w.number.account.id;
   if (url.startsWith('/api/v1/webhooks/')) return ids.webhookId;
+  if (url.startsWith('/api/v1/intakes/')) return ids.intakeId;
   throw new Error(`No id for ${url}; add one to the key matrix`);
 };
 
@@ -108,6 +120,7 @@ const requestFor = (
     'PATCH /api/v1/conversations/:id': { important: true },
     'POST /api/v1/webhooks': { url: 'https://hooks.matrix.example/other', events: ['*'] },
     'PATCH /api/v1/webhooks/:id': { description: 'Matrix' },
+    'POST /api/v1/intakes/:id/leads': { phone: '+15557770003', name: 'Matrix' },
   };
   return bodies[key] ? { payload: bodies[key] } : {};
 };

@@ -18,7 +18,7 @@ import type { Db, Tx } from '../../storage/db';
 import { intakes, teams, whatsappAccounts } from '../../storage/schema/index';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
-import { newWebhookSecret } from '../webhooks/endpoint-service';
+import { newWebhookSecret } from '../webhooks/endpoint-view';
 import type { SecretBox } from '../whatsapp/secret-box';
 import { checkMapping } from './template-mapping';
 

@@ -45,6 +45,12 @@ export const AUDIT_ACTIONS = [
   'webhook.event_sanitized',
   /** A webhook event (or a whole receipt) could not be applied and was quarantined. */
   'webhook.event_quarantined',
+  'label.created',
+  /** Renamed on the label and on every conversation carrying it; details: before/after, count. */
+  'label.renamed',
+  'label.recoloured',
+  /** Deleted, and removed from the conversations carrying it; details: count. */
+  'label.deleted',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */

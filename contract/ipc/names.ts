@@ -29,6 +29,8 @@ export const channelNames = [
   'templates:list',
   'members:list',
   'teams:list',
+  'labels:list',
+  'cannedResponses:list',
   'messages:send',
   'conversation:setStatus',
   'conversation:assign',
@@ -66,6 +68,13 @@ export const channelNames = [
   'admin:getOrganization',
   'admin:updateOrganization',
   'admin:listAuditEvents',
+  // labels and canned responses (Settings > Labels, Settings > Canned responses)
+  'admin:createLabel',
+  'admin:updateLabel',
+  'admin:deleteLabel',
+  'admin:createCannedResponse',
+  'admin:updateCannedResponse',
+  'admin:deleteCannedResponse',
 ] as const;
 
 /** A channel name. */

@@ -336,6 +336,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             onCancelReply={() => setReplyTo(null)}
             isOptedOut={detail.contact?.optedOut ?? false}
             media={media}
+            contact={conversation.contact}
           />
         </div>
         {isPanelOpen && (

@@ -3,6 +3,8 @@ import {
   IconBuilding,
   IconBrandWhatsapp,
   IconHistory,
+  IconMessage2Bolt,
+  IconTags,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -17,6 +19,8 @@ import { OrganizationSection } from '../organization/OrganizationSection';
 import { ProfileSection } from '../profile/ProfileSection';
 import { sectionsFor, type SectionDef, type SectionId } from '../sections';
 import { TeamsSection } from '../teams/TeamsSection';
+import { LabelsSection } from '../labels/LabelsSection';
+import { CannedResponsesSection } from '../canned/CannedResponsesSection';
 
 /** Props of {@link SettingsArea}. */
 export interface SettingsAreaProps {
@@ -32,6 +36,8 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   profile: IconUser,
   members: IconUsers,
   teams: IconUsersGroup,
+  labels: IconTags,
+  canned: IconMessage2Bolt,
   numbers: IconBrandWhatsapp,
   organization: IconBuilding,
   audit: IconHistory,
@@ -109,6 +115,10 @@ function SectionBody({
       return <ProfileSection user={user} online={online} onOpenNotifications={onOpenNotifications} />;
     case 'teams':
       return <TeamsSection user={user} online={online} />;
+    case 'labels':
+      return <LabelsSection user={user} online={online} />;
+    case 'canned':
+      return <CannedResponsesSection user={user} online={online} />;
     default:
       break;
   }

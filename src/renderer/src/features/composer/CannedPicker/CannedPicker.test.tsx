@@ -48,7 +48,7 @@ function Harness() {
 const setup = () => {
   const parley = conversationFake();
   parley['cannedResponses:list'].mockResolvedValue(ok(RESPONSES));
-  return { parley, ...render(<Harness />, { parley }) };
+  return render(<Harness />, { parley });
 };
 
 describe('slashQueryAt', () => {

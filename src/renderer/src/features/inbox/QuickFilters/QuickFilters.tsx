@@ -9,6 +9,8 @@ export interface QuickFiltersProps {
   label: string | null;
   /** Labels to offer (most used first). */
   labels: readonly string[];
+  /** The organization's labels' colours (Mantine palette names), by name. */
+  colors?: Readonly<Record<string, string>>;
   onToggleUnread(): void;
   onToggleImportant(): void;
   onLabel(label: string | null): void;
@@ -16,13 +18,15 @@ export interface QuickFiltersProps {
 
 /**
  * Quick filters as toggle chips: Unread, Important, and one per label (at most one label at a
- * time). Each chip is a checkbox named by its words.
+ * time), in the label's colour when the organization defined it. Each chip is a checkbox named
+ * by its words.
  */
 export const QuickFilters = memo(function QuickFilters({
   unread,
   important,
   label,
   labels,
+  colors = {},
   onToggleUnread,
   onToggleImportant,
   onLabel,
@@ -50,6 +54,7 @@ export const QuickFilters = memo(function QuickFilters({
           key={l}
           size="xs"
           variant="outline"
+          color={colors[l]}
           checked={label === l}
           onChange={() => onLabel(label === l ? null : l)}
           icon={<IconTag size={12} aria-hidden />}

@@ -1,4 +1,4 @@
-import { Chip, Group } from '@mantine/core';
+import { Chip, ColorSwatch, Group } from '@mantine/core';
 import { IconStar, IconMailOpened, IconTag } from '@tabler/icons-react';
 import { memo } from 'react';
 
@@ -59,6 +59,18 @@ export const QuickFilters = memo(function QuickFilters({
           onChange={() => onLabel(label === l ? null : l)}
           icon={<IconTag size={12} aria-hidden />}
         >
+          {colors[l] && (
+            // The label's colour also while unchecked (an outline chip shows it only when checked).
+            <ColorSwatch
+              component="span"
+              size={8}
+              color={`var(--mantine-color-${colors[l]}-filled)`}
+              withShadow={false}
+              aria-hidden
+              mr={6}
+              style={{ display: 'inline-block', verticalAlign: 'middle' }}
+            />
+          )}
           {l}
         </Chip>
       ))}

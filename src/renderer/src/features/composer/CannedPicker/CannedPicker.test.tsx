@@ -29,13 +29,16 @@ const RESPONSES = [
   canned(3, 'hours', 'Opening hours', 'We open at 9.', 'personal'),
 ];
 
+/** The reply window is open for the test's duration. */
+const OPEN_UNTIL = new Date(Date.now() + 3_600_000).toISOString();
+
 function Harness() {
   const media = useMediaDraft();
   return (
     <MessageComposer
       conversationId={ids.conversation}
       whatsappAccountId={ids.account}
-      windowExpiresAt={new Date(Date.now() + 3_600_000).toISOString()}
+      windowExpiresAt={OPEN_UNTIL}
       initialDraft={null}
       replyTo={null}
       onCancelReply={() => undefined}

@@ -59,7 +59,7 @@ export function CannedPicker({ id, picker }: CannedPickerProps) {
                 {c.title}
               </Text>
               <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
-                {c.body}
+                {picker.preview(c)}
               </Text>
               {c.scope === 'personal' && (
                 <Text size="xs" c="dimmed" style={{ flex: 'none', marginInlineStart: 'auto' }}>

@@ -88,6 +88,8 @@ export function useCannedPicker({ text, caret, contact, enabled, onInsert }: Can
     activeIndex: index,
     onKeyDown,
     choose,
+    /** The text a response would insert (variables filled), for the option's preview. */
+    preview: (c: CannedResponse) => fillCannedResponse(c.body, values),
     /** Moves the highlight (pointer hover). */
     setActive,
   };

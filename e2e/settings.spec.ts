@@ -101,7 +101,7 @@ test.describe('settings', () => {
     ).toBeVisible();
   });
 
-  test('an agent sees only their profile, and the server refuses the admin routes', async ({
+  test('an agent sees only their profile and canned responses, and the server refuses the admin routes', async ({
     signInPage,
     appFrame,
     account,
@@ -118,7 +118,7 @@ test.describe('settings', () => {
     await appFrame.expectSignedIn(account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
-    expect(await settings.sectionNames()).toEqual(['Profile']);
+    expect(await settings.sectionNames()).toEqual(['Profile', 'Canned responses']);
     await expect(page.getByRole('button', { name: 'Notification settings' })).toBeVisible();
 
     const agentToken = await accessToken(server.url, agent.email, agent.password);
@@ -128,6 +128,7 @@ test.describe('settings', () => {
       ['POST', '/teams'],
       ['POST', '/users'],
       ['POST', '/whatsapp-accounts'],
+      ['POST', '/labels'],
     ] as const) {
       const res = await fetch(`${server.url}/api/v1${path}`, {
         method,

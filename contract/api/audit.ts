@@ -59,6 +59,12 @@ export const AUDIT_ACTIONS = [
   'intake.deleted',
   /** An admin replaced an intake's signing secret (the old one stops verifying at once). */
   'intake.secret_rotated',
+  'label.created',
+  /** Renamed on the label and on every conversation carrying it; details: before/after, count. */
+  'label.renamed',
+  'label.recoloured',
+  /** Deleted, and removed from the conversations carrying it; details: count. */
+  'label.deleted',
 ] as const;
 
 /** An action the server records (see {@link AUDIT_ACTIONS}). */

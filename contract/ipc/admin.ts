@@ -4,6 +4,8 @@ import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
+import { CreateLabelBody, Label, UpdateLabelBody } from '../api/labels';
+import { CannedResponse, CreateCannedResponseBody, UpdateCannedResponseBody } from '../api/canned-responses';
 import { CreateUserBody, CreateUserResponse, Member, UpdateUserBody } from '../api/users';
 import {
   CreateWhatsAppAccountBody,
@@ -95,6 +97,22 @@ export const adminIpc = {
   'admin:updateOrganization': { input: UpdateOrganizationBody, output: Organization },
   /** One keyset page of the audit log, newest first. */
   'admin:listAuditEvents': { input: ListAuditEventsQuery, output: AuditEventPage },
+  /**
+   * Labels (admins, managers). Reads come from the replica (`labels:list`): the server's answer
+   * reaches it through sync, so every screen shows the same list.
+   */
+  'admin:createLabel': { input: CreateLabelBody, output: Label },
+  /** Renames (on every conversation carrying it, too) and/or recolours. */
+  'admin:updateLabel': { input: z.object({ id, patch: UpdateLabelBody }), output: Label },
+  /** Deletes a label; it is removed from the conversations carrying it. */
+  'admin:deleteLabel': { input: z.object({ id }), output: Done },
+  /** Canned responses: personal (anyone) or the organization's (admins, managers). */
+  'admin:createCannedResponse': { input: CreateCannedResponseBody, output: CannedResponse },
+  'admin:updateCannedResponse': {
+    input: z.object({ id, patch: UpdateCannedResponseBody }),
+    output: CannedResponse,
+  },
+  'admin:deleteCannedResponse': { input: z.object({ id }), output: Done },
 } as const;
 
 /** An admin channel name. */

@@ -8,6 +8,8 @@ import { Message, SendMessageBody } from '../api/messages';
 import { Note, NoteBody } from '../api/notes';
 import { Template, TemplateStatus } from '../api/templates';
 import { Team } from '../api/teams';
+import { Label } from '../api/labels';
+import { CannedResponse } from '../api/canned-responses';
 import { Member } from '../api/users';
 import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
@@ -101,7 +103,7 @@ export const MESSAGE_SPAN_MAX = 1_000;
 /**
  * Which replica tables changed, so views re-query only what they show. Table names are the
  * replica's: `conversations`, `messages`, `contacts`, `notes`, `reactions`, `templates`,
- * `members`, `teams`, `whatsapp_accounts`, `outbox`, `pending_messages`, `pending_patches`,
+ * `members`, `teams`, `labels`, `canned_responses`, `whatsapp_accounts`, `outbox`, `pending_messages`, `pending_patches`,
  * `drafts`, `media_cache`.
  */
 export const ReplicaChanged = z.object({
@@ -518,6 +520,10 @@ export const ipc = {
   'members:list': { input: none, output: z.array(Member) },
   /** Teams of the organization, by name. */
   'teams:list': { input: none, output: z.array(Team) },
+  /** Labels of the organization (names with colours), by name. */
+  'labels:list': { input: none, output: z.array(Label) },
+  /** Canned responses I may use (the organization's and my own), by shortcut. */
+  'cannedResponses:list': { input: none, output: z.array(CannedResponse) },
 
   // ---- writes (outbox + optimistic overlay in one durable transaction; work offline) ----
   /**

@@ -29,6 +29,8 @@ export const channelNames = [
   'templates:list',
   'members:list',
   'teams:list',
+  'labels:list',
+  'cannedResponses:list',
   'messages:send',
   'conversation:setStatus',
   'conversation:assign',
@@ -79,6 +81,13 @@ export const channelNames = [
   'admin:testWebhook',
   'admin:listWebhookDeliveries',
   'admin:retryWebhookDelivery',
+  // labels and canned responses (Settings > Labels, Settings > Canned responses)
+  'admin:createLabel',
+  'admin:updateLabel',
+  'admin:deleteLabel',
+  'admin:createCannedResponse',
+  'admin:updateCannedResponse',
+  'admin:deleteCannedResponse',
 ] as const;
 
 /** A channel name. */

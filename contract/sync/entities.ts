@@ -7,6 +7,8 @@ import { Note } from '../api/notes';
 import { Template } from '../api/templates';
 import { Team } from '../api/teams';
 import { Member } from '../api/users';
+import { Label } from '../api/labels';
+import { CannedResponse } from '../api/canned-responses';
 import { WhatsAppAccount } from '../api/whatsapp-accounts';
 
 /**
@@ -37,6 +39,8 @@ export const SyncEntity = z.enum([
   'note',
   'reaction',
   'whatsapp_account',
+  'label',
+  'canned_response',
 ]);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 
@@ -101,6 +105,10 @@ export const rowSchemas = {
   note: Note,
   reaction: ReactionRow,
   whatsapp_account: WhatsAppAccount,
+  /** Tenant-public: every member. */
+  label: Label,
+  /** Organization-wide ones to every member; a personal one to its owner only. */
+  canned_response: CannedResponse,
 } as const satisfies Record<SyncEntity, z.ZodType>;
 
 /** The row type of an entity. */
@@ -158,6 +166,8 @@ export const PutEntry = z.discriminatedUnion('e', [
   put('note'),
   put('reaction'),
   put('whatsapp_account'),
+  put('label'),
+  put('canned_response'),
 ]);
 export type PutEntry = z.infer<typeof PutEntry>;
 

@@ -12,6 +12,8 @@ import { systemClock, type Clock } from './lib/clock';
 import { createMemberService } from './domain/members/member-service';
 import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';
+import { createLabelService } from './domain/labels/label-service';
+import { createCannedResponseService } from './domain/canned-responses/canned-response-service';
 import { auditRoutes } from './http/audit/routes';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
@@ -19,6 +21,8 @@ import { invitePageRoutes } from './http/invite-page/routes';
 import { meRoutes } from './http/me/routes';
 import { organizationRoutes } from './http/organization/routes';
 import { teamRoutes } from './http/teams/routes';
+import { labelRoutes } from './http/labels/routes';
+import { cannedResponseRoutes } from './http/canned-responses/routes';
 import { userRoutes } from './http/users/routes';
 import { authPlugin } from './plugins/auth';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler';
@@ -141,6 +145,8 @@ const createServices = (deps: AppDeps) => {
     audit,
   });
   const teams = createTeamService({ db, clock, audit });
+  const labels = createLabelService({ db, clock, audit });
+  const canned = createCannedResponseService({ db, clock });
   const organization = createOrganizationService({ db, clock, audit });
   const infrastructure = createMessagingInfrastructure({
     db,
@@ -212,6 +218,8 @@ const createServices = (deps: AppDeps) => {
     audit,
     members,
     teams,
+    labels,
+    canned,
     organization,
     inbound,
     outbound,
@@ -294,6 +302,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         prefix: '/teams',
         teams: services.teams,
       });
+      await api.register(labelRoutes, { prefix: '/labels', labels: services.labels });
+      await api.register(cannedResponseRoutes, { prefix: '/canned-responses', canned: services.canned });
       await api.register(organizationRoutes, {
         prefix: '/organization',
         organization: services.organization,

@@ -358,6 +358,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'templates:list': withReplica((s, i) => ok(s.queries.templates(i))),
     'members:list': withReplica((s) => ok(s.queries.members())),
     'teams:list': withReplica((s) => ok(s.queries.teams())),
+    'labels:list': withReplica((s) => ok(s.queries.labels())),
+    'cannedResponses:list': withReplica((s) => ok(s.queries.cannedResponses())),
     'messages:send': withReplica((s, i) => s.commands.sendMessage(i)),
     'conversation:setStatus': withReplica((s, i) => s.commands.setStatus(i)),
     'conversation:assign': withReplica((s, i) => s.commands.assign(i)),

@@ -5,6 +5,7 @@ import { createPasswordHasher } from '../domain/auth/password-hasher';
 import { systemClock } from '../lib/clock';
 import { teamPage } from '../storage/queries/teams';
 import { memberPage } from '../storage/queries/members';
+import { cannedResponses, labels } from '../storage/schema/index';
 import { DEMO_USERS, seedDemo, type DemoContext } from './seed';
 
 describe('demo seed', () => {
@@ -22,6 +23,11 @@ describe('demo seed', () => {
     const teams = await teamPage(t.database.db, first.organizationId, undefined, 10);
     expect(teams.map((x) => x.name)).toEqual(['Sales', 'Support']);
     expect(teams.find((x) => x.name === 'Support')?.memberIds).toHaveLength(3);
+    // Labels and canned responses, once each after two runs.
+    const labelNames = (await t.database.db.select().from(labels)).map((l) => l.name);
+    expect(labelNames.sort()).toEqual(['Refund', 'VIP', 'Wholesale']);
+    const shortcuts = (await t.database.db.select().from(cannedResponses)).map((c) => c.shortcut);
+    expect(shortcuts.sort()).toEqual(['greet', 'hours', 'thanks']);
     for (const u of DEMO_USERS) {
       const s = await login(t.app, u.email, u.password);
       expect(s.role).toBe(u.role);

@@ -7,6 +7,7 @@ import { memberships } from '../storage/schema/index';
 import { insertMembership, insertUser, memberRow, userByEmail } from '../storage/queries/members';
 import { insertOrganization } from '../storage/queries/organizations';
 import { addTeamMembers, insertTeam, teamPage } from '../storage/queries/teams';
+import { seedDemoLabels } from './seed-labels';
 
 /** Name of the demo organization. */
 export const DEMO_ORGANIZATION_NAME = 'Demo Support';
@@ -122,6 +123,8 @@ export async function seedDemo(
     );
     teamIds[spec.name] = id;
   }
+
+  await seedDemoLabels(db, organizationId, now);
 
   const ctx: DemoContext = { db, clock: deps.clock, organizationId, userIds, teamIds };
   for (const step of steps) await step(ctx);

@@ -65,6 +65,10 @@ const valid = (): Record<string, Record<string, unknown>> => ({
   'PATCH /api/v1/organization': { name: 'Probe organization', agentsSeeAllTeamConversations: true },
   'POST /api/v1/teams': { name: 'Probe team', memberIds: [org.agent.id] },
   'PATCH /api/v1/teams/:id': { name: 'Probe team' },
+  'POST /api/v1/labels': { name: 'Probe label', color: 'teal' },
+  'PATCH /api/v1/labels/:id': { name: 'Probe label', color: 'red' },
+  'POST /api/v1/canned-responses': { scope: 'organization', shortcut: 'probe', title: 'Probe', body: 'Hi' },
+  'PATCH /api/v1/canned-responses/:id': { shortcut: 'probe', title: 'Probe', body: 'Hi' },
   'POST /api/v1/whatsapp-accounts': {
     name: 'Probe number',
     phoneNumberId: '123456789012345',
@@ -440,6 +444,14 @@ describe('bad cursors on the paged lists', () => {
     'GET /api/v1/teams': [
       ['Sales\u0000', uuid],
       ['Sales', 'not-a-uuid'],
+    ],
+    'GET /api/v1/labels': [
+      ['vip\u0000', uuid],
+      ['vip', 'not-a-uuid'],
+    ],
+    'GET /api/v1/canned-responses': [
+      ['greet\u0000', uuid],
+      ['greet', 'not-a-uuid'],
     ],
     'GET /api/v1/conversations': [
       ['2024-13-45T99:00:00Z', uuid],

@@ -6,6 +6,8 @@ import { createOrg, createTeam, type TestOrg } from '../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
   apiKeys,
+  cannedResponses,
+  labels,
   auditEvents,
   intakeLeads,
   intakes,
@@ -51,6 +53,9 @@ let bWa: {
 let bKeyId: string;
 /** B's lead intake. */
 let bIntakeId: string;
+/** B's label, and a canned response of B's organization and one personal to B's agent. */
+let bLabelId: string;
+let bCannedIds: { org: string; personal: string };
 let aConversationId: string;
 /** B's outgoing webhook endpoint (disabled: nothing is delivered) and one delivery of it. */
 let bHook: { endpointId: string; deliveryId: string };
@@ -132,6 +137,28 @@ beforeAll(async () => {
   });
   expect(intake.statusCode, intake.body).toBe(201);
   bIntakeId = intake.json().id;
+  const label = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/labels',
+    headers: b.admin.headers,
+    payload: { name: 'B secret label', color: 'red' },
+  });
+  expect(label.statusCode, label.body).toBe(201);
+  bLabelId = label.json().id;
+  const canned = async (headers: Record<string, string>, scope: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/canned-responses',
+      headers,
+      payload: { scope, shortcut: `b${scope.slice(0, 3)}`, title: 'B secret title', body: 'B secret body' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  bCannedIds = {
+    org: await canned(b.admin.headers, 'organization'),
+    personal: await canned(b.agent.headers, 'personal'),
+  };
 });
 afterAll(() => w.close());
 
@@ -151,6 +178,9 @@ const idFor = (url: string, param: string): string | undefined => {
   if (url.startsWith('/api/v1/webhooks/')) return bHook.endpointId;
   if (url.startsWith('/api/v1/api-keys/')) return bKeyId;
   if (url.startsWith('/api/v1/intakes/')) return bIntakeId;
+  if (url.startsWith('/api/v1/labels/')) return bLabelId;
+  // The organization's response: a personal one is hidden inside B already (visibility matrix).
+  if (url.startsWith('/api/v1/canned-responses/')) return bCannedIds.org;
   return undefined;
 };
 
@@ -166,6 +196,8 @@ const bodies: Record<string, object> = {
   'PATCH /api/v1/api-keys/:id': { name: 'Hijacked', scopes: ['contacts:write'] },
   'PATCH /api/v1/intakes/:id': { name: 'Hijacked', enabled: false },
   'POST /api/v1/intakes/:id/leads': { phone: '+15550009999', name: 'Hijacked' },
+  'PATCH /api/v1/labels/:id': { name: 'Hijacked', color: 'lime' },
+  'PATCH /api/v1/canned-responses/:id': { title: 'Hijacked', body: 'Hijacked' },
 };
 
 const snapshotOfB = async () => {
@@ -204,6 +236,8 @@ const snapshotOfB = async () => {
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organizationId, org)),
     intakes: await db.select().from(intakes).where(eq(intakes.organizationId, org)),
     intakeLeads: await db.select().from(intakeLeads).where(eq(intakeLeads.organizationId, org)),
+    labels: await db.select().from(labels).where(eq(labels.organizationId, org)),
+    cannedResponses: await db.select().from(cannedResponses).where(eq(cannedResponses.organizationId, org)),
   };
 };
 
@@ -250,6 +284,12 @@ describe('cross-tenant matrix', () => {
         'DELETE /api/v1/intakes/:id',
         'POST /api/v1/intakes/:id/rotate-secret',
         'POST /api/v1/intakes/:id/leads',
+        'GET /api/v1/labels/:id',
+        'PATCH /api/v1/labels/:id',
+        'DELETE /api/v1/labels/:id',
+        'GET /api/v1/canned-responses/:id',
+        'PATCH /api/v1/canned-responses/:id',
+        'DELETE /api/v1/canned-responses/:id',
       ]),
     );
   });
@@ -409,9 +449,12 @@ describe('cross-tenant matrix', () => {
       '/api/v1/conversations',
       '/api/v1/templates',
       '/api/v1/contacts',
+      '/api/v1/labels',
+      '/api/v1/canned-responses',
     ]) {
       const res = await t.app.inject({ url, headers: a.admin.headers });
       expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).not.toContain('B secret');
       expect(res.body, url).not.toContain(bWa.accountId);
       expect(res.body, url).not.toContain(bWa.conversationId);
       expect(res.body, url).not.toContain('b_secret_template');
@@ -491,8 +534,12 @@ describe('cross-tenant sync routes', () => {
           bWa.messageId,
           bWa.accountId,
           teamB.id,
+          bLabelId,
+          bCannedIds.org,
+          bCannedIds.personal,
         ])
           expect(res.body, key).not.toContain(id);
+        expect(res.body, key).not.toContain('B secret');
         expect(res.body, key).not.toContain('b_secret_template');
         expect(res.body, key).not.toContain('B photo');
       }

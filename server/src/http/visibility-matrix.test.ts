@@ -21,6 +21,8 @@ let seer: LoggedIn;
 let stranger: LoggedIn;
 let conv: { conversationId: string; contactId: string; messageIds: string[] };
 let mediaId: string;
+/** The seer's personal canned response: nobody else sees it, whatever their role. */
+let personalCannedId: string;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
@@ -54,6 +56,14 @@ beforeAll(async () => {
     state: 'ready',
   });
   await w.t.database.db.update(messages).set({ mediaId }).where(eq(messages.id, conv.messageIds[0]!));
+  const canned = await w.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/canned-responses',
+    headers: seer.headers,
+    payload: { shortcut: 'mine', title: 'Mine', body: 'secret of the seer, canned' },
+  });
+  expect(canned.statusCode, canned.body).toBe(201);
+  personalCannedId = canned.json().id;
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -97,6 +107,21 @@ const routeCases = (): Record<string, { url: string; payload?: object; expect: R
       expect: { seer: 403, stranger: 404, manager: 409, admin: 409 },
     },
     'GET /api/v1/media/:id': { url: `/api/v1/media/${mediaId}`, expect: visible },
+    // A personal canned response is its owner's alone: managers and admins do not see it either.
+    'GET /api/v1/canned-responses/:id': {
+      url: `/api/v1/canned-responses/${personalCannedId}`,
+      expect: { seer: 200, stranger: 404, manager: 404, admin: 404 },
+    },
+    'PATCH /api/v1/canned-responses/:id': {
+      url: `/api/v1/canned-responses/${personalCannedId}`,
+      payload: { title: 'Taken over' },
+      expect: { seer: 200, stranger: 404, manager: 404, admin: 404 },
+    },
+    // Last: the owner deletes it, after which it is gone for everyone.
+    'DELETE /api/v1/canned-responses/:id': {
+      url: `/api/v1/canned-responses/${personalCannedId}`,
+      expect: { seer: 204, stranger: 404, manager: 404, admin: 404 },
+    },
   };
 };
 
@@ -110,10 +135,10 @@ const snapshot = async () => {
   };
 };
 
-const SCOPED = /^\/api\/v1\/(conversations|messages|contacts|media)\/:id/;
+const SCOPED = /^\/api\/v1\/(conversations|messages|contacts|media|canned-responses)\/:id/;
 
 describe('role × scope matrix', () => {
-  it('has a case for every conversation, message, contact and media :id route', () => {
+  it('has a case for every conversation, message, contact, media and canned-response :id route', () => {
     const keys = w.t.app.routeTable
       .filter((r) => SCOPED.test(r.url) && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.url}`);

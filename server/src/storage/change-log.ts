@@ -18,6 +18,8 @@ const versionedTables = new Map<string, string>([
   ['whatsapp_account', 'whatsapp_accounts'],
   ['media', 'media'],
   ['reaction', 'reactions'],
+  ['label', 'labels'],
+  ['canned_response', 'canned_responses'],
 ]);
 
 /**

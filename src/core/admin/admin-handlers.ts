@@ -64,6 +64,12 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
 
   const seg = encodeURIComponent;
 
+  /** A DELETE, whose 204 answers `{done: true}`. */
+  const remove = async (path: string): Promise<Result<typeof done>> => {
+    const r = await session.withToken((url, token) => auth.send(url, 'DELETE', path, { accessToken: token }));
+    return r.ok ? ok(done) : r;
+  };
+
   return {
     'admin:listMembers': () => all(adminIpc['admin:listMembers'].output.element, '/api/v1/users'),
     'admin:inviteMember': (i) => call(adminIpc['admin:inviteMember'].output, 'POST', '/api/v1/users', i),
@@ -106,6 +112,20 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
       call(adminIpc['admin:getOrganization'].output, 'GET', '/api/v1/organization'),
     'admin:updateOrganization': (i) =>
       call(adminIpc['admin:updateOrganization'].output, 'PATCH', '/api/v1/organization', i),
+    'admin:createLabel': (i) => call(adminIpc['admin:createLabel'].output, 'POST', '/api/v1/labels', i),
+    'admin:updateLabel': (i) =>
+      call(adminIpc['admin:updateLabel'].output, 'PATCH', `/api/v1/labels/${seg(i.id)}`, i.patch),
+    'admin:deleteLabel': (i) => remove(`/api/v1/labels/${seg(i.id)}`),
+    'admin:createCannedResponse': (i) =>
+      call(adminIpc['admin:createCannedResponse'].output, 'POST', '/api/v1/canned-responses', i),
+    'admin:updateCannedResponse': (i) =>
+      call(
+        adminIpc['admin:updateCannedResponse'].output,
+        'PATCH',
+        `/api/v1/canned-responses/${seg(i.id)}`,
+        i.patch,
+      ),
+    'admin:deleteCannedResponse': (i) => remove(`/api/v1/canned-responses/${seg(i.id)}`),
     'admin:listAuditEvents': (i) => {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));

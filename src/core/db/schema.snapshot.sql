@@ -64,6 +64,9 @@ CREATE INDEX `staged_media_sha_idx` ON `staged_media` (`sha256`);
 -- table __drizzle_migrations
 CREATE TABLE "__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric );
 
+-- table canned_responses
+CREATE TABLE `canned_responses` ( `id` text PRIMARY KEY NOT NULL, `version` integer NOT NULL, `name` text NOT NULL, `row` text NOT NULL );
+
 -- table contacts
 CREATE TABLE `contacts` ( `rid` integer PRIMARY KEY NOT NULL, `id` text NOT NULL, `version` integer NOT NULL, `search_text` text NOT NULL, `row` text NOT NULL );
 
@@ -96,6 +99,9 @@ CREATE TABLE `history_floor` ( `conversation_id` text PRIMARY KEY NOT NULL, `con
 
 -- table inbox_counts
 CREATE TABLE `inbox_counts` ( `bucket` text NOT NULL, `status` text NOT NULL, `total` integer NOT NULL, `unread` integer NOT NULL, `important` integer NOT NULL, PRIMARY KEY(`bucket`, `status`) );
+
+-- table labels
+CREATE TABLE `labels` ( `id` text PRIMARY KEY NOT NULL, `version` integer NOT NULL, `name` text NOT NULL, `row` text NOT NULL );
 
 -- table media_cache
 CREATE TABLE `media_cache` ( `media_id` text PRIMARY KEY NOT NULL, `file_name` text NOT NULL, `mime_type` text NOT NULL, `size` integer NOT NULL, `last_used_at` integer NOT NULL );

@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Template } from '#contract/api/templates';
 import type { Team } from '#contract/api/teams';
+import type { Label } from '#contract/api/labels';
+import type { CannedResponse } from '#contract/api/canned-responses';
 import type { Member } from '#contract/api/users';
 import type { Parsed } from '#contract/ipc/contract';
 
-/** Tenant-wide reference data from the replica: templates, members and teams (few rows each). */
+/**
+ * Reference data from the replica (few rows each): templates, members, teams, labels, and the
+ * canned responses this member may use (the server syncs nobody else's personal ones).
+ */
 
 /** Builds the reference-data queries over an open replica. */
 export function createDirectoryQueries(db: Database.Database) {
@@ -13,6 +18,9 @@ export function createDirectoryQueries(db: Database.Database) {
     members: db.prepare('SELECT row FROM members ORDER BY name, id'),
     teams: db.prepare('SELECT row FROM teams ORDER BY name, id'),
     memberName: db.prepare('SELECT name FROM members WHERE id = ?').pluck(),
+    // Case-insensitive order, as people read a list of names.
+    labels: db.prepare('SELECT row FROM labels ORDER BY name COLLATE NOCASE, id'),
+    canned: db.prepare('SELECT row FROM canned_responses ORDER BY name, id'),
   };
 
   return {
@@ -34,5 +42,8 @@ export function createDirectoryQueries(db: Database.Database) {
     members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Member),
     teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
     memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
+    labels: (): Label[] => (s.labels.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Label),
+    cannedResponses: (): CannedResponse[] =>
+      (s.canned.all() as { row: string }[]).map((r) => JSON.parse(r.row) as CannedResponse),
   };
 }

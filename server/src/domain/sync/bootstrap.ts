@@ -28,13 +28,22 @@ import {
   teams,
   templates,
   whatsappAccounts,
+  labels,
+  cannedResponses,
 } from '../../storage/schema/index';
 import { bundlePuts, loadBundles } from './bundles';
 import { readClock } from './clients';
 import { toContact } from '../contacts/contact-service';
 import type { ToAccount } from './projection';
 import { viewerRow } from './wire';
-import { groupConversationsSql, loadViewer, visibleConversationSql } from '../visibility/queries';
+import {
+  groupConversationsSql,
+  loadViewer,
+  visibleCannedResponseSql,
+  visibleConversationSql,
+} from '../visibility/queries';
+import { toLabel } from '../labels/label-service';
+import { toCannedResponse } from '../canned-responses/canned-response-service';
 import { scopeReasons, type Viewer } from '../visibility/rule';
 
 // The phased snapshot of sync-protocol §2.11 and the history pages of one conversation. Each
@@ -57,8 +66,15 @@ const RECENT_MS = 7 * 24 * 3600_000;
 export function createBootstrapService(deps: BootstrapDeps) {
   const { db, clock } = deps;
 
-  /** Phase 0: members, teams, templates and WhatsApp accounts. */
-  async function* metadata(organizationId: string, snapshotSeq: number): AsyncGenerator<PutEntry> {
+  /**
+   * Phase 0: members, teams, templates, WhatsApp accounts, labels, and the canned responses the
+   * viewer sees (the organization's and their own, `visibleCannedResponseSql`).
+   */
+  async function* metadata(
+    organizationId: string,
+    snapshotSeq: number,
+    viewer: Viewer,
+  ): AsyncGenerator<PutEntry> {
     const members = await selectMemberRows(db)
       .where(eq(memberships.organizationId, organizationId))
       .orderBy(memberships.createdAt, memberships.userId);
@@ -80,6 +96,18 @@ export function createBootstrapService(deps: BootstrapDeps) {
       .where(eq(templates.organizationId, organizationId))
       .orderBy(templates.name, templates.language, templates.id))
       yield { e: 'template', id: t.id, v: t.version, op: 'put', row: toTemplate(t) };
+    for (const l of await db
+      .select()
+      .from(labels)
+      .where(eq(labels.organizationId, organizationId))
+      .orderBy(labels.name, labels.id))
+      yield { e: 'label', id: l.id, v: l.version, op: 'put', row: toLabel(l) };
+    for (const c of await db
+      .select()
+      .from(cannedResponses)
+      .where(visibleCannedResponseSql(organizationId, viewer.userId))
+      .orderBy(cannedResponses.shortcut, cannedResponses.id))
+      yield { e: 'canned_response', id: c.id, v: c.version, op: 'put', row: toCannedResponse(c) };
   }
 
   /** One keyset page of visible conversations, newest activity first, with their contacts. */
@@ -238,7 +266,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
       const lines: AsyncGenerator<BootstrapLine> = !viewer.active
         ? (async function* () {})()
         : q.phase === 0
-          ? metadata(org, snapshotSeq)
+          ? metadata(org, snapshotSeq, viewer)
           : q.phase === 1
             ? inScope(org, viewer, q.group)
             : recent(org, viewer);

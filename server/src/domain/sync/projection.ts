@@ -5,6 +5,10 @@ import type { Member } from '#contract/api/users';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import type { Note } from '#contract/api/notes';
 import type { Team } from '#contract/api/teams';
+import type { Label } from '#contract/api/labels';
+import type { CannedResponse } from '#contract/api/canned-responses';
+import { toLabel } from '../labels/label-service';
+import { toCannedResponse } from '../canned-responses/canned-response-service';
 import type { ConversationRow, MessageRow, ReactionRow, SyncEntity } from '#contract/sync/protocol';
 import { toContact } from '../contacts/contact-service';
 import { toConversation } from '../conversations/conversation-service';
@@ -16,6 +20,7 @@ import type { Db, Tx } from '../../storage/db';
 import { selectMemberRows } from '../../storage/queries/members';
 import { selectTeamRows, withMemberIds } from '../../storage/queries/teams';
 import {
+  cannedResponses,
   contacts,
   conversationReads,
   conversations,
@@ -24,6 +29,7 @@ import {
   messages,
   notes,
   reactions,
+  labels,
   teams,
   templates,
   whatsappAccounts,
@@ -68,6 +74,9 @@ export type Loaded = {
   whatsapp_account: Map<string, { row: WhatsAppAccount; version: number }>;
   member: Map<string, Member>;
   team: Map<string, Team>;
+  label: Map<string, { row: Label; version: number }>;
+  /** Canned responses (all of them: who receives one is decided per viewer by `canSeeCannedResponse`). */
+  canned_response: Map<string, { row: CannedResponse; version: number }>;
   /** Read markers: conversation id → user id → `read_up_to_conv_seq`. */
   reads: Map<string, Map<string, number>>;
   /** Marked unread by hand: conversation id → the users who did (`conversation.markUnread`). */
@@ -86,6 +95,8 @@ const emptyLoaded = (): Loaded => ({
   whatsapp_account: new Map(),
   member: new Map(),
   team: new Map(),
+  label: new Map(),
+  canned_response: new Map(),
   reads: new Map(),
   markedUnread: new Map(),
 });
@@ -327,5 +338,21 @@ export async function loadRows(
     );
     for (const t of await withMemberIds(exec, organizationId, rows)) out.team.set(t.id, toTeam(t));
   }
+
+  const labelIds = ids(wanted.label);
+  if (labelIds.length > 0)
+    for (const l of await exec
+      .select()
+      .from(labels)
+      .where(and(inOrg(labels.organizationId), inArray(labels.id, labelIds))))
+      out.label.set(l.id, { row: toLabel(l), version: l.version });
+
+  const cannedIds = ids(wanted.canned_response);
+  if (cannedIds.length > 0)
+    for (const c of await exec
+      .select()
+      .from(cannedResponses)
+      .where(and(inOrg(cannedResponses.organizationId), inArray(cannedResponses.id, cannedIds))))
+      out.canned_response.set(c.id, { row: toCannedResponse(c), version: c.version });
   return out;
 }

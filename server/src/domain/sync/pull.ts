@@ -18,7 +18,7 @@ import { buildGrants, isRowOp, readLog, type LogEntry } from './log';
 import { loadRows, type ToAccount, type Wanted } from './projection';
 import { isWireEntity, putOf, scopeOf } from './wire';
 import { loadViewer, visibleConversationSql } from '../visibility/queries';
-import { canSeeContact, scopeReasons } from '../visibility/rule';
+import { canSeeCannedResponse, canSeeContact, scopeReasons } from '../visibility/rule';
 import { groupOfEntry } from '../visibility/scope-changes';
 
 /** Dependencies of {@link createPullService}. */
@@ -110,6 +110,10 @@ export async function changesFor(
   const kept: LogEntry[] = [];
   for (const e of entries) {
     if (isRowOp(e.op)) {
+      // A personal canned response's entries name its owner: nobody else hears of it, not even
+      // its id (`canSeeCannedResponse`; the current row is checked again below).
+      if (e.entity === 'canned_response' && !canSeeCannedResponse({ ownerId: e.subjectUser }, viewer))
+        continue;
       if (isWireEntity(e.entity)) latest.set(`${e.entity}\0${e.entityId}`, e);
     } else if (e.subjectUser === me) kept.push(e);
   }
@@ -170,8 +174,11 @@ export async function changesFor(
         const entity = e.entity as SyncEntity;
         const conv = scopeOf(loaded, entity, e.entityId);
         // Conversation-scoped rows were read through the scope predicate: present = visible.
+        const canned = entity === 'canned_response' ? loaded.canned_response.get(e.entityId) : undefined;
         const visible =
-          entity !== 'contact' || canSeeContact(loaded.contactConversations.get(e.entityId) ?? [], viewer);
+          entity === 'contact'
+            ? canSeeContact(loaded.contactConversations.get(e.entityId) ?? [], viewer)
+            : canned === undefined || canSeeCannedResponse(canned.row, viewer);
         const reasons = entity === 'conversation' && conv ? scopeReasons(conv.facts, viewer) : [];
         const put = visible ? putOf(loaded, entity, e.entityId, me, reasons, e.seq) : null;
         if (put) out.push(put);

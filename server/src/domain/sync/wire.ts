@@ -86,6 +86,15 @@ export function putOf(
       const t = loaded.team.get(id);
       return t ? { e: 'team', id, v: fallbackVersion, op: 'put', row: t } : null;
     }
+    case 'label': {
+      const l = loaded.label.get(id);
+      return l ? { e: 'label', id, v: l.version, op: 'put', row: l.row } : null;
+    }
+    case 'canned_response': {
+      // Whether this viewer may have it is decided before (`canSeeCannedResponse`).
+      const c = loaded.canned_response.get(id);
+      return c ? { e: 'canned_response', id, v: c.version, op: 'put', row: c.row } : null;
+    }
   }
 }
 
@@ -122,6 +131,8 @@ export const WIRE_ENTITIES: ReadonlySet<string> = new Set<SyncEntity>([
   'note',
   'reaction',
   'whatsapp_account',
+  'label',
+  'canned_response',
 ]);
 
 /** Whether a log entity is sent to clients (internal ones like `media` are not). */

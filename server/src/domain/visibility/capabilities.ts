@@ -73,3 +73,9 @@ export const mayEditContactOverSync = (refs: readonly ConversationFacts[], viewe
 
 /** Deleting a contact (one no conversation references) is for managers and admins. */
 export const mayDeleteContact = (role: Role): boolean => seesEverything(role);
+
+/** Creating, renaming, recolouring and deleting labels is for admins and managers. */
+export const mayManageLabels = (role: Role): boolean => seesEverything(role);
+
+/** The organization's canned responses are written by admins and managers; personal ones by anyone. */
+export const mayManageOrganizationCannedResponses = (role: Role): boolean => seesEverything(role);

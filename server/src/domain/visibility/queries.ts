@@ -4,6 +4,7 @@ import type { GroupRef } from '#contract/sync/protocol';
 import { Role } from '#contract/domain/roles';
 import type { Db, Tx } from '../../storage/db';
 import {
+  cannedResponses,
   contacts,
   conversations,
   media,
@@ -229,3 +230,13 @@ export async function membersWhoSee(
     );
   return rows.map((r) => r.userId);
 }
+
+/**
+ * The SQL form of `canSeeCannedResponse`: the organization's responses and the viewer's own
+ * personal ones (never another member's, whatever the viewer's role).
+ */
+export const visibleCannedResponseSql = (organizationId: string, userId: string): SQL =>
+  and(
+    eq(cannedResponses.organizationId, organizationId),
+    or(isNull(cannedResponses.ownerId), eq(cannedResponses.ownerId, userId)),
+  )!;

@@ -11,7 +11,9 @@ import { atLeast, type Role } from '#contract/domain/roles';
 // - deactivated and removed members see nothing;
 // - messages, notes, reactions and media follow their conversation; a contact is visible when a
 //   visible conversation references it (managers and admins: every contact);
-// - members, teams, templates and WhatsApp accounts (never secrets) are tenant-public;
+// - members, teams, templates, labels and WhatsApp accounts (never secrets) are tenant-public;
+// - a canned response of the organization is seen by every member, a personal one by its owner
+//   only (`canSeeCannedResponse`; its SQL form is `visibleCannedResponseSql`);
 // - an API key is an organization-wide actor: it sees what managers see (every conversation and
 //   contact of its organization) and no more of another; what it may DO is limited by its
 //   scopes, which the route table checks before any service runs (`KEY_ROLE`, `keyViewer`).
@@ -124,3 +126,14 @@ export function groupCoverage(group: GroupRef, viewer: Viewer): GroupCoverage {
 /** A short digest of a viewer's scope (the handshake's `scopeDigest`). */
 export const scopeDigest = (viewer: Viewer): string =>
   `${viewer.role}:${[...viewer.teamIds].sort().join(',')}:${viewer.seeAll ? 'all' : 'queue'}`;
+
+/** The owner of a canned response: null for the organization's, a user id for a personal one. */
+export type CannedFacts = { ownerId: string | null };
+
+/**
+ * Whether `viewer` sees a canned response: an organization-wide one every active member (and
+ * an API key) sees; a personal one only its owner — never a manager or an admin, since it is
+ * the owner's own wording, not the organization's data.
+ */
+export const canSeeCannedResponse = (r: CannedFacts, viewer: Pick<Viewer, 'userId' | 'active'>): boolean =>
+  viewer.active && (r.ownerId === null || r.ownerId === viewer.userId);

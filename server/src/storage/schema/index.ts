@@ -16,3 +16,4 @@ export * from './api-keys';
 export * from './webhook-quarantine';
 export * from './login-attempts';
 export * from './intakes';
+export * from './labels';

@@ -11,6 +11,8 @@ export {
   members,
   teams,
   whatsappAccounts,
+  labels,
+  cannedResponses,
   inboxCounts,
 } from './replica';
 export { syncState, tombstones, historyFloor, deferredFields } from './sync';

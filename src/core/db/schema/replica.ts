@@ -140,6 +140,25 @@ export const teams = sqliteTable('teams', {
   row: text('row').notNull(),
 });
 
+/** Labels: names with colours (tenant-public). Conversations carry the names in `labels`. */
+export const labels = sqliteTable('labels', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  name: text('name').notNull(),
+  row: text('row').notNull(),
+});
+
+/**
+ * Canned responses this member may use: the organization's and their own personal ones (the
+ * server sends nobody else's). `name` holds the shortcut.
+ */
+export const cannedResponses = sqliteTable('canned_responses', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  name: text('name').notNull(),
+  row: text('row').notNull(),
+});
+
 /** Connected WhatsApp numbers (tenant-public; never secrets). */
 export const whatsappAccounts = sqliteTable('whatsapp_accounts', {
   id: text('id').primaryKey(),

@@ -124,13 +124,19 @@ export function createPuts(s: ApplyStatements, batch: ApplyBatch, spans: SpanRec
       case 'template':
       case 'member':
       case 'team':
-      case 'whatsapp_account': {
+      case 'whatsapp_account':
+      case 'label': {
         const table = TABLE_OF[e.e] as NamedTable;
         written =
           s.namedUpsert[table].run(e.id, e.v, (e.row as RowOf<'team'>).name, JSON.stringify(e.row)).changes >
           0;
         break;
       }
+      case 'canned_response':
+        // Keyed by shortcut, the composer's "/" picker's sort and filter.
+        written =
+          s.namedUpsert.canned_responses.run(e.id, e.v, e.row.shortcut, JSON.stringify(e.row)).changes > 0;
+        break;
     }
     if (written) {
       if (!batch.tombstonesKnownEmpty) s.tombstoneClear.run(e.e, e.id, e.v);

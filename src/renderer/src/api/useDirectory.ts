@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Team } from '#contract/api/teams';
+import type { Label } from '#contract/api/labels';
+import type { CannedResponse } from '#contract/api/canned-responses';
 import type { Member } from '#contract/api/users';
 import type { Result } from '#contract/result';
 import { coalesce } from './coalesce';
@@ -34,6 +36,8 @@ function useReplicaList<T>(
 
 const readMembers = (c: ParleyClient) => c.call('members:list');
 const readTeams = (c: ParleyClient) => c.call('teams:list');
+const readLabels = (c: ParleyClient) => c.call('labels:list');
+const readCanned = (c: ParleyClient) => c.call('cannedResponses:list');
 
 /** The organization's members from the replica (by name), or `undefined` until read. */
 export function useMembers(): Member[] | undefined {
@@ -43,4 +47,14 @@ export function useMembers(): Member[] | undefined {
 /** The organization's teams from the replica (by name), or `undefined` until read. */
 export function useTeams(): Team[] | undefined {
   return useReplicaList('teams', readTeams);
+}
+
+/** The organization's labels (names with colours) from the replica, by name; `undefined` until read. */
+export function useLabels(): Label[] | undefined {
+  return useReplicaList('labels', readLabels);
+}
+
+/** The canned responses I may use (the organization's and my own) from the replica, by shortcut. */
+export function useCannedResponses(): CannedResponse[] | undefined {
+  return useReplicaList('canned_responses', readCanned);
 }

@@ -148,6 +148,8 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'templates:list': vi.fn(async () => ok([])),
     'members:list': vi.fn(async () => ok([])),
     'teams:list': vi.fn(async () => ok([])),
+    'labels:list': vi.fn(async () => ok([])),
+    'cannedResponses:list': vi.fn(async () => ok([])),
     'messages:send': vi.fn(async () => ok({ mutationId: 1 })),
     'conversation:setStatus': vi.fn(async () => ok({ mutationId: 1 })),
     'conversation:assign': vi.fn(async () => ok({ mutationId: 1 })),
@@ -212,6 +214,12 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'admin:testWebhook': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:listWebhookDeliveries': vi.fn(async () => ok({ data: [], nextCursor: null })),
     'admin:retryWebhookDelivery': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:createLabel': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:updateLabel': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteLabel': vi.fn(async () => ok({ done: true as const })),
+    'admin:createCannedResponse': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:updateCannedResponse': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteCannedResponse': vi.fn(async () => ok({ done: true as const })),
   };
 
   return {

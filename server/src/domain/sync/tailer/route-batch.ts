@@ -1,7 +1,7 @@
 import type { ChangeEntry, ScopeReason } from '#contract/sync/protocol';
 import type { Db } from '../../../storage/db';
 import { readSeeAll } from '../../visibility/queries';
-import type { ConversationFacts } from '../../visibility/rule';
+import { canSeeCannedResponse, type ConversationFacts } from '../../visibility/rule';
 import { groupOfEntry, SETTINGS_ENTITY } from '../../visibility/scope-changes';
 import { buildGrants, isRowOp, type LogEntry } from '../log';
 import type { Loaded } from '../projection';
@@ -133,7 +133,15 @@ function recipientsOf(acl: AclCache, loaded: Loaded, e: LogEntry): Iterable<stri
       return acl.activeMembers();
     case 'template':
     case 'whatsapp_account':
+    case 'label':
       return acl.activeMembers();
+    case 'canned_response': {
+      // The organization's to everyone, a personal one to its owner only (the entry names them).
+      const ownerId = loaded.canned_response.get(e.entityId)?.row.ownerId ?? e.subjectUser;
+      return [...acl.activeMembers()].filter((u) =>
+        canSeeCannedResponse({ ownerId }, { userId: u, active: true }),
+      );
+    }
     case 'contact':
       return acl.whoSeesContact(loaded.contactConversations.get(e.entityId) ?? []);
     case 'conversation': {

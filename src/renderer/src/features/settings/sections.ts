@@ -2,7 +2,16 @@ import { atLeast, type Role } from '#contract/domain/roles';
 
 /** A section of the Settings area. */
 export type SectionId =
-  'profile' | 'members' | 'teams' | 'numbers' | 'organization' | 'api-keys' | 'webhooks' | 'audit';
+  | 'profile'
+  | 'members'
+  | 'teams'
+  | 'labels'
+  | 'canned'
+  | 'numbers'
+  | 'organization'
+  | 'api-keys'
+  | 'webhooks'
+  | 'audit';
 
 /** How a section is listed and who sees it. */
 export interface SectionDef {
@@ -28,6 +37,13 @@ export const SECTIONS: readonly SectionDef[] = [
   },
   { id: 'members', label: 'Members', minRole: 'admin', offlineNote: 'Connect to manage members.' },
   { id: 'teams', label: 'Teams', minRole: 'manager', offlineNote: 'Connect to change teams.' },
+  { id: 'labels', label: 'Labels', minRole: 'manager', offlineNote: 'Connect to change labels.' },
+  {
+    id: 'canned',
+    label: 'Canned responses',
+    minRole: 'agent',
+    offlineNote: 'Connect to change canned responses.',
+  },
   {
     id: 'numbers',
     label: 'WhatsApp numbers',
@@ -55,3 +71,9 @@ export const sectionsFor = (role: Role): SectionDef[] => SECTIONS.filter((s) => 
 
 /** Whether a role may change teams (managers only read them). */
 export const canEditTeams = (role: Role): boolean => role === 'admin';
+
+/** Whether a role may manage labels (admins and managers; the server refuses agents). */
+export const canEditLabels = (role: Role): boolean => atLeast(role, 'manager');
+
+/** Whether a role may write the organization's canned responses (everyone writes their own). */
+export const canEditOrganizationCanned = (role: Role): boolean => atLeast(role, 'manager');

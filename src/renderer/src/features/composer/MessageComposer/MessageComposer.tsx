@@ -24,6 +24,8 @@ import { ReplyPreview } from '../ReplyPreview/ReplyPreview';
 import { TemplatePicker } from '../TemplatePicker/TemplatePicker';
 import { useTemplateRequest } from '../template-request';
 import { useDraft } from '../useDraft';
+import { CannedPicker, cannedOptionId } from '../CannedPicker/CannedPicker';
+import { useCannedPicker, type CannedContact } from '../CannedPicker/useCannedPicker';
 import './MessageComposer.css';
 import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
 import { EmojiButton } from './EmojiButton';
@@ -53,6 +55,8 @@ export interface MessageComposerProps {
   onSent?: () => void;
   /** Asked before a reply (not a note) goes out: the collision warning. */
   sendGuard?: SendGuard;
+  /** The customer, for canned responses' `{{contact.*}}` variables. */
+  contact?: CannedContact;
 }
 
 /** Typing presence is refreshed at most this often. */
@@ -80,6 +84,7 @@ export function MessageComposer({
   media,
   onSent,
   sendGuard,
+  contact,
 }: MessageComposerProps) {
   const client = useParleyClient();
   const draft = useDraft(conversationId, initialDraft);
@@ -94,6 +99,8 @@ export function MessageComposer({
   /** Where the caret was when the box last had focus (null: never, so emoji go at the end). */
   const selection = useRef<{ start: number; end: number } | null>(null);
   const typing = useRef<{ lastSent: number; idle: number | null }>({ lastSent: 0, idle: null });
+  const [caret, setCaret] = useState<number | null>(null);
+  const pickerId = useId();
 
   const isNote = mode === 'note';
   const isClosed = !isNote && !window24.isOpen;
@@ -109,6 +116,19 @@ export function MessageComposer({
   const openTemplates = useCallback(() => setTemplatesOpen(true), []);
   useTemplateRequest(conversationId, openTemplates);
   const text = draft.text;
+  // "/" + shortcut inserts a canned response (the picker's keys come before the composer's).
+  const picker = useCannedPicker({
+    text,
+    caret,
+    contact,
+    enabled: !isClosed && !isBlocked,
+    onInsert: (next, at) => {
+      draft.setText(next);
+      setCaret(at);
+      selection.current = { start: at, end: at };
+      requestAnimationFrame(() => textareaRef.current?.setSelectionRange(at, at));
+    },
+  });
   const limit = isNote ? 10_000 : WHATSAPP_LIMITS.textMaxChars;
   const isTooLong = text.length > limit;
   const canSend =
@@ -131,6 +151,7 @@ export function MessageComposer({
   const rememberSelection = () => {
     const el = textareaRef.current;
     if (el) selection.current = { start: el.selectionStart, end: el.selectionEnd };
+    if (el) setCaret(el.selectionStart === el.selectionEnd ? el.selectionStart : null);
   };
 
   const insertAtCursor = (insert: string) => {
@@ -172,6 +193,7 @@ export function MessageComposer({
   };
 
   const handleKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.onKeyDown(e)) return;
     if (e.key === 'Escape' && replyTo) {
       e.preventDefault();
       e.stopPropagation();
@@ -246,8 +268,12 @@ export function MessageComposer({
             <Text size="xs">Only your team sees notes; they are never sent to WhatsApp.</Text>
           </Group>
         )}
+        <CannedPicker id={pickerId} picker={picker} />
         <Textarea
           ref={textareaRef}
+          aria-autocomplete="list"
+          aria-controls={picker.open ? pickerId : undefined}
+          aria-activedescendant={picker.open ? cannedOptionId(pickerId, picker.activeIndex) : undefined}
           label="Message"
           labelProps={{ className: 'pcm-visually-hidden' }}
           placeholder={
@@ -256,6 +282,7 @@ export function MessageComposer({
           value={text}
           onChange={(e) => {
             draft.setText(e.currentTarget.value);
+            setCaret(e.currentTarget.selectionStart);
             setError(null);
             announceTyping();
           }}

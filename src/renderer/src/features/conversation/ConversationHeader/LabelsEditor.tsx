@@ -1,6 +1,7 @@
-import { ActionIcon, Badge, Button, Group, Popover, TagsInput, Text } from '@mantine/core';
+import { ActionIcon, Badge, Button, ColorSwatch, Group, Popover, TagsInput, Text } from '@mantine/core';
 import { IconTag } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useLabels } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 
 /** Props of {@link LabelsEditor}. */
@@ -15,10 +16,22 @@ export interface LabelsEditorProps {
 export function LabelsEditor({ labels, suggestions = [], onChange }: LabelsEditorProps) {
   const [opened, setOpened] = useState(false);
   const [draft, setDraft] = useState<string[]>(labels);
+  // The organization's labels (from the replica, so offline too) are offered first, in colour.
+  const defined = useLabels() ?? [];
+  const colorOf = new Map(defined.map((l) => [l.name.toLowerCase(), l.color]));
+  const offered = [...new Set([...defined.map((l) => l.name), ...suggestions])];
   return (
     <Group gap={4} wrap="nowrap" miw={0}>
       {labels.slice(0, 4).map((l) => (
-        <Badge key={l} variant="default" size="sm" tt="none" fw={500} maw={140}>
+        <Badge
+          key={l}
+          variant={colorOf.has(l.toLowerCase()) ? 'light' : 'default'}
+          color={colorOf.get(l.toLowerCase())}
+          size="sm"
+          tt="none"
+          fw={500}
+          maw={140}
+        >
           {safeLabel(l, 50)}
         </Badge>
       ))}
@@ -54,7 +67,17 @@ export function LabelsEditor({ labels, suggestions = [], onChange }: LabelsEdito
                   .slice(0, 50),
               )
             }
-            data={suggestions.filter((s) => !draft.includes(s))}
+            data={offered.filter((s) => !draft.includes(s))}
+            renderOption={({ option }) => (
+              <Group gap={6} wrap="nowrap">
+                <ColorSwatch
+                  size={10}
+                  color={`var(--mantine-color-${colorOf.get(option.value.toLowerCase()) ?? 'gray'}-filled)`}
+                  aria-hidden
+                />
+                {option.value}
+              </Group>
+            )}
             clearable
             maxTags={50}
             splitChars={[',']}

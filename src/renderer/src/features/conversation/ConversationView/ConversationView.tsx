@@ -358,6 +358,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             isOptedOut={detail.contact?.optedOut ?? false}
             media={media}
             sendGuard={collision.guard}
+            contact={conversation.contact}
           />
         </div>
         {isPanelOpen && (

@@ -3,7 +3,7 @@ import { IconArrowUp, IconFilterOff, IconMessages, IconSearch } from '@tabler/ic
 import { useMemo, type FocusEvent, type Ref } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxCounts } from '#contract/ipc/contract';
-import type { ConversationsState } from '../../../api';
+import { useLabels, type ConversationsState } from '../../../api';
 import { ConversationList, type ConversationListHandle } from '../ConversationList/ConversationList';
 import { compareText } from '../conversation-format';
 import { STATUS_TABS, type InboxState } from '../inbox-state';
@@ -17,7 +17,7 @@ import { useCalmList } from './use-calm-list';
 /** The id of the list's tab panel. */
 const PANEL_ID = 'inbox-list-panel';
 /** How many label chips the filters offer at most. */
-const MAX_LABEL_CHIPS = 6;
+const MAX_LABEL_CHIPS = 8;
 
 /** Props of {@link ListPane}. */
 export interface ListPaneProps {
@@ -65,18 +65,27 @@ export function ListPane({
   onLeaveSearch,
 }: ListPaneProps) {
   const { items } = conversations;
+  const defined = useLabels();
+  // The organization's labels first (most used in this list, then by name), then other label
+  // text seen on conversations, most used first; the chosen one always stays offered.
   const labelKey = useMemo(() => {
     const freq = new Map<string, number>();
     for (const c of items) for (const l of c.labels) freq.set(l, (freq.get(l) ?? 0) + 1);
-    const top = [...freq.entries()]
-      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
-      .slice(0, MAX_LABEL_CHIPS)
-      .map(([l]) => l);
+    const known = new Set((defined ?? []).map((l) => l.name));
+    const byUse = (a: string, b: string) => (freq.get(b) ?? 0) - (freq.get(a) ?? 0) || compareText(a, b);
+    const top = [
+      ...[...known].sort(byUse),
+      ...[...freq.keys()].filter((l) => !known.has(l)).sort(byUse),
+    ].slice(0, MAX_LABEL_CHIPS);
     const all = state.label && !top.includes(state.label) ? [state.label, ...top] : top;
-    return JSON.stringify(all);
-  }, [items, state.label]);
+    const colors = Object.fromEntries((defined ?? []).map((l) => [l.name, l.color]));
+    return JSON.stringify({ all, colors });
+  }, [items, state.label, defined]);
   // Keyed by content, so the (memoized) filters re-render only when the offered labels change.
-  const labels = useMemo(() => JSON.parse(labelKey) as string[], [labelKey]);
+  const { all: labels, colors: labelColors } = useMemo(
+    () => JSON.parse(labelKey) as { all: string[]; colors: Record<string, string> },
+    [labelKey],
+  );
 
   const tabLabel = STATUS_TABS.find((t) => t.value === state.tab)?.label ?? state.tab;
   const hasFilters = state.unread || state.important || state.label !== null;
@@ -100,6 +109,7 @@ export function ListPane({
           important={state.important}
           label={state.label}
           labels={labels}
+          colors={labelColors}
           onToggleUnread={onToggleUnread}
           onToggleImportant={onToggleImportant}
           onLabel={onLabel}

@@ -1,4 +1,4 @@
-import { Chip, Group } from '@mantine/core';
+import { Chip, ColorSwatch, Group } from '@mantine/core';
 import { IconStar, IconMailOpened, IconTag } from '@tabler/icons-react';
 import { memo } from 'react';
 
@@ -9,6 +9,8 @@ export interface QuickFiltersProps {
   label: string | null;
   /** Labels to offer (most used first). */
   labels: readonly string[];
+  /** The organization's labels' colours (Mantine palette names), by name. */
+  colors?: Readonly<Record<string, string>>;
   onToggleUnread(): void;
   onToggleImportant(): void;
   onLabel(label: string | null): void;
@@ -16,13 +18,15 @@ export interface QuickFiltersProps {
 
 /**
  * Quick filters as toggle chips: Unread, Important, and one per label (at most one label at a
- * time). Each chip is a checkbox named by its words.
+ * time), in the label's colour when the organization defined it. Each chip is a checkbox named
+ * by its words.
  */
 export const QuickFilters = memo(function QuickFilters({
   unread,
   important,
   label,
   labels,
+  colors = {},
   onToggleUnread,
   onToggleImportant,
   onLabel,
@@ -50,10 +54,23 @@ export const QuickFilters = memo(function QuickFilters({
           key={l}
           size="xs"
           variant="outline"
+          color={colors[l]}
           checked={label === l}
           onChange={() => onLabel(label === l ? null : l)}
           icon={<IconTag size={12} aria-hidden />}
         >
+          {colors[l] && (
+            // The label's colour also while unchecked (an outline chip shows it only when checked).
+            <ColorSwatch
+              component="span"
+              size={8}
+              color={`var(--mantine-color-${colors[l]}-filled)`}
+              withShadow={false}
+              aria-hidden
+              mr={6}
+              style={{ display: 'inline-block', verticalAlign: 'middle' }}
+            />
+          )}
           {l}
         </Chip>
       ))}

@@ -26,6 +26,8 @@ describe('SettingsArea', () => {
       'Profile',
       'Members',
       'Teams',
+      'Labels',
+      'Canned responses',
       'WhatsApp numbers',
       'Organization',
       'API keys',
@@ -40,19 +42,19 @@ describe('SettingsArea', () => {
     await expectNoAxeViolations();
   });
 
-  it('shows managers Teams (read-only) and agents only their profile', async () => {
+  it('shows managers Teams (read-only), Labels and Canned responses; agents their profile and canned responses', async () => {
     const { unmount } = render(
       <SettingsArea user={userAs('manager')} online onOpenNotifications={vi.fn()} />,
       {
         parley: createFakeParley({ session: signedInSession }),
       },
     );
-    expect(sectionNames()).toEqual(['Profile', 'Teams']);
+    expect(sectionNames()).toEqual(['Profile', 'Teams', 'Labels', 'Canned responses']);
     unmount();
     render(<SettingsArea user={userAs('agent')} online onOpenNotifications={vi.fn()} />, {
       parley: createFakeParley({ session: signedInSession }),
     });
-    expect(sectionNames()).toEqual(['Profile']);
+    expect(sectionNames()).toEqual(['Profile', 'Canned responses']);
     expect(screen.getByRole('button', { name: 'Notification settings' })).toBeInTheDocument();
   });
 

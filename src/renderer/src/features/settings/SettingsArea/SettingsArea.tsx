@@ -4,6 +4,8 @@ import {
   IconBrandWhatsapp,
   IconHistory,
   IconKey,
+  IconMessage2Bolt,
+  IconTags,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -21,6 +23,8 @@ import { ProfileSection } from '../profile/ProfileSection';
 import { sectionsFor, type SectionDef, type SectionId } from '../sections';
 import { TeamsSection } from '../teams/TeamsSection';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
+import { LabelsSection } from '../labels/LabelsSection';
+import { CannedResponsesSection } from '../canned/CannedResponsesSection';
 
 /** Props of {@link SettingsArea}. */
 export interface SettingsAreaProps {
@@ -36,6 +40,8 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   profile: IconUser,
   members: IconUsers,
   teams: IconUsersGroup,
+  labels: IconTags,
+  canned: IconMessage2Bolt,
   numbers: IconBrandWhatsapp,
   organization: IconBuilding,
   'api-keys': IconKey,
@@ -115,6 +121,10 @@ function SectionBody({
       return <ProfileSection user={user} online={online} onOpenNotifications={onOpenNotifications} />;
     case 'teams':
       return <TeamsSection user={user} online={online} />;
+    case 'labels':
+      return <LabelsSection user={user} online={online} />;
+    case 'canned':
+      return <CannedResponsesSection user={user} online={online} />;
     default:
       break;
   }

@@ -3,6 +3,7 @@ import { text } from '../domain/text';
 import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
+import { CreateTemplateBody, Template } from '../api/templates';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
 import { CreateUserBody, CreateUserResponse, Member, UpdateUserBody } from '../api/users';
 import {
@@ -95,6 +96,10 @@ export const adminIpc = {
   'admin:updateOrganization': { input: UpdateOrganizationBody, output: Organization },
   /** One keyset page of the audit log, newest first. */
   'admin:listAuditEvents': { input: ListAuditEventsQuery, output: AuditEventPage },
+  /** Submits a template to Meta for review; answers it stored as PENDING (sync brings the rest). */
+  'admin:createTemplate': { input: CreateTemplateBody, output: Template },
+  /** Deletes a template at Meta (this language only); it syncs back as DELETED. */
+  'admin:deleteTemplate': { input: z.object({ id }), output: Done },
 } as const;
 
 /** An admin channel name. */

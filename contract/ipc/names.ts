@@ -66,6 +66,8 @@ export const channelNames = [
   'admin:getOrganization',
   'admin:updateOrganization',
   'admin:listAuditEvents',
+  'admin:createTemplate',
+  'admin:deleteTemplate',
 ] as const;
 
 /** A channel name. */

@@ -106,6 +106,14 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
       call(adminIpc['admin:getOrganization'].output, 'GET', '/api/v1/organization'),
     'admin:updateOrganization': (i) =>
       call(adminIpc['admin:updateOrganization'].output, 'PATCH', '/api/v1/organization', i),
+    'admin:createTemplate': (i) =>
+      call(adminIpc['admin:createTemplate'].output, 'POST', '/api/v1/templates', i),
+    'admin:deleteTemplate': async (i) => {
+      const r = await session.withToken((url, token) =>
+        auth.send(url, 'DELETE', `/api/v1/templates/${seg(i.id)}`, { accessToken: token }),
+      );
+      return r.ok ? ok(done) : r;
+    },
     'admin:listAuditEvents': (i) => {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));

@@ -200,6 +200,8 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     ),
     'admin:updateOrganization': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:listAuditEvents': vi.fn(async () => ok({ data: [], nextCursor: null })),
+    'admin:createTemplate': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteTemplate': vi.fn(async () => ok({ done: true as const })),
   };
 
   return {

@@ -1,7 +1,7 @@
 import { atLeast, type Role } from '#contract/domain/roles';
 
 /** A section of the Settings area. */
-export type SectionId = 'profile' | 'members' | 'teams' | 'numbers' | 'organization' | 'audit';
+export type SectionId = 'profile' | 'members' | 'teams' | 'numbers' | 'templates' | 'organization' | 'audit';
 
 /** How a section is listed and who sees it. */
 export interface SectionDef {
@@ -32,6 +32,12 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'WhatsApp numbers',
     minRole: 'admin',
     offlineNote: 'Connect to change WhatsApp numbers.',
+  },
+  {
+    id: 'templates',
+    label: 'Templates',
+    minRole: 'manager',
+    offlineNote: 'Connect to create, delete or sync templates.',
   },
   {
     id: 'organization',

@@ -3,6 +3,7 @@ import {
   IconBuilding,
   IconBrandWhatsapp,
   IconHistory,
+  IconTemplate,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -17,6 +18,7 @@ import { OrganizationSection } from '../organization/OrganizationSection';
 import { ProfileSection } from '../profile/ProfileSection';
 import { sectionsFor, type SectionDef, type SectionId } from '../sections';
 import { TeamsSection } from '../teams/TeamsSection';
+import { TemplatesSection } from '../templates/TemplatesSection';
 
 /** Props of {@link SettingsArea}. */
 export interface SettingsAreaProps {
@@ -33,6 +35,7 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   members: IconUsers,
   teams: IconUsersGroup,
   numbers: IconBrandWhatsapp,
+  templates: IconTemplate,
   organization: IconBuilding,
   audit: IconHistory,
 };
@@ -109,6 +112,9 @@ function SectionBody({
       return <ProfileSection user={user} online={online} onOpenNotifications={onOpenNotifications} />;
     case 'teams':
       return <TeamsSection user={user} online={online} />;
+    case 'templates':
+      // The list reads from the replica (offline too); its actions say when they need the server.
+      return <TemplatesSection user={user} online={online} />;
     default:
       break;
   }

@@ -26,7 +26,7 @@ const setScheme = (page: Page, scheme: 'light' | 'dark') =>
   page.evaluate((s) => document.documentElement.setAttribute('data-mantine-color-scheme', s), scheme);
 
 test.describe('templates', () => {
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: 240_000 });
 
   test('an admin creates a template, Meta approves it, and an agent sends it', async ({
     signInPage,
@@ -44,13 +44,13 @@ test.describe('templates', () => {
     await settings.open();
     await settings.section('Templates');
     const table = page.getByRole('table', { name: 'Templates' });
-    await expect(table.getByRole('button', { name: /Open template order_update/ })).toBeVisible(LIVE);
+    await expect(table.getByRole('button', { name: 'Open template order_update (en_US)' })).toBeVisible(LIVE);
 
     const name = `pickup_ready_${Date.now() % 100000}`;
     await page.getByRole('button', { name: 'Create template' }).click();
     const form = settings.dialog('Create a template');
     await form.getByRole('textbox', { name: /^Name/ }).fill(name);
-    await form.getByRole('textbox', { name: /^Header$/ }).click();
+    await form.getByRole('combobox', { name: 'Header' }).click();
     await page.getByRole('option', { name: 'Text' }).click();
     await form.getByRole('textbox', { name: /^Header text/ }).fill('Your order is ready');
     await form.getByRole('textbox', { name: /^Body/ }).fill('Hi {{1}}, your cake is ready for pickup today.');

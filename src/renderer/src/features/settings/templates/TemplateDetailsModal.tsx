@@ -32,7 +32,14 @@ const REASONS: Record<string, string> = {
 export function StatusBadge({ status }: { status: TemplateStatus }) {
   const s = STATUS_BADGE[status];
   return (
-    <Badge color={s.color} variant="dot" tt="none">
+    // The label never truncates: a status cut to "Pending r…" says nothing.
+    <Badge
+      color={s.color}
+      variant="dot"
+      tt="none"
+      styles={{ label: { overflow: 'visible' } }}
+      style={{ flexShrink: 0 }}
+    >
       {s.label}
     </Badge>
   );

@@ -74,6 +74,7 @@ export function TemplatesSection({ user, online }: { user: SessionUser; online: 
     const n = numbers.data?.find((x) => x.id === id);
     return n ? `${n.name} (${n.displayPhoneNumber ?? n.phoneNumberId})` : 'WhatsApp number';
   };
+  const shortNumberName = (id: string) => numbers.data?.find((x) => x.id === id)?.name ?? 'WhatsApp number';
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (templates.list ?? [])
@@ -199,18 +200,25 @@ export function TemplatesSection({ user, online }: { user: SessionUser; online: 
                     aria-label={`Open template ${t.name} (${t.language})`}
                     fw={600}
                     fz="sm"
-                    style={{ overflowWrap: 'anywhere' }}
+                    style={{ wordBreak: 'break-word' }}
                   >
                     {t.name}
                   </UnstyledButton>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <StatusBadge status={t.status} />
                 </Table.Td>
                 <Table.Td tt="capitalize">{t.category.toLowerCase()}</Table.Td>
                 <Table.Td>{t.language}</Table.Td>
-                <Table.Td>{numberName(t.whatsappAccountId)}</Table.Td>
-                <Table.Td>{new Date(t.updatedAt).toLocaleString()}</Table.Td>
+                <Table.Td title={numberName(t.whatsappAccountId)}>
+                  {shortNumberName(t.whatsappAccountId)}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {new Date(t.updatedAt).toLocaleString(undefined, {
+                    dateStyle: 'medium',
+                    timeStyle: 'short',
+                  })}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

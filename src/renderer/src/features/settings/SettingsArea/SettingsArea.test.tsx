@@ -27,6 +27,7 @@ describe('SettingsArea', () => {
       'Members',
       'Teams',
       'WhatsApp numbers',
+      'Templates',
       'Organization',
       'Audit log',
     ]);
@@ -38,14 +39,14 @@ describe('SettingsArea', () => {
     await expectNoAxeViolations();
   });
 
-  it('shows managers Teams (read-only) and agents only their profile', async () => {
+  it('shows managers Teams and Templates (read-only) and agents only their profile', async () => {
     const { unmount } = render(
       <SettingsArea user={userAs('manager')} online onOpenNotifications={vi.fn()} />,
       {
         parley: createFakeParley({ session: signedInSession }),
       },
     );
-    expect(sectionNames()).toEqual(['Profile', 'Teams']);
+    expect(sectionNames()).toEqual(['Profile', 'Teams', 'Templates']);
     unmount();
     render(<SettingsArea user={userAs('agent')} online onOpenNotifications={vi.fn()} />, {
       parley: createFakeParley({ session: signedInSession }),

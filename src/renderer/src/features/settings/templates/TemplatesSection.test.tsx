@@ -109,7 +109,8 @@ describe('TemplatesSection', () => {
       buttons: [],
     });
     expect(await within(form).findByText(/already has a template named order_ready/)).toBeInTheDocument();
-  });
+    // Typing a whole form is slow on a loaded machine.
+  }, 90_000);
 
   it('lets managers read only, and says what needs a connection when offline', async () => {
     setup('manager');

@@ -1,6 +1,7 @@
 import {
   ActionIcon,
   Alert,
+  Box,
   Button,
   Grid,
   Group,
@@ -213,19 +214,22 @@ export function CreateTemplateModal({
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
-            <Title order={3} size="h6" mb="xs">
-              Preview
-            </Title>
-            <Paper withBorder p="sm" aria-label="Preview of the template" role="group">
-              <TemplatePreview
-                fields={templateFields(preview)}
-                headerText={withExamples(v.headerText, [v.headerExample])}
-                bodyText={withExamples(v.bodyText || 'Your message', v.bodyExamples)}
-              />
-            </Paper>
-            <Text size="xs" c="dimmed" mt="xs">
-              Meta reviews every new template, usually within minutes. It can be sent once approved.
-            </Text>
+            {/* Sticky under the modal's header, so the preview stays in view while the form scrolls. */}
+            <Box style={{ position: 'sticky', top: 64 }}>
+              <Title order={3} size="h6" mb="xs">
+                Preview
+              </Title>
+              <Paper withBorder p="sm" aria-label="Preview of the template" role="group">
+                <TemplatePreview
+                  fields={templateFields(preview)}
+                  headerText={withExamples(v.headerText, [v.headerExample])}
+                  bodyText={withExamples(v.bodyText || 'Your message', v.bodyExamples)}
+                />
+              </Paper>
+              <Text size="xs" c="dimmed" mt="xs">
+                Meta reviews every new template, usually within minutes. It can be sent once approved.
+              </Text>
+            </Box>
           </Grid.Col>
         </Grid>
         {error && (

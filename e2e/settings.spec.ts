@@ -166,6 +166,7 @@ test.describe('settings', () => {
         ['Members', 'members', page.getByRole('table', { name: 'Members' })],
         ['Teams', 'teams', page.getByRole('button', { name: 'Create team' })],
         ['WhatsApp numbers', 'numbers', page.getByRole('article', { name: 'Number Support line' })],
+        ['Templates', 'templates', page.getByRole('table', { name: 'Templates' })],
         ['Organization', 'organization', page.getByRole('switch', { name: /Agents see all/ })],
         ['Audit log', 'audit', page.getByRole('table', { name: 'Audit log' })],
       ] as const) {

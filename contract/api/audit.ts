@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = [
   'whatsapp_account.disconnected',
   /** An admin pulled the templates from Meta (the server's own syncs are not recorded). */
   'whatsapp_account.templates_synced',
+  /** An admin submitted a template to Meta (target: the template; details: number, category). */
+  'template.created',
+  /** An admin deleted a template at Meta (target: the template). */
+  'template.deleted',
   /** An admin created an API key (target: the key; details: scopes, allow-list, expiry). */
   'api_key.created',
   /** Name, scopes, allow-list or limit changed; details hold before/after. */

@@ -71,3 +71,5 @@ export type ListTemplatesQuery = z.infer<typeof ListTemplatesQuery>;
 /** A keyset page of templates, by name then language. */
 export const TemplatePage = page(Template);
 export type TemplatePage = z.infer<typeof TemplatePage>;
+
+export * from './template-create';

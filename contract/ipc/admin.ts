@@ -3,6 +3,7 @@ import { text } from '../domain/text';
 import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
+import { CreateTemplateBody, Template } from '../api/templates';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
 import { CreateLabelBody, Label, UpdateLabelBody } from '../api/labels';
 import { CannedResponse, CreateCannedResponseBody, UpdateCannedResponseBody } from '../api/canned-responses';
@@ -113,6 +114,10 @@ export const adminIpc = {
     output: CannedResponse,
   },
   'admin:deleteCannedResponse': { input: z.object({ id }), output: Done },
+  /** Submits a template to Meta for review; answers it stored as PENDING (sync brings the rest). */
+  'admin:createTemplate': { input: CreateTemplateBody, output: Template },
+  /** Deletes a template at Meta (this language only); it syncs back as DELETED. */
+  'admin:deleteTemplate': { input: z.object({ id }), output: Done },
 } as const;
 
 /** An admin channel name. */

@@ -88,6 +88,8 @@ export const channelNames = [
   'admin:createCannedResponse',
   'admin:updateCannedResponse',
   'admin:deleteCannedResponse',
+  'admin:createTemplate',
+  'admin:deleteTemplate',
 ] as const;
 
 /** A channel name. */

@@ -83,6 +83,16 @@ const valid = (): Record<string, Record<string, unknown>> => ({
     throughputMps: 10,
     accessToken: 'EAAG-probe-token',
   },
+  'POST /api/v1/templates': {
+    whatsappAccountId: PROBE_ID,
+    name: 'probe_template',
+    language: 'en_US',
+    category: 'UTILITY',
+    header: { format: 'TEXT', text: 'Probe' },
+    body: { text: 'Hello {{1}}, probe.', examples: ['Ana'] },
+    footer: { text: 'Probe' },
+    buttons: [{ type: 'QUICK_REPLY', text: 'Probe' }],
+  },
   'PATCH /api/v1/conversations/:id': {
     status: 'snoozed',
     snoozedUntil: '2099-01-01T00:00:00Z',

@@ -45,6 +45,8 @@ export interface MetaEmulatorOptions {
   acceptUnknownRecipients?: boolean;
   /** How long an autopilot customer takes to answer an agent, default 1.5 s. */
   replyDelayMs?: number;
+  /** How long Meta's review of a created template takes before its status webhook, default 1.5 s. */
+  templateReviewMs?: number;
   /** Fastify logger, default off. */
   logger?: boolean;
 }
@@ -99,7 +101,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const graph = createGraphHttp(ctx);
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
   const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
-  const templates = createTemplates(ctx, graph);
+  const templates = createTemplates(ctx, graph, { reviewDelayMs: options.templateReviewMs });
   const statuses = createStatusWebhooks(ctx, {
     statusDelays: options.statusDelays,
     autoRead: options.autoRead,

@@ -1,10 +1,14 @@
 // Graph message templates (digest §7): listing with cursor paging (`paging.cursors.after` and
-// `paging.next`) and a status filter; the control API adds templates and changes their status,
-// which sends `message_template_status_update`. Template sends are checked in send-validation.ts.
+// `paging.next`) and a status filter; creation (checked in template-creation.ts, answered
+// `{id, status: "PENDING", category}`, then reviewed after `reviewDelayMs` with the status
+// webhook) and deletion by name (all languages) or by `hsm_id` + name (one). The control API
+// adds templates and changes their status, which sends `message_template_status_update`.
+// Template sends are checked in send-validation.ts.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context';
 import type { GraphHttp } from './graph-http';
 import type { EmulatorTemplate } from './send-validation';
+import { checkTemplateCreation, reviewOutcome } from './template-creation';
 import { buildEnvelope, buildTemplateStatusEntry } from './webhook-builders';
 import type { DeliveryRecord } from './webhook-sender';
 
@@ -18,6 +22,8 @@ export interface TemplatesControl {
     status: string,
     reason?: string,
   ): Promise<DeliveryRecord | null>;
+  /** How long Meta's review of a created template takes (ms) before the status webhook. */
+  setTemplateReviewDelay(ms: number): void;
 }
 
 /** A template in the GET shape. */
@@ -37,8 +43,10 @@ function templateJson(t: EmulatorTemplate) {
 export function createTemplates(
   ctx: EmulatorContext,
   graph: GraphHttp,
+  opts: { reviewDelayMs?: number | undefined } = {},
 ): { control: TemplatesControl; register(app: FastifyInstance): void } {
   const { state } = ctx;
+  let reviewDelayMs = opts.reviewDelayMs ?? 1500;
   const { fail, authorize, objectMissing, baseUrlOf } = graph;
 
   const control: TemplatesControl = {
@@ -68,7 +76,24 @@ export function createTemplates(
       });
       return ctx.deliverTo(phone, buildEnvelope([entry]));
     },
+    setTemplateReviewDelay(ms) {
+      reviewDelayMs = ms;
+    },
   };
+
+  /** Meta's review of a new template: approved, or rejected with a reason, then the webhook. */
+  const review = (wabaId: string, tpl: EmulatorTemplate) =>
+    ctx.later(reviewDelayMs, () => {
+      // Deleted (or decided through the control API) meanwhile: nothing left to review.
+      if (tpl.status !== 'PENDING') return;
+      const outcome = reviewOutcome(tpl);
+      void control.setTemplateStatus(
+        wabaId,
+        tpl.id,
+        outcome.status,
+        'reason' in outcome ? outcome.reason : 'NONE',
+      );
+    });
 
   function register(app: FastifyInstance): void {
     app.get<{
@@ -102,6 +127,51 @@ export function createTemplates(
         paging.next = next.toString();
       }
       return reply.send({ data: page.map(templateJson), paging });
+    });
+
+    app.post<{ Params: { version: string; id: string } }>(
+      '/:version/:id/message_templates',
+      async (req, reply) => {
+        const waba = state.wabas.get(req.params.id);
+        if (!authorize(req, reply, waba ? waba.id : null)) return reply;
+        if (!waba) return objectMissing(reply, req.params.id);
+        const checked = checkTemplateCreation(req.body, waba.templates);
+        if (!checked.ok) {
+          const { code, ...extra } = checked.error;
+          return fail(reply, code, extra);
+        }
+        // A DELETED template of the same name and language is replaced (Meta keeps ids unique).
+        waba.templates = waba.templates.filter(
+          (t) => !(t.name === checked.value.name && t.language === checked.value.language),
+        );
+        const tpl: EmulatorTemplate = { ...checked.value, id: ctx.digits(15), status: 'PENDING' };
+        waba.templates.push(tpl);
+        review(waba.id, tpl);
+        return reply.send({ id: tpl.id, status: tpl.status, category: tpl.category });
+      },
+    );
+
+    app.delete<{
+      Params: { version: string; id: string };
+      Querystring: { name?: string; hsm_id?: string };
+    }>('/:version/:id/message_templates', async (req, reply) => {
+      const waba = state.wabas.get(req.params.id);
+      if (!authorize(req, reply, waba ? waba.id : null)) return reply;
+      if (!waba) return objectMissing(reply, req.params.id);
+      const { name, hsm_id: hsmId } = req.query;
+      if (!name) return fail(reply, 100, { title: 'Invalid parameter', details: 'Param name is required.' });
+      const victims = waba.templates.filter(
+        (t) => t.name === name && t.status !== 'DELETED' && (!hsmId || t.id === hsmId),
+      );
+      if (victims.length === 0)
+        return fail(reply, 100, {
+          title: 'Invalid parameter',
+          details: `Message template "${name}" not found.`,
+          subcode: 2593002,
+        });
+      const gone = new Set(victims);
+      waba.templates = waba.templates.filter((t) => !gone.has(t));
+      return reply.send({ success: true });
     });
   }
 

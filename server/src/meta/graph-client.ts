@@ -9,6 +9,7 @@ import {
   type GraphResult,
 } from './graph-errors';
 import {
+  CreatedTemplateResponse,
   IdResponse,
   MediaInfoResponse,
   PhoneNumberResponse,
@@ -19,7 +20,9 @@ import {
   type MediaInfo,
   type PhoneNumberInfo,
   type SendResult,
+  type CreatedTemplate,
   type Template,
+  type TemplateCreation,
 } from './graph-types';
 import type { OutboundMessageBody } from './outbound-messages';
 
@@ -55,6 +58,18 @@ export interface GraphClient {
     token: string,
     opts?: { pageSize?: number; maxPages?: number },
   ): Promise<GraphResult<Template[]>>;
+  /** Submits a template for review (`POST /{waba}/message_templates`); Meta answers PENDING. */
+  createTemplate(
+    wabaId: string,
+    token: string,
+    body: TemplateCreation,
+  ): Promise<GraphResult<CreatedTemplate>>;
+  /** Deletes one template: `hsm_id` narrows Meta's by-name delete to this language's template. */
+  deleteTemplate(
+    wabaId: string,
+    token: string,
+    t: { name: string; metaTemplateId: string | null },
+  ): Promise<GraphResult<void>>;
   sendMessage(
     phoneNumberId: string,
     token: string,
@@ -227,6 +242,23 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         });
       }
       return ok(all);
+    },
+
+    async createTemplate(wabaId, token, body) {
+      return call(
+        u(`${seg(wabaId)}/message_templates`),
+        { method: 'POST', token, json: body },
+        CreatedTemplateResponse,
+      );
+    },
+
+    async deleteTemplate(wabaId, token, t) {
+      const r = await call(
+        u(`${seg(wabaId)}/message_templates`, { name: t.name, hsm_id: t.metaTemplateId ?? undefined }),
+        { method: 'DELETE', token },
+        Success,
+      );
+      return r.ok ? ok(undefined) : r;
     },
 
     async sendMessage(phoneNumberId, token, body) {

@@ -88,6 +88,23 @@ export const TemplatePage = z.object({
     .optional(),
 });
 
+/** `POST /{waba}/message_templates` answer: Meta's id, status (PENDING) and category. */
+export const CreatedTemplateResponse = z.object({
+  id: z.string().min(1),
+  status: z.string().default('PENDING'),
+  category: z.string().optional(),
+});
+export type CreatedTemplate = z.infer<typeof CreatedTemplateResponse>;
+
+/** What Parley submits to `POST /{waba}/message_templates` (Meta's creation shape). */
+export interface TemplateCreation {
+  name: string;
+  language: string;
+  category: string;
+  parameter_format: 'POSITIONAL';
+  components: Record<string, unknown>[];
+}
+
 /** `GET /{media-id}` (digest §6). */
 export const MediaInfoResponse = z.object({
   messaging_product: z.literal('whatsapp').optional(),

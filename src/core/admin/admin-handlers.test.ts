@@ -60,6 +60,41 @@ describe('admin handlers', () => {
     expect(calls.map((c) => c.method)).toEqual(['DELETE', 'PUT', 'DELETE']);
   });
 
+  it('creates templates with POST and deletes them with DELETE /api/v1/templates/:id', async () => {
+    const id = '0190a1b2-0000-7000-8000-0000000000t1'.replace('t1', 'b1');
+    const template = {
+      id,
+      whatsappAccountId: team(2).id,
+      metaTemplateId: '123',
+      name: 'order_update',
+      language: 'en_US',
+      category: 'UTILITY',
+      status: 'PENDING',
+      parameterFormat: 'POSITIONAL',
+      components: [{ type: 'BODY', text: 'Hello {{1}}, thanks.' }],
+      statusReason: null,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const { handlers, calls } = setup({
+      'POST /api/v1/templates': ok(template),
+      [`DELETE /api/v1/templates/${id}`]: ok(null),
+    });
+    const body = {
+      whatsappAccountId: team(2).id,
+      name: 'order_update',
+      language: 'en_US',
+      category: 'UTILITY' as const,
+      body: { text: 'Hello {{1}}, thanks.', examples: ['Ana'] },
+      buttons: [],
+    };
+    expect(await handlers['admin:createTemplate'](body)).toEqual(ok(template));
+    expect(await handlers['admin:deleteTemplate']({ id })).toEqual(ok({ done: true }));
+    expect(calls.map((c) => [c.method, c.body])).toEqual([
+      ['POST', body],
+      ['DELETE', undefined],
+    ]);
+  });
+
   it('refuses a body that does not match the contract instead of passing it on', async () => {
     const { handlers } = setup({ 'GET /api/v1/organization': ok({ name: 42 }) });
     const r = await handlers['admin:getOrganization'](undefined);

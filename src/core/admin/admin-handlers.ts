@@ -126,6 +126,14 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
         i.patch,
       ),
     'admin:deleteCannedResponse': (i) => remove(`/api/v1/canned-responses/${seg(i.id)}`),
+    'admin:createTemplate': (i) =>
+      call(adminIpc['admin:createTemplate'].output, 'POST', '/api/v1/templates', i),
+    'admin:deleteTemplate': async (i) => {
+      const r = await session.withToken((url, token) =>
+        auth.send(url, 'DELETE', `/api/v1/templates/${seg(i.id)}`, { accessToken: token }),
+      );
+      return r.ok ? ok(done) : r;
+    },
     'admin:listAuditEvents': (i) => {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));

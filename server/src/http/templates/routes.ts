@@ -1,15 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '#contract/api/common';
-import { ListTemplatesQuery, Template, TemplatePage } from '#contract/api/templates';
+import { CreateTemplateBody, ListTemplatesQuery, Template, TemplatePage } from '#contract/api/templates';
+import type { TemplateAdmin } from '../../domain/templates/template-admin';
 import type { TemplateService } from '../../domain/templates/template-service';
 import { principalOf } from '../../plugins/auth';
-import { AUTHED, bearer, errors, unwrap, keyOr } from '../responses';
+import { AUTHED, bearer, errors, NoContent, unwrap, keyOr } from '../responses';
 
-/** `/api/v1/templates`: templates synced from the organization's WABAs (every member may read). */
-export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService }> = async (
-  app,
-  { templates },
-) => {
+/**
+ * `/api/v1/templates`: templates synced from the organization's WABAs (every member may read);
+ * admins submit new ones to Meta and delete them there. Creation and deletion declare no API-key
+ * scope: they are administration, refused to keys like the other admin routes.
+ */
+export const templateRoutes: FastifyPluginAsyncZod<{
+  templates: TemplateService;
+  admin: TemplateAdmin;
+}> = async (app, { templates, admin }) => {
   app.addHook('preHandler', app.requireAuth);
   const common = { tags: ['templates'], security: bearer };
   app.get(
@@ -44,6 +49,37 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
     async (req) => {
       const p = principalOf(req);
       return unwrap(await templates.get(p.organizationId, p, req.params.id));
+    },
+  );
+  app.post(
+    '/',
+    {
+      schema: {
+        ...common,
+        summary: 'Submit a template to Meta for review (admin); stored as PENDING until Meta decides',
+        body: CreateTemplateBody,
+        response: { 201: Template, ...errors(...AUTHED, 403, 404, 409, 422, 502) },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      return reply.code(201).send(unwrap(await admin.create(p.organizationId, p, req.body, req.ip)));
+    },
+  );
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Delete a template at Meta (admin); this language only, marked DELETED',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(...AUTHED, 403, 404, 409, 422, 502) },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      unwrap(await admin.delete(p.organizationId, p, req.params.id, req.ip));
+      return reply.code(204).send(null);
     },
   );
 };

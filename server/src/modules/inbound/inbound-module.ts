@@ -9,6 +9,7 @@ import { createMediaService } from '../../domain/media/media-service';
 import { createInboundIngest } from '../../domain/messages/inbound-ingest';
 import { MEDIA_FETCH_QUEUE, type MediaFetchPayload } from '../../domain/messages/ingest-messages';
 import { createMessageService } from '../../domain/messages/message-service';
+import { createTemplateAdmin } from '../../domain/templates/template-admin';
 import { createTemplateService } from '../../domain/templates/template-service';
 import {
   createTemplateSyncHandler,
@@ -73,6 +74,14 @@ export function createInboundModule(deps: InboundDeps) {
     audit: deps.audit,
   });
   const templates = createTemplateService({ db, clock });
+  const templateAdmin = createTemplateAdmin({
+    db,
+    clock,
+    graph,
+    audit: deps.audit,
+    credentials: accounts.credentials,
+    flagTokenInvalid: accounts.flagTokenInvalid,
+  });
   const conversations = createConversationService({ db, clock, jobs });
   const messages = createMessageService({ db });
   const media = createMediaService({ db, clock, store: mediaStore, graph, accounts });
@@ -157,7 +166,7 @@ export function createInboundModule(deps: InboundDeps) {
       await api.register(whatsappAccountRoutes, { prefix: '/whatsapp-accounts', accounts });
       await api.register(conversationRoutes, { prefix: '/conversations', conversations });
       await api.register(messageRoutes, { messages });
-      await api.register(templateRoutes, { prefix: '/templates', templates });
+      await api.register(templateRoutes, { prefix: '/templates', templates, admin: templateAdmin });
       await api.register(mediaRoutes, { prefix: '/media', media });
       await api.register(quarantineRoutes, { prefix: '/webhook-quarantine', quarantine });
     },

@@ -220,6 +220,8 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'admin:createCannedResponse': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:updateCannedResponse': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:deleteCannedResponse': vi.fn(async () => ok({ done: true as const })),
+    'admin:createTemplate': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'admin:deleteTemplate': vi.fn(async () => ok({ done: true as const })),
   };
 
   return {

@@ -8,6 +8,7 @@ export type SectionId =
   | 'labels'
   | 'canned'
   | 'numbers'
+  | 'templates'
   | 'organization'
   | 'api-keys'
   | 'webhooks'
@@ -49,6 +50,12 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'WhatsApp numbers',
     minRole: 'admin',
     offlineNote: 'Connect to change WhatsApp numbers.',
+  },
+  {
+    id: 'templates',
+    label: 'Templates',
+    minRole: 'manager',
+    offlineNote: 'Connect to create, delete or sync templates.',
   },
   {
     id: 'organization',

@@ -29,6 +29,7 @@ describe('SettingsArea', () => {
       'Labels',
       'Canned responses',
       'WhatsApp numbers',
+      'Templates',
       'Organization',
       'API keys',
       'Webhooks',
@@ -42,14 +43,14 @@ describe('SettingsArea', () => {
     await expectNoAxeViolations();
   });
 
-  it('shows managers Teams (read-only), Labels and Canned responses; agents their profile and canned responses', async () => {
+  it('shows managers Teams and Templates (read-only), Labels and Canned responses; agents their profile and canned responses', async () => {
     const { unmount } = render(
       <SettingsArea user={userAs('manager')} online onOpenNotifications={vi.fn()} />,
       {
         parley: createFakeParley({ session: signedInSession }),
       },
     );
-    expect(sectionNames()).toEqual(['Profile', 'Teams', 'Labels', 'Canned responses']);
+    expect(sectionNames()).toEqual(['Profile', 'Teams', 'Labels', 'Canned responses', 'Templates']);
     unmount();
     render(<SettingsArea user={userAs('agent')} online onOpenNotifications={vi.fn()} />, {
       parley: createFakeParley({ session: signedInSession }),

@@ -6,6 +6,7 @@ import {
   IconKey,
   IconMessage2Bolt,
   IconTags,
+  IconTemplate,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -25,6 +26,7 @@ import { TeamsSection } from '../teams/TeamsSection';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
 import { LabelsSection } from '../labels/LabelsSection';
 import { CannedResponsesSection } from '../canned/CannedResponsesSection';
+import { TemplatesSection } from '../templates/TemplatesSection';
 
 /** Props of {@link SettingsArea}. */
 export interface SettingsAreaProps {
@@ -43,6 +45,7 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   labels: IconTags,
   canned: IconMessage2Bolt,
   numbers: IconBrandWhatsapp,
+  templates: IconTemplate,
   organization: IconBuilding,
   'api-keys': IconKey,
   webhooks: IconWebhook,
@@ -125,6 +128,9 @@ function SectionBody({
       return <LabelsSection user={user} online={online} />;
     case 'canned':
       return <CannedResponsesSection user={user} online={online} />;
+    case 'templates':
+      // The list reads from the replica (offline too); its actions say when they need the server.
+      return <TemplatesSection user={user} online={online} />;
     default:
       break;
   }

@@ -1,0 +1,255 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { variableCount, type CreateTemplateBody, type Template } from '#contract/api/templates';
+import { atLeast } from '#contract/domain/roles';
+import { fail, ok, type AppError, type Result } from '#contract/result';
+import type { Principal } from '../auth/auth-service';
+import { actorOf, type AuditEventInput, type AuditRecorder } from '../audit/audit-log';
+import type { Clock } from '../../lib/clock';
+import { notFound } from '../failure';
+import type { GraphClient, GraphError, TemplateCreation } from '../../meta/graph-client';
+import { recordChanges } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
+import { templates } from '../../storage/schema/index';
+import type { AccountCredentials } from '../whatsapp/account-service';
+import { graphFailure } from '../whatsapp/account-service';
+import { toTemplate, type TemplateRow } from './template-service';
+
+// Creating and deleting templates at Meta (issue 12). Meta is the authority: a template is stored
+// only after Meta accepted the submission (as PENDING, with Meta's id), and deleted here only after
+// Meta deleted it. Status changes then arrive as `message_template_status_update` webhooks, which
+// the inbound path applies by Meta's id (`applyTemplateStatusEvents`), logged for sync.
+
+/** What the template admin needs. */
+export type TemplateAdminDeps = {
+  db: Db;
+  clock: Clock;
+  graph: GraphClient;
+  audit: AuditRecorder;
+  /** An account's decrypted credentials (the account service's). */
+  credentials(organizationId: string, id: string): Promise<AccountCredentials | undefined>;
+  /** Meta said the token is invalid: flag the account (the account service's). */
+  flagTokenInvalid(row: { organizationId: string; id: string }): Promise<void>;
+};
+
+const adminOnly = () => fail('forbidden', 'Only admins can create or delete templates');
+
+/** Meta's creation body for a validated request: positional variables with their examples. */
+export function toCreation(b: CreateTemplateBody): TemplateCreation {
+  const components: Record<string, unknown>[] = [];
+  if (b.header?.format === 'TEXT')
+    components.push({
+      type: 'HEADER',
+      format: 'TEXT',
+      text: b.header.text,
+      ...(variableCount(b.header.text) > 0 &&
+        b.header.example && { example: { header_text: [b.header.example] } }),
+    });
+  else if (b.header)
+    components.push({
+      type: 'HEADER',
+      format: b.header.format,
+      example: { header_handle: [b.header.example] },
+    });
+  components.push({
+    type: 'BODY',
+    text: b.body.text,
+    ...(b.body.examples.length > 0 && { example: { body_text: [b.body.examples] } }),
+  });
+  if (b.footer) components.push({ type: 'FOOTER', text: b.footer.text });
+  if (b.buttons.length > 0)
+    components.push({
+      type: 'BUTTONS',
+      buttons: b.buttons.map((x) =>
+        x.type === 'QUICK_REPLY'
+          ? { type: 'QUICK_REPLY', text: x.text }
+          : x.type === 'URL'
+            ? { type: 'URL', text: x.text, url: x.url, ...(x.example && { example: [x.example] }) }
+            : { type: 'PHONE_NUMBER', text: x.text, phone_number: x.phoneNumber.replace(/[\s-]/g, '') },
+      ),
+    });
+  return {
+    name: b.name,
+    language: b.language,
+    category: b.category,
+    parameter_format: 'POSITIONAL',
+    components,
+  };
+}
+
+/** Meta's refusal of a template, in words; credentials and reachability as the account service says them. */
+export function templateGraphFailure(
+  e: GraphError,
+  b: { name: string; language: string },
+): { ok: false; error: AppError } {
+  if (e.kind === 'meta') {
+    // 2388024: "Content in this language already exists"; 2388023: the name is still being deleted.
+    if (e.subcode === 2388024 || /already exists/i.test(`${e.title} ${e.details ?? ''}`))
+      return fail(
+        'conflict',
+        `Meta already has a template named ${b.name} in ${b.language}. Choose another name or language.`,
+      );
+    if (e.subcode === 2388023)
+      return fail(
+        'conflict',
+        `Meta is still deleting a template named ${b.name}; use another name, or try again in about 4 weeks.`,
+      );
+    if (e.metaCode === 100 && e.details && e.catalog.kind !== 'auth')
+      return fail('unprocessable', `Meta refused the template: ${e.details}`);
+    if (e.metaCode === 100 && e.subcode === 33)
+      return fail(
+        'unprocessable',
+        'Meta does not know this number’s WhatsApp Business Account for its token. Check the number’s credentials.',
+      );
+  }
+  return graphFailure(e);
+}
+
+const templateTarget = (row: Pick<TemplateRow, 'id' | 'name' | 'language'>) => ({
+  type: 'template',
+  id: row.id,
+  label: `${row.name} (${row.language})`,
+});
+
+/** Creates the template admin service: create and delete at Meta, admins only. */
+export function createTemplateAdmin(deps: TemplateAdminDeps) {
+  const { db, clock, graph, audit } = deps;
+
+  /** The account's credentials, refusing disconnected numbers with a sentence. */
+  const connected = async (
+    organizationId: string,
+    accountId: string,
+  ): Promise<Result<AccountCredentials>> => {
+    const creds = await deps.credentials(organizationId, accountId);
+    if (!creds) return notFound('WhatsApp account');
+    if (creds.status === 'disconnected')
+      return fail('conflict', 'This number is disconnected. Connect it again to manage its templates.');
+    return ok(creds);
+  };
+
+  const onGraphError = async (creds: AccountCredentials, e: GraphError) => {
+    if (e.kind === 'meta' && e.metaCode === 190) await deps.flagTokenInvalid(creds);
+  };
+
+  return {
+    /** Submits a template to Meta and stores it as Meta answered (PENDING), logged for sync. */
+    create: async (
+      organizationId: string,
+      actor: Principal,
+      body: CreateTemplateBody,
+      ip: string | undefined,
+    ): Promise<Result<Template>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const creds = await connected(organizationId, body.whatsappAccountId);
+      if (!creds.ok) return creds;
+      const creation = toCreation(body);
+      const created = await graph.createTemplate(
+        creds.value.businessAccountId,
+        creds.value.accessToken,
+        creation,
+      );
+      if (!created.ok) {
+        await onGraphError(creds.value, created.error);
+        return templateGraphFailure(created.error, body);
+      }
+      const now = clock.now();
+      const row = await db.transaction(async (tx) => {
+        // A DELETED row of the same name and language (Meta allows reusing a deleted name in
+        // another language, or after its deletion completes) is replaced in place.
+        const [saved] = await tx
+          .insert(templates)
+          .values({
+            organizationId,
+            whatsappAccountId: body.whatsappAccountId,
+            metaTemplateId: created.value.id,
+            name: body.name,
+            language: body.language,
+            category: created.value.category ?? body.category,
+            status: created.value.status,
+            parameterFormat: 'POSITIONAL',
+            components: creation.components,
+            statusReason: null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoUpdate({
+            target: [
+              templates.organizationId,
+              templates.whatsappAccountId,
+              templates.name,
+              templates.language,
+            ],
+            set: {
+              metaTemplateId: sql`excluded.meta_template_id`,
+              category: sql`excluded.category`,
+              status: sql`excluded.status`,
+              parameterFormat: sql`excluded.parameter_format`,
+              components: sql`excluded.components`,
+              statusReason: null,
+              updatedAt: now,
+            },
+          })
+          .returning();
+        const event: AuditEventInput = {
+          action: 'template.created',
+          target: templateTarget(saved!),
+          summary: `Submitted template ${saved!.name} (${saved!.language}, ${saved!.category}) to Meta for review`,
+          details: {
+            whatsappAccountId: body.whatsappAccountId,
+            category: saved!.category,
+            metaTemplateId: saved!.metaTemplateId,
+          },
+        };
+        await audit.record(tx, organizationId, actorOf(actor, ip), event);
+        await recordChanges(tx, organizationId, [{ entity: 'template', entityId: saved!.id }]);
+        return saved!;
+      });
+      return ok(toTemplate(row));
+    },
+
+    /** Deletes the template at Meta (this language only), then marks it DELETED, logged for sync. */
+    delete: async (
+      organizationId: string,
+      actor: Principal,
+      id: string,
+      ip: string | undefined,
+    ): Promise<Result<void>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const [row] = await db
+        .select()
+        .from(templates)
+        .where(and(eq(templates.organizationId, organizationId), eq(templates.id, id)));
+      if (!row) return notFound('Template');
+      if (row.status === 'DELETED') return ok(undefined);
+      const creds = await connected(organizationId, row.whatsappAccountId);
+      if (!creds.ok) return creds;
+      const deleted = await graph.deleteTemplate(creds.value.businessAccountId, creds.value.accessToken, row);
+      // Meta no longer has it (deleted in WhatsApp Manager meanwhile): Parley follows.
+      const gone =
+        !deleted.ok &&
+        deleted.error.kind === 'meta' &&
+        deleted.error.metaCode === 100 &&
+        /not (be )?found|does not exist/i.test(`${deleted.error.title} ${deleted.error.details ?? ''}`);
+      if (!deleted.ok && !gone) {
+        await onGraphError(creds.value, deleted.error);
+        return templateGraphFailure(deleted.error, row);
+      }
+      await db.transaction(async (tx) => {
+        await tx
+          .update(templates)
+          .set({ status: 'DELETED', statusReason: null, updatedAt: clock.now() })
+          .where(and(eq(templates.organizationId, organizationId), eq(templates.id, id)));
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'template.deleted',
+          target: templateTarget(row),
+          summary: `Deleted template ${row.name} (${row.language}) at Meta`,
+          details: { before: { status: row.status }, after: { status: 'DELETED' } },
+        });
+        await recordChanges(tx, organizationId, [{ entity: 'template', entityId: id }]);
+      });
+      return ok(undefined);
+    },
+  };
+}
+
+/** The template admin service. */
+export type TemplateAdmin = ReturnType<typeof createTemplateAdmin>;

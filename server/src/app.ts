@@ -13,6 +13,8 @@ import { createMemberService } from './domain/members/member-service';
 import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';
 import { auditRoutes } from './http/audit/routes';
+import { reportRoutes } from './http/reports/routes';
+import { createReportService } from './domain/reports/report-service';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { invitePageRoutes } from './http/invite-page/routes';
@@ -196,7 +198,20 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform };
+  const reports = createReportService({ db });
+  return {
+    auth,
+    audit,
+    members,
+    teams,
+    organization,
+    reports,
+    inbound,
+    outbound,
+    sync,
+    webhooks,
+    apiPlatform,
+  };
 };
 
 /**
@@ -276,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         organization: services.organization,
       });
       await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
+      await api.register(reportRoutes, { prefix: '/reports', reports: services.reports });
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);

@@ -73,3 +73,9 @@ export const mayEditContactOverSync = (refs: readonly ConversationFacts[], viewe
 
 /** Deleting a contact (one no conversation references) is for managers and admins. */
 export const mayDeleteContact = (role: Role): boolean => seesEverything(role);
+
+/**
+ * Reports (issue 13) are for managers and admins: they count every conversation of the
+ * organization, which an agent does not see. API keys are refused by the route table (no scope).
+ */
+export const mayReadReports = (role: Role): boolean => seesEverything(role);

@@ -19,12 +19,18 @@ export const LocalDate = z
 /** The longest range one report covers. */
 export const MAX_REPORT_DAYS = 366;
 
-/** `GET /api/v1/reports/overview`: an inclusive range of local days. */
+/**
+ * `GET /api/v1/reports/overview`: an inclusive range of local days; without `to`, today in the
+ * organization's time zone; without `from`, the 30 days ending at `to`.
+ */
 export const ReportRangeQuery = z
-  .object({ from: LocalDate, to: LocalDate })
+  .object({ from: LocalDate.optional(), to: LocalDate.optional() })
   .strict()
-  .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"', path: ['from'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_REPORT_DAYS, {
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: '"from" must not be after "to"',
+    path: ['from'],
+  })
+  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_REPORT_DAYS, {
     message: `A report covers at most ${MAX_REPORT_DAYS} days`,
     path: ['to'],
   });

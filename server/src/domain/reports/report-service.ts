@@ -26,6 +26,9 @@ function daysOf(from: string, to: string): string[] {
   return out;
 }
 
+/** Today's date in `timeZone` (`YYYY-MM-DD`). */
+const localToday = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+
 /** Creates the report service. */
 export function createReportService(deps: { db: Db }) {
   const q = createReportQueries(deps.db);
@@ -45,7 +48,11 @@ export function createReportService(deps: { db: Db }) {
       const settings = await readHoursSettings(deps.db, organizationId);
       const tz = settings.timeZone;
       const business = settings.businessHours !== null;
-      const span = await q.span(tz, range.from, range.to);
+      const to = range.to ?? localToday(tz);
+      const from =
+        range.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+      if (from > to) return fail('invalid_input', '"from" must not be after today when "to" is left out');
+      const span = await q.span(tz, from, to);
       const [opened, responses, resolved, messages, days, heatmap, names] = await Promise.all([
         q.cycles(organizationId, span, 'opened', null),
         q.cycles(
@@ -99,10 +106,7 @@ export function createReportService(deps: { db: Db }) {
       };
 
       const perDay = new Map(
-        daysOf(range.from, range.to).map((d) => [
-          d,
-          { date: d, opened: 0, resolved: 0, messagesIn: 0, messagesOut: 0 },
-        ]),
+        daysOf(from, to).map((d) => [d, { date: d, opened: 0, resolved: 0, messagesIn: 0, messagesOut: 0 }]),
       );
       for (const d of days) {
         const day = perDay.get(d.day);
@@ -113,8 +117,8 @@ export function createReportService(deps: { db: Db }) {
         else day.messagesOut += d.n;
       }
       return ok({
-        from: range.from,
-        to: range.to,
+        from,
+        to,
         timeZone: tz,
         businessHours: business,
         totals: counts(key('all', null)),

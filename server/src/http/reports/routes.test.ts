@@ -211,6 +211,14 @@ describe('reports overview', () => {
     expect(next.totals).toMatchObject({ resolved: 1, resolution: d(1, 3600, 3600), messagesIn: 0 });
   });
 
+  it('without a range, reports the 30 local days ending today', async () => {
+    const r = (await overview(org.admin, '')).json<ReportOverview>();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
+    expect(r.to).toBe(today);
+    expect(r.byDay).toHaveLength(30);
+    expect(r.byDay.at(-1)!.date).toBe(today);
+  });
+
   it('refuses agents, strangers and bad ranges', async () => {
     const refused = await overview(org.agent);
     expect(refused.statusCode).toBe(403);
@@ -222,7 +230,8 @@ describe('reports overview', () => {
       'from=2026-01-11&to=2026-01-05',
       'from=2026-02-30&to=2026-03-01',
       'from=2025-01-01&to=2026-06-01',
-      'to=2026-01-01',
+      'from=2999-01-01',
+      'until=2026-01-01',
     ]) {
       const res = await overview(org.admin, q);
       expect(res.statusCode, q).toBe(400);

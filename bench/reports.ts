@@ -51,7 +51,7 @@ export async function* run(): AsyncIterable<MetricLine> {
     await db.execute(sql`insert into whatsapp_accounts (id, organization_id, name, phone_number_id, business_account_id, access_token_enc, verify_token_enc)
       select md5('acc' || g)::uuid, ${org}, 'Number ' || g, 'pn' || g, 'waba', 'x', 'x' from generate_series(0, 9) g`);
     await db.execute(sql`insert into contacts (id, organization_id, wa_id)
-      select md5('contact' || g)::uuid, ${org}, (15550000000 + g)::text from generate_series(0, ${CONVERSATIONS - 1}) g`);
+      select md5('contact' || g)::uuid, ${org}, (15550000000 + g)::text from generate_series(0, ${CONVERSATIONS - 1}::int) g`);
     // Conversation g starts at a point of the 30 days; its 10 messages follow 5 minutes apart,
     // customer and agent (its assignee) in turn.
     const epoch = sql`(now() - interval '30 days')`;
@@ -61,7 +61,7 @@ export async function* run(): AsyncIterable<MetricLine> {
         last_conv_seq, last_message_at, created_at, updated_at)
       select md5('conv' || g)::uuid, ${org}, md5('acc' || (g % 10))::uuid, md5('contact' || g)::uuid, md5('team' || (g % 10))::uuid,
         md5('user' || (g % 50))::uuid, ${PER_CONVERSATION}, ${startOf(sql`g`)} + interval '45 minutes', ${startOf(sql`g`)}, ${startOf(sql`g`)}
-      from generate_series(0, ${CONVERSATIONS - 1}) g`);
+      from generate_series(0, ${CONVERSATIONS - 1}::int) g`);
     for (let from = 0; from < CONVERSATIONS; from += CHUNK)
       await db.execute(sql`insert into messages (id, organization_id, conversation_id, conv_seq, direction, type, text, author_id, status,
           wa_message_id, created_at)
@@ -70,7 +70,7 @@ export async function* run(): AsyncIterable<MetricLine> {
           case when i % 2 = 0 then null else md5('user' || (g % 50))::uuid end,
           case when i % 2 = 0 then 'delivered'::message_status else 'sent'::message_status end,
           'wamid.' || g || '.' || i, ${startOf(sql`g`)} + i * interval '5 minutes'
-        from generate_series(${from}, ${Math.min(CONVERSATIONS, from + CHUNK) - 1}) g, generate_series(0, ${PER_CONVERSATION - 1}) i`);
+        from generate_series(${from}::int, ${Math.min(CONVERSATIONS, from + CHUNK) - 1}::int) g, generate_series(0, ${PER_CONVERSATION - 1}::int) i`);
     // Four in five conversations resolved an hour after they started.
     await db.execute(sql`update conversations set status = 'resolved', updated_at = created_at + interval '1 hour'
       where organization_id = ${org} and ('x' || substr(id::text, 1, 2))::bit(8)::int % 5 <> 0`);

@@ -3,6 +3,7 @@ import { text } from '../domain/text';
 import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
+import { ReportOverview, ReportRangeQuery } from '../api/reports';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
 import { CreateUserBody, CreateUserResponse, Member, UpdateUserBody } from '../api/users';
 import {
@@ -95,6 +96,8 @@ export const adminIpc = {
   'admin:updateOrganization': { input: UpdateOrganizationBody, output: Organization },
   /** One keyset page of the audit log, newest first. */
   'admin:listAuditEvents': { input: ListAuditEventsQuery, output: AuditEventPage },
+  /** The reports overview of a range of local days (managers, admins; issue 13). */
+  'admin:reportOverview': { input: ReportRangeQuery, output: ReportOverview },
 } as const;
 
 /** An admin channel name. */

@@ -66,6 +66,7 @@ export const channelNames = [
   'admin:getOrganization',
   'admin:updateOrganization',
   'admin:listAuditEvents',
+  'admin:reportOverview',
 ] as const;
 
 /** A channel name. */

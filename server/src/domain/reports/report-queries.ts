@@ -57,6 +57,11 @@ export function createReportQueries(db: Db) {
         | null,
     ): Promise<CycleAgg[]> => {
       const d = durations === null ? sql`null::double precision` : sql.raw(durations);
+      // Counting alone needs no sort: percentiles only where there are durations.
+      const percentiles =
+        durations === null
+          ? sql`null::double precision[]`
+          : sql`percentile_cont(array[0.5, 0.9]) within group (order by dur)`;
       const rows = rowsOf<{
         g: number;
         acc: string | null;
@@ -67,7 +72,7 @@ export function createReportQueries(db: Db) {
       }>(
         await db.execute(sql`
           select grouping(whatsapp_account_id, team_id, agent) as g, whatsapp_account_id as acc, team_id as team, agent,
-            count(*) as n, percentile_cont(array[0.5, 0.9]) within group (order by dur) as q
+            count(*) as n, ${percentiles} as q
           from (select whatsapp_account_id, team_id, ${AGENT[event]} as agent, ${d} as dur
                 from conversation_cycles
                 where organization_id = ${organizationId} and ${TIME[event]} >= ${span.start} and ${TIME[event]} < ${span.end}) c

@@ -195,11 +195,15 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
         id: signedInSession.user.organizationId,
         name: signedInSession.user.organizationName,
         agentsSeeAllTeamConversations: false,
+        timeZone: 'UTC',
+        businessHours: null,
+        awayMessage: { enabled: false, text: null, gapMinutes: 720 },
         createdAt: '2026-01-01T00:00:00.000Z',
       }),
     ),
     'admin:updateOrganization': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:listAuditEvents': vi.fn(async () => ok({ data: [], nextCursor: null })),
+    'admin:reportOverview': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
   };
 
   return {

@@ -9,6 +9,8 @@ import { SettingsPage } from './pages/SettingsPage';
 const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
 test.describe('reports', () => {
+  // The harness builds and boots its own core; on a loaded 2-core machine that alone can take a minute.
+  test.describe.configure({ timeout: 300_000 });
   test('a manager opens Reports, picks a range, sees the numbers and exports a table as CSV', async ({
     signInPage,
     appFrame,

@@ -43,7 +43,7 @@ test.describe('reports', () => {
     await expect(page.getByRole('table', { name: 'WhatsApp numbers' })).toContainText('Support line');
 
     const downloading = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export Days as CSV' }).click();
+    await page.getByRole('button', { name: 'Export CSV: Days' }).click();
     const file = await downloading;
     expect(file.suggestedFilename()).toMatch(/^parley-days-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await file.path())!, 'utf8').split('\r\n');
@@ -51,6 +51,7 @@ test.describe('reports', () => {
     expect(csv.filter((l) => l !== '')).toHaveLength(8);
     expect(csv.some((l) => /,2,0,2,0$/.test(l))).toBe(true);
 
+    await page.getByRole('heading', { level: 2, name: 'Reports' }).scrollIntoViewIfNeeded();
     for (const [label, scheme] of [
       ['Light', 'light'],
       ['Dark', 'dark'],

@@ -14,7 +14,7 @@ export function downloadCsv(fileName: string, csv: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** "Export CSV", named after what it exports ("Export Agents as CSV"). */
+/** "Export CSV", named after what it exports ("Export CSV: Agents": the visible text first, for speech input). */
 export function ExportCsvButton({ what, onClick }: { what: string; onClick(): void }) {
   return (
     <Button
@@ -22,7 +22,7 @@ export function ExportCsvButton({ what, onClick }: { what: string; onClick(): vo
       variant="default"
       leftSection={<IconDownload size={14} aria-hidden />}
       onClick={onClick}
-      aria-label={`Export ${what} as CSV`}
+      aria-label={`Export CSV: ${what}`}
     >
       Export CSV
     </Button>

@@ -1,10 +1,11 @@
 import { BarChart, LineChart } from '@mantine/charts';
-import { Box, Group, Paper, ScrollArea, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Box, Group, Paper, ScrollArea, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
+import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import type { Durations, ReportOverview, ReportRow } from '#contract/api/reports';
 import { useParleyClient } from '../../api';
-import { LoadError, Loading, OfflineNotice } from '../settings/components/Notices';
+import { LoadError, Loading } from '../settings/components/Notices';
 import { useRemote } from '../settings/components/useRemote';
 import { daysCsv, formatDuration, heatmapCsv, rowsCsv } from './csv';
 import { InboundHeatmap } from './InboundHeatmap';
@@ -102,7 +103,17 @@ export function ReportsArea({ online }: { online: boolean }) {
             ]}
           />
         </Group>
-        {!online && !r && <OfflineNotice note="Connect to see reports." />}
+        {!online && !r && (
+          <Alert
+            color="gray"
+            variant="light"
+            title="You are offline"
+            icon={<IconPlugConnectedX aria-hidden />}
+            role="status"
+          >
+            Connect to see reports. The server computes them; they come back as soon as Parley reconnects.
+          </Alert>
+        )}
         {online && report.error && !r && (
           <LoadError error={report.error} onRetry={() => void report.reload()} what="the reports" />
         )}

@@ -95,7 +95,7 @@ export function ReportsArea({ online }: { online: boolean }) {
             onChange={(v) => onRange(v as [string | null, string | null])}
             maxDate={dayFrom(0)}
             allowSingleDateInRange
-            w={280}
+            w={360}
             presets={[
               { value: [dayFrom(-6), dayFrom(0)], label: 'Last 7 days' },
               { value: [dayFrom(-29), dayFrom(0)], label: 'Last 30 days' },

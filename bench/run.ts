@@ -21,6 +21,7 @@ const registry: Record<string, () => Promise<{ run: Benchmark }>> = {
   'catch-up': () => import('./catch-up'),
   'sync-fuzz': () => import('./sync-fuzz'),
   'outbound-pacing': () => import('./outbound-pacing'),
+  reports: () => import('./reports'),
   'webhook-ingest': () => import('./webhook-ingest'),
   'webhook-delivery': () => import('./webhook-delivery'),
 };

@@ -4,6 +4,7 @@ import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
 import { Organization, UpdateOrganizationBody } from '../api/organization';
 import { CreateTemplateBody, Template } from '../api/templates';
+import { ReportOverview, ReportRangeQuery } from '../api/reports';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
 import { CreateLabelBody, Label, UpdateLabelBody } from '../api/labels';
 import { CannedResponse, CreateCannedResponseBody, UpdateCannedResponseBody } from '../api/canned-responses';
@@ -118,6 +119,8 @@ export const adminIpc = {
   'admin:createTemplate': { input: CreateTemplateBody, output: Template },
   /** Deletes a template at Meta (this language only); it syncs back as DELETED. */
   'admin:deleteTemplate': { input: z.object({ id }), output: Done },
+  /** The reports overview of a range of local days (managers, admins; issue 13). */
+  'admin:reportOverview': { input: ReportRangeQuery, output: ReportOverview },
 } as const;
 
 /** An admin channel name. */

@@ -90,6 +90,7 @@ export const channelNames = [
   'admin:deleteCannedResponse',
   'admin:createTemplate',
   'admin:deleteTemplate',
+  'admin:reportOverview',
 ] as const;
 
 /** A channel name. */

@@ -15,6 +15,8 @@ import { createTeamService } from './domain/teams/team-service';
 import { createLabelService } from './domain/labels/label-service';
 import { createCannedResponseService } from './domain/canned-responses/canned-response-service';
 import { auditRoutes } from './http/audit/routes';
+import { reportRoutes } from './http/reports/routes';
+import { createReportService } from './domain/reports/report-service';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { invitePageRoutes } from './http/invite-page/routes';
@@ -213,6 +215,7 @@ const createServices = (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
     onQueued: () => outbound.services.sendWorker.wake(),
   });
+  const reports = createReportService({ db });
   return {
     auth,
     audit,
@@ -221,6 +224,7 @@ const createServices = (deps: AppDeps) => {
     labels,
     canned,
     organization,
+    reports,
     inbound,
     outbound,
     sync,
@@ -309,6 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         organization: services.organization,
       });
       await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
+      await api.register(reportRoutes, { prefix: '/reports', reports: services.reports });
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);

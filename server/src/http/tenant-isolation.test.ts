@@ -637,3 +637,41 @@ describe('cross-tenant webhook quarantine', () => {
     expect(own.json().data.map((e: { externalId: string }) => e.externalId)).toEqual(['wamid.A-own']);
   });
 });
+
+// Reports (issue 13) count one organization's stored events: A's manager sees A's counts and
+// nothing of B's (a new /api/v1/reports route without a case fails).
+describe('cross-tenant reports', () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const inboundOf = async (org: string) =>
+    (await t.database.db.select().from(messages).where(eq(messages.organizationId, org))).filter(
+      (m) => m.direction === 'inbound',
+    ).length;
+  const reportCases: Record<string, () => Promise<{ status: number; body: string }[]>> = {
+    'GET /api/v1/reports/overview': async () => {
+      const url = `/api/v1/reports/overview?from=${day(-2)}&to=${day(2)}`;
+      const ofA = await t.app.inject({ url, headers: a.manager.headers });
+      expect(ofA.statusCode, ofA.body).toBe(200);
+      expect(ofA.json().totals.messagesIn).toBe(await inboundOf(a.organizationId));
+      const ofB = await t.app.inject({ url, headers: b.manager.headers });
+      expect(ofB.json().totals.messagesIn).toBe(await inboundOf(b.organizationId));
+      expect(ofB.json().totals.messagesIn).toBeGreaterThan(0);
+      return [{ status: ofA.statusCode, body: ofA.body }];
+    },
+  };
+
+  it('answers A with nothing of B on every reports route, and writes nothing of B', async () => {
+    const routes = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/reports') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes.sort()).toEqual(Object.keys(reportCases).sort());
+    const before = await snapshotOfB();
+    for (const key of routes) {
+      for (const res of await reportCases[key]!()) {
+        for (const id of [b.organizationId, b.admin.id, bWa.accountId, teamB.id])
+          expect(res.body, key).not.toContain(id);
+        expect(res.body, key).not.toContain('B team');
+      }
+    }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+});

@@ -241,3 +241,27 @@ describe('role × scope matrix', () => {
     expect(after).toEqual(before);
   });
 });
+
+// Reports (issue 13) count every conversation of the organization: the visibility module gives
+// them to managers and admins only (`mayReadReports`). Every /api/v1/reports route needs a case.
+describe('reports by role', () => {
+  const reportCases: Record<string, string> = {
+    'GET /api/v1/reports/overview': '/api/v1/reports/overview?from=2026-01-01&to=2026-01-31',
+  };
+  it('answers managers and admins, and refuses agents (whatever conversations they see)', async () => {
+    const keys = w.t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/reports') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(keys.sort()).toEqual(Object.keys(reportCases).sort());
+    const expected: Record<Who, number> = { seer: 403, stranger: 403, manager: 200, admin: 200 };
+    for (const [key, url] of Object.entries(reportCases))
+      for (const k of ['seer', 'stranger', 'manager', 'admin'] as const) {
+        const res = await w.t.app.inject({
+          method: key.split(' ')[0] as 'GET',
+          url,
+          headers: who(k).headers,
+        });
+        expect(res.statusCode, `${key} as ${k}`).toBe(expected[k]);
+      }
+  });
+});

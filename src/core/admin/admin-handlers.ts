@@ -139,5 +139,10 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
       for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));
       return call(adminIpc['admin:listAuditEvents'].output, 'GET', `/api/v1/audit-events?${q}`);
     },
+    'admin:reportOverview': (i) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(i)) if (v !== undefined) q.set(k, String(v));
+      return call(adminIpc['admin:reportOverview'].output, 'GET', `/api/v1/reports/overview?${q}`);
+    },
   };
 }

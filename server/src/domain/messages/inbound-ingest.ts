@@ -13,6 +13,7 @@ import { applyTemplateStatusEvents } from '../templates/template-service';
 import { templateSyncJob } from '../templates/template-sync-job';
 import type { InboundItem, LogChanges } from './ingest-batch';
 import { resolveContacts } from './ingest-contacts';
+import { sendAwayMessages } from './away-message';
 import { applyNewMessages, lockConversations } from './ingest-conversations';
 import { insertMessages, knownMessages } from './ingest-messages';
 import { applyReactions } from './ingest-reactions';
@@ -48,7 +49,7 @@ export type IngestResult = {
  * stay gap-free because duplicates are filtered under the conversation row locks before seqs
  * are allocated. The caller logs the returned changes with recordChanges as the last statement.
  */
-export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany'> }) {
+export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'> }) {
   return async (tx: Tx, routed: readonly RoutedEvent[], now: Date): Promise<IngestResult> => {
     const result: IngestResult = {
       changes: new Map(),
@@ -172,7 +173,7 @@ function accountReason(e: AccountEvent): string | null | undefined {
  */
 async function ingestMessages(
   tx: Tx,
-  deps: { jobs: Pick<JobQueue, 'enqueueMany'> },
+  deps: { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'> },
   inbound: InboundItem[],
   now: Date,
   result: IngestResult,
@@ -193,6 +194,7 @@ async function ingestMessages(
   if (inserted.length > 0) {
     result.inserted = inserted.length;
     await applyNewMessages(tx, inserted, lastSeq, now, log);
+    await sendAwayMessages(tx, deps, inserted, now, log);
   }
   if (reactions.length > 0) result.orphanReactions.push(...(await applyReactions(tx, reactions, known, log)));
 }

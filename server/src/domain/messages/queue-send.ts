@@ -56,6 +56,8 @@ export async function queueMessageSend(
   actor: Principal,
   conversationId: string,
   body: SendInput,
+  /** `asOrganization`: an automatic message (the away message): no author, no key. */
+  opts: { asOrganization?: boolean } = {},
 ): Promise<Result<QueuedSend>> {
   const now = deps.clock.now();
 
@@ -202,9 +204,10 @@ export async function queueMessageSend(
       direction: 'outbound',
       type: body.type,
       // A key is no user: its sends name the key instead (the thread shows "via API key ‹name›").
-      // A signed lead intake is neither: its greeting has no author.
-      authorId: actor.apiKey || actor.intakeId ? null : actor.userId,
-      apiKeyId: actor.apiKey?.id ?? null,
+      // A signed lead intake is neither: its greeting has no author; nor has the organization's
+      // automatic away message.
+      authorId: actor.apiKey || actor.intakeId || opts.asOrganization ? null : actor.userId,
+      apiKeyId: opts.asOrganization ? null : (actor.apiKey?.id ?? null),
       text,
       caption,
       content,

@@ -10,6 +10,7 @@ import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { organizations } from '../../storage/schema/index';
 import { readSeeAll } from '../visibility/queries';
+import { readHoursSettings, writeHoursSettings } from './business-hours';
 import { setTeamVisibilityPolicy, SETTINGS_ENTITY } from '../visibility/scope-changes';
 
 /** The caller's organization and its settings: admins read and change them. */
@@ -28,6 +29,7 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
       id: row.id,
       name: row.name,
       agentsSeeAllTeamConversations: await readSeeAll(exec, organizationId),
+      ...(await readHoursSettings(exec, organizationId)),
       createdAt: row.createdAt.toISOString(),
     };
   };
@@ -40,13 +42,26 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
     before: Organization,
     after: Organization,
   ) => {
-    const keys = (['name', 'agentsSeeAllTeamConversations'] as const).filter((k) => before[k] !== after[k]);
+    const keys = (
+      ['name', 'agentsSeeAllTeamConversations', 'timeZone', 'businessHours', 'awayMessage'] as const
+    ).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (keys.length === 0) return;
-    const says = keys.map((k) =>
-      k === 'name'
-        ? `renamed the organization from "${before.name}" to "${after.name}"`
-        : `turned ${after.agentsSeeAllTeamConversations ? 'on' : 'off'} "agents see all team conversations"`,
-    );
+    const says = keys.map((k) => {
+      switch (k) {
+        case 'name':
+          return `renamed the organization from "${before.name}" to "${after.name}"`;
+        case 'agentsSeeAllTeamConversations':
+          return `turned ${after.agentsSeeAllTeamConversations ? 'on' : 'off'} "agents see all team conversations"`;
+        case 'timeZone':
+          return `changed the time zone from ${before.timeZone} to ${after.timeZone}`;
+        case 'businessHours':
+          return after.businessHours ? 'changed the business hours' : 'removed the business hours';
+        case 'awayMessage':
+          return before.awayMessage.enabled !== after.awayMessage.enabled
+            ? `turned ${after.awayMessage.enabled ? 'on' : 'off'} the away message`
+            : 'changed the away message';
+      }
+    });
     const sentence = says.join(' and ');
     await audit.record(tx, organizationId, by, {
       action: 'organization.settings_changed',
@@ -92,6 +107,13 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
           if (renamed.length === 0) return undefined;
           changes.push({ entity: SETTINGS_ENTITY, entityId: organizationId });
         }
+        const hours = {
+          ...(body.timeZone !== undefined && { timeZone: body.timeZone }),
+          ...(body.businessHours !== undefined && { businessHours: body.businessHours }),
+          ...(body.awayMessage !== undefined && { awayMessage: body.awayMessage }),
+        };
+        // Hours are read by reports and the away message from the database; not synced.
+        if (Object.keys(hours).length > 0) await writeHoursSettings(tx, organizationId, hours, now);
         if (body.agentsSeeAllTeamConversations !== undefined)
           changes.push(
             ...(await setTeamVisibilityPolicy(tx, organizationId, body.agentsSeeAllTeamConversations, now)),

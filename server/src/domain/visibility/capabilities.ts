@@ -79,3 +79,9 @@ export const mayManageLabels = (role: Role): boolean => seesEverything(role);
 
 /** The organization's canned responses are written by admins and managers; personal ones by anyone. */
 export const mayManageOrganizationCannedResponses = (role: Role): boolean => seesEverything(role);
+
+/**
+ * Reports (issue 13) are for managers and admins: they count every conversation of the
+ * organization, which an agent does not see. API keys are refused by the route table (no scope).
+ */
+export const mayReadReports = (role: Role): boolean => seesEverything(role);

@@ -35,6 +35,9 @@ describe('organization settings', () => {
       id: org.organizationId,
       name: expect.any(String),
       agentsSeeAllTeamConversations: false,
+      timeZone: 'UTC',
+      businessHours: null,
+      awayMessage: { enabled: false, text: null, gapMinutes: 720 },
       createdAt: expect.any(String),
     });
     for (const who of [org.manager, org.agent]) {
@@ -127,5 +130,64 @@ describe('organization settings', () => {
     } finally {
       live.close();
     }
+  });
+
+  it('saves the time zone, business hours and away message; refuses bad ones with the field named', async () => {
+    const week = [
+      [
+        { from: '09:00', to: '12:00' },
+        { from: '13:00', to: '17:30' },
+      ],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    const res = await call(org.admin, 'PATCH', {
+      timeZone: 'Europe/Lisbon',
+      businessHours: week,
+      awayMessage: { enabled: true, text: 'We are closed; back at 9.', gapMinutes: 600 },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      timeZone: 'Europe/Lisbon',
+      businessHours: week,
+      awayMessage: { enabled: true, text: 'We are closed; back at 9.', gapMinutes: 600 },
+    });
+    expect((await call(org.admin, 'GET')).json().businessHours).toEqual(week);
+    for (const bad of [
+      { timeZone: 'Mars/Olympus' },
+      { businessHours: [[], [], []] },
+      { businessHours: [[{ from: '10:00', to: '09:00' }], [], [], [], [], [], []] },
+      {
+        businessHours: [
+          [
+            { from: '09:00', to: '12:00' },
+            { from: '11:00', to: '13:00' },
+          ],
+          [],
+          [],
+          [],
+          [],
+          [],
+          [],
+        ],
+      },
+      { businessHours: [[{ from: '9:00', to: '12:00' }], [], [], [], [], [], []] },
+      { awayMessage: { enabled: true, text: null, gapMinutes: 60 } },
+      { awayMessage: { enabled: false, text: null, gapMinutes: 0 } },
+    ]) {
+      const refused = await call(org.admin, 'PATCH', bad);
+      expect(refused.statusCode, JSON.stringify(bad)).toBe(400);
+    }
+    const audit = await w.t.app.inject({
+      url: '/api/v1/audit-events?action=organization.settings_changed',
+      headers: org.admin.headers,
+    });
+    expect(audit.json().data[0].summary).toBe(
+      'Changed the time zone from UTC to Europe/Lisbon and changed the business hours and turned on the away message',
+    );
   });
 });

@@ -17,3 +17,4 @@ export * from './webhook-quarantine';
 export * from './login-attempts';
 export * from './intakes';
 export * from './labels';
+export * from './reports';

@@ -3,6 +3,7 @@ import {
   boolean,
   foreignKey,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -121,6 +122,18 @@ export const organizationSettings = pgTable('organization_settings', {
     .primaryKey()
     .references(() => organizations.id, { onDelete: 'cascade' }),
   agentsSeeAllTeamConversations: boolean('agents_see_all_team_conversations').notNull().default(false),
+  /** IANA time zone of the organization: business hours, report days and the heatmap use it. */
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /**
+   * Opening hours per ISO weekday (index 0 = Monday): `[{from:'09:00',to:'17:00'}, …]` each;
+   * null = no business hours (always open). Read by `report_business_seconds()` (reports) and
+   * the away message (`#contract/api/organization` BusinessHours).
+   */
+  businessHours: jsonb('business_hours'),
+  /** The away message: off by default; sent once per gap outside business hours. */
+  awayMessageEnabled: boolean('away_message_enabled').notNull().default(false),
+  awayMessageText: text('away_message_text'),
+  awayMessageGapMinutes: integer('away_message_gap_minutes').notNull().default(720),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 

@@ -198,6 +198,9 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
         id: signedInSession.user.organizationId,
         name: signedInSession.user.organizationName,
         agentsSeeAllTeamConversations: false,
+        timeZone: 'UTC',
+        businessHours: null,
+        awayMessage: { enabled: false, text: null, gapMinutes: 720 },
         createdAt: '2026-01-01T00:00:00.000Z',
       }),
     ),
@@ -222,6 +225,7 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'admin:deleteCannedResponse': vi.fn(async () => ok({ done: true as const })),
     'admin:createTemplate': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:deleteTemplate': vi.fn(async () => ok({ done: true as const })),
+    'admin:reportOverview': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
   };
 
   return {

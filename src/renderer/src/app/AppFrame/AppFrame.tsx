@@ -20,6 +20,7 @@ import {
   useUnreadTitle,
 } from '../../features/notifications';
 import { ProfileModal } from '../../features/profile';
+import { ReportsArea, ReportsNavItem } from '../../features/reports';
 import { SettingsArea, SettingsNavItem } from '../../features/settings';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
 import { useStoredFlag } from '../../hooks/useStoredWidth';
@@ -57,8 +58,11 @@ export function AppFrame({ session }: AppFrameProps) {
   const [isOutboxOpen, setOutboxOpen] = useState(false);
   const [isTokenNoticeDismissed, setTokenNoticeDismissed] = useState(false);
   // What the main column shows: the inbox, or the Settings area (navigation item, palette, Mod+,).
-  const [area, setArea] = useState<'inbox' | 'settings'>('inbox');
+  const [area, setArea] = useState<'inbox' | 'settings' | 'reports'>('inbox');
   const openSettings = useCallback(() => setArea('settings'), []);
+  // Reports (issue 13) are for managers and admins; the server refuses agents anyway.
+  const mayReport = user.role === 'manager' || user.role === 'admin';
+  const openReports = useCallback(() => setArea('reports'), []);
   const [isNavCollapsed, setNavCollapsed] = useStoredFlag(
     'nav-collapsed',
     () => window.innerWidth < NAV_COLLAPSE_BELOW,
@@ -103,6 +107,7 @@ export function AppFrame({ session }: AppFrameProps) {
     openOutbox,
     openNotificationSettings: notificationSettings.open,
     openSettings,
+    openReports: mayReport ? openReports : undefined,
   });
 
   useShortcuts(
@@ -136,7 +141,7 @@ export function AppFrame({ session }: AppFrameProps) {
     area === 'inbox',
   );
   // In Settings only the keys that work anywhere: the inbox's (J, K, E…) act on a hidden list.
-  useShortcuts({ help: help.open, palette: palette.toggle }, area === 'settings');
+  useShortcuts({ help: help.open, palette: palette.toggle }, area !== 'inbox');
 
   return (
     <AppShell
@@ -169,6 +174,9 @@ export function AppFrame({ session }: AppFrameProps) {
             collapsed={isNavCollapsed}
           />
         </Box>
+        {mayReport && (
+          <ReportsNavItem active={area === 'reports'} onClick={openReports} collapsed={isNavCollapsed} />
+        )}
         <SettingsNavItem active={area === 'settings'} onClick={openSettings} collapsed={isNavCollapsed} />
         <Box p={4} style={{ display: 'flex', justifyContent: isNavCollapsed ? 'center' : 'flex-end' }}>
           <Tooltip label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'} position="right">
@@ -193,7 +201,9 @@ export function AppFrame({ session }: AppFrameProps) {
           <MemoryTokenNotice onDismiss={dismissTokenNotice} />
         )}
         <div style={{ flex: 1, minHeight: 0 }}>
-          {area === 'settings' ? (
+          {area === 'reports' ? (
+            <ReportsArea online={syncStatus.state !== 'offline'} />
+          ) : area === 'settings' ? (
             <SettingsArea
               user={user}
               online={syncStatus.state !== 'offline'}

@@ -11,6 +11,7 @@ import {
   IconMoon,
   IconRefresh,
   IconSearch,
+  IconChartBar,
   IconSettings,
   IconStar,
   IconSun,
@@ -37,6 +38,8 @@ export interface AppCommandDeps {
   openOutbox(): void;
   openNotificationSettings(): void;
   openSettings(): void;
+  /** Opens Reports; absent for roles that may not see them (agents). */
+  openReports?: () => void;
 }
 
 const NO_COMMANDS: Command[] = [];
@@ -75,6 +78,7 @@ export function useAppCommands(deps: AppCommandDeps): Command[] {
     openOutbox,
     openNotificationSettings,
     openSettings,
+    openReports,
   } = deps;
   const { views, state, dispatch, members, setStatus, toggleImportant, assign, claim } = inbox;
   const target =
@@ -294,6 +298,18 @@ export function useAppCommands(deps: AppCommandDeps): Command[] {
         icon: icon(IconSettings),
         run: openSettings,
       },
+      ...(openReports
+        ? [
+            {
+              id: 'reports',
+              group: 'Go to',
+              label: 'Open reports',
+              keywords: 'statistics analytics first response resolution time heatmap csv export',
+              icon: icon(IconChartBar),
+              run: openReports,
+            },
+          ]
+        : []),
       {
         id: 'notifications',
         group: 'Help',
@@ -323,5 +339,6 @@ export function useAppCommands(deps: AppCommandDeps): Command[] {
     openOutbox,
     openNotificationSettings,
     openSettings,
+    openReports,
   ]);
 }

@@ -17,6 +17,9 @@ describe('OrganizationSection', () => {
         id: signedInSession.user.organizationId,
         name: input.name ?? 'Acme Bakery',
         agentsSeeAllTeamConversations: input.agentsSeeAllTeamConversations ?? false,
+        timeZone: 'UTC',
+        businessHours: null,
+        awayMessage: { enabled: false, text: null, gapMinutes: 720 },
         createdAt: '2026-01-01T00:00:00.000Z',
       }),
     );

@@ -7,6 +7,7 @@ import { useParleyClient, useSession } from '../../../api';
 import { ActionError, LoadError, Loading } from '../components/Notices';
 import { fieldErrorsOf } from '../components/server-errors';
 import { useRemote } from '../components/useRemote';
+import { BusinessHoursForm } from './BusinessHoursForm';
 
 const Schema = UpdateOrganizationBody.extend({ name: OrganizationName });
 
@@ -59,26 +60,33 @@ export function OrganizationSection() {
   });
 
   return (
-    <form noValidate onSubmit={(e) => void submit(e)} aria-label="Organization settings">
-      <Stack maw={560}>
-        <TextInput label="Organization name" required {...form.getInputProps('name')} />
-        <Switch
-          label="Agents see all team conversations"
-          description="On: agents see every conversation of their teams. Off: only their own and their teams’ unassigned ones. Managers and admins see everything either way."
-          {...form.getInputProps('agentsSeeAllTeamConversations', { type: 'checkbox' })}
-        />
-        {error && <ActionError error={error} title="The settings were not saved" />}
-        {saved && (
-          <div role="status">
-            <span>Saved.</span>
-          </div>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <>
+      <form noValidate onSubmit={(e) => void submit(e)} aria-label="Organization settings">
+        <Stack maw={560}>
+          <TextInput label="Organization name" required {...form.getInputProps('name')} />
+          <Switch
+            label="Agents see all team conversations"
+            description="On: agents see every conversation of their teams. Off: only their own and their teams’ unassigned ones. Managers and admins see everything either way."
+            {...form.getInputProps('agentsSeeAllTeamConversations', { type: 'checkbox' })}
+          />
+          {error && <ActionError error={error} title="The settings were not saved" />}
+          {saved && (
+            <div role="status">
+              <span>Saved.</span>
+            </div>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <BusinessHoursForm
+        org={org.data}
+        save={(body) => client.call('admin:updateOrganization', body)}
+        onSaved={(next) => org.setData(() => next)}
+      />
+    </>
   );
 }

@@ -1,0 +1,2 @@
+export { ReportsArea } from './ReportsArea';
+export { ReportsNavItem } from './ReportsNavItem';

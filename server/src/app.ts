@@ -13,6 +13,8 @@ import { createMemberService } from './domain/members/member-service';
 import { createOrganizationService } from './domain/organization/organization-service';
 import { createTeamService } from './domain/teams/team-service';
 import { auditRoutes } from './http/audit/routes';
+import { assignmentRoutes } from './http/assignment/routes';
+import { createAvailabilityService } from './domain/assignment/availability-service';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { invitePageRoutes } from './http/invite-page/routes';
@@ -53,6 +55,7 @@ export type AppDeps = {
         | 'webhookAllowPrivateUrls'
         | 'apiRateLimitPerMinute'
         | 'allowPrivateMediaUrls'
+        | 'offlineAfterSeconds'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -168,9 +171,13 @@ const createServices = (deps: AppDeps) => {
     sendQueue: deps.sendQueue,
     jobNamespace: deps.jobNamespace,
   });
+  const offlineAfterMs = (deps.config.offlineAfterSeconds ?? 120) * 1000;
+  const availability = createAvailabilityService({ db, clock, audit, offlineAfterMs });
   const sync = createSyncModule({
     db,
     clock,
+    availability,
+    availabilityTickMs: Math.min(30_000, Math.max(1_000, offlineAfterMs / 3)),
     authenticate: auth.authenticate,
     toAccount: inbound.services.accounts.toAccount,
     jobs: infrastructure.jobs,
@@ -196,7 +203,19 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform };
+  return {
+    auth,
+    audit,
+    members,
+    teams,
+    organization,
+    availability,
+    inbound,
+    outbound,
+    sync,
+    webhooks,
+    apiPlatform,
+  };
 };
 
 /**
@@ -276,6 +295,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         organization: services.organization,
       });
       await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
+      await api.register(assignmentRoutes, { availability: services.availability });
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);

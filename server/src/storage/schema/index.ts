@@ -15,3 +15,4 @@ export * from './webhooks';
 export * from './api-keys';
 export * from './webhook-quarantine';
 export * from './login-attempts';
+export * from './assignment';

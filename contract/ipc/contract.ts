@@ -13,6 +13,7 @@ import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
 import { AcceptInviteInput, adminIpc } from './admin';
+import { assignmentIpc } from './assignment';
 import { channelNames, type Channel, type EventName } from './names';
 
 export { channelNames, eventNames, isChannel, isEventName, type Channel, type EventName } from './names';
@@ -613,6 +614,8 @@ export const ipc = {
 
   // ---- the Settings area (online-only administration; see admin.ts) ----
   ...adminIpc,
+  // ---- availability, capacity, auto-assignment, workload (see assignment.ts) ----
+  ...assignmentIpc,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 /** Events from main to the renderer. */

@@ -12,6 +12,7 @@ import {
   type TokenStore,
 } from './deps';
 import { createAdminHandlers } from './admin/admin-handlers';
+import { createAssignmentHandlers } from './admin/assignment-handlers';
 import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
 import type { OpenReplica } from './db/open-db';
@@ -393,6 +394,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     ),
     // The Settings area: online-only administration over the server's REST API.
     ...createAdminHandlers({ session, auth }),
+    ...createAssignmentHandlers({ session, auth }),
+    'workload:get': withReplica((s) => ok(s.queries.workload())),
   };
   const handlers = wrapHandlers(table, {
     ready,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Template } from '#contract/api/templates';
 import type { Team } from '#contract/api/teams';
-import type { Member } from '#contract/api/users';
+import { Member } from '#contract/api/users';
 import type { Parsed } from '#contract/ipc/contract';
 
 /** Tenant-wide reference data from the replica: templates, members and teams (few rows each). */
@@ -31,7 +31,8 @@ export function createDirectoryQueries(db: Database.Database) {
         .sort((a, b) => rank(a) - rank(b));
     },
 
-    members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Member),
+    // Parsed: rows synced by an older server lack availability and capacity (the defaults fill them).
+    members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => Member.parse(JSON.parse(r.row))),
     teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
     memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
   };

@@ -200,6 +200,11 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     ),
     'admin:updateOrganization': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:listAuditEvents': vi.fn(async () => ok({ data: [], nextCursor: null })),
+    'availability:set': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'members:setCapacity': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'autoAssign:get': vi.fn(async () => ok({ teamIds: [], whatsappAccountIds: [] })),
+    'autoAssign:set': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'workload:get': vi.fn(async () => ok({ members: [], queues: [] })),
   };
 
   return {

@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Box, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand } from '@tabler/icons-react';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionState } from '#contract/ipc/contract';
 import { useSession, useSyncStatus } from '../../api';
 import { CommandPalette } from '../../features/command-palette';
@@ -22,6 +22,13 @@ import {
 import { ProfileModal } from '../../features/profile';
 import { SettingsArea, SettingsNavItem } from '../../features/settings';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
+import {
+  useAvailability,
+  useAvailabilityCommands,
+  WorkloadArea,
+  WorkloadNavItem,
+} from '../../features/workload';
+import { atLeast } from '#contract/domain/roles';
 import { useStoredFlag } from '../../hooks/useStoredWidth';
 import { useThemeMode } from '../../hooks/useThemeMode';
 import { InboxLayout } from '../InboxLayout/InboxLayout';
@@ -57,8 +64,15 @@ export function AppFrame({ session }: AppFrameProps) {
   const [isOutboxOpen, setOutboxOpen] = useState(false);
   const [isTokenNoticeDismissed, setTokenNoticeDismissed] = useState(false);
   // What the main column shows: the inbox, or the Settings area (navigation item, palette, Mod+,).
-  const [area, setArea] = useState<'inbox' | 'settings'>('inbox');
+  const [area, setArea] = useState<'inbox' | 'settings' | 'workload'>('inbox');
   const openSettings = useCallback(() => setArea('settings'), []);
+  const openWorkload = useCallback(() => setArea('workload'), []);
+  const mayManage = atLeast(user.role, 'manager');
+  const { availability, setAvailability } = useAvailability(user.id);
+  const handleSetAvailability = useCallback(
+    (a: 'available' | 'away') => void setAvailability(a),
+    [setAvailability],
+  );
   const [isNavCollapsed, setNavCollapsed] = useStoredFlag(
     'nav-collapsed',
     () => window.innerWidth < NAV_COLLAPSE_BELOW,
@@ -93,7 +107,13 @@ export function AppFrame({ session }: AppFrameProps) {
     },
     [dispatch],
   );
-  const commands = useAppCommands({
+  const availabilityCommands = useAvailabilityCommands({
+    enabled: isPaletteOpen,
+    availability,
+    setAvailability: handleSetAvailability,
+    openWorkload: mayManage ? openWorkload : undefined,
+  });
+  const appCommands = useAppCommands({
     enabled: isPaletteOpen,
     user,
     inbox,
@@ -104,6 +124,10 @@ export function AppFrame({ session }: AppFrameProps) {
     openNotificationSettings: notificationSettings.open,
     openSettings,
   });
+  const commands = useMemo(
+    () => [...availabilityCommands, ...appCommands],
+    [availabilityCommands, appCommands],
+  );
 
   useShortcuts(
     {
@@ -135,8 +159,9 @@ export function AppFrame({ session }: AppFrameProps) {
     },
     area === 'inbox',
   );
-  // In Settings only the keys that work anywhere: the inbox's (J, K, E…) act on a hidden list.
-  useShortcuts({ help: help.open, palette: palette.toggle }, area === 'settings');
+  // In Settings (and the workload view) only the keys that work anywhere: the inbox's (J, K, E…)
+  // act on a hidden list.
+  useShortcuts({ help: help.open, palette: palette.toggle }, area !== 'inbox');
 
   return (
     <AppShell
@@ -158,6 +183,8 @@ export function AppFrame({ session }: AppFrameProps) {
         onOpenShortcuts={help.open}
         onOpenPalette={palette.open}
         onSignOut={handleSignOut}
+        availability={availability}
+        onSetAvailability={handleSetAvailability}
       />
       <AppShell.Navbar style={{ display: 'flex', flexDirection: 'column' }}>
         <Box style={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' }}>
@@ -169,6 +196,9 @@ export function AppFrame({ session }: AppFrameProps) {
             collapsed={isNavCollapsed}
           />
         </Box>
+        {mayManage && (
+          <WorkloadNavItem active={area === 'workload'} onClick={openWorkload} collapsed={isNavCollapsed} />
+        )}
         <SettingsNavItem active={area === 'settings'} onClick={openSettings} collapsed={isNavCollapsed} />
         <Box p={4} style={{ display: 'flex', justifyContent: isNavCollapsed ? 'center' : 'flex-end' }}>
           <Tooltip label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'} position="right">
@@ -193,7 +223,9 @@ export function AppFrame({ session }: AppFrameProps) {
           <MemoryTokenNotice onDismiss={dismissTokenNotice} />
         )}
         <div style={{ flex: 1, minHeight: 0 }}>
-          {area === 'settings' ? (
+          {area === 'workload' && mayManage ? (
+            <WorkloadArea role={user.role} online={syncStatus.state !== 'offline'} />
+          ) : area === 'settings' ? (
             <SettingsArea
               user={user}
               online={syncStatus.state !== 'offline'}

@@ -156,6 +156,11 @@ export const ConversationsListInput = z
     /** `nextCursor` of the previous page. */
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
+    /**
+     * `recent` (absent): newest activity first. `waiting`: only conversations whose customer
+     * waits for a reply, the longest wait first (issue 13's "Waiting longest").
+     */
+    sort: z.enum(['recent', 'waiting']).optional(),
   })
   .refine(teamNeedsId, teamIdIssue);
 

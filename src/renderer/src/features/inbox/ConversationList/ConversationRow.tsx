@@ -1,4 +1,5 @@
 import { IconCloudUpload, IconHourglassLow, IconStarFilled } from '@tabler/icons-react';
+import { WaitingCell, waitingOf } from './WaitingCell';
 import { memo } from 'react';
 import type { InboxConversation } from '#contract/ipc/contract';
 import { absoluteTime, initials, rowAccessibleName, rowText, windowShortLabel } from '../conversation-format';
@@ -69,6 +70,7 @@ export const ConversationRow = memo(function ConversationRow({
       {/* The name comes from this sentence (not aria-label), so nothing visible is left out of it:
           it repeats the visible name, preview and time in words, starting with the contact. */}
       <span className="pc-sr">{rowAccessibleName(c, { now, assigneeName, isMine, text })}</span>
+      {waitingOf(c, now) && <span className="pc-sr">, {waitingOf(c, now)!.sentence}</span>}
       <div className="pc-avatar" aria-hidden>
         {initials(name)}
       </div>
@@ -114,6 +116,7 @@ export const ConversationRow = memo(function ConversationRow({
               </span>
             ))}
           </span>
+          <WaitingCell conversation={c} now={now} />
           {assignee && (
             <span className="pc-assignee" title={`Assigned to ${assignee}`}>
               {isMine ? 'Me' : initials(assignee)}

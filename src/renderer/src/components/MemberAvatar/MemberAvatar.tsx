@@ -75,7 +75,7 @@ export function MemberAvatar({ name, availability, size = 28 }: MemberAvatarProp
       data-availability={availability}
       style={{ position: 'relative', display: 'inline-flex', flex: 'none' }}
     >
-      <Avatar size={size} radius="xl" color="initials" name={name} aria-hidden>
+      <Avatar size={size} radius="xl" variant="filled" color="gray.8" aria-hidden>
         {initialsOf(name)}
       </Avatar>
       <span

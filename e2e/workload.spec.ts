@@ -46,6 +46,7 @@ test.describe('workload', () => {
     emulator,
     whatsapp,
     inbox,
+    appFrame,
     page,
   }) => {
     const token = await accessToken(server.url, account.email, account.password);
@@ -79,6 +80,11 @@ test.describe('workload', () => {
     await expect(anaRow.getByRole('cell').nth(2)).toHaveText('1', LIVE);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshotDir, 'workload-after.png') });
+    await appFrame.userMenu.click();
+    await page.getByRole('menuitem', { name: 'Dark' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshotDir, 'workload-dark.png') });
 
     // The server agrees: the conversation is Ana's.
     const list = await fetch(`${server.url}/api/v1/conversations?assignee=${ana.id}`, {

@@ -17,6 +17,10 @@ describe('UserMenu availability', () => {
       />,
     );
     expect(screen.getByRole('img', { name: 'Ada Lovelace — Available' })).toBeInTheDocument();
+    // Nothing but the avatar and the button: no stray text beside them.
+    expect(screen.getByRole('img', { name: 'Ada Lovelace — Available' }).parentElement).toHaveTextContent(
+      /^ALAda Lovelace$/,
+    );
     await user.click(screen.getByRole('button', { name: 'User menu: Ada Lovelace' }));
     expect(await screen.findByRole('menuitem', { name: 'Available' })).toHaveAttribute(
       'aria-current',

@@ -61,8 +61,8 @@ export function UserMenu({
     <Group gap={6} wrap="nowrap">
       {/* Outside the button: a button's children are presentational, and the dot must be read. */}
       {availability && <MemberAvatar name={userName} availability={availability} size={26} />}
-      // No initial-focus placeholder: it is a focusable role="presentation" node inside // role="menu", which
-      axe rightly reports; focus goes to the first item instead.
+      {/* No initial-focus placeholder: it is a focusable role="presentation" node inside
+          role="menu", which axe rightly reports; focus goes to the first item instead. */}
       <Menu position="bottom-end" width={220} withinPortal withInitialFocusPlaceholder={false}>
         <Menu.Target>
           <Button

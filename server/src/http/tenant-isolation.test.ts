@@ -6,6 +6,7 @@ import { createOrg, createTeam, type TestOrg } from '../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
   apiKeys,
+  autoAssignScopes,
   auditEvents,
   webhookQuarantine,
   contacts,
@@ -144,6 +145,9 @@ const idFor = (url: string, param: string): string | undefined => {
 /** A body that would be valid (so 404 cannot hide behind 400). */
 const bodies: Record<string, object> = {
   'PATCH /api/v1/users/:id': { role: 'admin' },
+  'PUT /api/v1/users/:id/capacity': { capacity: 3 },
+  'PUT /api/v1/teams/:id/auto-assign': { enabled: true },
+  'PUT /api/v1/whatsapp-accounts/:id/auto-assign': { enabled: true },
   'PATCH /api/v1/teams/:id': { name: 'Hijacked' },
   'PATCH /api/v1/whatsapp-accounts/:id': { name: 'Hijacked' },
   'PATCH /api/v1/conversations/:id': { status: 'resolved', important: true },
@@ -187,6 +191,10 @@ const snapshotOfB = async () => {
       .from(webhookDeliveries)
       .where(eq(webhookDeliveries.organizationId, org)),
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organizationId, org)),
+    autoAssignScopes: await db
+      .select()
+      .from(autoAssignScopes)
+      .where(eq(autoAssignScopes.organizationId, org)),
   };
 };
 
@@ -200,6 +208,9 @@ describe('cross-tenant matrix', () => {
       expect.arrayContaining([
         'GET /api/v1/users/:id',
         'PATCH /api/v1/users/:id',
+        'PUT /api/v1/users/:id/capacity',
+        'PUT /api/v1/teams/:id/auto-assign',
+        'PUT /api/v1/whatsapp-accounts/:id/auto-assign',
         'DELETE /api/v1/users/:id',
         'GET /api/v1/teams/:id',
         'PATCH /api/v1/teams/:id',

@@ -54,7 +54,7 @@ const conversationOf = async (customer: string) => {
 };
 const online = async (u: LoggedIn) => {
   sockets.push(await connectSync(w.parleyUrl, u));
-  await until(async () => (await member(u.id)).availability === 'available', 5_000, `${u.name} online`);
+  await until(async () => (await member(u.id)).availability === 'available', 5_000, `${u.id} online`);
 };
 
 describe('auto-assignment', () => {

@@ -32,7 +32,8 @@ export function createDirectoryQueries(db: Database.Database) {
     },
 
     // Parsed: rows synced by an older server lack availability and capacity (the defaults fill them).
-    members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => Member.parse(JSON.parse(r.row))),
+    members: (): Member[] =>
+      (s.members.all() as { row: string }[]).map((r) => Member.parse(JSON.parse(r.row))),
     teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
     memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
   };

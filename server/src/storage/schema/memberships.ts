@@ -45,6 +45,8 @@ export const memberships = pgTable(
     // "Which organizations does this user belong to" at login; users are global, so user_id leads.
     index('memberships_user_idx').on(t.userId),
     // The presence sweep: online members whose heartbeat is old.
-    index('memberships_online_seen_idx').on(t.lastSeenAt).where(sql`${t.online}`),
+    index('memberships_online_seen_idx')
+      .on(t.lastSeenAt)
+      .where(sql`${t.online}`),
   ],
 );

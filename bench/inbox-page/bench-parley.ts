@@ -158,6 +158,8 @@ const impl: { [C in Channel]?: (input: In<C>) => Promise<Result<Out<C>>> } = {
         email: `${m.name.split(' ')[0]!.toLowerCase()}@example.com`,
         role: 'agent' as const,
         deactivatedAt: null,
+        availability: 'available' as const,
+        capacity: null,
         joinedAt: '2026-01-01T00:00:00.000Z',
       })),
     ),

@@ -103,6 +103,7 @@ export function makeConversations(n: number, now: number): InboxConversation[] {
       id,
       status: STATUSES[Math.floor(r() * STATUSES.length)]!,
       snoozedUntil: null,
+      waitingSince: null,
       contact: {
         id: `0190d000-0000-7000-8000-${hex(i, 12)}`,
         name,

@@ -52,6 +52,12 @@ export const AUDIT_ACTIONS = [
   /** A new signing secret; the previous one keeps signing for 24 hours (never the secrets). */
   'webhook_endpoint.secret_rotated',
   'webhook_endpoint.deleted',
+  /** Auto-assignment gave a conversation to a member (target: the conversation). */
+  'conversation.auto_assigned',
+  /** An admin turned auto-assignment on or off for a team or number. */
+  'assignment.settings_changed',
+  /** A manager or admin changed a member's capacity for auto-assignment (target: the member). */
+  'member.capacity_changed',
   /** A webhook event was stored with unstorable characters replaced (target: the receipt). */
   'webhook.event_sanitized',
   /** A webhook event (or a whole receipt) could not be applied and was quarantined. */

@@ -38,6 +38,11 @@ export const Conversation = z.object({
   lastMessage: LastMessage.nullable(),
   /** When the 24-hour customer-service window closes; null before the customer ever wrote. */
   windowExpiresAt: text().nullable(),
+  /**
+   * Since when the customer waits for a reply: their first message after the last one sent to
+   * them; null when nobody waits (rows synced before this field existed read as null).
+   */
+  waitingSince: text().nullable().default(null),
   createdAt: text(),
   updatedAt: text(),
 });

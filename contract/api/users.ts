@@ -3,6 +3,25 @@ import { text } from '../domain/text';
 import { Role } from '../domain/roles';
 import { Email, PageQuery, PersonName, page } from './common';
 
+/**
+ * Whether a member can take conversations now: `available`, `away` (set by the member), or
+ * `offline` (no client of theirs connected for the server's OFFLINE_AFTER_SECONDS).
+ */
+export const Availability = z.enum(['available', 'away', 'offline']);
+export type Availability = z.infer<typeof Availability>;
+
+/** What a member sets by hand; `offline` follows from their connections. */
+export const ChosenAvailability = z.enum(['available', 'away']);
+export type ChosenAvailability = z.infer<typeof ChosenAvailability>;
+
+/** Open conversations auto-assignment may give a member; null = unlimited. */
+export const Capacity = z
+  .number({ message: 'Capacity is a whole number of conversations' })
+  .int({ message: 'Capacity is a whole number of conversations' })
+  .min(1, { message: 'Capacity is at least 1 (clear it for unlimited)' })
+  .max(1000, { message: 'Capacity is at most 1000' })
+  .nullable();
+
 /** A member of the caller's organization, as listed by `/api/v1/users`. */
 export const Member = z.object({
   /** The user's global id (the same across organizations). */
@@ -14,8 +33,20 @@ export const Member = z.object({
   deactivatedAt: text().nullable(),
   /** When the member joined this organization, ISO 8601. */
   joinedAt: text(),
+  /** Available, away or offline (rows synced before this field existed read as offline). */
+  availability: Availability.default('offline'),
+  /** Auto-assignment's limit of open conversations; null = unlimited. */
+  capacity: Capacity.default(null),
 });
 export type Member = z.infer<typeof Member>;
+
+/** `PUT /api/v1/me/availability`: the caller's own availability. */
+export const SetAvailabilityBody = z.object({ availability: ChosenAvailability }).strict();
+export type SetAvailabilityBody = z.infer<typeof SetAvailabilityBody>;
+
+/** `PUT /api/v1/users/:id/capacity` (managers, admins). */
+export const SetCapacityBody = z.object({ capacity: Capacity }).strict();
+export type SetCapacityBody = z.infer<typeof SetCapacityBody>;
 
 /** `GET /api/v1/users` query: keyset paging. */
 export const ListUsersQuery = PageQuery;

@@ -16,6 +16,7 @@ import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
 import { AcceptInviteInput, adminIpc } from './admin';
 import { integrationsIpc } from './integrations';
+import { assignmentIpc } from './assignment';
 import { channelNames, type Channel, type EventName } from './names';
 
 export { channelNames, eventNames, isChannel, isEventName, type Channel, type EventName } from './names';
@@ -158,6 +159,11 @@ export const ConversationsListInput = z
     /** `nextCursor` of the previous page. */
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
+    /**
+     * `recent` (absent): newest activity first. `waiting`: only conversations whose customer
+     * waits for a reply, the longest wait first (issue 13's "Waiting longest").
+     */
+    sort: z.enum(['recent', 'waiting']).optional(),
   })
   .refine(teamNeedsId, teamIdIssue);
 
@@ -624,6 +630,8 @@ export const ipc = {
   ...adminIpc,
   // API keys and outgoing webhooks (see integrations.ts)
   ...integrationsIpc,
+  // ---- availability, capacity, auto-assignment, workload (see assignment.ts) ----
+  ...assignmentIpc,
 } as const satisfies Record<Channel, ChannelSpec>;
 
 /** Events from main to the renderer. */

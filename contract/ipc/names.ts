@@ -52,6 +52,12 @@ export const channelNames = [
   'media:save',
   'presence:set',
   'sync:setBackfill',
+  // availability, capacity, auto-assignment and the workload view (contract/ipc/assignment.ts)
+  'availability:set',
+  'members:setCapacity',
+  'autoAssign:get',
+  'autoAssign:set',
+  'workload:get',
   // the Settings area (contract/ipc/admin.ts): online-only, forwarded to the server's REST API
   'admin:listMembers',
   'admin:inviteMember',

@@ -21,6 +21,7 @@ const conversation: ConversationRow = {
   id: U(1),
   status: 'open',
   snoozedUntil: null,
+  waitingSince: null,
   contact: { id: U(2), name: 'Ana', phone: '+14155550123', waId: '14155550123' },
   whatsappAccountId: U(3),
   assigneeId: null,

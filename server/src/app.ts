@@ -17,6 +17,8 @@ import { createCannedResponseService } from './domain/canned-responses/canned-re
 import { auditRoutes } from './http/audit/routes';
 import { reportRoutes } from './http/reports/routes';
 import { createReportService } from './domain/reports/report-service';
+import { assignmentRoutes } from './http/assignment/routes';
+import { createAvailabilityService } from './domain/assignment/availability-service';
 import { authRoutes } from './http/auth/routes';
 import { healthRoutes } from './http/health/routes';
 import { invitePageRoutes } from './http/invite-page/routes';
@@ -60,6 +62,7 @@ export type AppDeps = {
         | 'webhookAllowPrivateUrls'
         | 'apiRateLimitPerMinute'
         | 'allowPrivateMediaUrls'
+        | 'offlineAfterSeconds'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -177,9 +180,13 @@ const createServices = (deps: AppDeps) => {
     sendQueue: deps.sendQueue,
     jobNamespace: deps.jobNamespace,
   });
+  const offlineAfterMs = (deps.config.offlineAfterSeconds ?? 120) * 1000;
+  const availability = createAvailabilityService({ db, clock, audit, offlineAfterMs });
   const sync = createSyncModule({
     db,
     clock,
+    availability,
+    availabilityTickMs: Math.min(30_000, Math.max(1_000, offlineAfterMs / 3)),
     authenticate: auth.authenticate,
     toAccount: inbound.services.accounts.toAccount,
     jobs: infrastructure.jobs,
@@ -225,6 +232,7 @@ const createServices = (deps: AppDeps) => {
     canned,
     organization,
     reports,
+    availability,
     inbound,
     outbound,
     sync,
@@ -314,6 +322,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await api.register(auditRoutes, { prefix: '/audit-events', audit: services.audit });
       await api.register(reportRoutes, { prefix: '/reports', reports: services.reports });
+      await api.register(assignmentRoutes, { availability: services.availability });
       await services.inbound.registerApi(api);
       await services.outbound.registerApi(api);
       await services.sync.registerApi(api);

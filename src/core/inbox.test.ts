@@ -132,6 +132,8 @@ describe('the inbox channels', () => {
             role: 'agent',
             deactivatedAt: null,
             joinedAt: '2026-01-01T00:00:00Z',
+            availability: 'available',
+            capacity: null,
           },
         },
         { e: 'conversation', id: C, v: 5, op: 'revoke', reassignedTo: uuid(9) },

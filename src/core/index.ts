@@ -13,6 +13,7 @@ import {
 } from './deps';
 import { createAdminHandlers } from './admin/admin-handlers';
 import { createIntegrationsHandlers } from './admin/integrations-handlers';
+import { createAssignmentHandlers } from './admin/assignment-handlers';
 import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
 import type { OpenReplica } from './db/open-db';
@@ -406,6 +407,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     // The Settings area: online-only administration over the server's REST API.
     ...createAdminHandlers({ session, auth }),
     ...createIntegrationsHandlers({ session, auth }),
+    ...createAssignmentHandlers({ session, auth }),
+    'workload:get': withReplica((s) => ok(s.queries.workload())),
   };
   const handlers = wrapHandlers(table, {
     ready,

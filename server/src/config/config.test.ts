@@ -91,6 +91,7 @@ describe('parseConfig', () => {
     [{ NODE_ENV: 'production' }, /^SECRET_KEY is required when NODE_ENV=production/],
     [{ SIGNUP_RATE_LIMIT_PER_HOUR: '0' }, /^SIGNUP_RATE_LIMIT_PER_HOUR must be at least 1/],
     [{ SIGNIN_RATE_LIMIT_PER_MINUTE: 'many' }, /^SIGNIN_RATE_LIMIT_PER_MINUTE must be a number/],
+    [{ OFFLINE_AFTER_SECONDS: '5' }, /^OFFLINE_AFTER_SECONDS must be at least 10/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY must be a hop count or a comma-separated list/],
     [{ TRUST_PROXY: '10.0.0.0/8,proxy' }, /^TRUST_PROXY .*not "proxy"/],
   ])('names the variable in one line: %o', (env, message) => {

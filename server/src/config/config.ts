@@ -58,6 +58,11 @@ const EnvSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(30),
+  OFFLINE_AFTER_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(10, 'must be at least 10')
+    .default(120),
   TRUST_PROXY: z
     .string()
     .transform(parseTrustProxy)
@@ -154,6 +159,8 @@ export type Config = {
   signupRateLimitPerHour: number;
   /** Sign-in attempts per client address per minute (`SIGNIN_RATE_LIMIT_PER_MINUTE`). */
   signInRateLimitPerMinute: number;
+  /** A member with no connected client for this long shows Offline (`OFFLINE_AFTER_SECONDS`). */
+  offlineAfterSeconds: number;
   /** Seconds before each retry of an outgoing webhook delivery (`WEBHOOK_RETRY_SCHEDULE`). */
   webhookRetrySchedule: number[];
   /** Outgoing webhooks may target http and private addresses (development and tests only). */
@@ -219,6 +226,7 @@ export function parseConfig(
       trustProxy: e.TRUST_PROXY ?? false,
       signupRateLimitPerHour: e.SIGNUP_RATE_LIMIT_PER_HOUR,
       signInRateLimitPerMinute: e.SIGNIN_RATE_LIMIT_PER_MINUTE,
+      offlineAfterSeconds: e.OFFLINE_AFTER_SECONDS,
       webhookRetrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
       webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,

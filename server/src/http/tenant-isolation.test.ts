@@ -8,6 +8,7 @@ import {
   apiKeys,
   cannedResponses,
   labels,
+  autoAssignScopes,
   auditEvents,
   intakeLeads,
   intakes,
@@ -187,6 +188,9 @@ const idFor = (url: string, param: string): string | undefined => {
 /** A body that would be valid (so 404 cannot hide behind 400). */
 const bodies: Record<string, object> = {
   'PATCH /api/v1/users/:id': { role: 'admin' },
+  'PUT /api/v1/users/:id/capacity': { capacity: 3 },
+  'PUT /api/v1/teams/:id/auto-assign': { enabled: true },
+  'PUT /api/v1/whatsapp-accounts/:id/auto-assign': { enabled: true },
   'PATCH /api/v1/teams/:id': { name: 'Hijacked' },
   'PATCH /api/v1/whatsapp-accounts/:id': { name: 'Hijacked' },
   'PATCH /api/v1/conversations/:id': { status: 'resolved', important: true },
@@ -238,6 +242,10 @@ const snapshotOfB = async () => {
     intakeLeads: await db.select().from(intakeLeads).where(eq(intakeLeads.organizationId, org)),
     labels: await db.select().from(labels).where(eq(labels.organizationId, org)),
     cannedResponses: await db.select().from(cannedResponses).where(eq(cannedResponses.organizationId, org)),
+    autoAssignScopes: await db
+      .select()
+      .from(autoAssignScopes)
+      .where(eq(autoAssignScopes.organizationId, org)),
   };
 };
 
@@ -251,6 +259,9 @@ describe('cross-tenant matrix', () => {
       expect.arrayContaining([
         'GET /api/v1/users/:id',
         'PATCH /api/v1/users/:id',
+        'PUT /api/v1/users/:id/capacity',
+        'PUT /api/v1/teams/:id/auto-assign',
+        'PUT /api/v1/whatsapp-accounts/:id/auto-assign',
         'DELETE /api/v1/users/:id',
         'GET /api/v1/teams/:id',
         'PATCH /api/v1/teams/:id',

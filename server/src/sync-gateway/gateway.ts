@@ -57,6 +57,8 @@ export type GatewayDeps = {
   tailers: Pick<TailerHub, 'ensure'>;
   /** Per-connection event limits (default DEFAULT_EVENT_LIMITS). */
   eventLimits?: EventLimits;
+  /** Told when a member's socket connects (availability: the member is online). */
+  onConnected?: (organizationId: string, userId: string) => Promise<void>;
   log?: (msg: string, err?: unknown) => void;
 };
 
@@ -155,11 +157,19 @@ export function createSyncGateway(deps: GatewayDeps) {
     });
   });
 
+  /** `org:user` → sockets of that member on this process. */
+  const connectedMembers = new Map<string, number>();
+
   nsp.on('connection', (socket) => {
     const d = socket.data;
     // The only room: the user's, from the token. Nothing else is ever joined.
     void socket.join(userRoom(d.organizationId, d.userId));
     transport.track(socket);
+    const memberKey = `${d.organizationId}:${d.userId}`;
+    connectedMembers.set(memberKey, (connectedMembers.get(memberKey) ?? 0) + 1);
+    void deps
+      .onConnected?.(d.organizationId, d.userId)
+      .catch((e) => deps.log?.('availability update failed', e));
     armExpiry(socket);
 
     // Every incoming event spends a token first (event-limits.ts): over the limit, an event that
@@ -286,6 +296,9 @@ export function createSyncGateway(deps: GatewayDeps) {
     socket.on('disconnect', () => {
       clearTimeout(d.expiry);
       transport.forget(socket);
+      const left = (connectedMembers.get(memberKey) ?? 1) - 1;
+      if (left > 0) connectedMembers.set(memberKey, left);
+      else connectedMembers.delete(memberKey);
       if (d.viewing)
         void presence.viewing(d.organizationId, d.userId, d.viewing, false).catch(() => undefined);
     });
@@ -315,6 +328,12 @@ export function createSyncGateway(deps: GatewayDeps) {
   return {
     /** The `/sync` namespace (tests look at its sockets). */
     nsp,
+    /** Members with a socket on this process (the availability heartbeat keeps them online). */
+    connectedMembers: (): Array<{ organizationId: string; userId: string }> =>
+      [...connectedMembers.keys()].map((k) => {
+        const [organizationId, userId] = k.split(':') as [string, string];
+        return { organizationId, userId };
+      }),
     /** Presence audience queries so far (tests prove a flood costs a bounded number). */
     presenceQueries: () => presence.queries(),
     /** Sessions of `userId` were revoked somewhere: re-check this process's sockets of that user. */

@@ -3,7 +3,7 @@ import type { Template } from '#contract/api/templates';
 import type { Team } from '#contract/api/teams';
 import type { Label } from '#contract/api/labels';
 import type { CannedResponse } from '#contract/api/canned-responses';
-import type { Member } from '#contract/api/users';
+import { Member } from '#contract/api/users';
 import type { Parsed } from '#contract/ipc/contract';
 
 /**
@@ -39,7 +39,9 @@ export function createDirectoryQueries(db: Database.Database) {
         .sort((a, b) => rank(a) - rank(b));
     },
 
-    members: (): Member[] => (s.members.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Member),
+    // Parsed: rows synced by an older server lack availability and capacity (the defaults fill them).
+    members: (): Member[] =>
+      (s.members.all() as { row: string }[]).map((r) => Member.parse(JSON.parse(r.row))),
     teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
     memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
     labels: (): Label[] => (s.labels.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Label),

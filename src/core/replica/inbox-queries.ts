@@ -93,6 +93,16 @@ function baseToInbox(r: BaseRaw): InboxConversation {
   return c;
 }
 
+/** The "Waiting longest" sort key of a conversation row. */
+const waitKey = (alias: string) => `json_extract(${alias}.row, '$.waitingSince')`;
+
+/** `w|<waitingSince>|<id>`: the "Waiting longest" keyset position, opaque to the UI. */
+const encodeWaitCursor = (wait: string, id: string): string => `w|${wait}|${id}`;
+const decodeWaitCursor = (c: string): { wait: string; id: string } | null => {
+  const [tag, wait, id] = c.split('|');
+  return tag === 'w' && wait && id ? { wait, id } : null;
+};
+
 /** `sortAt:id`, opaque to the UI. */
 const encodeCursor = (sortAt: number, id: string): string => `${sortAt}:${id}`;
 const decodeCursor = (c: string): { sortAt: number; id: string } | null => {
@@ -134,7 +144,13 @@ export function createInboxQueries(db: Database.Database, me: () => string, draf
     if (i.unread) w.push(`${alias}.unread_count > 0`);
     if (i.important) w.push(`${alias}.important = 1`);
     if (i.label) w.push(`EXISTS (SELECT 1 FROM json_each(${alias}.labels) WHERE value = @label)`);
-    if (i.cursor) w.push(`(${alias}.sort_at, ${alias}.id) < (@sortAt, @afterId)`);
+    if (i.sort === 'waiting') {
+      // Only customers waiting for a reply, longest first: waitingSince is an ISO instant in UTC
+      // (the server's toISOString), so text order is time order. No index: the tab's rows are
+      // scanned and sorted, which a replica's few thousand open conversations afford.
+      w.push(`${waitKey(alias)} IS NOT NULL`);
+      if (i.cursor) w.push(`(${waitKey(alias)}, ${alias}.id) > (@waitKey, @afterId)`);
+    } else if (i.cursor) w.push(`(${alias}.sort_at, ${alias}.id) < (@sortAt, @afterId)`);
     const search: string[] = [];
     if (hasContact)
       search.push(`${alias}.contact_id IN (SELECT ct.id FROM contacts ct WHERE ct.rid IN
@@ -195,28 +211,42 @@ export function createInboxQueries(db: Database.Database, me: () => string, draf
       const qc = i.q ? contactMatch(i.q) : null;
       const qm = i.q ? messageMatch(i.q) : null;
       if (i.q && !qc && !qm) return { items: [], nextCursor: null };
-      const after = i.cursor ? decodeCursor(i.cursor) : null;
-      if (i.cursor && !after) return { items: [], nextCursor: null };
+      const waiting = i.sort === 'waiting';
+      const after = i.cursor && !waiting ? decodeCursor(i.cursor) : null;
+      const afterWait = i.cursor && waiting ? decodeWaitCursor(i.cursor) : null;
+      if (i.cursor && !after && !afterWait) return { items: [], nextCursor: null };
       // Conversations with pending patches are few and often none: then the overlay arm and the
       // exclusion of its ids from the base arm are skipped (one indexed probe decides).
       const overlays = s.anyPendingConversation.get() !== undefined;
-      const key = [i.view, !!i.unread, !!i.important, !!i.label, !!i.cursor, !!qc, !!qm, overlays].join('|');
+      const key = [
+        i.view,
+        !!i.unread,
+        !!i.important,
+        !!i.label,
+        !!i.cursor,
+        !!qc,
+        !!qm,
+        overlays,
+        i.sort,
+      ].join('|');
+      const order = (a: string) =>
+        waiting ? `${waitKey(a)} ASC, ${a}.id ASC` : `${a}.sort_at DESC, ${a}.id DESC`;
       const base = prepared(`base|${key}`, () => {
         const w = filters('c', i, !!qc, !!qm);
         if (overlays) w.push(`c.id NOT IN ${pendingIds}`);
         // The contact by one join (not a lookup per field); the left side drives the index walk.
-        return `SELECT c.id, c.sort_at, c.row, json_extract(cc.row, '$.name') AS contact_name,
-            json_extract(cc.row, '$.phone') AS contact_phone
+        return `SELECT c.id, c.sort_at, ${waitKey('c')} AS wait_key, c.row,
+            json_extract(cc.row, '$.name') AS contact_name, json_extract(cc.row, '$.phone') AS contact_phone
           FROM conversations c LEFT JOIN contacts cc ON cc.id = c.contact_id
           WHERE ${w.join(' AND ')}
-          ORDER BY c.sort_at DESC, c.id DESC LIMIT @limit`;
+          ORDER BY ${order('c')} LIMIT @limit`;
       });
       const over = overlays
         ? prepared(`over|${key}`, () => {
             const w = filters('v', i, !!qc, !!qm);
-            return `SELECT ${COLS}, 1 AS has_pending, ${contactCols}
+            return `SELECT ${COLS}, ${waitKey('x')} AS wait_key, 1 AS has_pending, ${contactCols}
           FROM (SELECT v.* FROM v_conversations v WHERE v.id IN ${pendingIds} AND ${w.join(' AND ')}
-                ORDER BY v.sort_at DESC, v.id DESC LIMIT @limit) x`;
+                ORDER BY ${order('v')} LIMIT @limit) x`;
           })
         : null;
       const params: Record<string, unknown> = {
@@ -226,7 +256,8 @@ export function createInboxQueries(db: Database.Database, me: () => string, draf
         teamId: i.teamId ?? null,
         label: i.label ?? null,
         sortAt: after?.sortAt ?? 0,
-        afterId: after?.id ?? '',
+        waitKey: afterWait?.wait ?? '',
+        afterId: after?.id ?? afterWait?.id ?? '',
         qc,
         qm,
       };
@@ -240,30 +271,38 @@ export function createInboxQueries(db: Database.Database, me: () => string, draf
         for (const n of names) out[n] = params[n];
         return out;
       };
-      const baseRows = base.all(pick(base)) as BaseRaw[];
+      const baseRows = base.all(pick(base)) as (BaseRaw & { wait_key: string | null })[];
+      const cursorOf = (r: { sort_at: number; wait_key: string | null; id: string }) =>
+        waiting ? encodeWaitCursor(r.wait_key ?? '', r.id) : encodeCursor(r.sort_at, r.id);
       if (!over) {
         // Already in keyset order: one statement, no merge.
         const last = baseRows[i.limit - 1];
         const page = baseRows.length > i.limit ? baseRows.slice(0, i.limit) : baseRows;
         return {
           items: page.map(baseToInbox),
-          nextCursor: baseRows.length > i.limit && last ? encodeCursor(last.sort_at, last.id) : null,
+          nextCursor: baseRows.length > i.limit && last ? cursorOf(last) : null,
         };
       }
-      type Tagged = { sort_at: number; id: string; item: () => InboxConversation };
+      type Tagged = { sort_at: number; wait_key: string | null; id: string; item: () => InboxConversation };
+      const byId = (a: Tagged, b: Tagged) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       const rows: Tagged[] = [
-        ...baseRows.map((r) => ({ sort_at: r.sort_at, id: r.id, item: () => baseToInbox(r) })),
-        ...(over.all(pick(over)) as ConvRaw[]).map((r) => ({
+        ...baseRows.map((r) => ({ ...r, item: () => baseToInbox(r) })),
+        ...(over.all(pick(over)) as (ConvRaw & { wait_key: string | null })[]).map((r) => ({
           sort_at: r.sort_at,
+          wait_key: r.wait_key,
           id: r.id,
           item: () => toInbox(r),
         })),
-      ].sort((a, b) => b.sort_at - a.sort_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      ].sort((a, b) =>
+        waiting
+          ? (a.wait_key ?? '').localeCompare(b.wait_key ?? '') || byId(a, b)
+          : b.sort_at - a.sort_at || -byId(a, b),
+      );
       const page = rows.slice(0, i.limit);
       const last = page.at(-1);
       return {
         items: page.map((r) => r.item()),
-        nextCursor: rows.length > i.limit && last ? encodeCursor(last.sort_at, last.id) : null,
+        nextCursor: rows.length > i.limit && last ? cursorOf(last) : null,
       };
     },
 

@@ -3,6 +3,7 @@ import { createDirectoryQueries } from './directory-queries';
 import { createDrafts } from './drafts';
 import { createInboxQueries } from './inbox-queries';
 import { createThreadQueries } from './thread-queries';
+import { createWorkloadQueries } from './workload-queries';
 
 /**
  * The read side over the replica, as one object the core's handlers and the engine use: the
@@ -18,6 +19,7 @@ export function createReplicaQueries(db: Database.Database, me: () => string) {
     ...createInboxQueries(db, me, drafts),
     ...createThreadQueries(db),
     ...createDirectoryQueries(db),
+    ...createWorkloadQueries(db),
     ...drafts,
   };
 }

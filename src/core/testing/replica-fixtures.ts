@@ -66,6 +66,7 @@ export function conversationRow(id: string, over: Partial<ConversationRow> = {})
     lastMessageAt: iso(parseInt(id.slice(-6), 16) * 1000),
     lastMessage: null,
     windowExpiresAt: null,
+    waitingSince: null,
     createdAt: iso(0),
     updatedAt: iso(0),
     readUpToConvSeq: 0,

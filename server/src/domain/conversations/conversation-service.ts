@@ -67,6 +67,7 @@ export const toConversation = (r: Row): Conversation => ({
         }
       : null,
   windowExpiresAt: r.c.windowExpiresAt?.toISOString() ?? null,
+  waitingSince: r.c.waitingSince?.toISOString() ?? null,
   createdAt: r.c.createdAt.toISOString(),
   updatedAt: r.c.updatedAt.toISOString(),
 });
@@ -270,7 +271,8 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
 
         const updated = await tx
           .update(conversations)
-          .set({ ...patch, updatedAt: now })
+          // Someone chose an assignee: the conversation leaves the auto-assignment queue.
+          .set({ ...patch, ...(patch.assigneeId && { autoAssignPending: false }), updatedAt: now })
           .where(
             and(
               eq(conversations.organizationId, organizationId),

@@ -54,6 +54,9 @@ export const toMember = (row: MemberRow): Member => ({
   role: row.role,
   deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
   joinedAt: row.joinedAt.toISOString(),
+  // Away wins over offline: it is what the member said, and it stays true when they reconnect.
+  availability: row.availability === 'away' ? 'away' : row.online ? 'available' : 'offline',
+  capacity: row.capacity,
 });
 
 const adminOnly = () => fail('forbidden', 'Only admins can manage members');

@@ -17,6 +17,8 @@ import { sendAwayMessages } from './away-message';
 import { applyNewMessages, lockConversations } from './ingest-conversations';
 import { insertMessages, knownMessages } from './ingest-messages';
 import { applyReactions } from './ingest-reactions';
+import { autoAssign } from '../assignment/auto-assign';
+import type { AuditRecorder } from '../audit/audit-log';
 import { applyStatuses } from './message-status';
 
 /** An event after routing: the account (and so the organization) that owns it. */
@@ -26,6 +28,9 @@ export type RoutedEvent =
   | { organizationId: string; accountId: string; event: TemplateStatusEvent }
   | { organizationId: string; accountId: string; event: AccountEvent }
   | { organizationId: string; accountId: string; event: PhoneQualityEvent };
+
+/** What ingest needs: the job queue, and the audit log auto-assignment writes to. */
+export type IngestDeps = { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'>; audit: AuditRecorder };
 
 /** What one ingest did, per organization, for recordChanges and for logs. */
 export type IngestResult = {
@@ -49,7 +54,7 @@ export type IngestResult = {
  * stay gap-free because duplicates are filtered under the conversation row locks before seqs
  * are allocated. The caller logs the returned changes with recordChanges as the last statement.
  */
-export function createInboundIngest(deps: { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'> }) {
+export function createInboundIngest(deps: IngestDeps) {
   return async (tx: Tx, routed: readonly RoutedEvent[], now: Date): Promise<IngestResult> => {
     const result: IngestResult = {
       changes: new Map(),
@@ -173,7 +178,7 @@ function accountReason(e: AccountEvent): string | null | undefined {
  */
 async function ingestMessages(
   tx: Tx,
-  deps: { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'> },
+  deps: IngestDeps,
   inbound: InboundItem[],
   now: Date,
   result: IngestResult,
@@ -193,7 +198,13 @@ async function ingestMessages(
   );
   if (inserted.length > 0) {
     result.inserted = inserted.length;
-    await applyNewMessages(tx, inserted, lastSeq, now, log);
+    const pending = await applyNewMessages(tx, inserted, lastSeq, now, log);
+    // New or reopened conversations in an auto-assigned team or number: decided here, in the
+    // transaction that opened them (their rows are locked by step 2).
+    const byOrg = new Map<string, string[]>();
+    for (const p of pending)
+      byOrg.set(p.organizationId, [...(byOrg.get(p.organizationId) ?? []), p.conversationId]);
+    for (const [org, ids] of byOrg) log(org, ...(await autoAssign(tx, deps.audit, org, now, ids)).changes);
     await sendAwayMessages(tx, deps, inserted, now, log);
   }
   if (reactions.length > 0) result.orphanReactions.push(...(await applyReactions(tx, reactions, known, log)));

@@ -70,10 +70,14 @@ export async function lockConversations(
   return { rows, of: (org, account, contactId) => byKey.get(orgKey(org, account, contactId))! };
 }
 
+/** A conversation of the batch waiting for auto-assignment (new or reopened, unassigned). */
+export type PendingAssignment = { organizationId: string; conversationId: string };
+
 /**
  * Moves each conversation past its new messages in one statement: last_conv_seq, unread count,
  * the latest message's fields (only when it is newer than the one shown), last inbound time,
- * the 24-hour window, and resolved or snoozed conversations reopen. Logs the conversations.
+ * the 24-hour window, the customer's waiting time, and resolved or snoozed conversations reopen.
+ * Logs the conversations; returns those waiting for auto-assignment.
  */
 export async function applyNewMessages(
   tx: Tx,
@@ -81,7 +85,7 @@ export async function applyNewMessages(
   lastSeq: ReadonlyMap<string, number>,
   now: Date,
   log: LogChanges,
-): Promise<void> {
+): Promise<PendingAssignment[]> {
   const perConv = new Map<string, { o: string; rows: StoredInbound[] }>();
   for (const r of stored) {
     const g = perConv.get(r.conv) ?? { o: r.org, rows: [] };
@@ -100,9 +104,10 @@ export async function applyNewMessages(
       pv: last.fields.preview,
       t: last.fields.type,
       win: new Date(last.e.timestamp.getTime() + WINDOW_MS).toISOString(),
+      first: new Date(Math.min(...g.rows.map((r) => r.e.timestamp.getTime()))).toISOString(),
     };
   });
-  await tx.execute(sql`
+  const updated = await tx.execute(sql`
     update conversations c set
       last_conv_seq = v.seq,
       unread_count = c.unread_count + v.n,
@@ -114,11 +119,24 @@ export async function applyNewMessages(
       last_message_at = greatest(c.last_message_at, v.at),
       last_inbound_at = greatest(c.last_inbound_at, v.at),
       window_expires_at = greatest(c.window_expires_at, v.win),
+      waiting_since = coalesce(c.waiting_since, v.first),
+      -- New (the customer's first message) or reopened while nobody has it: the auto-assignment
+      -- queue; domain/assignment decides in this transaction (it clears the flag where it is off).
+      auto_assign_pending = c.auto_assign_pending or (c.assignee_id is null
+        and (c.last_inbound_at is null or c.status in ('resolved', 'snoozed'))
+        and exists (select 1 from auto_assign_scopes s
+          where s.organization_id = c.organization_id
+            and ((s.kind = 'team' and s.target_id = c.team_id)
+              or (s.kind = 'number' and s.target_id = c.whatsapp_account_id)))),
       status = case when c.status in ('resolved', 'snoozed') then 'open'::conversation_status else c.status end,
       snoozed_until = case when c.status in ('resolved', 'snoozed') then null else c.snoozed_until end,
       updated_at = ${now}
     from json_to_recordset(${j(convUpdates)}::json) as v(id uuid, o uuid, seq bigint, n int, at timestamptz, mid uuid,
-      pv text, t text, win timestamptz)
-    where c.organization_id = v.o and c.id = v.id`);
+      pv text, t text, win timestamptz, first timestamptz)
+    where c.organization_id = v.o and c.id = v.id
+    returning c.id, c.organization_id, c.auto_assign_pending`);
   for (const c of convUpdates) log(c.o, { entity: 'conversation', entityId: c.id, conversationId: c.id });
+  return rowsOf<{ id: string; organization_id: string; auto_assign_pending: boolean }>(updated)
+    .filter((r) => r.auto_assign_pending)
+    .map((r) => ({ organizationId: r.organization_id, conversationId: r.id }));
 }

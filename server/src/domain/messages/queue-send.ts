@@ -190,6 +190,8 @@ export async function queueMessageSend(
         lastMessageType: body.type,
         lastMessageDirection: 'outbound' as const,
         lastMessageStatus: 'queued' as const,
+        // A reply: the customer no longer waits (the inbox's "Waiting").
+        waitingSince: null,
       }),
     })
     .where(and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)))

@@ -120,7 +120,11 @@ async function reassign(
   row: ConversationRowDb,
   after: { assigneeId: string | null; teamId: string | null },
 ): Promise<Change[]> {
-  await updateConversation(ctx, row.id, after);
+  // Someone chose an assignee: the conversation leaves the auto-assignment queue.
+  await updateConversation(ctx, row.id, {
+    ...after,
+    ...(after.assigneeId !== null && { autoAssignPending: false }),
+  });
   const scope = await scopeChangesForConversation(ctx.tx, ctx.organizationId, row.id, row, after);
   return [conversationPut(row.id), ...scope];
 }
@@ -224,7 +228,7 @@ export const mutators: {
       return reject('forbidden_scope', 'This conversation is not in one of your queues.');
     const won = await ctx.tx
       .update(conversations)
-      .set({ assigneeId: ctx.actor.userId, updatedAt: ctx.now })
+      .set({ assigneeId: ctx.actor.userId, autoAssignPending: false, updatedAt: ctx.now })
       .where(
         and(
           eq(conversations.organizationId, ctx.organizationId),

@@ -34,7 +34,10 @@ const processorWith = (
 ) => {
   const db = w.t.database.db;
   const clock = w.t.clock;
-  const real = createInboundIngest({ jobs: createJobQueue({ db, clock, namespace: randomUUID() }) });
+  const real = createInboundIngest({
+    jobs: createJobQueue({ db, clock, namespace: randomUUID() }),
+    audit: createAuditLog({ db, clock }),
+  });
   const accounts = createWebhookAccounts({ db, secrets: createSecretBox(TEST_SECRET_KEY), clock });
   return createInboundProcessor({
     db,

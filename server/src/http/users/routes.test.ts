@@ -36,7 +36,16 @@ describe('listing and reading', () => {
     const page = list.json() as { data: Array<Record<string, unknown>>; nextCursor: string | null };
     expect(Object.keys(page).sort()).toEqual(['data', 'nextCursor']);
     for (const item of page.data) {
-      expect(Object.keys(item).sort()).toEqual(['deactivatedAt', 'email', 'id', 'joinedAt', 'name', 'role']);
+      expect(Object.keys(item).sort()).toEqual([
+        'availability',
+        'capacity',
+        'deactivatedAt',
+        'email',
+        'id',
+        'joinedAt',
+        'name',
+        'role',
+      ]);
       const one = await req('GET', `/api/v1/users/${String(item.id)}`, org.admin.headers);
       expect(item).toEqual(one.json());
       expect(new Date(String(item.joinedAt)).toISOString()).toBe(item.joinedAt);

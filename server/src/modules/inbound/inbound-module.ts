@@ -85,7 +85,7 @@ export function createInboundModule(deps: InboundDeps) {
   const conversations = createConversationService({ db, clock, jobs });
   const messages = createMessageService({ db });
   const media = createMediaService({ db, clock, store: mediaStore, graph, accounts });
-  const ingest = createInboundIngest({ jobs });
+  const ingest = createInboundIngest({ jobs, audit: deps.audit });
   const quarantine = createWebhookQuarantine({ db, audit: deps.audit });
 
   let log: FastifyBaseLogger | undefined;

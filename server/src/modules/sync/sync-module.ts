@@ -20,6 +20,7 @@ import { syncRoutes } from '../../http/sync/routes';
 import { createLeases } from '../../storage/lease';
 import type { Db } from '../../storage/db';
 import { createDegradedTicks } from '../../sync-gateway/degraded-ticks';
+import type { AvailabilityService } from '../../domain/assignment/availability-service';
 import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
 import { createSyncTransport } from '../../sync-gateway/transport';
 
@@ -37,6 +38,10 @@ export type SyncDeps = {
   redisUrl?: string | undefined;
   /** Heartbeat period (tests shorten it). */
   tickMs?: number | undefined;
+  /** Availability: sockets mark members online; a heartbeat and sweep mark them offline. */
+  availability?: Pick<AvailabilityService, 'connected' | 'heartbeat' | 'sweepOffline'>;
+  /** How often the availability heartbeat and offline sweep run (a third of OFFLINE_AFTER_SECONDS). */
+  availabilityTickMs?: number;
 };
 
 /** What tests and benchmarks reach through `app.sync`. */
@@ -105,8 +110,15 @@ export function createSyncModule(deps: SyncDeps) {
         ledger,
         tailers,
         log,
+        ...(deps.availability && { onConnected: deps.availability.connected }),
       });
       const degraded = createDegradedTicks(transport);
+      let availabilityTimer: ReturnType<typeof setInterval> | undefined;
+      const availabilityTick = async () => {
+        if (!deps.availability) return;
+        await deps.availability.heartbeat(gateway.connectedMembers());
+        await deps.availability.sweepOffline();
+      };
       const notifications = createNotifications(db, log);
       notifications.on(SYNC_CHANNEL, (payload) => {
         const i = payload.lastIndexOf(':');
@@ -124,9 +136,15 @@ export function createSyncModule(deps: SyncDeps) {
         await notifications.start();
         await tailers.start();
         retention.start(log);
+        if (deps.availability)
+          availabilityTimer = setInterval(
+            () => void availabilityTick().catch((e) => log('availability heartbeat failed', e)),
+            deps.availabilityTickMs ?? 30_000,
+          );
       });
       app.addHook('preClose', async () => {
         retention.stop();
+        clearInterval(availabilityTimer);
         await notifications.stop();
         degraded.stop();
         await tailers.stop();

@@ -20,6 +20,9 @@ export type MemberRow = {
   role: Role;
   deactivatedAt: Date | null;
   joinedAt: Date;
+  availability: 'available' | 'away';
+  online: boolean;
+  capacity: number | null;
 };
 
 /** Keyset position in the member list. */
@@ -32,6 +35,9 @@ const memberColumns = {
   role: memberships.role,
   deactivatedAt: memberships.deactivatedAt,
   joinedAt: memberships.createdAt,
+  availability: memberships.availability,
+  online: memberships.online,
+  capacity: memberships.capacity,
 };
 
 /**

@@ -18,3 +18,4 @@ export * from './login-attempts';
 export * from './intakes';
 export * from './labels';
 export * from './reports';
+export * from './assignment';

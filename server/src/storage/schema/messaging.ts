@@ -62,6 +62,16 @@ export const conversations = pgTable(
     lastMessageDirection: messageDirectionEnum('last_message_direction'),
     lastMessageStatus: messageStatusEnum('last_message_status'),
     lastInboundAt: ts('last_inbound_at'),
+    /**
+     * The first inbound message the customer is still waiting on a reply to: set by ingest when
+     * null, cleared by an outbound message. The inbox's "Waiting" column and sort.
+     */
+    waitingSince: ts('waiting_since'),
+    /**
+     * New or reopened while unassigned, in a team or number with auto-assignment: waits in the
+     * queue for an available member (domain/assignment). Cleared when anyone assigns it.
+     */
+    autoAssignPending: boolean('auto_assign_pending').notNull().default(false),
     /** The 24-hour customer-service window: Meta's timestamp of the last inbound message + 24 h. */
     windowExpiresAt: ts('window_expires_at'),
     /** Allocator of messages.conv_seq: bumped in the transaction that inserts the message. */
@@ -90,6 +100,10 @@ export const conversations = pgTable(
     index('conversations_org_team_idx').on(t.organizationId, t.teamId, t.lastMessageAt.desc().nullsLast()),
     index('conversations_org_status_idx').on(t.organizationId, t.status, t.lastMessageAt.desc().nullsLast()),
     index('conversations_org_contact_idx').on(t.organizationId, t.contactId),
+    // The auto-assignment queue (small: unassigned conversations waiting for someone).
+    index('conversations_org_auto_assign_idx')
+      .on(t.organizationId, t.waitingSince)
+      .where(sql`${t.autoAssignPending}`),
     foreignKey({
       name: 'conversations_account_fk',
       columns: [t.organizationId, t.whatsappAccountId],

@@ -186,6 +186,8 @@ export class ModelServer {
             role: u.role,
             deactivatedAt: null,
             joinedAt: at,
+            availability: 'available',
+            capacity: null,
           },
           version: 0,
         });
@@ -366,6 +368,7 @@ export class ModelServer {
             lastMessageAt: null,
             lastMessage: null,
             windowExpiresAt: null,
+            waitingSince: null,
             createdAt: at,
             updatedAt: at,
             lastConvSeq: 0,

@@ -16,6 +16,8 @@ export interface ConversationQuery {
   label?: string;
   /** Search text (contact name, number, message words); blank means no search. */
   q?: string;
+  /** `waiting`: only customers waiting for a reply, the longest wait first. */
+  sort?: 'recent' | 'waiting';
 }
 
 /** Rows per keyset page (the first page and each "next" page). */
@@ -38,6 +40,7 @@ export function conversationQueryKey(q: ConversationQuery): string {
     !!q.important,
     q.label ?? '',
     q.q?.trim() ?? '',
+    q.sort ?? 'recent',
   ]);
 }
 

@@ -46,6 +46,7 @@ export function makeConversation(overrides: Partial<InboxConversation> = {}): In
     lastMessageAt: new Date(now - 60_000).toISOString(),
     lastMessage: null,
     windowExpiresAt: new Date(now + (3 * 60 + 12) * 60_000 + 30_000).toISOString(),
+    waitingSince: null,
     createdAt: new Date(now - 86_400_000).toISOString(),
     updatedAt: new Date(now - 60_000).toISOString(),
     readUpToConvSeq: 0,

@@ -226,6 +226,11 @@ export function createFakeParley(options: FakeParleyOptions = {}): FakeParley {
     'admin:createTemplate': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
     'admin:deleteTemplate': vi.fn(async () => ok({ done: true as const })),
     'admin:reportOverview': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'availability:set': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'members:setCapacity': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'autoAssign:get': vi.fn(async () => ok({ teamIds: [], whatsappAccountIds: [] })),
+    'autoAssign:set': vi.fn(async () => err({ code: 'internal', message: 'fake: script me' })),
+    'workload:get': vi.fn(async () => ok({ members: [], queues: [] })),
   };
 
   return {

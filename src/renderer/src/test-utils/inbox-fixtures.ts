@@ -74,6 +74,8 @@ export function makeInboxConversations(
         at,
       },
       windowExpiresAt: new Date(now + (i % 3 === 0 ? 20 : i % 3 === 1 ? 1 : -2) * 3_600_000).toISOString(),
+      // Inbound last: the customer waits since then.
+      waitingSince: i % 2 === 0 ? at : null,
       createdAt: at,
       updatedAt: at,
       readUpToConvSeq: 0,
@@ -94,6 +96,8 @@ export const inboxMembers: Member[] = [
     role: 'admin',
     deactivatedAt: null,
     joinedAt: '2026-01-01T00:00:00.000Z',
+    availability: 'available',
+    capacity: null,
   },
   {
     id: inboxIds.alex,
@@ -102,6 +106,8 @@ export const inboxMembers: Member[] = [
     role: 'agent',
     deactivatedAt: null,
     joinedAt: '2026-01-01T00:00:00.000Z',
+    availability: 'available',
+    capacity: null,
   },
   {
     id: inboxIds.sam,
@@ -110,6 +116,8 @@ export const inboxMembers: Member[] = [
     role: 'agent',
     deactivatedAt: null,
     joinedAt: '2026-01-01T00:00:00.000Z',
+    availability: 'available',
+    capacity: null,
   },
 ];
 

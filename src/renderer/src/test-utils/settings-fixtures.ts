@@ -13,6 +13,8 @@ export const ada: Member = {
   role: 'admin',
   deactivatedAt: null,
   joinedAt: '2026-01-01T00:00:00.000Z',
+  availability: 'available',
+  capacity: null,
 };
 
 export const alan: Member = {
@@ -22,6 +24,8 @@ export const alan: Member = {
   role: 'agent',
   deactivatedAt: null,
   joinedAt: '2026-02-01T00:00:00.000Z',
+  availability: 'available',
+  capacity: null,
 };
 
 export const supportNumber: WhatsAppAccount = {

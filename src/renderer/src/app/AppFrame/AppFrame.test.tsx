@@ -50,7 +50,7 @@ describe('AppFrame', () => {
     await expectNoAxeViolations();
   });
 
-  it('offers Profile, notifications, help, the three themes and Sign out in the user menu', async () => {
+  it('offers Profile, notifications, help, availability, the three themes and Sign out in the user menu', async () => {
     const parley = createFakeParley({ session: signedInSession, settings: { theme: 'dark' } });
     const { user } = render(<AppFrame session={signedInSession} />, { parley });
     await user.click(screen.getByRole('button', { name: /User menu/ }));
@@ -60,6 +60,8 @@ describe('AppFrame', () => {
       'Notifications',
       'Command palette',
       'Keyboard shortcuts',
+      'Available',
+      'Away',
       'Light',
       'Dark',
       'System',

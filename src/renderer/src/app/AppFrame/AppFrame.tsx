@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Box, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand } from '@tabler/icons-react';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionState } from '#contract/ipc/contract';
 import { useSession, useSyncStatus } from '../../api';
 import { CommandPalette } from '../../features/command-palette';
@@ -23,6 +23,13 @@ import { ProfileModal } from '../../features/profile';
 import { ReportsArea, ReportsNavItem } from '../../features/reports';
 import { SettingsArea, SettingsNavItem } from '../../features/settings';
 import { ShortcutsDialog, useShortcuts } from '../../features/shortcuts';
+import {
+  useAvailability,
+  useAvailabilityCommands,
+  WorkloadArea,
+  WorkloadNavItem,
+} from '../../features/workload';
+import { atLeast } from '#contract/domain/roles';
 import { useStoredFlag } from '../../hooks/useStoredWidth';
 import { useThemeMode } from '../../hooks/useThemeMode';
 import { InboxLayout } from '../InboxLayout/InboxLayout';
@@ -58,11 +65,18 @@ export function AppFrame({ session }: AppFrameProps) {
   const [isOutboxOpen, setOutboxOpen] = useState(false);
   const [isTokenNoticeDismissed, setTokenNoticeDismissed] = useState(false);
   // What the main column shows: the inbox, or the Settings area (navigation item, palette, Mod+,).
-  const [area, setArea] = useState<'inbox' | 'settings' | 'reports'>('inbox');
+  const [area, setArea] = useState<'inbox' | 'settings' | 'reports' | 'workload'>('inbox');
   const openSettings = useCallback(() => setArea('settings'), []);
   // Reports (issue 13) are for managers and admins; the server refuses agents anyway.
   const mayReport = user.role === 'manager' || user.role === 'admin';
   const openReports = useCallback(() => setArea('reports'), []);
+  const openWorkload = useCallback(() => setArea('workload'), []);
+  const mayManage = atLeast(user.role, 'manager');
+  const { availability, setAvailability } = useAvailability(user.id);
+  const handleSetAvailability = useCallback(
+    (a: 'available' | 'away') => void setAvailability(a),
+    [setAvailability],
+  );
   const [isNavCollapsed, setNavCollapsed] = useStoredFlag(
     'nav-collapsed',
     () => window.innerWidth < NAV_COLLAPSE_BELOW,
@@ -97,7 +111,13 @@ export function AppFrame({ session }: AppFrameProps) {
     },
     [dispatch],
   );
-  const commands = useAppCommands({
+  const availabilityCommands = useAvailabilityCommands({
+    enabled: isPaletteOpen,
+    availability,
+    setAvailability: handleSetAvailability,
+    openWorkload: mayManage ? openWorkload : undefined,
+  });
+  const appCommands = useAppCommands({
     enabled: isPaletteOpen,
     user,
     inbox,
@@ -109,6 +129,10 @@ export function AppFrame({ session }: AppFrameProps) {
     openSettings,
     openReports: mayReport ? openReports : undefined,
   });
+  const commands = useMemo(
+    () => [...availabilityCommands, ...appCommands],
+    [availabilityCommands, appCommands],
+  );
 
   useShortcuts(
     {
@@ -140,7 +164,8 @@ export function AppFrame({ session }: AppFrameProps) {
     },
     area === 'inbox',
   );
-  // In Settings only the keys that work anywhere: the inbox's (J, K, E…) act on a hidden list.
+  // In Settings, Reports and the workload view only the keys that work anywhere: the inbox's
+  // (J, K, E…) act on a hidden list.
   useShortcuts({ help: help.open, palette: palette.toggle }, area !== 'inbox');
 
   return (
@@ -163,6 +188,8 @@ export function AppFrame({ session }: AppFrameProps) {
         onOpenShortcuts={help.open}
         onOpenPalette={palette.open}
         onSignOut={handleSignOut}
+        availability={availability}
+        onSetAvailability={handleSetAvailability}
       />
       <AppShell.Navbar style={{ display: 'flex', flexDirection: 'column' }}>
         <Box style={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' }}>
@@ -176,6 +203,9 @@ export function AppFrame({ session }: AppFrameProps) {
         </Box>
         {mayReport && (
           <ReportsNavItem active={area === 'reports'} onClick={openReports} collapsed={isNavCollapsed} />
+        )}
+        {mayManage && (
+          <WorkloadNavItem active={area === 'workload'} onClick={openWorkload} collapsed={isNavCollapsed} />
         )}
         <SettingsNavItem active={area === 'settings'} onClick={openSettings} collapsed={isNavCollapsed} />
         <Box p={4} style={{ display: 'flex', justifyContent: isNavCollapsed ? 'center' : 'flex-end' }}>
@@ -201,8 +231,10 @@ export function AppFrame({ session }: AppFrameProps) {
           <MemoryTokenNotice onDismiss={dismissTokenNotice} />
         )}
         <div style={{ flex: 1, minHeight: 0 }}>
-          {area === 'reports' ? (
+          {area === 'reports' && mayReport ? (
             <ReportsArea online={syncStatus.state !== 'offline'} />
+          ) : area === 'workload' && mayManage ? (
+            <WorkloadArea role={user.role} online={syncStatus.state !== 'offline'} />
           ) : area === 'settings' ? (
             <SettingsArea
               user={user}

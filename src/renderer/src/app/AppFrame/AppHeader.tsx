@@ -1,6 +1,7 @@
 import { AppShell, Group, Text, Title } from '@mantine/core';
 import { IconBrandWhatsapp } from '@tabler/icons-react';
 import { memo } from 'react';
+import type { Availability, ChosenAvailability } from '#contract/api/users';
 import type { SyncStatus, ThemeMode } from '#contract/ipc/contract';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator';
 import { OutboxTray } from '../../features/outbox';
@@ -21,6 +22,8 @@ export interface AppHeaderProps {
   onOpenShortcuts(): void;
   onOpenPalette(): void;
   onSignOut(): void;
+  availability?: Availability | undefined;
+  onSetAvailability?(availability: ChosenAvailability): void;
 }
 
 /**
@@ -57,6 +60,8 @@ export const AppHeader = memo(function AppHeader(props: AppHeaderProps) {
             onOpenShortcuts={props.onOpenShortcuts}
             onOpenPalette={props.onOpenPalette}
             onSignOut={props.onSignOut}
+            availability={props.availability}
+            {...(props.onSetAvailability && { onSetAvailability: props.onSetAvailability })}
           />
         </Group>
       </Group>

@@ -37,12 +37,14 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
       onTab: (tab: ConversationStatus) => dispatch({ type: 'tab', tab }),
       onToggleUnread: () => dispatch({ type: 'unread' }),
       onToggleImportant: () => dispatch({ type: 'important' }),
+      onToggleWaiting: () => dispatch({ type: 'waiting' }),
       onLabel: (label: string | null) => dispatch({ type: 'label', label }),
       onSearch: (text: string) => dispatch({ type: 'search', text }),
       onClearFilters: () => {
         dispatch({ type: 'unread', value: false });
         dispatch({ type: 'important', value: false });
         dispatch({ type: 'label', label: null });
+        dispatch({ type: 'waiting', value: false });
       },
       onSelect: (id: string) => dispatch({ type: 'select', id }),
       onOpen: (id: string) => dispatch({ type: 'open', id }),
@@ -64,6 +66,7 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
           onTab={handlers.onTab}
           onToggleUnread={handlers.onToggleUnread}
           onToggleImportant={handlers.onToggleImportant}
+          onToggleWaiting={handlers.onToggleWaiting}
           onLabel={handlers.onLabel}
           onSearch={handlers.onSearch}
           onClearFilters={handlers.onClearFilters}

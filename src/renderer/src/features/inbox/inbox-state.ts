@@ -10,6 +10,8 @@ export interface InboxState {
   unread: boolean;
   important: boolean;
   label: string | null;
+  /** Sort "Waiting longest": only customers waiting for a reply, the longest wait first. */
+  waiting: boolean;
   /** The (debounced) search text; blank means no search. */
   search: string;
   /** The row the keyboard is on. */
@@ -25,6 +27,7 @@ export type InboxAction =
   | { type: 'unread'; value?: boolean }
   | { type: 'important'; value?: boolean }
   | { type: 'label'; label: string | null }
+  | { type: 'waiting'; value?: boolean }
   | { type: 'search'; text: string }
   | { type: 'select'; id: string | null }
   | { type: 'open'; id: string }
@@ -48,6 +51,7 @@ export function initialInboxState(view: InboxView): InboxState {
     unread: false,
     important: false,
     label: null,
+    waiting: false,
     search: '',
     selectedId: null,
     openId: null,
@@ -73,6 +77,8 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       return { ...state, important: action.value ?? !state.important, selectedId: null };
     case 'label':
       return { ...state, label: action.label, selectedId: null };
+    case 'waiting':
+      return { ...state, waiting: action.value ?? !state.waiting, selectedId: null };
     case 'search':
       return state.search === action.text ? state : { ...state, search: action.text, selectedId: null };
     case 'select':

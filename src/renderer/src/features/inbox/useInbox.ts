@@ -83,6 +83,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
     unread: state.unread,
     important: state.important,
     ...(state.label ? { label: state.label } : {}),
+    ...(state.waiting ? { sort: 'waiting' as const } : {}),
     q: state.search,
   };
   const conversations = useConversations(query);

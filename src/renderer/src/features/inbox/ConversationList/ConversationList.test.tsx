@@ -32,12 +32,14 @@ describe('ConversationList', () => {
     const list = screen.getByRole('listbox', { name: 'Conversations' });
     const options = within(list).getAllByRole('option');
     expect(options[0]).toHaveAccessibleName(
-      /^Maria Souza, 1 unread, important, Message number 0 about the order, 1 min, window open for 20 h, assigned to you, labels vip$/,
+      /^Maria Souza, 1 unread, important, Message number 0 about the order, 1 min, window open for 20 h, assigned to you, labels vip, customer waiting 1 minute$/,
     );
     expect(options[1]).toHaveAccessibleName(
       /^João Souza, You: Message number 1 about the order, .*window closes in 1 h, unassigned, labels refund, late$/,
     );
-    expect(options[2]).toHaveAccessibleName(/^Aisha Souza, Photo, .*window closed, assigned to Alex Agent$/);
+    expect(options[2]).toHaveAccessibleName(
+      /^Aisha Souza, Photo, .*window closed, assigned to Alex Agent, customer waiting 3 minutes$/,
+    );
     expect(options[0]).toHaveAttribute('aria-posinset', '1');
     expect(options[0]).toHaveAttribute('aria-setsize', '30');
     await expectNoAxeViolations();

@@ -1,4 +1,5 @@
 import { IconCloudUpload, IconHourglassLow, IconStarFilled } from '@tabler/icons-react';
+import { WaitingCell, waitingOf } from './WaitingCell';
 import { memo } from 'react';
 import type { InboxConversation } from '#contract/ipc/contract';
 import { absoluteTime, initials, rowAccessibleName, rowText, windowShortLabel } from '../conversation-format';
@@ -79,6 +80,7 @@ export const ConversationRow = memo(function ConversationRow({
           selection cell's name ("Select conversation with …") follows it: an aria-labelledby to
           the sentence alone fails axe's label-content-name-mismatch (the visible parts differ). */}
       <span className="pc-sr">{rowAccessibleName(c, { now, assigneeName, isMine, text })}</span>
+      {waitingOf(c, now) && <span className="pc-sr">, {waitingOf(c, now)!.sentence}</span>}
       {onCheck && <SelectCheckbox conversationId={c.id} name={name} checked={isChecked} onCheck={onCheck} />}
       <div className="pc-avatar" aria-hidden>
         {initials(name)}
@@ -125,6 +127,7 @@ export const ConversationRow = memo(function ConversationRow({
               </span>
             ))}
           </span>
+          <WaitingCell conversation={c} now={now} />
           {assignee && (
             <span className="pc-assignee" title={`Assigned to ${assignee}`}>
               {isMine ? 'Me' : initials(assignee)}

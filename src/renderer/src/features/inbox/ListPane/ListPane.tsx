@@ -32,6 +32,8 @@ export interface ListPaneProps {
   onTab(tab: ConversationStatus): void;
   onToggleUnread(): void;
   onToggleImportant(): void;
+  /** The "Waiting longest" sort chip (absent: no chip). */
+  onToggleWaiting?(): void;
   onLabel(label: string | null): void;
   onSearch(text: string): void;
   onClearFilters(): void;
@@ -55,6 +57,7 @@ export function ListPane({
   onTab,
   onToggleUnread,
   onToggleImportant,
+  onToggleWaiting,
   onLabel,
   onSearch,
   onClearFilters,
@@ -88,12 +91,12 @@ export function ListPane({
   );
 
   const tabLabel = STATUS_TABS.find((t) => t.value === state.tab)?.label ?? state.tab;
-  const hasFilters = state.unread || state.important || state.label !== null;
+  const hasFilters = state.unread || state.important || state.label !== null || state.waiting;
   const search = state.search.trim();
   const summary = search
     ? `${items.length}${conversations.hasMore ? '+' : ''} ${items.length === 1 ? 'match' : 'matches'} for “${search}” in ${viewLabel} · ${tabLabel}`
     : `${viewLabel} · ${tabLabel}${hasFilters ? ' (filtered)' : ''}`;
-  const queryKey = `${viewLabel}|${state.tab}|${state.unread}|${state.important}|${state.label ?? ''}|${search}`;
+  const queryKey = `${viewLabel}|${state.tab}|${state.unread}|${state.important}|${state.label ?? ''}|${state.waiting}|${search}`;
   const calm = useCalmList(items, queryKey);
   const selection = useListSelection(calm.shown, queryKey);
   const isEmpty =
@@ -113,6 +116,8 @@ export function ListPane({
           onToggleUnread={onToggleUnread}
           onToggleImportant={onToggleImportant}
           onLabel={onLabel}
+          waiting={state.waiting}
+          {...(onToggleWaiting && { onToggleWaiting })}
         />
         <Text id="inbox-list-summary" size="xs" c="dimmed" aria-live="polite" truncate>
           {summary}

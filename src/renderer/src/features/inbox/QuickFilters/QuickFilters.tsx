@@ -1,5 +1,5 @@
 import { Chip, ColorSwatch, Group } from '@mantine/core';
-import { IconStar, IconMailOpened, IconTag } from '@tabler/icons-react';
+import { IconHourglassHigh, IconStar, IconMailOpened, IconTag } from '@tabler/icons-react';
 import { memo } from 'react';
 
 /** Props of {@link QuickFilters}. */
@@ -14,6 +14,9 @@ export interface QuickFiltersProps {
   onToggleUnread(): void;
   onToggleImportant(): void;
   onLabel(label: string | null): void;
+  /** The "Waiting longest" sort (absent: no chip). */
+  waiting?: boolean;
+  onToggleWaiting?(): void;
 }
 
 /**
@@ -30,6 +33,8 @@ export const QuickFilters = memo(function QuickFilters({
   onToggleUnread,
   onToggleImportant,
   onLabel,
+  waiting = false,
+  onToggleWaiting,
 }: QuickFiltersProps) {
   return (
     <Group gap={6} role="group" aria-label="Filters" wrap="wrap">
@@ -49,6 +54,16 @@ export const QuickFilters = memo(function QuickFilters({
       >
         Important
       </Chip>
+      {onToggleWaiting && (
+        <Chip
+          size="xs"
+          checked={waiting}
+          onChange={onToggleWaiting}
+          icon={<IconHourglassHigh size={12} aria-hidden />}
+        >
+          Waiting longest
+        </Chip>
+      )}
       {labels.map((l) => (
         <Chip
           key={l}

@@ -14,6 +14,8 @@ const members: Member[] = [
     role: 'admin',
     deactivatedAt: null,
     joinedAt: '2026-01-01T00:00:00Z',
+    availability: 'available',
+    capacity: null,
   },
   {
     id: ids.otherAgent,
@@ -22,6 +24,8 @@ const members: Member[] = [
     role: 'agent',
     deactivatedAt: null,
     joinedAt: '2026-01-01T00:00:00Z',
+    availability: 'available',
+    capacity: null,
   },
 ];
 

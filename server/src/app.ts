@@ -37,6 +37,8 @@ import {
   type ApiPlatformServices,
 } from './modules/api-platform/api-platform-module';
 import type { Database } from './storage/db';
+import { createStageTimings, type StageTimings } from './lib/stage-timings';
+import { registerMetrics } from './plugins/metrics';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
@@ -53,6 +55,7 @@ export type AppDeps = {
         | 'webhookAllowPrivateUrls'
         | 'apiRateLimitPerMinute'
         | 'allowPrivateMediaUrls'
+        | 'metricsToken'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -86,6 +89,8 @@ export type AppDeps = {
   syncTickMs?: number;
   /** Outgoing-webhook overrides (tests: the delivery client, the per-endpoint cap). */
   webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
+  /** The stage clock of inbound messages (benchmarks pass theirs to sample it); default a new one. */
+  timings?: StageTimings;
 };
 
 /**
@@ -121,6 +126,8 @@ export type AppServices = ReturnType<typeof createServices>;
 const createServices = (deps: AppDeps) => {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
+  // Observed by `GET /metrics` (when METRICS_TOKEN is set) and benchmarks; idle otherwise.
+  const timings = deps.timings ?? createStageTimings();
   const hasher = deps.hasher ?? createPasswordHasher();
   const audit = createAuditLog({ db, clock });
   const auth = createAuthService({
@@ -159,6 +166,7 @@ const createServices = (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
     engine: deps.database.engine,
     audit,
+    timings,
   });
   const outbound = createOutboundModule({
     db,
@@ -177,6 +185,7 @@ const createServices = (deps: AppDeps) => {
     onSendQueued: () => outbound.services.sendWorker.wake(),
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
+    timings,
   });
   const webhooks = createWebhooksModule({
     db,
@@ -196,7 +205,19 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
   });
-  return { auth, audit, members, teams, organization, inbound, outbound, sync, webhooks, apiPlatform };
+  return {
+    auth,
+    audit,
+    members,
+    teams,
+    organization,
+    inbound,
+    outbound,
+    sync,
+    webhooks,
+    apiPlatform,
+    timings,
+  };
 };
 
 /**
@@ -254,6 +275,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   await app.register(healthRoutes, { ping: deps.database.ping });
+  await registerMetrics(app, {
+    token: deps.config.metricsToken ?? '',
+    db: deps.database.db,
+    timings: services.timings,
+    sockets: () => app.sync.sockets(),
+  });
   await app.register(invitePageRoutes, { publicUrl: deps.config.publicUrl });
   await services.inbound.registerWebhooks(app);
   await app.register(

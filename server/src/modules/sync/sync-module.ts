@@ -19,6 +19,7 @@ import { createTailerHub, type TailerHub } from '../../domain/sync/tailer/hub';
 import { syncRoutes } from '../../http/sync/routes';
 import { createLeases } from '../../storage/lease';
 import type { Db } from '../../storage/db';
+import type { StageTimings } from '../../lib/stage-timings';
 import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
 import { createSyncTransport } from '../../sync-gateway/transport';
 
@@ -36,6 +37,8 @@ export type SyncDeps = {
   redisUrl?: string | undefined;
   /** Heartbeat period (tests shorten it). */
   tickMs?: number | undefined;
+  /** The stage clock of inbound messages (`GET /metrics`, benchmarks). */
+  timings?: StageTimings | undefined;
 };
 
 /** What tests and benchmarks reach through `app.sync`. */
@@ -44,6 +47,8 @@ export type SyncHandle = {
   tailers: TailerHub;
   /** Resolves when every tailed organization has emitted what it was notified of. */
   idle: () => Promise<void>;
+  /** Sync sockets connected to this process (`GET /metrics`). */
+  sockets: () => number;
 };
 
 declare module 'fastify' {
@@ -94,6 +99,7 @@ export function createSyncModule(deps: SyncDeps) {
         holder: randomUUID(),
         log,
         tickMs: deps.tickMs,
+        timings: deps.timings,
         mayTail: embedded || transport.shared ? undefined : (org) => transport.hasSockets(org),
       });
       const gateway = createSyncGateway({
@@ -114,7 +120,12 @@ export function createSyncModule(deps: SyncDeps) {
       notifications.on(SESSION_CHANNEL, (userId) => void gateway.recheckUser(userId).catch(() => undefined));
       notifications.onReconnect(() => void tailers.resync().catch((e) => log('sync resync failed', e)));
 
-      app.decorate('sync', { gateway, tailers, idle: () => tailers.idle() } satisfies SyncHandle);
+      app.decorate('sync', {
+        gateway,
+        tailers,
+        idle: () => tailers.idle(),
+        sockets: () => transport.nsp.sockets.size,
+      } satisfies SyncHandle);
       app.addHook('onReady', async () => {
         await notifications.start();
         await tailers.start();

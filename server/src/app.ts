@@ -65,6 +65,8 @@ export type AppDeps = {
   clock?: Clock;
   /** Password hasher; defaults to argon2id with at most 2 hashes in flight. */
   hasher?: PasswordHasher;
+  /** PostgreSQL: the bound of a cached session check (default 1 s; tests lengthen it). */
+  sessionCheckTtlMs?: number;
   /** Login throttle limits (tests lower them). */
   loginThrottle?: ThrottleLimits;
   /** Per-IP limits of sign-up and sign-in (tests raise them; default DEFAULT_AUTH_RATE_LIMITS). */
@@ -138,6 +140,7 @@ const createServices = (deps: AppDeps) => {
     throttle: createLoginThrottle({ db, clock, limits: deps.loginThrottle }),
     allowSignup: deps.config.allowSignup,
     audit,
+    sessionCheckTtlMs: deps.sessionCheckTtlMs,
   });
   const members = createMemberService({
     db,
@@ -186,6 +189,8 @@ const createServices = (deps: AppDeps) => {
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
     timings,
+    onSessionsChanged: auth.sessionsChanged,
+    onNotificationsLost: auth.sessionsUnknown,
   });
   const webhooks = createWebhooksModule({
     db,

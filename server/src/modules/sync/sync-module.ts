@@ -39,6 +39,10 @@ export type SyncDeps = {
   tickMs?: number | undefined;
   /** The stage clock of inbound messages (`GET /metrics`, benchmarks). */
   timings?: StageTimings | undefined;
+  /** A sessions NOTIFY for this user arrived (the auth service drops its cached checks). */
+  onSessionsChanged?: (userId: string) => void;
+  /** The listener reconnected: notifications may have been lost. */
+  onNotificationsLost?: () => void;
 };
 
 /** What tests and benchmarks reach through `app.sync`. */
@@ -117,8 +121,14 @@ export function createSyncModule(deps: SyncDeps) {
         const seq = Number(payload.slice(i + 1));
         if (i > 0 && Number.isSafeInteger(seq)) tailers.notified(payload.slice(0, i), seq);
       });
-      notifications.on(SESSION_CHANNEL, (userId) => void gateway.recheckUser(userId).catch(() => undefined));
-      notifications.onReconnect(() => void tailers.resync().catch((e) => log('sync resync failed', e)));
+      notifications.on(SESSION_CHANNEL, (userId) => {
+        deps.onSessionsChanged?.(userId);
+        void gateway.recheckUser(userId).catch(() => undefined);
+      });
+      notifications.onReconnect(() => {
+        deps.onNotificationsLost?.();
+        void tailers.resync().catch((e) => log('sync resync failed', e));
+      });
 
       app.decorate('sync', {
         gateway,

@@ -71,7 +71,14 @@ describe('GET /metrics', () => {
     await n.send(customer, { type: 'text', body: 'How long did this take?' });
     await w.t.app.sync.idle();
     const after = (await w.t.app.inject({ url: '/metrics', headers: auth })).body;
-    for (const stage of ['receipt', 'process', 'notify', 'tail', 'emit', 'total'])
+    // On PostgreSQL without a shared adapter a process tails only organizations with sockets
+    // here (this one has none), so the stages after the notification happen nowhere.
+    const tailed = w.t.app.sync.tailers.tails(org.organizationId);
+    const stages = tailed
+      ? ['receipt', 'process', 'notify', 'tail', 'emit', 'total']
+      : ['receipt', 'process', 'notify'];
+    if (w.t.database.engine === 'pglite') expect(tailed).toBe(true);
+    for (const stage of stages)
       expect(stageCount(after, stage), stage).toBeGreaterThan(stageCount(before, stage));
   });
 });

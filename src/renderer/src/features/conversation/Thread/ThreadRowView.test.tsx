@@ -6,13 +6,14 @@ import { inThread, makeThreadContext } from '../../../test-utils/thread-context'
 import { sameRow, sameValue } from './same-row';
 import { buildThreadRows, type ThreadRow } from './thread-rows';
 import { ThreadRowView } from './ThreadRowView';
+import type * as BubbleModule from '../MessageBubble/MessageBubble';
 
 // Issue 15: a new message must not re-render the bubbles that did not change (the thread is
 // re-read over the bridge on every replica change, so every message is a new object).
 
 const renders = vi.hoisted(() => new Map<string, number>());
 vi.mock('../MessageBubble/MessageBubble', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../MessageBubble/MessageBubble')>();
+  const real = await importOriginal<typeof BubbleModule>();
   return {
     MessageBubble: (props: Parameters<typeof real.MessageBubble>[0]) => {
       renders.set(props.message.id, (renders.get(props.message.id) ?? 0) + 1);

@@ -282,7 +282,7 @@ export const rows = [
     name: 'plugins',
     what: 'fastify-plugin infrastructure: auth, errors, OpenAPI, logger, security headers and rate limits',
     may: SERVER_BASE,
-    packages: ['zod', '#fastify', 'ioredis'],
+    packages: ['zod', '#fastify', 'ioredis', 'prom-client'],
     node: true,
     sealed: true,
     tests: SERVER_TESTS,

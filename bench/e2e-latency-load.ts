@@ -5,6 +5,10 @@
 // engine's replica committed the message (its `onChanged` fires right after the SQLite commit)
 // minus the time just before the webhook was posted, for every client that must get it (the
 // managers and the conversation's assignee). Prints one JSON line with the measurements.
+// Per window it also gathers the stage breakdown: the server's stages (`POST /__bench/stages`,
+// the observations `GET /metrics` histograms), the webhook's acknowledgement as the poster saw
+// it (`ack`), and in each client the socket frame handed to the engine → the replica committed
+// (`apply`: zod parse done, lane, SQLite transaction, onChanged).
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,19 +49,48 @@ const sentAt = new Map<string, number>();
 /** wamid → latencies of the clients that applied it. */
 const arrived = new Map<string, number[]>();
 
-type Client = { userId: string; engine: SyncEngine; db: Database.Database; lastRid: number };
+type Client = {
+  userId: string;
+  engine: SyncEngine;
+  db: Database.Database;
+  lastRid: number;
+  /** When the oldest frame not yet seen applied arrived (performance clock), or null. */
+  frameAt: number | null;
+};
+
+/** Load-side stage samples of the current window (ms). */
+let loadStages: { ack: number[]; apply: number[] } = { ack: [], apply: [] };
 
 const replicaDir = mkdtempSync(join(tmpdir(), 'parley-bench-e2e-replicas-'));
 const migrations = resolveMigrationsDir();
 const clients: Client[] = org.users.map((u, i) => {
   const db = openReplicaDb(join(replicaDir, `replica-${i}.sqlite`), migrations).sqlite;
-  const c: Client = { userId: u.userId, db, lastRid: 0, engine: null as unknown as SyncEngine };
+  const c: Client = {
+    userId: u.userId,
+    db,
+    lastRid: 0,
+    frameAt: null,
+    engine: null as unknown as SyncEngine,
+  };
+  const socket = createSocketTransport({ serverUrl: base, fetch, logger: silentLogger });
+  // The engine's transport, with the arrival of each live packet noted (after the transport's parse).
+  const transport: typeof socket = {
+    ...socket,
+    connect: (auth, events) =>
+      socket.connect(auth, {
+        ...events,
+        changes: (p) => {
+          c.frameAt ??= performance.now();
+          events.changes(p);
+        },
+      }),
+  };
   const newRows = db.prepare(
     `select rid, json_extract(row, '$.waMessageId') as w from messages where rid > ? order by rid`,
   );
   c.engine = createSyncEngine({
     db,
-    transport: createSocketTransport({ serverUrl: base, fetch, logger: silentLogger }),
+    transport,
     queries: createReplicaQueries(db, () => u.userId),
     clientId: crypto.randomUUID(),
     replicaId: `bench-${i}`,
@@ -70,6 +103,8 @@ const clients: Client[] = org.users.map((u, i) => {
     onChanged: (changed) => {
       if (!changed.tables.includes('messages')) return;
       const now = performance.now();
+      if (c.frameAt !== null) loadStages.apply.push(now - c.frameAt);
+      c.frameAt = null;
       for (const r of newRows.all(c.lastRid) as { rid: number; w: string | null }[]) {
         c.lastRid = r.rid;
         const t0 = r.w ? sentAt.get(r.w) : undefined;
@@ -138,7 +173,8 @@ async function post(k: number, track: boolean): Promise<void> {
     ],
   });
   const signature = `sha256=${createHmac('sha256', org.appSecret).update(body).digest('hex')}`;
-  if (track) sentAt.set(wamid, performance.now());
+  const t0 = performance.now();
+  if (track) sentAt.set(wamid, t0);
   // Like Meta: a failed delivery (connection reset, 5xx) is sent again; the latency still counts
   // from the first attempt.
   for (let attempt = 1; ; attempt++) {
@@ -149,7 +185,10 @@ async function post(k: number, track: boolean): Promise<void> {
         body,
       });
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      if (res.status === 200) {
+        if (track) loadStages.ack.push(performance.now() - t0);
+        return;
+      }
       if (res.status < 500 || attempt >= 5) throw new Error(`webhook answered ${res.status}`);
     } catch (e) {
       if (!(e instanceof TypeError) || attempt >= 5) throw e;
@@ -173,6 +212,17 @@ await fetch(`${base}/__bench/assign`, { method: 'POST' });
 await sleep(1_000);
 await untilTrue(allOnline, 60_000, 'clients caught up after assignment');
 
+/** p50/p99/count of each stage's samples. */
+type StageSummary = Record<string, { p50: number; p99: number; n: number }>;
+const summarize = (samples: Record<string, number[]>): StageSummary =>
+  Object.fromEntries(
+    Object.entries(samples)
+      .filter(([, xs]) => xs.length > 0)
+      .map(([k, xs]) => [k, { p50: pct(xs, 50), p99: pct(xs, 99), n: xs.length }]),
+  );
+const serverStages = async () =>
+  (await (await fetch(`${base}/__bench/stages`, { method: 'POST' })).json()) as Record<string, number[]>;
+
 const windows: {
   p50: number;
   p99: number;
@@ -180,11 +230,14 @@ const windows: {
   missing: number;
   posted: number;
   retries: number;
+  stages: StageSummary;
 }[] = [];
 for (let w = 0; w < WINDOWS; w++) {
   sentAt.clear();
   arrived.clear();
   retries = 0;
+  await serverStages();
+  loadStages = { ack: [], apply: [] };
   const interval = 1000 / RATE;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
@@ -206,6 +259,7 @@ for (let w = 0; w < WINDOWS; w++) {
     missing: expected - latencies.length,
     posted: sentAt.size,
     retries,
+    stages: summarize({ ...loadStages, ...(await serverStages()) }),
   });
 }
 for (const c of clients) {

@@ -21,7 +21,13 @@ export async function startProcess<T>(
   entry: string,
   opts: { cpu?: number; env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
 ): Promise<Started<T>> {
-  const argv = [tsx, entry, ...(opts.args ?? [])];
+  // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it exits (open it in
+  // Chrome DevTools or summarize it with scripts/cpu-profile-top.mjs). Node refuses --cpu-prof
+  // in NODE_OPTIONS, and the tsx CLI runs the entry in a child, so the loader is imported here.
+  const prof = process.env.BENCH_CPU_PROF;
+  const argv = prof
+    ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--import', 'tsx', entry, ...(opts.args ?? [])]
+    : [tsx, entry, ...(opts.args ?? [])];
   const [cmd, args] =
     hasTaskset && opts.cpu !== undefined
       ? ['taskset', ['-c', String(opts.cpu), process.execPath, ...argv]]

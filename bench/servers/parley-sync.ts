@@ -8,7 +8,9 @@
 // Prints {"port", "orgs": [{organizationId, accountId, appSecret, phoneNumberId, users: [...]}]}.
 // `POST /__bench/assign` assigns each organization's conversations round-robin to its agents
 // (as a manager's reassignment would, logged); `POST /__bench/burst` commits message changes as
-// fast as it can for `ms` (fanout); `GET /__bench/stats` reports what was committed.
+// fast as it can for `ms` (fanout); `GET /__bench/stats` reports what was committed;
+// `POST /__bench/stages` answers the server's stage samples (ms per stage, lib/stage-timings.ts,
+// the same observations `GET /metrics` histograms) since the previous call, and forgets them.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../../server/src/app';
 import { createAccessTokens } from '../../server/src/domain/auth/access-tokens';
 import { systemClock } from '../../server/src/lib/clock';
+import { createStageTimings, type InboundStage } from '../../server/src/lib/stage-timings';
 import { scopeChangesForConversation } from '../../server/src/domain/visibility/scope-changes';
 import { createSecretBox } from '../../server/src/domain/whatsapp/secret-box';
 import { recordChanges, rowsOf, type Change } from '../../server/src/storage/change-log';
@@ -41,10 +44,14 @@ const dir = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'parley-bench-sync-'
 const database = await openDatabase({ databaseUrl, pgliteDir: dir ? join(dir, 'pg') : undefined });
 await database.migrate();
 const db = database.db;
+const timings = createStageTimings();
+let stageSamples: Partial<Record<InboundStage, number[]>> = {};
+timings.onObserve((stage, ms) => (stageSamples[stage] ??= []).push(ms));
 const app = await buildApp({
   config: { secretKey, publicUrl: 'http://127.0.0.1', allowSignup: true },
   database,
   jobNamespace: 'bench-sync',
+  timings,
 });
 const tokens = createAccessTokens({ secretKey, clock: systemClock, ttlMs: 3 * 3600_000 });
 const box = createSecretBox(secretKey);
@@ -291,6 +298,12 @@ app.post('/__bench/missed', async (req) => {
   }
   await app.sync.idle();
   return { from, to: await seqOf(), created: false };
+});
+
+app.post('/__bench/stages', async () => {
+  const out = stageSamples;
+  stageSamples = {};
+  return out;
 });
 
 app.get('/__bench/stats', async () => {

@@ -46,6 +46,8 @@ import {
   type ApiPlatformServices,
 } from './modules/api-platform/api-platform-module';
 import type { Database } from './storage/db';
+import { createStageTimings, type StageTimings } from './lib/stage-timings';
+import { registerMetrics } from './plugins/metrics';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
@@ -63,6 +65,7 @@ export type AppDeps = {
         | 'apiRateLimitPerMinute'
         | 'allowPrivateMediaUrls'
         | 'offlineAfterSeconds'
+        | 'metricsToken'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -72,6 +75,8 @@ export type AppDeps = {
   clock?: Clock;
   /** Password hasher; defaults to argon2id with at most 2 hashes in flight. */
   hasher?: PasswordHasher;
+  /** PostgreSQL: the bound of a cached session check (default 1 s; tests lengthen it). */
+  sessionCheckTtlMs?: number;
   /** Login throttle limits (tests lower them). */
   loginThrottle?: ThrottleLimits;
   /** Per-IP limits of sign-up and sign-in (tests raise them; default DEFAULT_AUTH_RATE_LIMITS). */
@@ -96,6 +101,8 @@ export type AppDeps = {
   syncTickMs?: number;
   /** Outgoing-webhook overrides (tests: the delivery client, the per-endpoint cap). */
   webhooks?: Pick<WebhooksDeps, 'http' | 'perEndpointConcurrency' | 'attemptTimeoutMs'>;
+  /** The stage clock of inbound messages (benchmarks pass theirs to sample it); default a new one. */
+  timings?: StageTimings;
 };
 
 /**
@@ -131,6 +138,8 @@ export type AppServices = ReturnType<typeof createServices>;
 const createServices = (deps: AppDeps) => {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
+  // Observed by `GET /metrics` (when METRICS_TOKEN is set) and benchmarks; idle otherwise.
+  const timings = deps.timings ?? createStageTimings();
   const hasher = deps.hasher ?? createPasswordHasher();
   const audit = createAuditLog({ db, clock });
   const auth = createAuthService({
@@ -141,6 +150,7 @@ const createServices = (deps: AppDeps) => {
     throttle: createLoginThrottle({ db, clock, limits: deps.loginThrottle }),
     allowSignup: deps.config.allowSignup,
     audit,
+    sessionCheckTtlMs: deps.sessionCheckTtlMs,
   });
   const members = createMemberService({
     db,
@@ -171,6 +181,7 @@ const createServices = (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
     engine: deps.database.engine,
     audit,
+    timings,
   });
   const outbound = createOutboundModule({
     db,
@@ -193,6 +204,9 @@ const createServices = (deps: AppDeps) => {
     onSendQueued: () => outbound.services.sendWorker.wake(),
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
+    timings,
+    onSessionsChanged: auth.sessionsChanged,
+    onNotificationsLost: auth.sessionsUnknown,
   });
   const webhooks = createWebhooksModule({
     db,
@@ -233,12 +247,14 @@ const createServices = (deps: AppDeps) => {
     organization,
     reports,
     availability,
+    organization,
     inbound,
     outbound,
     sync,
     webhooks,
     apiPlatform,
     intakes,
+    timings,
   };
 };
 
@@ -297,6 +313,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   await app.register(healthRoutes, { ping: deps.database.ping });
+  await registerMetrics(app, {
+    token: deps.config.metricsToken ?? '',
+    db: deps.database.db,
+    timings: services.timings,
+    sockets: () => app.sync.sockets(),
+  });
   await app.register(invitePageRoutes, { publicUrl: deps.config.publicUrl });
   await services.inbound.registerWebhooks(app);
   await app.register(

@@ -76,6 +76,15 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads METRICS_TOKEN (unset: no /metrics) and refuses a short one', () => {
+    const off = parseConfig({});
+    expect(off.ok && off.value.metricsToken).toBeUndefined();
+    const on = parseConfig({ METRICS_TOKEN: 'a'.repeat(16) });
+    expect(on.ok && on.value.metricsToken).toBe('a'.repeat(16));
+    const short = parseConfig({ METRICS_TOKEN: 'short' });
+    expect(!short.ok && short.error.message).toMatch(/^METRICS_TOKEN must be at least 16 characters/);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT must be a port number \(got "abc"\)$/],
     [{ PORT: '70000' }, /^PORT must be between 0 and 65535/],

@@ -74,6 +74,7 @@ const EnvSchema = z.object({
     .pipe(z.array(z.number()))
     .default([5, 300, 1800, 7200, 18000, 36000, 36000]),
   WEBHOOK_ALLOW_PRIVATE_URLS: flag('0'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /**
@@ -172,6 +173,8 @@ export type Config = {
    * SSRF guard refuses them otherwise).
    */
   allowPrivateMediaUrls: boolean;
+  /** Bearer token of `GET /metrics`; undefined: the route does not exist. */
+  metricsToken: string | undefined;
 };
 
 /** A config whose secret key is known. */
@@ -231,6 +234,7 @@ export function parseConfig(
       webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
       apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
       allowPrivateMediaUrls: e.ALLOW_PRIVATE_MEDIA_URLS,
+      metricsToken: e.METRICS_TOKEN,
     },
   };
 }

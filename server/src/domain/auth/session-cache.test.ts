@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/build-test-app';
 import { signup } from '../../../test/factories';
 import { writeGenerationOf } from '../../storage/db';
 import { sessions } from '../../storage/schema/index';
-import { createGenerationCache } from './session-cache';
+import { createGenerationCache, createNotifiedCache } from './session-cache';
 
 describe('generation cache', () => {
   it('serves a value only while the generation has not moved', () => {
@@ -41,12 +41,62 @@ describe('generation cache', () => {
   });
 });
 
+describe('notified cache (PostgreSQL)', () => {
+  const make = (inFlight = new Set<string>()) => {
+    let now = 0;
+    const cache = createNotifiedCache<string>({
+      ttlMs: 1_000,
+      now: () => now,
+      inFlight: (u) => inFlight.has(u),
+    });
+    return { cache, inFlight, advance: (ms: number) => (now += ms) };
+  };
+
+  it('serves an entry for less than its ttl', () => {
+    const { cache, advance } = make();
+    cache.store('k', 'u', 'v', cache.mark());
+    advance(999);
+    expect(cache.get('k', 'u')).toBe('v');
+    advance(1);
+    expect(cache.get('k', 'u')).toBeUndefined();
+  });
+
+  it('drops a user’s entries on their notification, and keeps no read that overlapped one', () => {
+    const { cache } = make();
+    cache.store('a1', 'a', 'va', cache.mark());
+    cache.store('b1', 'b', 'vb', cache.mark());
+    const mark = cache.mark();
+    cache.invalidate('a');
+    expect(cache.get('a1', 'a')).toBeUndefined();
+    expect(cache.get('b1', 'b')).toBe('vb');
+    cache.store('a1', 'a', 'stale', mark);
+    expect(cache.get('a1', 'a')).toBeUndefined();
+    cache.clear();
+    expect(cache.get('b1', 'b')).toBeUndefined();
+  });
+
+  it('neither serves nor keeps a user whose change written here is unconfirmed', () => {
+    const { cache, inFlight } = make();
+    cache.store('k', 'u', 'v', cache.mark());
+    inFlight.add('u');
+    expect(cache.get('k', 'u')).toBeUndefined();
+    cache.store('k', 'u', 'v', cache.mark());
+    inFlight.delete('u');
+    expect(cache.get('k', 'u')).toBeUndefined();
+  });
+});
+
 describe('session check cache (PGlite) against writes that bypass the repositories', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp();
   });
   afterAll(() => t.app.close());
+  // Exact against raw writes only where this process is the database's only client; on
+  // PostgreSQL raw writes send no NOTIFY and apply within the bound (session-cache-pg.test.ts).
+  beforeEach((ctx) => {
+    if (!writeGenerationOf(t.database.db)) ctx.skip();
+  });
 
   const me = (headers: object) =>
     t.app.inject({ method: 'GET', url: '/api/v1/me', headers: headers as Record<string, string> });

@@ -42,3 +42,62 @@ export function createGenerationCache<V>(generation: () => number, maxEntries = 
     },
   };
 }
+
+/**
+ * The per-request session check's cache where other processes share the database (PostgreSQL).
+ * Every change a check depends on (revocation, deactivation, removal, role change) sends a NOTIFY
+ * with the user id in its transaction (`storage/queries/sessions.ts`), which `invalidate` receives
+ * in every process. So:
+ * - in the changing process the user is never cached while the change may be uncommitted
+ *   (`inFlight`) — its revocation applies to the very next request, like without a cache;
+ * - in other processes entries go when the NOTIFY arrives (milliseconds after the commit), and at
+ *   most `ttlMs` after they were read in any case (a lost notification, a listener reconnecting);
+ * - a read that overlapped an invalidation is used once and not kept.
+ */
+export type NotifiedCache<V> = {
+  get: (key: string, userId: string) => V | undefined;
+  /** Take before the read; hand to `store`. */
+  mark: () => number;
+  store: (key: string, userId: string, value: V, mark: number) => void;
+  /** A NOTIFY for `userId` arrived. */
+  invalidate: (userId: string) => void;
+  /** Notifications may have been lost (the listener reconnected): drop everything. */
+  clear: () => void;
+};
+
+/** Creates a {@link NotifiedCache}; `inFlight(userId)`: a change of that user written here is unconfirmed. */
+export function createNotifiedCache<V>(opts: {
+  ttlMs: number;
+  now: () => number;
+  inFlight: (userId: string) => boolean;
+  maxEntries?: number;
+}): NotifiedCache<V> {
+  const entries = new Map<string, { value: V; userId: string; at: number }>();
+  let epoch = 0;
+  const max = opts.maxEntries ?? 10_000;
+  return {
+    get: (key, userId) => {
+      const e = entries.get(key);
+      if (!e) return undefined;
+      if (opts.now() - e.at >= opts.ttlMs || opts.inFlight(userId)) {
+        entries.delete(key);
+        return undefined;
+      }
+      return e.value;
+    },
+    mark: () => epoch,
+    store: (key, userId, value, mark) => {
+      if (mark !== epoch || opts.inFlight(userId)) return;
+      if (entries.size >= max) entries.clear();
+      entries.set(key, { value, userId, at: opts.now() });
+    },
+    invalidate: (userId) => {
+      epoch++;
+      for (const [key, e] of entries) if (e.userId === userId) entries.delete(key);
+    },
+    clear: () => {
+      epoch++;
+      entries.clear();
+    },
+  };
+}

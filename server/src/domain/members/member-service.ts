@@ -29,7 +29,7 @@ import {
   userByEmail,
   type MemberRow,
 } from '../../storage/queries/members';
-import { revokeMemberSessions } from '../../storage/queries/sessions';
+import { notifyMemberChanged, revokeMemberSessions } from '../../storage/queries/sessions';
 
 /** Invitations can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -252,6 +252,8 @@ export function createMemberService(deps: MemberServiceDeps) {
           .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
         if (body.deactivated === true)
           await revokeMemberSessions(tx, organizationId, userId, 'deactivated', now);
+        // A new role or a reactivation: every process drops its cached session check of the user.
+        else if (body.role !== undefined || body.deactivated === false) await notifyMemberChanged(tx, userId);
         await recordMemberUpdate(tx, organizationId, actorOf(actor, ip), current, body);
         // Synced: the member's row, and the role group when the role crosses the manager line.
         await recordChanges(

@@ -4,6 +4,7 @@ import { normalizeWebhook, type WebhookEvent } from '../../meta/normalize';
 import { parseWebhookBody } from '../../meta/webhook-payload';
 import { recordChanges, rowsOf } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
+import type { StageTimings } from '../../lib/stage-timings';
 import type { IngestResult, RoutedEvent } from '../messages/inbound-ingest';
 import type { WebhookAccount, WebhookAccounts } from './webhook-accounts';
 import { ingestIsolated, sanitizeRouted } from './inbound-isolation';
@@ -33,6 +34,8 @@ export type InboundProcessorDeps = {
   quarantine?: Pick<WebhookQuarantine, 'record'>;
   /** After a batch that stored media rows (wakes the media worker). */
   onMediaQueued?: () => void;
+  /** The stage clock (issue 15): each committed batch reports its receipts' times and log seqs. */
+  timings?: Pick<StageTimings, 'committed' | 'active'> | undefined;
   /**
    * On PGlite (one engine for everything) acknowledging comes first: while this says webhooks
    * are arriving, a drain waits for a quiet moment, at most `maxYieldMs` (default 1 s), then
@@ -50,7 +53,11 @@ type Receipt = {
   organization_id: string | null;
   body: Uint8Array | Buffer;
   attempts: number;
+  received_at: Date | string;
 };
+
+/** One organization's log written by a batch: up to `seq`, for receipts stored at `receivedAt`. */
+type Committed = { org: string; seq: number; receivedAt: number[] };
 
 /** Why an event was not applied (acknowledged, logged, never guessed). */
 export type Dropped = { receiptId: number; reason: string; phoneNumberId?: string | null; wabaId?: string };
@@ -170,7 +177,12 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
    * Processes `receipts` (already locked by `tx`); returns whether media was queued. `isolate`:
    * each event in its own savepoint, a failing one quarantined (the retry of a failed batch).
    */
-  const processIn = async (tx: Tx, receipts: Receipt[], isolate = false): Promise<boolean> => {
+  const processIn = async (
+    tx: Tx,
+    receipts: Receipt[],
+    isolate = false,
+    committed?: Committed[],
+  ): Promise<boolean> => {
     const now = clock.now();
     const routed: RoutedEvent[] = [];
     const failed: { id: number; error: string }[] = [];
@@ -232,8 +244,17 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
         where r.id = v.id`);
     await deps.quarantine?.record(tx, quarantined);
     // The sync log last: one clock row lock per organization, taken in a stable order.
-    for (const org of [...result.changes.keys()].sort())
-      await recordChanges(tx, org, result.changes.get(org)!);
+    for (const org of [...result.changes.keys()].sort()) {
+      const recorded = await recordChanges(tx, org, result.changes.get(org)!);
+      if (recorded && committed)
+        committed.push({
+          org,
+          seq: recorded.seq,
+          receivedAt: receipts
+            .filter((r) => r.organization_id === org)
+            .map((r) => new Date(r.received_at).getTime()),
+        });
+    }
     return routed.some((r) => r.event.kind === 'message' && 'mediaId' in r.event.content);
   };
 
@@ -242,7 +263,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     const skip = [...backoff].filter(([, at]) => at > now).map(([id]) => id);
     const rows = rowsOf<Receipt & { id: string | number }>(
       await tx.execute(sql`
-        select id, whatsapp_account_id, organization_id, body, attempts from webhook_receipts
+        select id, whatsapp_account_id, organization_id, body, attempts, received_at from webhook_receipts
         where processed_at is null
           ${onlyId === undefined ? sql`` : sql`and id = ${onlyId}`}
           ${skip.length > 0 ? sql`and id not in (select value::bigint from json_array_elements_text(${JSON.stringify(skip)}::json))` : sql``}
@@ -267,13 +288,15 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       let media = false;
       const busy = await yieldToAcks();
       const limit = busy ? Math.min(batchSize, deps.busyBatchSize ?? 100) : batchSize;
+      const committed: Committed[] | undefined = deps.timings?.active() ? [] : undefined;
       const n = await db.transaction(async (tx) => {
         const receipts = await claim(tx, limit);
         ids = receipts.map((r) => r.id);
         if (receipts.length === 0) return 0;
-        media = await processIn(tx, receipts);
+        media = await processIn(tx, receipts, false, committed);
         return receipts.length;
       });
+      for (const c of committed ?? []) deps.timings?.committed(c.org, c.seq, c.receivedAt);
       for (const id of ids) backoff.delete(id);
       if (media) deps.onMediaQueued?.();
       return n;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findSignatureHeader } from '../../meta/webhook-signature';
 import type { WebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
+import type { StageTimings } from '../../lib/stage-timings';
 import { unwrap } from '../responses';
 
 /** Above Meta's 3 MB payload limit (digest §1.3), so a full batch always fits. */
@@ -19,10 +20,10 @@ const Handshake = z.object({
  * parser of this context keeps the body as raw bytes: the signature covers exactly those bytes
  * (Meta signs its escaped-unicode serialisation), and the receipt stores them unchanged.
  */
-export const webhookRoutes: FastifyPluginAsyncZod<{ receiver: WebhookReceiver }> = async (
-  app,
-  { receiver },
-) => {
+export const webhookRoutes: FastifyPluginAsyncZod<{
+  receiver: WebhookReceiver;
+  timings?: StageTimings | undefined;
+}> = async (app, { receiver, timings }) => {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
     'application/json',
@@ -70,7 +71,11 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ receiver: WebhookReceiver }>
     async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       // Refusals leave through the one error table (401 unauthorized, 503 service_unavailable).
-      unwrap(await receiver.receive(req.params.accountId, raw, findSignatureHeader(req.headers)));
+      const { stored } = unwrap(
+        await receiver.receive(req.params.accountId, raw, findSignatureHeader(req.headers)),
+      );
+      // Fastify's clock of this request starts when it was received (before the body was read).
+      if (stored) timings?.receipt(reply.elapsedTime);
       return reply.type('text/plain; charset=utf-8').send('OK');
     },
   );

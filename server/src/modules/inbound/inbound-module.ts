@@ -31,6 +31,7 @@ import { webhookRoutes } from '../../http/webhooks/routes';
 import { whatsappAccountRoutes } from '../../http/whatsapp-accounts/routes';
 import { createWorker } from '../../jobs/worker';
 import type { Db } from '../../storage/db';
+import type { StageTimings } from '../../lib/stage-timings';
 import type { MessagingInfrastructure } from '../messaging-infrastructure';
 
 /** What the inbound module needs: the database, time, secrets and the shared infrastructure. */
@@ -43,6 +44,8 @@ export type InboundDeps = MessagingInfrastructure & {
   engine?: 'pglite' | 'postgres' | undefined;
   /** Where admins' changes to WhatsApp accounts are recorded. */
   audit: AuditRecorder;
+  /** The stage clock of inbound messages (`GET /metrics`, benchmarks). */
+  timings?: StageTimings | undefined;
 };
 
 /** Background work the inbound module runs while the app is up, with hooks for tests and benchmarks. */
@@ -128,6 +131,7 @@ export function createInboundModule(deps: InboundDeps) {
       error: (o, m) => log?.error(o, m),
     },
     onMediaQueued: () => mediaWorker.wake(),
+    timings: deps.timings,
   });
   const receiver = createWebhookReceiver({
     db,
@@ -161,7 +165,7 @@ export function createInboundModule(deps: InboundDeps) {
     background,
     /** Registers `/webhooks/whatsapp` on the root and the REST modules on `api` (the /api/v1 scope). */
     registerWebhooks: (app: FastifyInstance) =>
-      app.register(webhookRoutes, { prefix: '/webhooks/whatsapp', receiver }),
+      app.register(webhookRoutes, { prefix: '/webhooks/whatsapp', receiver, timings: deps.timings }),
     registerApi: async (api: FastifyInstance) => {
       await api.register(whatsappAccountRoutes, { prefix: '/whatsapp-accounts', accounts });
       await api.register(conversationRoutes, { prefix: '/conversations', conversations });

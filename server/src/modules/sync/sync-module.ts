@@ -21,6 +21,7 @@ import { createLeases } from '../../storage/lease';
 import type { Db } from '../../storage/db';
 import { createDegradedTicks } from '../../sync-gateway/degraded-ticks';
 import type { AvailabilityService } from '../../domain/assignment/availability-service';
+import type { StageTimings } from '../../lib/stage-timings';
 import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
 import { createSyncTransport } from '../../sync-gateway/transport';
 
@@ -42,6 +43,12 @@ export type SyncDeps = {
   availability?: Pick<AvailabilityService, 'connected' | 'heartbeat' | 'sweepOffline'>;
   /** How often the availability heartbeat and offline sweep run (a third of OFFLINE_AFTER_SECONDS). */
   availabilityTickMs?: number;
+  /** The stage clock of inbound messages (`GET /metrics`, benchmarks). */
+  timings?: StageTimings | undefined;
+  /** A sessions NOTIFY for this user arrived (the auth service drops its cached checks). */
+  onSessionsChanged?: (userId: string) => void;
+  /** The listener reconnected: notifications may have been lost. */
+  onNotificationsLost?: () => void;
 };
 
 /** What tests and benchmarks reach through `app.sync`. */
@@ -50,6 +57,8 @@ export type SyncHandle = {
   tailers: TailerHub;
   /** Resolves when every tailed organization has emitted what it was notified of. */
   idle: () => Promise<void>;
+  /** Sync sockets connected to this process (`GET /metrics`). */
+  sockets: () => number;
 };
 
 declare module 'fastify' {
@@ -100,6 +109,7 @@ export function createSyncModule(deps: SyncDeps) {
         holder: randomUUID(),
         log,
         tickMs: deps.tickMs,
+        timings: deps.timings,
         mayTail: embedded || transport.shared ? undefined : (org) => transport.hasSockets(org),
       });
       const gateway = createSyncGateway({
@@ -128,10 +138,21 @@ export function createSyncModule(deps: SyncDeps) {
           degraded.notified(payload.slice(0, i), seq);
         }
       });
-      notifications.on(SESSION_CHANNEL, (userId) => void gateway.recheckUser(userId).catch(() => undefined));
-      notifications.onReconnect(() => void tailers.resync().catch((e) => log('sync resync failed', e)));
+      notifications.on(SESSION_CHANNEL, (userId) => {
+        deps.onSessionsChanged?.(userId);
+        void gateway.recheckUser(userId).catch(() => undefined);
+      });
+      notifications.onReconnect(() => {
+        deps.onNotificationsLost?.();
+        void tailers.resync().catch((e) => log('sync resync failed', e));
+      });
 
-      app.decorate('sync', { gateway, tailers, idle: () => tailers.idle() } satisfies SyncHandle);
+      app.decorate('sync', {
+        gateway,
+        tailers,
+        idle: () => tailers.idle(),
+        sockets: () => transport.nsp.sockets.size,
+      } satisfies SyncHandle);
       app.addHook('onReady', async () => {
         await notifications.start();
         await tailers.start();

@@ -17,8 +17,41 @@ type Exec = Db | Tx;
  */
 export const SESSION_REVOKED_CHANNEL = 'parley_sessions';
 
-const notifyRevoked = (exec: Exec, userId: string) =>
-  exec.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${userId})`);
+/**
+ * Revocations this process wrote whose NOTIFY has not come back yet (user id → when): until it
+ * does, the transaction may not have committed, so the per-request check of that user is not
+ * cached (`domain/auth/session-cache.ts`). Forgotten after {@link UNCONFIRMED_MS} (a rollback
+ * sends no NOTIFY; it only delays caching for that user).
+ */
+const unconfirmed = new Map<string, number>();
+const UNCONFIRMED_MS = 5_000;
+
+/** This process's revocations in flight (see `unconfirmed`). */
+export const revocationsInFlight = {
+  /** Whether a revocation of `userId` written here may not have committed yet. */
+  has: (userId: string, now = Date.now()): boolean => {
+    const at = unconfirmed.get(userId);
+    if (at === undefined) return false;
+    if (now - at < UNCONFIRMED_MS) return true;
+    unconfirmed.delete(userId);
+    return false;
+  },
+  /** The NOTIFY of `userId` arrived: what it announced has committed. */
+  confirm: (userId: string): void => {
+    unconfirmed.delete(userId);
+  },
+};
+
+const notifyRevoked = (exec: Exec, userId: string) => {
+  unconfirmed.set(userId, Date.now());
+  return exec.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${userId})`);
+};
+
+/**
+ * Announces a change of a member's role or state (not a revocation): processes drop their cached
+ * session check of that user and re-check their sockets. Call it in the changing transaction.
+ */
+export const notifyMemberChanged = (exec: Exec, userId: string) => notifyRevoked(exec, userId);
 
 const prepareSessionCheck = (db: Db) =>
   db

@@ -10,6 +10,7 @@ import { AclCache } from './acl-cache';
 import { emitPackets, emitTicks, type Delivered, type TailerEmitter } from './packets';
 import { readBatchRows, readProvenance } from './read-batch';
 import { routeBatch } from './route-batch';
+import type { StageTimings } from '../../../lib/stage-timings';
 
 // The tailers of one process (sync-protocol §2.6): exactly one per organization reads the log in
 // seq order behind the NOTIFYs that `recordChanges` sends and turns each batch into one packet
@@ -51,6 +52,8 @@ export type TailerDeps = {
    * the void). Default: always.
    */
   mayTail?: (org: string) => boolean;
+  /** The stage clock (issue 15): notified, routed and emitted batches. */
+  timings?: Pick<StageTimings, 'notified' | 'routed' | 'emitted'> | undefined;
 };
 
 type OrgState = {
@@ -152,14 +155,19 @@ export function createTailerHub(deps: TailerDeps) {
   /** Routes one batch `(lastEmitted, end]` and emits one packet per user. */
   const route = async (org: string, state: OrgState, entries: readonly LogEntry[], end: number) => {
     const acl = state.acl!;
-    const loaded = await readBatchRows(db, org, acl, entries, deps.toAccount);
+    // Independent reads side by side (PostgreSQL: one round trip of latency for both).
+    const [loaded, results] = await Promise.all([
+      readBatchRows(db, org, acl, entries, deps.toAccount),
+      readProvenance(db, org, entries),
+    ]);
     const changes = await routeBatch(db, org, acl, entries, loaded);
-    const results = await readProvenance(db, org, entries);
     // Results reach their users with a packet, even one without changes (never a removed member).
     for (const userId of results.keys())
       if (!changes.has(userId) && !acl.isActive(userId)) results.delete(userId);
     const tenantSeq = Math.max(end, state.notified);
+    deps.timings?.routed(org, end);
     emitPackets(deps.emit, org, state.lastDelivered, { changes, results, end, tenantSeq }, Date.now());
+    deps.timings?.emitted(org, end);
   };
 
   const ticks = () => {
@@ -199,6 +207,7 @@ export function createTailerHub(deps: TailerDeps) {
   return {
     /** A NOTIFY `org:seq` arrived. */
     notified: (org: string, seq: number): void => {
+      deps.timings?.notified(org, seq);
       const known = seen.get(org);
       if (known === undefined || seq > known) seen.set(org, seq);
       const state = orgs.get(org);

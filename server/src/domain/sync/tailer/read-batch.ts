@@ -30,7 +30,7 @@ export async function readBatchRows(
     if (isRowOp(e.op) && isWireEntity(e.entity)) want(e.entity, e.entityId);
     else if (e.op === 'grant' || e.op === 'revoke') want('conversation', e.entityId);
   }
-  const loaded = await loadRows(db, organizationId, wanted, { toAccount });
+  const loaded = await loadSideBySide(db, organizationId, wanted, toAccount);
   const meet = (id: string, facts: ConversationFacts) => {
     if (!acl.facts(id)) acl.setFacts(id, facts);
   };
@@ -38,6 +38,34 @@ export async function readBatchRows(
   for (const m of [loaded.messageMeta, loaded.note, loaded.reaction])
     for (const x of m.values()) meet(x.conversationId, x.facts);
   return loaded;
+}
+
+/**
+ * `loadRows` with each entity type read on its own (issue 15): on PostgreSQL the pool runs the
+ * reads side by side, so a batch of an inbound message (conversation, message, contact) costs
+ * one round trip of latency instead of one per type; on PGlite they queue as before. Every type
+ * fills its own maps, so the results merge without overlap.
+ */
+async function loadSideBySide(
+  db: Db,
+  organizationId: string,
+  wanted: Partial<Record<SyncEntity, Set<string>>>,
+  toAccount: ToAccount,
+): Promise<Loaded> {
+  const parts = await Promise.all(
+    Object.entries(wanted).map(([entity, ids]) =>
+      loadRows(db, organizationId, { [entity]: ids }, { toAccount }),
+    ),
+  );
+  if (parts.length === 1) return parts[0]!;
+  const [first, ...rest] = parts;
+  const out = first ?? (await loadRows(db, organizationId, {}, { toAccount }));
+  for (const part of rest)
+    for (const key of Object.keys(part) as (keyof Loaded)[]) {
+      const into = out[key] as Map<string, unknown>;
+      for (const [k, v] of part[key] as Map<string, unknown>) into.set(k, v);
+    }
+  return out;
 }
 
 /**

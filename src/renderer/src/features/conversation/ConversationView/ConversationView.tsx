@@ -92,6 +92,12 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
 
   const memberById = useMemo(() => new Map((members ?? []).map((m) => [m.id, m])), [members]);
   const messageById = useMemo(() => new Map(thread.messages.map((m) => [m.id, m])), [thread.messages]);
+  // Read through a ref so the thread's context keeps its identity when a message arrives: a new
+  // context value would re-render every bubble. Quoting bubbles, the readers, always re-render
+  // (Thread/same-row.ts), so they see the current map.
+  const messageByIdRef = useRef(messageById);
+  // eslint-disable-next-line react-hooks/refs -- written during render on purpose: the rows rendered below must read this render's map.
+  messageByIdRef.current = messageById;
   const templateByKey = useMemo(
     () => new Map((templates.approved ?? []).map((t) => [`${t.name}|${t.language}`, t])),
     [templates.approved],
@@ -198,7 +204,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
       myUserId,
       contactName,
       memberName: (id) => (id ? (memberById.get(id)?.name ?? null) : null),
-      messageById: (id) => messageById.get(id),
+      messageById: (id) => messageByIdRef.current.get(id),
       templateFor: (name, language) => templateByKey.get(`${name}|${language}`),
       highlightedId,
       jumpTo,
@@ -220,7 +226,6 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
       myUserId,
       contactName,
       memberById,
-      messageById,
       templateByKey,
       highlightedId,
       jumpTo,

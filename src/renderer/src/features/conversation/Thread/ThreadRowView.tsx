@@ -1,7 +1,9 @@
 import { Button, Center, Divider, Group, Loader, Text } from '@mantine/core';
+import { memo } from 'react';
 import type { ThreadNote } from '#contract/ipc/contract';
 import { MessageBubble } from '../MessageBubble/MessageBubble';
 import { NoteBubble } from '../MessageBubble/NoteBubble';
+import { sameRow } from './same-row';
 import type { ThreadRow } from './thread-rows';
 
 /** Props of {@link ThreadRowView}. */
@@ -13,8 +15,31 @@ export interface ThreadRowViewProps {
   onRetryNote(note: ThreadNote): void;
 }
 
+/**
+ * Whether a row may skip rendering: the same content (`sameRow`), and for the rows that use them
+ * the same history state and callbacks. Bubbles read the rest from the thread's context, whose
+ * value changes only when what it offers changes (ConversationView keeps it stable per message).
+ */
+function sameProps(prev: ThreadRowViewProps, next: ThreadRowViewProps): boolean {
+  if (!sameRow(prev.row, next.row)) return false;
+  if (next.row.kind === 'history')
+    return (
+      prev.onLoadOlder === next.onLoadOlder &&
+      prev.history.hasOlder === next.history.hasOlder &&
+      prev.history.isLoadingOlder === next.history.isLoadingOlder &&
+      prev.history.historyError === next.history.historyError
+    );
+  if (next.row.kind === 'note') return prev.onRetryNote === next.onRetryNote;
+  return true;
+}
+
 /** One row of the thread: the history line, a day separator, the unread marker, a message or a note. */
-export function ThreadRowView({ row, history, onLoadOlder, onRetryNote }: ThreadRowViewProps) {
+export const ThreadRowView = memo(function ThreadRowView({
+  row,
+  history,
+  onLoadOlder,
+  onRetryNote,
+}: ThreadRowViewProps) {
   switch (row.kind) {
     case 'history':
       return (
@@ -84,4 +109,4 @@ export function ThreadRowView({ row, history, onLoadOlder, onRetryNote }: Thread
     case 'note':
       return <NoteBubble note={row.note} onRetry={onRetryNote} />;
   }
-}
+}, sameProps);

@@ -247,7 +247,6 @@ const createServices = (deps: AppDeps) => {
     organization,
     reports,
     availability,
-    organization,
     inbound,
     outbound,
     sync,

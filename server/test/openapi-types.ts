@@ -2155,6 +2155,13 @@ export interface paths {
                 role: 'admin' | 'manager' | 'agent';
                 deactivatedAt: string | null;
                 joinedAt: string;
+                /**
+                 * @default offline
+                 * @enum {string}
+                 */
+                availability: 'available' | 'away' | 'offline';
+                /** @default null */
+                capacity: number | null;
               }[];
               nextCursor: string | null;
             };
@@ -2396,6 +2403,13 @@ export interface paths {
                     role: 'admin' | 'manager' | 'agent';
                     deactivatedAt: string | null;
                     joinedAt: string;
+                    /**
+                     * @default offline
+                     * @enum {string}
+                     */
+                    availability: 'available' | 'away' | 'offline';
+                    /** @default null */
+                    capacity: number | null;
                   };
                   temporaryPassword: string;
                 };
@@ -2707,6 +2721,13 @@ export interface paths {
               role: 'admin' | 'manager' | 'agent';
               deactivatedAt: string | null;
               joinedAt: string;
+              /**
+               * @default offline
+               * @enum {string}
+               */
+              availability: 'available' | 'away' | 'offline';
+              /** @default null */
+              capacity: number | null;
             };
           };
         };
@@ -3300,6 +3321,13 @@ export interface paths {
               role: 'admin' | 'manager' | 'agent';
               deactivatedAt: string | null;
               joinedAt: string;
+              /**
+               * @default offline
+               * @enum {string}
+               */
+              availability: 'available' | 'away' | 'offline';
+              /** @default null */
+              capacity: number | null;
             };
           };
         };
@@ -5673,6 +5701,2945 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/labels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List labels */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                color:
+                  | 'gray'
+                  | 'red'
+                  | 'pink'
+                  | 'grape'
+                  | 'violet'
+                  | 'indigo'
+                  | 'blue'
+                  | 'cyan'
+                  | 'teal'
+                  | 'green'
+                  | 'lime'
+                  | 'yellow'
+                  | 'orange';
+                createdAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a label (admins, managers) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @default gray
+             * @enum {string}
+             */
+            color?:
+              | 'gray'
+              | 'red'
+              | 'pink'
+              | 'grape'
+              | 'violet'
+              | 'indigo'
+              | 'blue'
+              | 'cyan'
+              | 'teal'
+              | 'green'
+              | 'lime'
+              | 'yellow'
+              | 'orange';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** @enum {string} */
+              color:
+                | 'gray'
+                | 'red'
+                | 'pink'
+                | 'grape'
+                | 'violet'
+                | 'indigo'
+                | 'blue'
+                | 'cyan'
+                | 'teal'
+                | 'green'
+                | 'lime'
+                | 'yellow'
+                | 'orange';
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/labels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One label */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** @enum {string} */
+              color:
+                | 'gray'
+                | 'red'
+                | 'pink'
+                | 'grape'
+                | 'violet'
+                | 'indigo'
+                | 'blue'
+                | 'cyan'
+                | 'teal'
+                | 'green'
+                | 'lime'
+                | 'yellow'
+                | 'orange';
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a label (admins, managers); it is removed from its conversations */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename or recolour a label (admins, managers); a rename renames it on its conversations */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @enum {string} */
+            color?:
+              | 'gray'
+              | 'red'
+              | 'pink'
+              | 'grape'
+              | 'violet'
+              | 'indigo'
+              | 'blue'
+              | 'cyan'
+              | 'teal'
+              | 'green'
+              | 'lime'
+              | 'yellow'
+              | 'orange';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** @enum {string} */
+              color:
+                | 'gray'
+                | 'red'
+                | 'pink'
+                | 'grape'
+                | 'violet'
+                | 'indigo'
+                | 'blue'
+                | 'cyan'
+                | 'teal'
+                | 'green'
+                | 'lime'
+                | 'yellow'
+                | 'orange';
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/canned-responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the organization's canned responses and your own */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          scope?: 'organization' | 'personal';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                scope: 'organization' | 'personal';
+                ownerId: string | null;
+                shortcut: string;
+                title: string;
+                body: string;
+                createdAt: string;
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a canned response (personal: anyone; the organization's: admins, managers) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @default personal
+             * @enum {string}
+             */
+            scope?: 'organization' | 'personal';
+            shortcut: string;
+            title: string;
+            body: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              scope: 'organization' | 'personal';
+              ownerId: string | null;
+              shortcut: string;
+              title: string;
+              body: string;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/canned-responses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One canned response you can see */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              scope: 'organization' | 'personal';
+              ownerId: string | null;
+              shortcut: string;
+              title: string;
+              body: string;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a canned response (your own, or the organization's as an admin or manager) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Edit a canned response (your own, or the organization's as an admin or manager) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            shortcut?: string;
+            title?: string;
+            body?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              scope: 'organization' | 'personal';
+              ownerId: string | null;
+              shortcut: string;
+              title: string;
+              body: string;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/organization': {
     parameters: {
       query?: never;
@@ -5701,6 +8668,18 @@ export interface paths {
               id: string;
               name: string;
               agentsSeeAllTeamConversations: boolean;
+              timeZone: string;
+              businessHours:
+                | {
+                    from: string;
+                    to: string;
+                  }[][]
+                | null;
+              awayMessage: {
+                enabled: boolean;
+                text: string | null;
+                gapMinutes: number;
+              };
               createdAt: string;
             };
           };
@@ -5989,6 +8968,18 @@ export interface paths {
           'application/json': {
             name?: string;
             agentsSeeAllTeamConversations?: boolean;
+            timeZone?: string;
+            businessHours?:
+              | {
+                  from: string;
+                  to: string;
+                }[][]
+              | null;
+            awayMessage?: {
+              enabled: boolean;
+              text: string | null;
+              gapMinutes: number;
+            };
           };
         };
       };
@@ -6004,6 +8995,18 @@ export interface paths {
               id: string;
               name: string;
               agentsSeeAllTeamConversations: boolean;
+              timeZone: string;
+              businessHours:
+                | {
+                    from: string;
+                    to: string;
+                  }[][]
+                | null;
+              awayMessage: {
+                enabled: boolean;
+                text: string | null;
+                gapMinutes: number;
+              };
               createdAt: string;
             };
           };
@@ -6561,6 +9564,1795 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reports overview for a range of days (manager, admin)
+     * @description Conversations opened (new and reopened) and resolved, messages in and out, first response time and resolution time (median and 90th percentile, in whole seconds; only time inside business hours counts when the organization has business hours), per day, per agent, per team and per WhatsApp number, and inbound messages per weekday and hour. `from` and `to` are inclusive local dates in the organization's time zone, at most 366 days apart. Agents are refused (403).
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              timeZone: string;
+              businessHours: boolean;
+              totals: {
+                opened: number;
+                resolved: number;
+                messagesIn: number;
+                messagesOut: number;
+                firstResponse: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+                resolution: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+              };
+              byDay: {
+                date: string;
+                opened: number;
+                resolved: number;
+                messagesIn: number;
+                messagesOut: number;
+              }[];
+              heatmap: {
+                weekday: number;
+                hour: number;
+                count: number;
+              }[];
+              byAgent: {
+                id: string | null;
+                name: string;
+                opened: number;
+                resolved: number;
+                messagesIn: number;
+                messagesOut: number;
+                firstResponse: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+                resolution: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+              }[];
+              byTeam: {
+                id: string | null;
+                name: string;
+                opened: number;
+                resolved: number;
+                messagesIn: number;
+                messagesOut: number;
+                firstResponse: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+                resolution: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+              }[];
+              byNumber: {
+                id: string | null;
+                name: string;
+                opened: number;
+                resolved: number;
+                messagesIn: number;
+                messagesOut: number;
+                firstResponse: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+                resolution: {
+                  count: number;
+                  medianSeconds: number | null;
+                  p90Seconds: number | null;
+                };
+              }[];
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/availability': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set yourself Available or Away */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            availability: 'available' | 'away';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              /** @enum {string} */
+              role: 'admin' | 'manager' | 'agent';
+              deactivatedAt: string | null;
+              joinedAt: string;
+              /**
+               * @default offline
+               * @enum {string}
+               */
+              availability: 'available' | 'away' | 'offline';
+              /** @default null */
+              capacity: number | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a member's capacity for auto-assignment (managers, admins) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            capacity: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              /** @enum {string} */
+              role: 'admin' | 'manager' | 'agent';
+              deactivatedAt: string | null;
+              joinedAt: string;
+              /**
+               * @default offline
+               * @enum {string}
+               */
+              availability: 'available' | 'away' | 'offline';
+              /** @default null */
+              capacity: number | null;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auto-assignment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Teams and numbers with auto-assignment on */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              teamIds: string[];
+              whatsappAccountIds: string[];
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/teams/{id}/auto-assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Turn auto-assignment on or off for a team (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              teamIds: string[];
+              whatsappAccountIds: string[];
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/whatsapp-accounts/{id}/auto-assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Turn auto-assignment on or off for a WhatsApp number (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              teamIds: string[];
+              whatsappAccountIds: string[];
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;
@@ -8725,6 +13517,8 @@ export interface paths {
                   at: string;
                 } | null;
                 windowExpiresAt: string | null;
+                /** @default null */
+                waitingSince: string | null;
                 createdAt: string;
                 updatedAt: string;
               }[];
@@ -8992,6 +13786,8 @@ export interface paths {
                 at: string;
               } | null;
               windowExpiresAt: string | null;
+              /** @default null */
+              waitingSince: string | null;
               createdAt: string;
               updatedAt: string;
             };
@@ -9303,6 +14099,8 @@ export interface paths {
                 at: string;
               } | null;
               windowExpiresAt: string | null;
+              /** @default null */
+              waitingSince: string | null;
               createdAt: string;
               updatedAt: string;
             };
@@ -12604,7 +17402,529 @@ export interface paths {
       };
     };
     put?: never;
-    post?: never;
+    /** Submit a template to Meta for review (admin); stored as PENDING until Meta decides */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            whatsappAccountId: string;
+            name: string;
+            language: string;
+            /** @enum {string} */
+            category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+            header?:
+              | {
+                  /** @enum {string} */
+                  format: 'TEXT';
+                  text: string;
+                  example?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  format: 'IMAGE' | 'VIDEO' | 'DOCUMENT';
+                  example: string;
+                };
+            body: {
+              text: string;
+              /** @default [] */
+              examples?: string[];
+            };
+            footer?: {
+              text: string;
+            };
+            /** @default [] */
+            buttons?: (
+              | {
+                  /** @enum {string} */
+                  type: 'QUICK_REPLY';
+                  text: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'URL';
+                  text: string;
+                  url: string;
+                  example?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'PHONE_NUMBER';
+                  text: string;
+                  phoneNumber: string;
+                }
+            )[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              metaTemplateId: string | null;
+              name: string;
+              language: string;
+              category: string;
+              /** @enum {string} */
+              status:
+                | 'APPROVED'
+                | 'PENDING'
+                | 'REJECTED'
+                | 'PAUSED'
+                | 'DISABLED'
+                | 'IN_APPEAL'
+                | 'PENDING_DELETION'
+                | 'DELETED'
+                | 'LIMIT_EXCEEDED'
+                | 'ARCHIVED';
+              /** @enum {string} */
+              parameterFormat: 'POSITIONAL' | 'NAMED';
+              components: (
+                | {
+                    /** @enum {string} */
+                    type: 'HEADER';
+                    /** @enum {string} */
+                    format: 'TEXT' | 'IMAGE' | 'VIDEO' | 'GIF' | 'DOCUMENT' | 'LOCATION';
+                    text?: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'BODY';
+                    text: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'FOOTER';
+                    text: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'BUTTONS';
+                    buttons: {
+                      type: string;
+                      text: string;
+                      url?: string;
+                      phoneNumber?: string;
+                    }[];
+                  }
+              )[];
+              statusReason: string | null;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 422 */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 502 */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -12917,7 +18237,423 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
+    /** Delete a template at Meta (admin); this language only, marked DELETED */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 422 */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 502 */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -15487,6 +21223,8 @@ export interface paths {
                                 at: string;
                               } | null;
                               windowExpiresAt: string | null;
+                              /** @default null */
+                              waitingSince: string | null;
                               createdAt: string;
                               updatedAt: string;
                               readUpToConvSeq: number;
@@ -15760,6 +21498,13 @@ export interface paths {
                               role: 'admin' | 'manager' | 'agent';
                               deactivatedAt: string | null;
                               joinedAt: string;
+                              /**
+                               * @default offline
+                               * @enum {string}
+                               */
+                              availability: 'available' | 'away' | 'offline';
+                              /** @default null */
+                              capacity: number | null;
                             };
                           }
                         | {
@@ -15843,6 +21588,57 @@ export interface paths {
                               updatedAt: string;
                             };
                           }
+                        | {
+                            /** @enum {string} */
+                            e: 'label';
+                            /** Format: uuid */
+                            id: string;
+                            v: number;
+                            /** @enum {string} */
+                            op: 'put';
+                            row: {
+                              /** Format: uuid */
+                              id: string;
+                              name: string;
+                              /** @enum {string} */
+                              color:
+                                | 'gray'
+                                | 'red'
+                                | 'pink'
+                                | 'grape'
+                                | 'violet'
+                                | 'indigo'
+                                | 'blue'
+                                | 'cyan'
+                                | 'teal'
+                                | 'green'
+                                | 'lime'
+                                | 'yellow'
+                                | 'orange';
+                              createdAt: string;
+                            };
+                          }
+                        | {
+                            /** @enum {string} */
+                            e: 'canned_response';
+                            /** Format: uuid */
+                            id: string;
+                            v: number;
+                            /** @enum {string} */
+                            op: 'put';
+                            row: {
+                              /** Format: uuid */
+                              id: string;
+                              /** @enum {string} */
+                              scope: 'organization' | 'personal';
+                              ownerId: string | null;
+                              shortcut: string;
+                              title: string;
+                              body: string;
+                              createdAt: string;
+                              updatedAt: string;
+                            };
+                          }
                       )
                     | {
                         /** @enum {string} */
@@ -15855,7 +21651,9 @@ export interface paths {
                           | 'team'
                           | 'note'
                           | 'reaction'
-                          | 'whatsapp_account';
+                          | 'whatsapp_account'
+                          | 'label'
+                          | 'canned_response';
                         /** Format: uuid */
                         id: string;
                         v: number;
@@ -15931,6 +21729,8 @@ export interface paths {
                             at: string;
                           } | null;
                           windowExpiresAt: string | null;
+                          /** @default null */
+                          waitingSince: string | null;
                           createdAt: string;
                           updatedAt: string;
                           readUpToConvSeq: number;
@@ -15996,6 +21796,8 @@ export interface paths {
                                   at: string;
                                 } | null;
                                 windowExpiresAt: string | null;
+                                /** @default null */
+                                waitingSince: string | null;
                                 createdAt: string;
                                 updatedAt: string;
                                 readUpToConvSeq: number;
@@ -16269,6 +22071,13 @@ export interface paths {
                                 role: 'admin' | 'manager' | 'agent';
                                 deactivatedAt: string | null;
                                 joinedAt: string;
+                                /**
+                                 * @default offline
+                                 * @enum {string}
+                                 */
+                                availability: 'available' | 'away' | 'offline';
+                                /** @default null */
+                                capacity: number | null;
                               };
                             }
                           | {
@@ -16348,6 +22157,57 @@ export interface paths {
                                 status: 'connected' | 'token_invalid' | 'disconnected';
                                 statusReason: string | null;
                                 webhookUrl: string;
+                                createdAt: string;
+                                updatedAt: string;
+                              };
+                            }
+                          | {
+                              /** @enum {string} */
+                              e: 'label';
+                              /** Format: uuid */
+                              id: string;
+                              v: number;
+                              /** @enum {string} */
+                              op: 'put';
+                              row: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                color:
+                                  | 'gray'
+                                  | 'red'
+                                  | 'pink'
+                                  | 'grape'
+                                  | 'violet'
+                                  | 'indigo'
+                                  | 'blue'
+                                  | 'cyan'
+                                  | 'teal'
+                                  | 'green'
+                                  | 'lime'
+                                  | 'yellow'
+                                  | 'orange';
+                                createdAt: string;
+                              };
+                            }
+                          | {
+                              /** @enum {string} */
+                              e: 'canned_response';
+                              /** Format: uuid */
+                              id: string;
+                              v: number;
+                              /** @enum {string} */
+                              op: 'put';
+                              row: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                scope: 'organization' | 'personal';
+                                ownerId: string | null;
+                                shortcut: string;
+                                title: string;
+                                body: string;
                                 createdAt: string;
                                 updatedAt: string;
                               };
@@ -16698,6 +22558,8 @@ export interface paths {
                           at: string;
                         } | null;
                         windowExpiresAt: string | null;
+                        /** @default null */
+                        waitingSince: string | null;
                         createdAt: string;
                         updatedAt: string;
                         readUpToConvSeq: number;
@@ -16971,6 +22833,13 @@ export interface paths {
                         role: 'admin' | 'manager' | 'agent';
                         deactivatedAt: string | null;
                         joinedAt: string;
+                        /**
+                         * @default offline
+                         * @enum {string}
+                         */
+                        availability: 'available' | 'away' | 'offline';
+                        /** @default null */
+                        capacity: number | null;
                       };
                     }
                   | {
@@ -17050,6 +22919,57 @@ export interface paths {
                         status: 'connected' | 'token_invalid' | 'disconnected';
                         statusReason: string | null;
                         webhookUrl: string;
+                        createdAt: string;
+                        updatedAt: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      e: 'label';
+                      /** Format: uuid */
+                      id: string;
+                      v: number;
+                      /** @enum {string} */
+                      op: 'put';
+                      row: {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        color:
+                          | 'gray'
+                          | 'red'
+                          | 'pink'
+                          | 'grape'
+                          | 'violet'
+                          | 'indigo'
+                          | 'blue'
+                          | 'cyan'
+                          | 'teal'
+                          | 'green'
+                          | 'lime'
+                          | 'yellow'
+                          | 'orange';
+                        createdAt: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      e: 'canned_response';
+                      /** Format: uuid */
+                      id: string;
+                      v: number;
+                      /** @enum {string} */
+                      op: 'put';
+                      row: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        scope: 'organization' | 'personal';
+                        ownerId: string | null;
+                        shortcut: string;
+                        title: string;
+                        body: string;
                         createdAt: string;
                         updatedAt: string;
                       };
@@ -17346,6 +23266,8 @@ export interface paths {
                         at: string;
                       } | null;
                       windowExpiresAt: string | null;
+                      /** @default null */
+                      waitingSince: string | null;
                       createdAt: string;
                       updatedAt: string;
                       readUpToConvSeq: number;
@@ -17619,6 +23541,13 @@ export interface paths {
                       role: 'admin' | 'manager' | 'agent';
                       deactivatedAt: string | null;
                       joinedAt: string;
+                      /**
+                       * @default offline
+                       * @enum {string}
+                       */
+                      availability: 'available' | 'away' | 'offline';
+                      /** @default null */
+                      capacity: number | null;
                     };
                   }
                 | {
@@ -17698,6 +23627,57 @@ export interface paths {
                       status: 'connected' | 'token_invalid' | 'disconnected';
                       statusReason: string | null;
                       webhookUrl: string;
+                      createdAt: string;
+                      updatedAt: string;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    e: 'label';
+                    /** Format: uuid */
+                    id: string;
+                    v: number;
+                    /** @enum {string} */
+                    op: 'put';
+                    row: {
+                      /** Format: uuid */
+                      id: string;
+                      name: string;
+                      /** @enum {string} */
+                      color:
+                        | 'gray'
+                        | 'red'
+                        | 'pink'
+                        | 'grape'
+                        | 'violet'
+                        | 'indigo'
+                        | 'blue'
+                        | 'cyan'
+                        | 'teal'
+                        | 'green'
+                        | 'lime'
+                        | 'yellow'
+                        | 'orange';
+                      createdAt: string;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    e: 'canned_response';
+                    /** Format: uuid */
+                    id: string;
+                    v: number;
+                    /** @enum {string} */
+                    op: 'put';
+                    row: {
+                      /** Format: uuid */
+                      id: string;
+                      /** @enum {string} */
+                      scope: 'organization' | 'personal';
+                      ownerId: string | null;
+                      shortcut: string;
+                      title: string;
+                      body: string;
                       createdAt: string;
                       updatedAt: string;
                     };
@@ -19468,6 +25448,7 @@ export interface paths {
                 at: string;
                 durationMs: number;
                 responseStatus: number | null;
+                responseBody: string | null;
                 error: string | null;
               }[];
               nextAttemptAt: string | null;
@@ -20146,6 +26127,7 @@ export interface paths {
                   at: string;
                   durationMs: number;
                   responseStatus: number | null;
+                  responseBody: string | null;
                   error: string | null;
                 }[];
                 nextAttemptAt: string | null;
@@ -20469,6 +26451,7 @@ export interface paths {
                 at: string;
                 durationMs: number;
                 responseStatus: number | null;
+                responseBody: string | null;
                 error: string | null;
               }[];
               nextAttemptAt: string | null;

@@ -15,11 +15,7 @@ export type SecretBox = {
 
 /** What a sealed value is, bound into the envelope. */
 export type SecretPurpose =
-  | 'access_token'
-  | 'app_secret'
-  | 'verify_token'
-  | 'webhook_secret'
-  | 'intake_secret';
+  'access_token' | 'app_secret' | 'verify_token' | 'webhook_secret' | 'intake_secret';
 
 /** Creates a box over the key derived from `secretKey`. */
 export function createSecretBox(secretKey: string): SecretBox {

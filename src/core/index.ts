@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { CoreApi, ReplicaChanged } from '#contract/ipc/contract';
+import { join } from 'node:path';
+import type { CoreApi } from '#contract/ipc/contract';
 import { err, ok } from '#contract/result';
 import {
   createConsoleLogger,
@@ -14,39 +14,21 @@ import {
 import { createAdminHandlers } from './admin/admin-handlers';
 import { createIntegrationsHandlers } from './admin/integrations-handlers';
 import { createAssignmentHandlers } from './admin/assignment-handlers';
-import { createCommands, type Commands } from './commands/commands';
 import { resolveMigrationsDir } from './db/migrate';
-import type { OpenReplica } from './db/open-db';
 import { createCoreEvents } from './events';
 import { withReplica, wrapHandlers, type HandlerTable } from './handler-table';
 import { writeJsonFile } from './fs-util';
-import { createOutboxStore } from './outbox/outbox-store';
-import { createReplicaQueries, type ReplicaQueries } from './replica/queries';
-import { createThreadChanges, type ThreadChangesReader } from './replica/thread-changes';
-import { MetaKey, getMeta } from './replica/meta-store';
 import { createAuthClient } from './session/auth-client';
 import { createSessionManager } from './session/session-manager';
 import { createSettingsStore } from './settings/settings-store';
-import { emptySummary } from './sync/apply/apply';
-import { createSyncEngine, type EngineTiming, type SyncEngine } from './sync/engine/engine';
-import { replicaChanged } from './sync/message-spans';
-import { createMediaCache, type MediaCache } from './sync/media-cache';
-import { createMediaUploader, type MediaUploader } from './media/media-uploader';
-import { createStagedMedia, type StagedMediaStore } from './media/staged-media';
-import { createStagedSweeper } from './media/staged-sweeper';
-import { createSocketTransport } from './sync/socket-transport';
+import { type EngineTiming } from './sync/engine/engine';
 import { createStatusTracker } from './sync/status-tracker';
-import type { SyncTransport } from './sync/transport';
+import { openSyncParts, type SyncParts, type SyncTransportFactory } from './sync-parts';
 
 export type { AppFacts, Clock, HttpFetch, Logger, TokenStore } from './deps';
 export type { SyncTransport } from './sync/transport';
 
-/** Builds the sync transport for a server; the default is Socket.IO + fetch. */
-export type SyncTransportFactory = (config: {
-  serverUrl: string;
-  fetch: HttpFetch;
-  logger: Logger;
-}) => SyncTransport;
+export type { SyncTransportFactory } from './sync-parts';
 export { createMemoryTokenStore, systemClock, silentLogger, createConsoleLogger } from './deps';
 
 /** Everything the client core needs from its host. */
@@ -92,19 +74,6 @@ export interface ClientCoreDeps {
 /** The desktop app's media URL: the main process serves it from this device's files. */
 export const appMediaUrl = (mediaId: string): string => `parley://media/${mediaId}`;
 
-/** Everything that lives while one replica is open. */
-interface SyncParts {
-  replica: OpenReplica;
-  queries: ReplicaQueries;
-  /** `messages:range`: a thread's changed rows. */
-  changes: ThreadChangesReader;
-  commands: Commands;
-  engine: SyncEngine | null;
-  media: MediaCache | null;
-  staged: StagedMediaStore;
-  clientId: string;
-}
-
 /**
  * Builds the client core: the session, the replica and the settings behind the IPC contract's
  * handlers. Returns at once; the handlers wait for the startup restore (reading session.json,
@@ -147,108 +116,20 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     const cur = session.current();
     if (!cur || sync?.replica === cur.replica) return;
     stopSync();
-    const sqlite = cur.replica.sqlite;
-    const clientId = getMeta(cur.replica.db, MetaKey.clientId) ?? '';
-    const queries = createReplicaQueries(sqlite, () => session.current()?.user.id ?? '');
-    const factory =
-      deps.syncTransport === undefined
-        ? (c: Parameters<SyncTransportFactory>[0]) => createSocketTransport(c)
-        : deps.syncTransport;
-    const transport = factory ? factory({ serverUrl: cur.serverUrl, fetch: deps.fetch, logger }) : null;
-    // Bound once the media cache exists; cleans the staged folder as sends are confirmed.
-    let sweeper: ReturnType<typeof createStagedSweeper> | null = null;
-    const changed = (c: ReplicaChanged) => {
-      events.emit('replica:changed', c);
-      sweeper?.onChanged(c);
-    };
-    const mediaDir = join(deps.dataDir, 'media', basename(cur.replicaPath, '.sqlite'));
-    const staged = createStagedMedia({
-      db: sqlite,
-      dir: join(mediaDir, 'staged'),
-      now: () => clock.now(),
-      mediaUrl,
-    });
-    // Bound once the engine exists: the uploader writes through the engine's outbox store.
-    let uploader: MediaUploader | null = null;
-    const engine = transport
-      ? createSyncEngine({
-          db: sqlite,
-          transport,
-          queries,
-          clientId,
-          replicaId: basename(cur.replicaPath, '.sqlite'),
-          organizationId: cur.user.organizationId,
-          token: (o) => session.accessToken(o),
-          clock,
-          logger,
-          timing: deps.syncTiming,
-          onStatus: (st) => status.engine(st),
-          onChanged: changed,
-          onRevoked: (r) =>
-            events.emit('conversation:revoked', {
-              ...r,
-              reassignedToName: r.reassignedTo ? queries.memberName(r.reassignedTo) : null,
-            }),
-          onPresence: (p) => events.emit('presence:changed', p),
-          onSessionRevoked: () => void sessionRevoked(),
-          beforePush: (batch) =>
-            uploader
-              ? uploader.prepare(batch)
-              : Promise.resolve({ hold: null, error: null, changed: false, sum: emptySummary() }),
-        })
-      : null;
-    if (engine)
-      uploader = createMediaUploader({
-        db: sqlite,
-        outbox: engine.outbox,
-        staged,
-        serverUrl: cur.serverUrl,
-        fetch: deps.fetch,
-        token: (o) => session.accessToken(o),
-        onProgress: (p) => events.emit('media:progress', p),
-      });
-    const commands = createCommands({
-      db: sqlite,
-      outbox: engine?.outbox ?? createOutboxStore(sqlite),
-      user: () => {
-        const u = session.current()?.user;
-        if (!u) throw new Error('no signed-in user');
-        return u;
+    sync = openSyncParts(
+      {
+        ...deps,
+        clock,
+        logger,
+        events,
+        status,
+        session,
+        mediaUrl,
+        onSessionRevoked: () => void sessionRevoked(),
       },
-      now: () => clock.now(),
-      changed: (sum) => {
-        if (engine) return engine.committed(sum);
-        const c = replicaChanged(sum);
-        if (c) changed(c);
-      },
-      staged: (id) => staged.byId(id),
-    });
-    const media = transport
-      ? createMediaCache({
-          db: sqlite,
-          dir: mediaDir,
-          capBytes: deps.mediaCacheBytes,
-          now: () => clock.now(),
-          download: async (id) => {
-            const t = await session.accessToken();
-            if (!t.ok) throw new Error(t.error.message);
-            return transport.media(id, t.value);
-          },
-        })
-      : null;
-    sweeper = createStagedSweeper({ staged, media, logger });
-    sweeper.sweep();
-    sync = {
-      replica: cur.replica,
-      queries,
-      changes: createThreadChanges(sqlite, queries),
-      commands,
-      engine,
-      media,
-      staged,
-      clientId,
-    };
-    engine?.start();
+      cur,
+    );
+    sync.engine?.start();
   }
 
   /** Stops the engine before its replica closes. */

@@ -8,14 +8,14 @@ import type {
   WhatsAppAccountPage,
 } from '#contract/api/whatsapp-accounts';
 import { atLeast } from '#contract/domain/roles';
-import { type AppError, fail, ok, type Result } from '#contract/result';
+import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
 import { mirrorTemplates } from '../templates/template-service';
-import type { GraphClient, GraphError, PhoneNumberInfo } from '../../meta/graph-client';
+import type { GraphClient, PhoneNumberInfo } from '../../meta/graph-client';
 import { recordChanges } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
@@ -38,6 +38,10 @@ export type AccountServiceDeps = {
   audit: AuditRecorder;
 };
 
+import { graphFailure, TOKEN_INVALID } from './graph-failure';
+
+export { graphFailure };
+
 /** WhatsApp numbers of an organization: connect (verified with Meta), list, update, disconnect. */
 export type AccountService = ReturnType<typeof createAccountService>;
 
@@ -53,29 +57,8 @@ export type AccountCredentials = {
 };
 
 const adminOnly = () => fail('forbidden', 'Only admins can manage WhatsApp numbers');
-const TOKEN_INVALID =
-  'The access token is invalid or has expired. Create a new token in Meta Business Settings and try again.';
 /** [createdAt ISO, id]. */
 const Cursor = z.tuple([cursorIsoTime, z.uuid()]);
-
-/** What Meta's answer means for the admin (190 → 422 meta_token_invalid, unreachable → 502). */
-export function graphFailure(e: GraphError): { ok: false; error: AppError } {
-  if (e.kind === 'meta') {
-    if (e.metaCode === 190 || e.metaCode === 0) return fail('meta_token_invalid', TOKEN_INVALID);
-    if (e.catalog.kind === 'auth')
-      return fail('unprocessable', `Meta refused these credentials: ${e.title} (code ${e.metaCode}).`);
-    if (e.metaCode === 100 || e.metaCode === 33)
-      return fail(
-        'unprocessable',
-        'Meta does not know this phone number ID or WhatsApp Business Account ID for this token. Check both IDs in the App Dashboard.',
-      );
-    return fail('unprocessable', `Meta refused the request: ${e.title} (code ${e.metaCode}).`);
-  }
-  return fail(
-    'upstream_unavailable',
-    'Could not reach Meta to check the credentials. Try again in a moment.',
-  );
-}
 
 const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
   requested ?? (info.throughputLevel === 'HIGH' ? 1000 : 80);

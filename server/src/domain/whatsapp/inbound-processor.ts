@@ -8,6 +8,7 @@ import type { StageTimings } from '../../lib/stage-timings';
 import type { IngestResult, RoutedEvent } from '../messages/inbound-ingest';
 import type { WebhookAccount, WebhookAccounts } from './webhook-accounts';
 import { ingestIsolated, sanitizeRouted } from './inbound-isolation';
+import { createInboundRouter, type Dropped } from './inbound-routing';
 import type { QuarantineInput, WebhookQuarantine } from './webhook-quarantine';
 
 /** Logger subset used here (pino-compatible). */
@@ -59,8 +60,7 @@ type Receipt = {
 /** One organization's log written by a batch: up to `seq`, for receipts stored at `receivedAt`. */
 type Committed = { org: string; seq: number; receivedAt: number[] };
 
-/** Why an event was not applied (acknowledged, logged, never guessed). */
-export type Dropped = { receiptId: number; reason: string; phoneNumberId?: string | null; wabaId?: string };
+export type { Dropped } from './inbound-routing';
 
 /** Drains webhook receipts into the database, in batches, after Meta got its 200. */
 export type InboundProcessor = ReturnType<typeof createInboundProcessor>;
@@ -95,83 +95,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     deps.log?.info(d, 'webhook event acknowledged but not applied');
   };
 
-  /** Live owners of the numbers and WABAs named in a batch's events: two queries per batch. */
-  type Owners = { byNumber: Map<string, WebhookAccount>; byWaba: Map<string, WebhookAccount[]> };
-  const ownersOf = async (tx: Tx, events: WebhookEvent[]): Promise<Owners> => {
-    const numbers = new Set<string>();
-    const wabas = new Set<string>();
-    for (const e of events) {
-      if (e.kind === 'message' || e.kind === 'status') numbers.add(e.phoneNumberId);
-      else if (e.kind === 'template_status' || e.kind === 'account' || e.kind === 'phone_quality')
-        wabas.add(e.wabaId);
-    }
-    const byNumber = new Map(
-      (await accounts.ownersOfNumbers([...numbers], tx)).map((a) => [a.phoneNumberId, a]),
-    );
-    const byWaba = new Map<string, WebhookAccount[]>();
-    for (const a of await accounts.ownersOfWabas([...wabas], tx))
-      byWaba.set(a.businessAccountId, [...(byWaba.get(a.businessAccountId) ?? []), a]);
-    return { byNumber, byWaba };
-  };
-
-  /**
-   * Routes one receipt's events to the accounts that own them: by phone number id (messages,
-   * statuses) or WABA id (templates, account notices), and only to owners the URL's account
-   * vouches for (itself, or an account with the same app secret). The rest is dropped and logged.
-   */
-  const route = (
-    receipt: Receipt,
-    events: WebhookEvent[],
-    urlAccount: WebhookAccount | null,
-    { byNumber, byWaba }: Owners,
-  ): RoutedEvent[] => {
-    if (!urlAccount) {
-      drop({ receiptId: receipt.id, reason: 'the account of the webhook URL no longer exists' });
-      return [];
-    }
-    const out: RoutedEvent[] = [];
-    for (const event of events) {
-      switch (event.kind) {
-        case 'message':
-        case 'status': {
-          const owner = byNumber.get(event.phoneNumberId);
-          if (!owner)
-            drop({
-              receiptId: receipt.id,
-              reason: 'no account owns this phone number',
-              phoneNumberId: event.phoneNumberId,
-            });
-          else if (!accounts.trusts(urlAccount, owner))
-            drop({
-              receiptId: receipt.id,
-              reason: 'the number belongs to an account with another app secret than the webhook URL’s',
-              phoneNumberId: event.phoneNumberId,
-            });
-          else out.push({ organizationId: owner.organizationId, accountId: owner.id, event } as RoutedEvent);
-          break;
-        }
-        case 'template_status':
-        case 'account':
-        case 'phone_quality': {
-          const owners = (byWaba.get(event.wabaId) ?? []).filter((a) => accounts.trusts(urlAccount, a));
-          if (owners.length === 0)
-            drop({ receiptId: receipt.id, reason: 'no account for WABA', wabaId: event.wabaId });
-          for (const owner of owners)
-            out.push({ organizationId: owner.organizationId, accountId: owner.id, event } as RoutedEvent);
-          break;
-        }
-        case 'webhook_error':
-          deps.log?.warn(
-            { receiptId: receipt.id, phoneNumberId: event.phoneNumberId, errors: event.errors },
-            'Meta reported errors for a number',
-          );
-          break;
-        case 'ignored':
-          break;
-      }
-    }
-    return out;
-  };
+  const { ownersOf, route } = createInboundRouter({ accounts, log: deps.log, drop });
 
   /**
    * Processes `receipts` (already locked by `tx`); returns whether media was queued. `isolate`:
@@ -217,7 +141,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       const urlAccount = receipt.whatsapp_account_id
         ? (urlAccounts.get(receipt.whatsapp_account_id) ?? null)
         : null;
-      for (const r of route(receipt, events, urlAccount, owners)) {
+      for (const r of route(receipt.id, events, urlAccount, owners)) {
         const clean = sanitizeRouted(r, receipt.id, quarantined);
         receiptOf.set(clean, receipt.id);
         routed.push(clean);

@@ -1,22 +1,12 @@
-import type { z } from 'zod';
-import { page } from '#contract/api/common';
 import { adminIpc, type AdminChannel } from '#contract/ipc/admin';
 import type { Out, Parsed } from '#contract/ipc/contract';
-import { err, ok, type Result } from '#contract/result';
-import type { AuthClient } from '../session/auth-client';
-import type { SessionManager } from '../session/session-manager';
+import { ok, type Result } from '#contract/result';
+import { createAdminRest, type AdminDeps } from './rest';
 
 /** The Settings area's handlers, one per admin channel. */
 export type AdminHandlers = { [C in AdminChannel]: (input: Parsed<C>) => Promise<Result<Out<C>>> };
 
-/** What the admin handlers need: the session's token and the REST client. */
-export interface AdminDeps {
-  session: Pick<SessionManager, 'withToken'>;
-  auth: Pick<AuthClient, 'send'>;
-}
-
-/** Lists are read whole (an organization's members, teams, numbers): at most this many pages. */
-const MAX_PAGES = 50;
+export type { AdminDeps } from './rest';
 
 const done = { done: true as const };
 
@@ -29,46 +19,8 @@ const done = { done: true as const };
  * channel's output schema, since the server may be another version.
  */
 export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers {
-  /** One call: parse the 2xx body with `schema`, or turn a mismatch into a clear error. */
-  const call = <S extends z.ZodType>(
-    schema: S,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Result<z.output<S>>> =>
-    session.withToken(async (serverUrl, accessToken) => {
-      const r = await auth.send(serverUrl, method, path, { body, accessToken });
-      if (!r.ok) return r;
-      const parsed = schema.safeParse(r.value);
-      return parsed.success
-        ? ok(parsed.data)
-        : err({ code: 'internal', message: 'The server answered in an unexpected way. Is it up to date?' });
-    });
-
-  /** Every page of a keyset-paged list. */
-  const all = async <S extends z.ZodType>(item: S, path: string): Promise<Result<z.output<S>[]>> => {
-    const Page = page(item);
-    const items: z.output<S>[] = [];
-    let cursor: string | null = null;
-    for (let i = 0; i < MAX_PAGES; i += 1) {
-      const q = new URLSearchParams({ limit: '200' });
-      if (cursor) q.set('cursor', cursor);
-      const r: Result<z.output<typeof Page>> = await call(Page, 'GET', `${path}?${q}`);
-      if (!r.ok) return r;
-      items.push(...(r.value.data as z.output<S>[]));
-      cursor = r.value.nextCursor;
-      if (!cursor) break;
-    }
-    return ok(items);
-  };
-
+  const { call, all, remove } = createAdminRest({ session, auth });
   const seg = encodeURIComponent;
-
-  /** A DELETE, whose 204 answers `{done: true}`. */
-  const remove = async (path: string): Promise<Result<typeof done>> => {
-    const r = await session.withToken((url, token) => auth.send(url, 'DELETE', path, { accessToken: token }));
-    return r.ok ? ok(done) : r;
-  };
 
   return {
     'admin:listMembers': () => all(adminIpc['admin:listMembers'].output.element, '/api/v1/users'),

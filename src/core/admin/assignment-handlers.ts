@@ -1,7 +1,5 @@
-import type { z } from 'zod';
 import { assignmentIpc } from '#contract/ipc/assignment';
-import { err, ok, type Result } from '#contract/result';
-import type { AdminDeps } from './admin-handlers';
+import { createAdminRest, type AdminDeps } from './rest';
 
 /**
  * The online-only assignment channels over REST (`/api/v1/me/availability`,
@@ -11,20 +9,7 @@ import type { AdminDeps } from './admin-handlers';
  * server answers also arrives through sync; the answer lets the menu confirm at once.
  */
 export function createAssignmentHandlers({ session, auth }: AdminDeps) {
-  const call = <S extends z.ZodType>(
-    schema: S,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Result<z.output<S>>> =>
-    session.withToken(async (serverUrl, accessToken) => {
-      const r = await auth.send(serverUrl, method, path, { body, accessToken });
-      if (!r.ok) return r;
-      const parsed = schema.safeParse(r.value);
-      return parsed.success
-        ? ok(parsed.data)
-        : err({ code: 'internal', message: 'The server answered in an unexpected way. Is it up to date?' });
-    });
+  const { call } = createAdminRest({ session, auth });
   const seg = encodeURIComponent;
   const ipc = assignmentIpc;
   return {

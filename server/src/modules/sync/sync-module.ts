@@ -99,7 +99,17 @@ export function createSyncModule(deps: SyncDeps) {
       const log = (msg: string, err?: unknown) => app.log.warn({ err }, msg);
       // Construction order: the Socket.IO transport (the emitter port), the tailers that emit
       // through it, then the gateway that serves sockets and asks the tailers to tail their org.
-      const transport = createSyncTransport({ httpServer: app.server, redisUrl: deps.redisUrl, log });
+      // Losing Redis, this process gives up its tailer leases (a process whose emits still reach
+      // the others takes them) and ticks its own sockets to pull (degraded-ticks.ts).
+      let onSharedLost = (): void => undefined;
+      const transport = createSyncTransport({
+        httpServer: app.server,
+        redisUrl: deps.redisUrl,
+        log,
+        onShared: (up) => {
+          if (!up) onSharedLost();
+        },
+      });
       const embedded = isPglite(db);
       const tailers = createTailerHub({
         db,
@@ -110,7 +120,11 @@ export function createSyncModule(deps: SyncDeps) {
         log,
         tickMs: deps.tickMs,
         timings: deps.timings,
-        mayTail: embedded || transport.shared ? undefined : (org) => transport.hasSockets(org),
+        mayTail: embedded
+          ? undefined
+          : transport.shared
+            ? () => !transport.sharedDown()
+            : (org) => transport.hasSockets(org),
       });
       const gateway = createSyncGateway({
         transport,
@@ -123,6 +137,7 @@ export function createSyncModule(deps: SyncDeps) {
         ...(deps.availability && { onConnected: deps.availability.connected }),
       });
       const degraded = createDegradedTicks(transport);
+      onSharedLost = () => void tailers.releaseAll().catch((e) => log('sync tailer release failed', e));
       let availabilityTimer: ReturnType<typeof setInterval> | undefined;
       const availabilityTick = async () => {
         if (!deps.availability) return;

@@ -234,10 +234,28 @@ export function createTailerHub(deps: TailerDeps) {
 
     /** A socket of `org` connected here: make sure the organization is tailed (from now on). */
     ensure: async (org: string): Promise<void> => {
-      if (!running || orgs.get(org)?.holding) return;
+      if (!running || orgs.get(org)?.holding || !(deps.mayTail?.(org) ?? true)) return;
       await take(org, async () => (await readClock(db, org)).seq).catch((e) =>
         deps.log?.('sync tailer could not take an organization', e),
       );
+    },
+
+    /**
+     * Gives up every organization tailed here (PostgreSQL): this process's emits no longer reach
+     * the others (its Redis adapter is gone), so a process whose emits do takes each one over on
+     * its next notification, from the last seq it was notified of.
+     */
+    releaseAll: async (): Promise<void> => {
+      if (!deps.leases) return;
+      for (const [org, state] of [...orgs]) {
+        if (!state.holding) continue;
+        state.holding = false;
+        if (state.retry) clearTimeout(state.retry);
+        orgs.delete(org);
+        await state.draining;
+        await deps.leases.release(leaseName(org), deps.holder).catch(() => undefined);
+      }
+      settleWaiters();
     },
 
     /** The notification connection was re-established: re-read the clocks of tailed organizations. */

@@ -29,6 +29,7 @@ import { useCannedPicker, type CannedContact } from '../CannedPicker/useCannedPi
 import './MessageComposer.css';
 import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
 import { EmojiButton } from './EmojiButton';
+import { useTypingPresence } from './use-typing-presence';
 import { SendKeyMenu } from './SendKeyMenu';
 import { useDraftSignal, type SendGuard } from '../send-guard';
 
@@ -58,11 +59,6 @@ export interface MessageComposerProps {
   /** The customer, for canned responses' `{{contact.*}}` variables. */
   contact?: CannedContact;
 }
-
-/** Typing presence is refreshed at most this often. */
-const TYPING_REFRESH_MS = 5_000;
-/** Typing stops being announced after this pause. */
-const TYPING_IDLE_MS = 4_000;
 
 /**
  * The composer: **Message** box and **Send** (Enter sends, Shift+Enter adds a line, or the
@@ -98,7 +94,6 @@ export function MessageComposer({
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   /** Where the caret was when the box last had focus (null: never, so emoji go at the end). */
   const selection = useRef<{ start: number; end: number } | null>(null);
-  const typing = useRef<{ lastSent: number; idle: number | null }>({ lastSent: 0, idle: null });
   const [caret, setCaret] = useState<number | null>(null);
   const pickerId = useId();
 
@@ -134,19 +129,7 @@ export function MessageComposer({
   const canSend =
     !isClosed && !isBlocked && text.trim().length > 0 && !isTooLong && !isSending && draft.isLoaded;
 
-  const announceTyping = () => {
-    if (isNote) return;
-    const now = Date.now();
-    if (now - typing.current.lastSent > TYPING_REFRESH_MS) {
-      typing.current.lastSent = now;
-      void client.call('presence:set', { conversationId, typing: true });
-    }
-    if (typing.current.idle !== null) window.clearTimeout(typing.current.idle);
-    typing.current.idle = window.setTimeout(() => {
-      typing.current.lastSent = 0;
-      void client.call('presence:set', { conversationId, typing: false });
-    }, TYPING_IDLE_MS);
-  };
+  const announceTyping = useTypingPresence(conversationId, isNote);
 
   const rememberSelection = () => {
     const el = textareaRef.current;

@@ -63,7 +63,7 @@ describe('POST /{waba}/message_templates', () => {
     const listed = await graph.listTemplates(seed.wabaId, seed.accessToken);
     expect(listed.ok && listed.value.find((t) => t.name === 'table_ready')?.status).toBe('PENDING');
     await expect
-      .poll(() => statusEvents().find((e) => e.templateId === r.value.id))
+      .poll(() => statusEvents().find((e) => e.templateId === r.value.id), { timeout: 10_000 })
       .toMatchObject({
         event: 'APPROVED',
         templateName: 'table_ready',
@@ -82,7 +82,7 @@ describe('POST /{waba}/message_templates', () => {
     );
     if (!r.ok) throw new Error(r.error.message);
     await expect
-      .poll(() => statusEvents().find((e) => e.templateId === r.value.id))
+      .poll(() => statusEvents().find((e) => e.templateId === r.value.id), { timeout: 10_000 })
       .toMatchObject({ event: 'REJECTED', reason: 'INVALID_FORMAT' });
   });
 

@@ -57,6 +57,7 @@ export const ConversationRow = memo(function ConversationRow({
   onCheck,
 }: ConversationRowProps) {
   const text = rowText(c, now);
+  const waiting = waitingOf(c, now);
   const { name, window: win } = text;
   const at = c.lastMessageAt ?? c.lastMessage?.at ?? null;
   const assignee = c.assigneeId ? (isMine ? 'you' : (assigneeName ?? 'a teammate')) : null;
@@ -79,8 +80,10 @@ export const ConversationRow = memo(function ConversationRow({
           it repeats the visible name, preview and time in words, starting with the contact. The
           selection cell's name ("Select conversation with …") follows it: an aria-labelledby to
           the sentence alone fails axe's label-content-name-mismatch (the visible parts differ). */}
-      <span className="pc-sr">{rowAccessibleName(c, { now, assigneeName, isMine, text })}</span>
-      {waitingOf(c, now) && <span className="pc-sr">, {waitingOf(c, now)!.sentence}</span>}
+      <span className="pc-sr">
+        {rowAccessibleName(c, { now, assigneeName, isMine, text })}
+        {waiting ? `, ${waiting.sentence}` : ''}
+      </span>
       {onCheck && <SelectCheckbox conversationId={c.id} name={name} checked={isChecked} onCheck={onCheck} />}
       <div className="pc-avatar" aria-hidden>
         {initials(name)}

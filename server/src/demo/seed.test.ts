@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/build-test-app';
 import { login } from '../../test/factories';
@@ -24,9 +25,17 @@ describe('demo seed', () => {
     expect(teams.map((x) => x.name)).toEqual(['Sales', 'Support']);
     expect(teams.find((x) => x.name === 'Support')?.memberIds).toHaveLength(3);
     // Labels and canned responses, once each after two runs.
-    const labelNames = (await t.database.db.select().from(labels)).map((l) => l.name);
+    // The demo organization's only: on PostgreSQL the test files share one database.
+    const labelNames = (
+      await t.database.db.select().from(labels).where(eq(labels.organizationId, first.organizationId))
+    ).map((l) => l.name);
     expect(labelNames.sort()).toEqual(['Refund', 'VIP', 'Wholesale']);
-    const shortcuts = (await t.database.db.select().from(cannedResponses)).map((c) => c.shortcut);
+    const shortcuts = (
+      await t.database.db
+        .select()
+        .from(cannedResponses)
+        .where(eq(cannedResponses.organizationId, first.organizationId))
+    ).map((c) => c.shortcut);
     expect(shortcuts.sort()).toEqual(['greet', 'hours', 'thanks']);
     for (const u of DEMO_USERS) {
       const s = await login(t.app, u.email, u.password);

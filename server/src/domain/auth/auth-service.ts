@@ -28,7 +28,7 @@ import {
   refreshTokenByHash,
   revokeSession,
   revokeUserSessionsExcept,
-  revocationsInFlight,
+  createRevocationTracker,
   type SessionCheckRow,
 } from '../../storage/queries/sessions';
 import { refreshTokens, sessions } from '../../storage/schema/index';
@@ -107,6 +107,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   const sessionChecks = writeGeneration ? createGenerationCache<SessionCheckRow>(writeGeneration) : undefined;
   // PostgreSQL (issue 15): one round trip less per request, dropped by the sessions NOTIFY.
   const ttl = deps.sessionCheckTtlMs ?? SESSION_CHECK_TTL_MS;
+  const revocationsInFlight = createRevocationTracker();
   const notified =
     writeGeneration || ttl <= 0
       ? undefined

@@ -18,32 +18,38 @@ type Exec = Db | Tx;
 export const SESSION_REVOKED_CHANNEL = 'parley_sessions';
 
 /**
- * Revocations this process wrote whose NOTIFY has not come back yet (user id → when): until it
- * does, the transaction may not have committed, so the per-request check of that user is not
- * cached (`domain/auth/session-cache.ts`). Forgotten after {@link UNCONFIRMED_MS} (a rollback
- * sends no NOTIFY; it only delays caching for that user).
+ * Revocations written here whose NOTIFY has not come back yet (user id → when): until it does,
+ * the transaction may not have committed, so the per-request check of that user is not cached
+ * (`domain/auth/session-cache.ts`). Forgotten after {@link UNCONFIRMED_MS} (a rollback sends no
+ * NOTIFY; it only delays caching for that user). One tracker per app: each app's own listener
+ * confirms its own, so two apps in one process (tests) behave as two processes would.
  */
-const unconfirmed = new Map<string, number>();
+const trackers = new Set<Map<string, number>>();
 const UNCONFIRMED_MS = 5_000;
 
-/** This process's revocations in flight (see `unconfirmed`). */
-export const revocationsInFlight = {
-  /** Whether a revocation of `userId` written here may not have committed yet. */
-  has: (userId: string, now = Date.now()): boolean => {
-    const at = unconfirmed.get(userId);
-    if (at === undefined) return false;
-    if (now - at < UNCONFIRMED_MS) return true;
-    unconfirmed.delete(userId);
-    return false;
-  },
-  /** The NOTIFY of `userId` arrived: what it announced has committed. */
-  confirm: (userId: string): void => {
-    unconfirmed.delete(userId);
-  },
-};
+/** A tracker of revocations in flight for one app (its auth service; one per process in production). */
+export function createRevocationTracker() {
+  const unconfirmed = new Map<string, number>();
+  trackers.add(unconfirmed);
+  return {
+    /** Whether a revocation of `userId` written here may not have committed yet. */
+    has: (userId: string, now = Date.now()): boolean => {
+      const at = unconfirmed.get(userId);
+      if (at === undefined) return false;
+      if (now - at < UNCONFIRMED_MS) return true;
+      unconfirmed.delete(userId);
+      return false;
+    },
+    /** The NOTIFY of `userId` arrived at this app: what it announced has committed. */
+    confirm: (userId: string): void => {
+      unconfirmed.delete(userId);
+    },
+  };
+}
 
 const notifyRevoked = (exec: Exec, userId: string) => {
-  unconfirmed.set(userId, Date.now());
+  const now = Date.now();
+  for (const unconfirmed of trackers) unconfirmed.set(userId, now);
   return exec.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${userId})`);
 };
 

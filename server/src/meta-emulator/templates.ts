@@ -84,8 +84,9 @@ export function createTemplates(
   /** Meta's review of a new template: approved, or rejected with a reason, then the webhook. */
   const review = (wabaId: string, tpl: EmulatorTemplate) =>
     ctx.later(reviewDelayMs, () => {
-      // Deleted (or decided through the control API) meanwhile: nothing left to review.
-      if (tpl.status !== 'PENDING') return;
+      // Deleted (or decided through the control API) meanwhile: nothing left to review, and Meta
+      // sends no status for it.
+      if (tpl.status !== 'PENDING' || !state.wabas.get(wabaId)?.templates.includes(tpl)) return;
       const outcome = reviewOutcome(tpl);
       void control.setTemplateStatus(
         wabaId,

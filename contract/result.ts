@@ -30,9 +30,13 @@ export const AppErrorCode = z.enum([
   /** The WhatsApp number is disconnected or its token is invalid (integrator sends). */
   'account_unavailable',
   'rate_limited',
+  /** The organization's monthly quota of outbound messages is used up; the message names the reset date. */
+  'quota_exceeded',
   'signup_disabled',
   'offline',
   'server_unreachable',
+  /** The person stopped a long call (an upload) before it finished; the client's own code. */
+  'cancelled',
   'update_required',
   'internal',
   'upstream_unavailable',

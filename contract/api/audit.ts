@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'member.deactivated',
   'member.reactivated',
   'member.removed',
+  /** An admin gave a member a temporary password and ended all their sessions (never the password). */
+  'member.password_reset',
   'team.created',
   'team.renamed',
   'team.deleted',
@@ -32,10 +34,14 @@ export const AUDIT_ACTIONS = [
   'whatsapp_account.updated',
   'whatsapp_account.token_replaced',
   'whatsapp_account.disconnected',
+  /** An admin gave the number to a member or back to the organization (details: before/after owner). */
+  'whatsapp_account.owner_changed',
   /** An admin pulled the templates from Meta (the server's own syncs are not recorded). */
   'whatsapp_account.templates_synced',
   /** An admin submitted a template to Meta (target: the template; details: number, category). */
   'template.created',
+  /** An admin edited a template at Meta (target: the template; details: status and category before/after). */
+  'template.edited',
   /** An admin deleted a template at Meta (target: the template). */
   'template.deleted',
   /** An admin created an API key (target: the key; details: scopes, allow-list, expiry). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { text } from '../domain/text';
 import { Direction, MediaType, MessageStatus, MessageType, WHATSAPP_LIMITS } from '../domain/messaging';
 import { PageQuery, page } from './common';
+import { InteractiveContent, InteractiveMessage, MediaByUrl } from './interactive';
 
 /** Media attached to a message; bytes are served tenant-scoped by `GET /api/v1/media/:id`. */
 export const MessageMedia = z.object({
@@ -14,6 +15,8 @@ export const MessageMedia = z.object({
   animated: z.boolean().optional(),
   /** `pending` while Parley still fetches inbound media from Meta; `failed` when it gave up. */
   state: z.enum(['pending', 'ready', 'failed']),
+  /** Media sent by URL: the https URL Meta was given (Parley's copy is `id`, when `ready`). */
+  url: text().nullable().optional(),
 });
 export type MessageMedia = z.infer<typeof MessageMedia>;
 
@@ -130,6 +133,8 @@ export const Message = z.object({
   location: Location.nullable().optional(),
   contacts: z.array(ContactCard).nullable().optional(),
   interactive: InteractiveReply.nullable().optional(),
+  /** An outbound interactive message (reply buttons, list, call-to-action URL) as sent. */
+  interactiveMessage: InteractiveContent.nullable().optional(),
   /** For `reaction` messages: the target and the emoji (null = removed). */
   reaction: z.object({ messageId: z.uuid().nullable(), emoji: text().nullable() }).nullable().optional(),
   /** Reactions other messages made on this one. */
@@ -147,6 +152,11 @@ export const Message = z.object({
   authorId: z.uuid().nullable().optional(),
   /** The API key that sent it (integrator sends through `POST /api/v1/messages`). */
   apiKeyId: z.uuid().nullable().optional(),
+  /**
+   * The name of that key when it sent ("via API key ‹name›" in the thread): agents see who sent,
+   * never the keys themselves. Kept as it was, so a later rename or deletion does not rewrite history.
+   */
+  apiKeyName: text().nullable().optional(),
   /** Meta's timestamp for inbound messages; acceptance time for outbound. */
   createdAt: text(),
   /** When the current status was reached. */
@@ -200,10 +210,23 @@ export const SendMessageBody = z.discriminatedUnion('type', [
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
+/** An interactive message in a send body (integrator sends only). */
+export const InteractiveSend = z.object({
+  ...common,
+  type: z.literal('interactive'),
+  interactive: InteractiveMessage,
+});
+export type InteractiveSend = z.infer<typeof InteractiveSend>;
+
+/** What `POST /api/v1/messages` takes as `message`: every conversation-route type, and interactive. */
+export const IntegratorMessage = z.discriminatedUnion('type', [...SendMessageBody.options, InteractiveSend]);
+export type IntegratorMessage = z.infer<typeof IntegratorMessage>;
+
 /**
  * `POST /api/v1/messages` (integrations): send to `to` (E.164 number or WhatsApp user id) or to
  * an existing `contactId`, from `whatsappAccountId` or — when left out — the organization's only
- * connected number; the contact and conversation are created as needed.
+ * connected number; the contact and conversation are created as needed. The content is either
+ * `message` or `media` (a file by https URL).
  */
 export const SendToNumberBody = z
   .object({
@@ -213,11 +236,16 @@ export const SendToNumberBody = z
       .regex(/^\+?[1-9]\d{6,14}$/, { message: 'Enter the number in international format, e.g. +14155550123' })
       .optional(),
     contactId: z.uuid().optional(),
-    message: SendMessageBody,
+    message: IntegratorMessage.optional(),
+    media: MediaByUrl.optional(),
   })
   .refine((b) => (b.to === undefined) !== (b.contactId === undefined), {
     message: 'Give either "to" (a phone number) or "contactId", not both',
     path: ['to'],
+  })
+  .refine((b) => (b.message === undefined) !== (b.media === undefined), {
+    message: 'Give either "message" or "media" (a file by URL), not both',
+    path: ['message'],
   });
 export type SendToNumberBody = z.infer<typeof SendToNumberBody>;
 

@@ -76,9 +76,36 @@ export const Organization = z.object({
    * business hours, inside the 24-hour window, at most once per `gapMinutes` per conversation.
    */
   awayMessage: z.object({ enabled: z.boolean(), text: text().nullable(), gapMinutes: z.number().int() }),
+  /**
+   * The number `POST /api/v1/messages` sends from when the caller names none (issue 10); null =
+   * the only connected number when there is exactly one.
+   */
+  defaultWhatsappAccountId: z.uuid().nullable(),
+  /**
+   * The organization's own monthly quota of outbound messages; null = the server's default
+   * (`MONTHLY_MESSAGE_QUOTA`, unset = unlimited).
+   */
+  monthlyMessageQuota: z.number().int().nullable(),
   createdAt: text(),
 });
 export type Organization = z.infer<typeof Organization>;
+
+/**
+ * The organization's business hours as synced to every member's replica (sync entity
+ * `business_hours`, one row whose id is the organization's): what the app needs to show
+ * "outside business hours" and whether the away message answers, offline too. Nothing admin-only
+ * (no away text, quota or default number).
+ */
+export const BusinessHoursRow = z.object({
+  /** The organization's id. */
+  id: z.uuid(),
+  timeZone: text(),
+  /** Null = no business hours: always open. */
+  businessHours: BusinessHours.nullable(),
+  /** Whether the away message is on, and its gap. */
+  awayMessage: z.object({ enabled: z.boolean(), gapMinutes: z.number().int() }),
+});
+export type BusinessHoursRow = z.infer<typeof BusinessHoursRow>;
 
 /** `PATCH /api/v1/organization`: rename and/or change the team visibility policy. */
 export const UpdateOrganizationBody = z
@@ -100,6 +127,30 @@ export const UpdateOrganizationBody = z
         path: ['text'],
       })
       .optional(),
+    defaultWhatsappAccountId: z
+      .uuid({ message: 'Choose one of the organization’s numbers' })
+      .nullable()
+      .optional(),
+    monthlyMessageQuota: z
+      .number()
+      .int({ message: 'Enter a whole number of messages' })
+      .min(1, { message: 'The quota is at least 1 message; clear it for the default' })
+      .max(1_000_000_000)
+      .nullable()
+      .optional(),
   })
   .strict();
 export type UpdateOrganizationBody = z.infer<typeof UpdateOrganizationBody>;
+
+/** `GET /api/v1/organization/usage`: outbound messages this month against the quota (admin). */
+export const MessageUsage = z.object({
+  /** `YYYY-MM`, UTC. */
+  month: text(),
+  /** Outbound messages accepted this month. */
+  sent: z.number().int().nonnegative(),
+  /** The quota in force (the organization's, else the server's default); null = unlimited. */
+  quota: z.number().int().nullable(),
+  /** When the count starts again: the first of next month, 00:00 UTC (ISO 8601). */
+  resetsAt: text(),
+});
+export type MessageUsage = z.infer<typeof MessageUsage>;

@@ -37,6 +37,12 @@ export const Member = z.object({
   availability: Availability.default('offline'),
   /** Auto-assignment's limit of open conversations; null = unlimited. */
   capacity: Capacity.default(null),
+  /**
+   * When a client of the member was last connected, ISO 8601 (the time of the answer while one
+   * is); null if never. Only in `/api/v1/users` answers, not synced: the presence heartbeat moves
+   * it without a change, so a replica's copy would always be stale.
+   */
+  lastActiveAt: text().nullable().optional(),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -112,3 +118,10 @@ export const UpdateUserBody = z
     message: 'Change at least one of role or deactivated',
   });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+/**
+ * `POST /api/v1/users/:id/password-reset` response (admin): a new temporary password, shown once
+ * (only its hash is stored). Every session of the member has ended by the time it answers.
+ */
+export const PasswordResetResponse = z.object({ temporaryPassword: text() });
+export type PasswordResetResponse = z.infer<typeof PasswordResetResponse>;

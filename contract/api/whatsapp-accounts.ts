@@ -24,6 +24,19 @@ export const WhatsAppAccount = z.object({
   statusReason: text().nullable(),
   /** Where Meta must send this number's webhooks: `PUBLIC_URL/webhooks/whatsapp/:id`. */
   webhookUrl: text(),
+  /**
+   * When Meta's verification handshake succeeded with the current verify token, ISO 8601; null
+   * while Meta has not verified the webhook URL yet (rows synced before this field read null).
+   */
+  webhookVerifiedAt: text().nullable().default(null),
+  /** The team new conversations on this number land in; null = none. */
+  defaultTeamId: z.uuid().nullable().default(null),
+  /**
+   * The member who owns the number (issue 10); null = the organization's. A member-owned
+   * number's new conversations are assigned to its owner, and only the owner, the assignee,
+   * managers and admins see them. (Defaults to null for rows synced before the field existed.)
+   */
+  ownerUserId: z.uuid().nullable().default(null),
   createdAt: text(),
   updatedAt: text(),
 });
@@ -46,14 +59,19 @@ export const CreateWhatsAppAccountBody = z.object({
 });
 export type CreateWhatsAppAccountBody = z.infer<typeof CreateWhatsAppAccountBody>;
 
-/** `PATCH /api/v1/whatsapp-accounts/:id`: rename, rotate credentials, change the send cap. */
+/**
+ * `PATCH /api/v1/whatsapp-accounts/:id`: rename, rotate credentials, change the send cap, give
+ * the number to a member (`ownerUserId`) or back to the organization (`null`).
+ */
 export const UpdateWhatsAppAccountBody = CreateWhatsAppAccountBody.pick({
   name: true,
   accessToken: true,
   appSecret: true,
   verifyToken: true,
   throughputMps: true,
-}).partial();
+})
+  .partial()
+  .extend({ ownerUserId: z.uuid({ message: 'Choose a member of the organization' }).nullable().optional() });
 export type UpdateWhatsAppAccountBody = z.infer<typeof UpdateWhatsAppAccountBody>;
 
 /** `GET /api/v1/whatsapp-accounts` (every member may list). */
@@ -74,3 +92,7 @@ export const SyncTemplatesResult = z.object({
   markedDeleted: z.number().int().nonnegative(),
 });
 export type SyncTemplatesResult = z.infer<typeof SyncTemplatesResult>;
+
+/** `PUT /api/v1/whatsapp-accounts/:id/default-team` (admin): null clears it. */
+export const SetDefaultTeamBody = z.object({ teamId: z.uuid().nullable() }).strict();
+export type SetDefaultTeamBody = z.infer<typeof SetDefaultTeamBody>;

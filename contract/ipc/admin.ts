@@ -2,13 +2,20 @@ import { z } from 'zod';
 import { text } from '../domain/text';
 import { AuditEventPage, ListAuditEventsQuery } from '../api/audit';
 import { Password, PersonName } from '../api/common';
-import { Organization, UpdateOrganizationBody } from '../api/organization';
-import { CreateTemplateBody, Template } from '../api/templates';
+import { MessageUsage, Organization, UpdateOrganizationBody } from '../api/organization';
+import { CreateTemplateBody, EditTemplateBody, Template } from '../api/templates';
+import { TEMPLATE_MEDIA_LIMITS, TemplateMediaHandle, TemplateMediaType } from '../api/template-media';
 import { ReportOverview, ReportRangeQuery } from '../api/reports';
 import { CreateTeamBody, Team, TeamName } from '../api/teams';
 import { CreateLabelBody, Label, UpdateLabelBody } from '../api/labels';
 import { CannedResponse, CreateCannedResponseBody, UpdateCannedResponseBody } from '../api/canned-responses';
-import { CreateUserBody, CreateUserResponse, Member, UpdateUserBody } from '../api/users';
+import {
+  CreateUserBody,
+  CreateUserResponse,
+  Member,
+  PasswordResetResponse,
+  UpdateUserBody,
+} from '../api/users';
 import {
   CreateWhatsAppAccountBody,
   SyncTemplatesResult,
@@ -28,6 +35,41 @@ const id = z.uuid();
 const none = z.undefined();
 /** What a delete answers (the server's 204). */
 const Done = z.object({ done: z.literal(true) });
+
+/**
+ * `admin:uploadTemplateMedia` input: the picked file's bytes (a Uint8Array, as `media:stage`).
+ * The core sends them to the server as the request body, reporting `templateMedia:progress`
+ * under `uploadId` (chosen by the caller, so it can listen and cancel before the call returns).
+ */
+export const UploadTemplateMediaInput = z
+  .object({
+    uploadId: id,
+    whatsappAccountId: id,
+    fileName: text().trim().min(1).max(240),
+    mimeType: TemplateMediaType,
+    bytes: z
+      .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'Expected the file’s bytes' })
+      .refine((b) => b.byteLength > 0, { message: 'The file is empty.' }),
+  })
+  .refine((i) => i.bytes.byteLength <= TEMPLATE_MEDIA_LIMITS[i.mimeType], {
+    path: ['bytes'],
+    message: 'The file is larger than Meta accepts for a header sample.',
+  });
+export type UploadTemplateMediaInput = z.input<typeof UploadTemplateMediaInput>;
+
+/** `templateMedia:progress`: how far a header sample's upload is (bytes handed to the server). */
+export const TemplateMediaProgress = z.object({
+  /** The `uploadId` the upload was started with. */
+  uploadId: id,
+  sentBytes: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  /**
+   * `uploading` while bytes go out (all sent: Meta is taking the last part); `done` with the
+   * handle; `failed` when refused or unreachable; `cancelled` after `admin:cancelTemplateMedia`.
+   */
+  state: z.enum(['uploading', 'done', 'failed', 'cancelled']),
+});
+export type TemplateMediaProgress = z.infer<typeof TemplateMediaProgress>;
 
 /** `session:acceptInvite` input: the invite link split into its server and token. */
 export const AcceptInviteInput = z.object({
@@ -72,6 +114,8 @@ export const adminIpc = {
   'admin:inviteMember': { input: CreateUserBody, output: CreateUserResponse },
   /** Change role and/or (de)activate; the last admin cannot be demoted or deactivated. */
   'admin:updateMember': { input: z.object({ id, patch: UpdateUserBody }), output: Member },
+  /** A new temporary password for a member, shown once; every session of theirs ends. */
+  'admin:resetPassword': { input: z.object({ id }), output: PasswordResetResponse },
   /** Every team (all pages), by name. */
   'admin:listTeams': { input: none, output: z.array(Team) },
   'admin:createTeam': { input: CreateTeamBody, output: Team },
@@ -95,8 +139,12 @@ export const adminIpc = {
   'admin:syncTemplates': { input: z.object({ id }), output: SyncTemplatesResult },
   /** Disconnects a number; its conversations and history are kept. */
   'admin:disconnectNumber': { input: z.object({ id }), output: Done },
+  /** The team new conversations on the number land in; null clears it. */
+  'admin:setNumberDefaultTeam': { input: z.object({ id, teamId: id.nullable() }), output: WhatsAppAccount },
   'admin:getOrganization': { input: none, output: Organization },
   'admin:updateOrganization': { input: UpdateOrganizationBody, output: Organization },
+  /** Outbound messages this month against the monthly quota (issue 10). */
+  'admin:getUsage': { input: none, output: MessageUsage },
   /** One keyset page of the audit log, newest first. */
   'admin:listAuditEvents': { input: ListAuditEventsQuery, output: AuditEventPage },
   /**
@@ -115,9 +163,20 @@ export const adminIpc = {
     output: CannedResponse,
   },
   'admin:deleteCannedResponse': { input: z.object({ id }), output: Done },
+  /**
+   * Uploads a media header's sample file to Meta through the server (Resumable Upload API);
+   * answers the handle that goes in the header's example.
+   */
+  'admin:uploadTemplateMedia': { input: UploadTemplateMediaInput, output: TemplateMediaHandle },
+  /** Stops an upload in flight (its `admin:uploadTemplateMedia` call answers `cancelled`). */
+  'admin:cancelTemplateMedia': {
+    input: z.object({ uploadId: id }),
+    output: z.object({ cancelled: z.boolean() }),
+  },
   /** Submits a template to Meta for review; answers it stored as PENDING (sync brings the rest). */
   'admin:createTemplate': { input: CreateTemplateBody, output: Template },
   /** Deletes a template at Meta (this language only); it syncs back as DELETED. */
+  'admin:editTemplate': { input: z.object({ id, body: EditTemplateBody }), output: Template },
   'admin:deleteTemplate': { input: z.object({ id }), output: Done },
   /** The reports overview of a range of local days (managers, admins; issue 13). */
   'admin:reportOverview': { input: ReportRangeQuery, output: ReportOverview },

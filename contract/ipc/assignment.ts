@@ -13,16 +13,6 @@ import { ConversationStatus } from '../domain/messaging';
 const id = z.uuid();
 const none = z.undefined();
 
-/** What a member's row of the workload view counts (open and pending of the replica). */
-export const MemberLoad = z.object({
-  userId: id,
-  open: z.number().int().nonnegative(),
-  pending: z.number().int().nonnegative(),
-  /** The longest-waiting customer among the member's open and pending conversations. */
-  oldestWaitingSince: text().nullable(),
-});
-export type MemberLoad = z.infer<typeof MemberLoad>;
-
 /** An unassigned conversation in a queue. */
 export const QueuedConversation = z.object({
   id,
@@ -32,6 +22,25 @@ export const QueuedConversation = z.object({
   waitingSince: text().nullable(),
 });
 export type QueuedConversation = z.infer<typeof QueuedConversation>;
+
+/** A conversation of a member's, with its team (who it may be reassigned to). */
+export const MemberConversation = QueuedConversation.extend({ teamId: id.nullable() });
+export type MemberConversation = z.infer<typeof MemberConversation>;
+
+/** What a member's row of the workload view counts (open and pending of the replica). */
+export const MemberLoad = z.object({
+  userId: id,
+  open: z.number().int().nonnegative(),
+  pending: z.number().int().nonnegative(),
+  /** The longest-waiting customer among the member's open and pending conversations. */
+  oldestWaitingSince: text().nullable(),
+  /**
+   * The member's open and pending conversations, longest wait first, at most
+   * {@link QUEUE_PREVIEW}: the workload view drags them onto a teammate to reassign.
+   */
+  conversations: z.array(MemberConversation),
+});
+export type MemberLoad = z.infer<typeof MemberLoad>;
 
 /** A team's unassigned queue (`teamId` null: conversations without a team). */
 export const TeamQueue = z.object({
@@ -43,7 +52,7 @@ export const TeamQueue = z.object({
 });
 export type TeamQueue = z.infer<typeof TeamQueue>;
 
-/** How many conversations of each queue the workload view lists. */
+/** How many conversations of each queue (and each member) the workload view lists. */
 export const QUEUE_PREVIEW = 50;
 
 /** `workload:get` output. */

@@ -10,11 +10,12 @@ import { Template, TemplateStatus } from '../api/templates';
 import { Team } from '../api/teams';
 import { Label } from '../api/labels';
 import { CannedResponse } from '../api/canned-responses';
+import { BusinessHoursRow } from '../api/organization';
 import { Member } from '../api/users';
 import { ConversationStatus, WHATSAPP_LIMITS } from '../domain/messaging';
 import { resultSchema, type Result } from '../result';
 import { ConversationRow, MutationError } from '../sync/protocol';
-import { AcceptInviteInput, adminIpc } from './admin';
+import { AcceptInviteInput, adminIpc, TemplateMediaProgress } from './admin';
 import { integrationsIpc } from './integrations';
 import { assignmentIpc } from './assignment';
 import { channelNames, type Channel, type EventName } from './names';
@@ -530,6 +531,11 @@ export const ipc = {
   'labels:list': { input: none, output: z.array(Label) },
   /** Canned responses I may use (the organization's and my own), by shortcut. */
   'cannedResponses:list': { input: none, output: z.array(CannedResponse) },
+  /**
+   * The organization's business hours and whether the away message is on, from the replica
+   * (offline too); null before the first sync brought them.
+   */
+  'organization:businessHours': { input: none, output: BusinessHoursRow.nullable() },
 
   // ---- writes (outbox + optimistic overlay in one durable transaction; work offline) ----
   /**
@@ -647,6 +653,8 @@ export const ipcEvents = {
   'presence:changed': PresenceChanged,
   /** Upload progress of a staged file (the outbox sends its message once the server has it). */
   'media:progress': MediaProgress,
+  /** Upload progress of a template's media header sample (`admin:uploadTemplateMedia`). */
+  'templateMedia:progress': TemplateMediaProgress,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What a caller passes (before defaults are applied). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiKey, CreateApiKeyBody, CreatedApiKey } from '../api/api-keys';
+import { CreateIntakeBody, Intake, IntakeWithSecret } from '../api/intakes';
 import {
   CreateWebhookBody,
   UpdateWebhookBody,
@@ -52,6 +53,14 @@ export const integrationsIpc = {
   },
   /** Queues one more attempt of a delivery now. */
   'admin:retryWebhookDelivery': { input: z.object({ id, deliveryId: id }), output: WebhookDelivery },
+  /** Lead intakes (admins): every intake, never a secret. */
+  'admin:listIntakes': { input: none, output: z.array(Intake) },
+  /** Creates an intake; its signing secret is in the answer only. */
+  'admin:createIntake': { input: CreateIntakeBody, output: IntakeWithSecret },
+  /** A new signing secret (the old one stops verifying at once), shown once. */
+  'admin:rotateIntakeSecret': { input: z.object({ id }), output: IntakeWithSecret },
+  /** Deletes an intake; leads posted to its URL are refused (404). */
+  'admin:deleteIntake': { input: z.object({ id }), output: Done },
 } as const;
 
 /** An integrator channel name. */

@@ -31,6 +31,7 @@ export const channelNames = [
   'teams:list',
   'labels:list',
   'cannedResponses:list',
+  'organization:businessHours',
   'messages:send',
   'conversation:setStatus',
   'conversation:assign',
@@ -62,6 +63,7 @@ export const channelNames = [
   'admin:listMembers',
   'admin:inviteMember',
   'admin:updateMember',
+  'admin:resetPassword',
   'admin:listTeams',
   'admin:createTeam',
   'admin:renameTeam',
@@ -72,8 +74,10 @@ export const channelNames = [
   'admin:updateNumber',
   'admin:syncTemplates',
   'admin:disconnectNumber',
+  'admin:setNumberDefaultTeam',
   'admin:getOrganization',
   'admin:updateOrganization',
+  'admin:getUsage',
   'admin:listAuditEvents',
   // API keys and outgoing webhooks (contract/ipc/integrations.ts)
   'admin:listApiKeys',
@@ -87,6 +91,10 @@ export const channelNames = [
   'admin:testWebhook',
   'admin:listWebhookDeliveries',
   'admin:retryWebhookDelivery',
+  'admin:listIntakes',
+  'admin:createIntake',
+  'admin:rotateIntakeSecret',
+  'admin:deleteIntake',
   // labels and canned responses (Settings > Labels, Settings > Canned responses)
   'admin:createLabel',
   'admin:updateLabel',
@@ -94,7 +102,10 @@ export const channelNames = [
   'admin:createCannedResponse',
   'admin:updateCannedResponse',
   'admin:deleteCannedResponse',
+  'admin:uploadTemplateMedia',
+  'admin:cancelTemplateMedia',
   'admin:createTemplate',
+  'admin:editTemplate',
   'admin:deleteTemplate',
   'admin:reportOverview',
 ] as const;
@@ -111,6 +122,7 @@ export const eventNames = [
   'conversation:revoked',
   'presence:changed',
   'media:progress',
+  'templateMedia:progress',
 ] as const;
 
 /** An event name. */

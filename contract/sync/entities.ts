@@ -10,6 +10,7 @@ import { Member } from '../api/users';
 import { Label } from '../api/labels';
 import { CannedResponse } from '../api/canned-responses';
 import { WhatsAppAccount } from '../api/whatsapp-accounts';
+import { BusinessHoursRow } from '../api/organization';
 
 /**
  * What a change entry carries (design/sync-protocol.md §2.5): the synced entities, their row
@@ -41,6 +42,7 @@ export const SyncEntity = z.enum([
   'whatsapp_account',
   'label',
   'canned_response',
+  'business_hours',
 ]);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 
@@ -50,14 +52,15 @@ export type ChangeOp = z.infer<typeof ChangeOp>;
 
 /**
  * Why a conversation is visible to the viewer (§2.3), as stored in the replica's `_scope`:
- * `assignee` (assigned to me), `role` (I am a manager or admin), `team:<teamId>` (a team of
- * mine may see it: its unassigned queue, or all of it when the organization allows).
+ * `assignee` (assigned to me), `role` (I am a manager or admin), `owner` (it is on a WhatsApp
+ * number I own), `team:<teamId>` (a team of mine may see it: its unassigned queue, or all of it
+ * when the organization allows; never on a member-owned number).
  * A conversation stays in a replica while at least one reason holds.
  */
 export const ScopeReason = text().regex(
-  /^(assignee|role|team:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  /^(assignee|role|owner|team:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
   {
-    message: 'A scope reason is assignee, role or team:<uuid>',
+    message: 'A scope reason is assignee, role, owner or team:<uuid>',
   },
 );
 export type ScopeReason = z.infer<typeof ScopeReason>;
@@ -109,6 +112,8 @@ export const rowSchemas = {
   label: Label,
   /** Organization-wide ones to every member; a personal one to its owner only. */
   canned_response: CannedResponse,
+  /** Tenant-public: one row per organization (its id), to every member. */
+  business_hours: BusinessHoursRow,
 } as const satisfies Record<SyncEntity, z.ZodType>;
 
 /** The row type of an entity. */
@@ -168,6 +173,7 @@ export const PutEntry = z.discriminatedUnion('e', [
   put('whatsapp_account'),
   put('label'),
   put('canned_response'),
+  put('business_hours'),
 ]);
 export type PutEntry = z.infer<typeof PutEntry>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../domain/text';
+import { CreateCannedResponseBody, UpdateCannedResponseBody } from '../api/canned-responses';
 import { UpdateContactBody } from '../api/contacts';
 import { UpdateConversationBody } from '../api/conversations';
 import { SendMessageBody } from '../api/messages';
@@ -108,6 +109,22 @@ export type NoteAddArgs = z.infer<typeof NoteAddArgs>;
 export const ContactUpdateArgs = z.object({ contactId: z.uuid(), patch: UpdateContactBody });
 export type ContactUpdateArgs = z.infer<typeof ContactUpdateArgs>;
 
+/**
+ * `canned.create`: a canned response with a client-generated `id` (UUIDv7; idempotent by id),
+ * personal (anyone) or the organization's (admins and managers), so the Settings screen and the
+ * composer's `/` picker work offline. A shortcut the owner already uses is rejected `conflict`.
+ */
+export const CannedCreateArgs = CreateCannedResponseBody.extend({ id: z.uuid() });
+export type CannedCreateArgs = z.infer<typeof CannedCreateArgs>;
+
+/** `canned.update`: field-level LWW on shortcut, title and body (the scope is fixed). */
+export const CannedUpdateArgs = z.object({ id: z.uuid(), patch: UpdateCannedResponseBody });
+export type CannedUpdateArgs = z.infer<typeof CannedUpdateArgs>;
+
+/** `canned.delete`: removes a canned response (idempotent: one already gone is applied). */
+export const CannedDeleteArgs = z.object({ id: z.uuid() });
+export type CannedDeleteArgs = z.infer<typeof CannedDeleteArgs>;
+
 /** The args schema of each mutation name. */
 export const mutationArgs = {
   'message.send': MessageSendArgs,
@@ -120,6 +137,9 @@ export const mutationArgs = {
   'conversation.markUnread': MarkUnreadArgs,
   'note.add': NoteAddArgs,
   'contact.update': ContactUpdateArgs,
+  'canned.create': CannedCreateArgs,
+  'canned.update': CannedUpdateArgs,
+  'canned.delete': CannedDeleteArgs,
 } as const;
 
 /** A mutation name. */
@@ -171,6 +191,9 @@ export const Mutation = z.discriminatedUnion('name', [
   typed('conversation.markUnread'),
   typed('note.add'),
   typed('contact.update'),
+  typed('canned.create'),
+  typed('canned.update'),
+  typed('canned.delete'),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 
@@ -195,6 +218,8 @@ export const MUTATION_ERROR_CODES = [
   'unsupported',
   /** The contact opted out of messages. */
   'opted_out',
+  /** A canned response's shortcut the owner already uses. */
+  'conflict',
 ] as const;
 
 /** Why a mutation was rejected. */

@@ -84,7 +84,16 @@ describe('sync protocol schemas', () => {
     expect(PushFrame.safeParse({ mutations: [send, unknown] }).success).toBe(true);
     expect(PushFrame.safeParse({ mutations: [] }).success).toBe(false);
     expect(PushFrame.safeParse({ mutations: Array.from({ length: 101 }, () => send) }).success).toBe(false);
-    expect(Object.keys(mutationArgs)).toHaveLength(10);
+    expect(Object.keys(mutationArgs)).toHaveLength(13);
+    // A canned response created offline carries its id; its body is checked like REST's.
+    const canned = { id: U(2), shortcut: ' Thanks ', title: 'Thanks', body: 'Thank you' };
+    expect(mutationArgs['canned.create'].parse(canned)).toMatchObject({
+      scope: 'personal',
+      shortcut: 'thanks',
+    });
+    expect(mutationArgs['canned.create'].safeParse({ ...canned, id: undefined }).success).toBe(false);
+    expect(mutationArgs['canned.create'].safeParse({ ...canned, extra: 1 }).success).toBe(false);
+    expect(mutationArgs['canned.update'].safeParse({ id: U(2), patch: {} }).success).toBe(false);
     expect(
       mutationArgs['conversation.markRead'].safeParse({ conversationId: U(1), readUpToConvSeq: 3 }).success,
     ).toBe(true);

@@ -61,9 +61,11 @@ async function measure(engine: 'pglite' | 'postgres', databaseUrl?: string): Pro
   });
 }
 
-/** Runs the benchmark on both engines. */
+/** Runs the benchmark on both engines (`API_KEY_AUTH_ENGINES=postgres` narrows it). */
 export async function* run(): AsyncIterable<MetricLine> {
-  yield await measure('pglite');
+  const engines = process.env.API_KEY_AUTH_ENGINES?.split(',') ?? ['pglite', 'postgres'];
+  if (engines.includes('pglite')) yield await measure('pglite');
+  if (!engines.includes('postgres')) return;
   const pgdb = await freshPostgres('parley_bench');
   if (!pgdb) {
     console.error('# api-key-auth: no PostgreSQL reachable at PG_ADMIN_URL; PostgreSQL line skipped');

@@ -36,6 +36,9 @@ const STEPS: [string, string][] = [
   ['chip', 'Important'],
 ];
 
+/** Issue 15: one frame at 60 Hz (p50 is held to it too: it cannot exceed the p95). */
+const FRAME_MS = 16.7;
+
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? 0;
 
 /** Clicks one control in the page and waits until the list under the tabs is painted again. */
@@ -137,7 +140,7 @@ export async function* run(): AsyncIterable<MetricLine> {
     unit: 'ms',
     baseline: round(b),
     ratio: round(b / m),
-    target: { max: 50 },
+    target: { max: FRAME_MS },
     notes,
   };
   yield {
@@ -146,7 +149,7 @@ export async function* run(): AsyncIterable<MetricLine> {
     unit: 'ms',
     baseline: round(p95(base)),
     ratio: round(p95(base) / p95(ours)),
-    target: { max: 50 },
+    target: { max: FRAME_MS },
     notes: { rows: N, switches: ours.length },
   };
 }

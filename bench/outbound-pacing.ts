@@ -15,14 +15,18 @@ import { startProcess, type Started } from './lib/processes';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 5);
+/** The caps measured (`OUTBOUND_CAPS=1000` narrows a run to one). */
+const CAPS = (process.env.OUTBOUND_CAPS ?? '80,1000').split(',').map(Number);
 const emulatorEntry = fileURLToPath(new URL('./servers/meta-emulator.ts', import.meta.url));
 const senderEntry = fileURLToPath(new URL('./servers/parley-sender.ts', import.meta.url));
 
 type EmulatorInfo = { port: number; phoneNumberId: string; wabaId: string; token: string };
 type Stats = { accepted: number[]; rejected130429: number };
+type Drained = { drained: number; cpuMs: number; cpuMsPerMessage: number; wallMs: number };
+type Drain = { rate: number; rejected: number; sent: number; wallS: number; cpuMsPerMessage: number | null };
 
 /** One drain of `cap × SECONDS` messages; returns the send rate and the emulator's 130429 count. */
-async function drain(cap: number): Promise<{ rate: number; rejected: number; sent: number; wallS: number }> {
+async function drain(cap: number): Promise<Drain> {
   const total = cap * SECONDS;
   let emulator: Started<EmulatorInfo> | undefined;
   let sender: Started<{ queued: number }> | undefined;
@@ -43,6 +47,13 @@ async function drain(cap: number): Promise<{ rate: number; rejected: number; sen
         DATABASE_URL: process.env.OUTBOUND_BENCH_DATABASE_URL ?? '',
       },
     });
+    // The sender's second stdout line: its CPU time over the drain.
+    let drained: Drained | null = null;
+    sender.child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.startsWith('{"drained"')) drained = JSON.parse(line) as Drained;
+      }
+    });
     const deadline = Date.now() + SECONDS * 10_000 + 30_000;
     let stats: Stats = { accepted: [], rejected130429: 0 };
     while (Date.now() < deadline) {
@@ -53,7 +64,14 @@ async function drain(cap: number): Promise<{ rate: number; rejected: number; sen
     const times = [...stats.accepted].sort((a, b) => a - b);
     if (times.length < 2) throw new Error(`only ${times.length} of ${total} messages were sent`);
     const wallS = (times.at(-1)! - times[0]!) / 1000;
-    return { rate: (times.length - 1) / wallS, rejected: stats.rejected130429, sent: times.length, wallS };
+    for (let i = 0; i < 50 && !drained; i += 1) await new Promise((r) => setTimeout(r, 100));
+    return {
+      rate: (times.length - 1) / wallS,
+      rejected: stats.rejected130429,
+      sent: times.length,
+      wallS,
+      cpuMsPerMessage: (drained as Drained | null)?.cpuMsPerMessage ?? null,
+    };
   } finally {
     await sender?.stop();
     await emulator?.stop();
@@ -63,8 +81,8 @@ async function drain(cap: number): Promise<{ rate: number; rejected: number; sen
 /** Runs the benchmark: one line per cap, then the 130429 line. */
 export async function* run(): AsyncIterable<MetricLine> {
   let rejectedTotal = 0;
-  for (const cap of [80, 1000]) {
-    const runs: { rate: number; rejected: number; sent: number; wallS: number }[] = [];
+  for (const cap of CAPS) {
+    const runs: Drain[] = [];
     for (let i = 0; i < REPS; i += 1) runs.push(await drain(cap));
     const rejected = runs.reduce((n, r) => n + r.rejected, 0);
     rejectedTotal += rejected;
@@ -82,6 +100,11 @@ export async function* run(): AsyncIterable<MetricLine> {
         messagesPerRun: cap * SECONDS,
         sentPerRun: runs.map((r) => r.sent),
         drainSeconds: runs.map((r) => round(r.wallS)),
+        // The sender's own CPU per accepted message (its process, seeding excluded): steadier
+        // than the rate when other work shares the machine's cores.
+        senderCpuMsPerMessage: runs.map((r) =>
+          r.cpuMsPerMessage === null ? null : round(r.cpuMsPerMessage),
+        ),
         engine: process.env.OUTBOUND_BENCH_DATABASE_URL ? 'postgres' : 'pglite',
         // Other work on the machine shows here (both processes compete for its cores).
         loadAverage1m: round(loadavg()[0]!),

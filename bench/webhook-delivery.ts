@@ -1,7 +1,8 @@
 // webhook-delivery: outgoing webhooks end to end in one process (the app, and a local receiver
 // answering 200): events committed through the REST API → outbox → fan-out → job queue →
 // signed POST. Lines:
-// - events/s delivered vs a raw loop POSTing the same signed payloads with the same HTTP client at
+// - events/s delivered (a committed backlog drained, so the API callers' commit rate does not
+//   bound it) vs a raw loop POSTing the same signed payloads with the same HTTP client at
 //   the same concurrency (the per-endpoint cap, 4): target ratio ≥ 0.5;
 // - lag from commit (the API's answer) to receipt at 200 events/s, p50 and p99 (targets 25 and
 //   100 ms on PostgreSQL);
@@ -18,7 +19,8 @@ import { higherIsBetter, median, round, type MetricLine } from './lib/metric';
 import { freshPostgres } from './lib/postgres';
 
 const N = Number(process.env.WEBHOOK_BENCH_EVENTS ?? 600);
-const RATE = 200;
+// The issue sets the lag targets at 200 events/s; a lower rate (WEBHOOK_BENCH_RATE) is for diagnosis.
+const RATE = Number(process.env.WEBHOOK_BENCH_RATE ?? 200);
 const LAG_SECONDS = Number(process.env.WEBHOOK_BENCH_LAG_SECONDS ?? 5);
 const CAP = 4;
 
@@ -73,20 +75,26 @@ export async function* run(): AsyncIterable<MetricLine> {
     const receivedOk = () => rx.received.filter((r) => r.path === '/hook/ok');
     const idOf = (body: string) => (JSON.parse(body) as { data: { id: string } }).data.id;
 
-    // 1. Throughput: N events committed by 4 concurrent API callers, first commit → last receipt.
-    const start = performance.now();
+    // 1. Throughput: a backlog of N committed events drained. The receiver holds its answers while
+    // 8 API callers commit the events, so the callers' commit rate (slow on a loaded machine) does
+    // not bound the figure; from the release on, every delivery runs the real path (the pool's
+    // claims, the per-endpoint cap, parked deliveries woken by freed slots) to the last receipt.
+    const release = rx.hold();
+    const commitStart = performance.now();
     let next = 0;
     await Promise.all(
-      Array.from({ length: CAP }, async () => {
+      Array.from({ length: 8 }, async () => {
         while (next < N) {
           next++;
           await create();
         }
       }),
     );
+    const commitPerS = N / ((performance.now() - commitStart) / 1000);
+    const start = performance.now();
+    release();
     await rx.until(() => receivedOk().length >= N, 120_000);
     const oursPerS = N / ((receivedOk().at(-1)!.at - start) / 1000);
-    const commitPerS = N / ((Math.max(...committedAt.values()) - start) / 1000);
 
     // The raw loop: the same bodies, signed, POSTed with the same client at the same concurrency.
     const bodies = receivedOk().map((r) => r.body);
@@ -124,7 +132,7 @@ export async function* run(): AsyncIterable<MetricLine> {
         engine,
         events: N,
         commitPerS: round(commitPerS),
-        note: 'ours is bounded by the commit rate of the API callers (commitPerS) as well as delivery',
+        note: 'a committed backlog drained: from releasing the held receiver to the last receipt',
       },
     );
 
@@ -141,11 +149,14 @@ export async function* run(): AsyncIterable<MetricLine> {
         pending.push(create());
       }
       await Promise.all(pending);
+      // The rate the API actually committed at: below RATE, the machine could not offer the load.
+      committedPerS.push(total / ((performance.now() - t0) / 1000));
       await rx.until(() => receivedOk().length >= before + total, 60_000);
       return receivedOk()
         .slice(before)
         .map((r) => r.at - committedAt.get(idOf(r.body))!);
     };
+    const committedPerS: number[] = [];
     const alone = await lagRun();
     const p50 = pct(alone, 50);
     const p99 = pct(alone, 99);
@@ -156,7 +167,7 @@ export async function* run(): AsyncIterable<MetricLine> {
       baseline: null,
       ratio: null,
       target: { max: 25 },
-      notes: { engine, events: alone.length },
+      notes: { engine, events: alone.length, rate: RATE, committedPerS: round(committedPerS[0]!) },
     };
     yield {
       metric: 'webhook-delivery.lag_p99_ms',
@@ -165,7 +176,7 @@ export async function* run(): AsyncIterable<MetricLine> {
       baseline: null,
       ratio: null,
       target: { max: 100 },
-      notes: { engine, events: alone.length },
+      notes: { engine, events: alone.length, rate: RATE, committedPerS: round(committedPerS[0]!) },
     };
 
     // 3. The same with a failing endpoint beside it.

@@ -32,3 +32,28 @@ export async function freshPostgres(
     },
   };
 }
+
+/**
+ * The database `name` on the machine's PostgreSQL, created when missing (`created`), or null when
+ * none answers. Never dropped here: a benchmark keeps it to reuse its seeded data on the next run.
+ */
+export async function namedPostgres(name: string): Promise<{ url: string; created: boolean } | null> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 2000 });
+  let created = false;
+  try {
+    await admin.connect();
+    const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await admin.query(`create database ${name}`);
+      created = true;
+    }
+  } catch {
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), created };
+}

@@ -110,10 +110,31 @@ await db.transaction(async (tx) => {
   await tx.execute(sql`update whatsapp_accounts set status = 'connected' where id = ${accountId}`);
   await recordChanges(tx, org, [{ entity: 'whatsapp_account', entityId: accountId }]);
 });
+const cpu0 = process.cpuUsage();
+const wall0 = performance.now();
 app.outbound.services.sendWorker.wake();
 console.log(JSON.stringify({ queued: total, recipients, engine: database.engine }));
 
+// A second line once every message was accepted: this process's CPU time over the drain. On a
+// machine whose cores are shared with other work the send rate moves with the load; CPU per
+// message does much less, so before/after comparisons of the sender's own cost use it.
+const cpuTimer = setInterval(() => {
+  if (app.outbound.services.sendWorker.stats().sent < total) return;
+  clearInterval(cpuTimer);
+  const used = process.cpuUsage(cpu0);
+  const cpuMs = (used.user + used.system) / 1000;
+  console.log(
+    JSON.stringify({
+      drained: total,
+      cpuMs,
+      cpuMsPerMessage: cpuMs / total,
+      wallMs: performance.now() - wall0,
+    }),
+  );
+}, 20);
+
 process.on('SIGTERM', () => {
+  clearInterval(cpuTimer);
   void app
     .close()
     .then(() => database.close())

@@ -124,7 +124,12 @@ app.post('/__bench/assign', async () => {
     const agents = o.users.filter((u) => u.role === 'agent');
     if (agents.length === 0) continue;
     const rows = await db
-      .select({ id: conversations.id, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+      .select({
+        id: conversations.id,
+        assigneeId: conversations.assigneeId,
+        teamId: conversations.teamId,
+        ownerId: conversations.ownerId,
+      })
       .from(conversations)
       .where(sql`${conversations.organizationId} = ${o.organizationId}`)
       .orderBy(conversations.createdAt, conversations.id);
@@ -139,6 +144,7 @@ app.post('/__bench/assign', async () => {
         const scope = await scopeChangesForConversation(tx, o.organizationId, c.id, c, {
           assigneeId,
           teamId: c.teamId,
+          ownerId: c.ownerId,
         });
         await recordChanges(tx, o.organizationId, [
           { entity: 'conversation', entityId: c.id, conversationId: c.id },

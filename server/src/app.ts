@@ -5,7 +5,7 @@ import type { ApiScope } from '#contract/api/api-keys';
 import type { ReadyConfig } from './config/config';
 import { createAccessTokens } from './domain/auth/access-tokens';
 import { createAuditLog } from './domain/audit/audit-log';
-import { createAuthService } from './domain/auth/auth-service';
+import { createAuthService, SESSION_CHECK_TTL_MS } from './domain/auth/auth-service';
 import { createLoginThrottle, type ThrottleLimits } from './domain/auth/login-throttle';
 import { createPasswordHasher, type PasswordHasher } from './domain/auth/password-hasher';
 import { systemClock, type Clock } from './lib/clock';
@@ -47,7 +47,9 @@ import {
 } from './modules/api-platform/api-platform-module';
 import type { Database } from './storage/db';
 import { createStageTimings, type StageTimings } from './lib/stage-timings';
+import type { ResumableUploader } from './meta/resumable-upload';
 import { registerMetrics } from './plugins/metrics';
+import { createRedisInvalidationHub } from './modules/invalidation/redis-hub';
 
 /** What {@link buildApp} needs; everything with side effects comes in from outside. */
 export type AppDeps = {
@@ -57,6 +59,7 @@ export type AppDeps = {
         ReadyConfig,
         | 'metaGraphUrl'
         | 'metaApiVersion'
+        | 'metaAppId'
         | 'dataDir'
         | 'redisUrl'
         | 'trustProxy'
@@ -66,6 +69,7 @@ export type AppDeps = {
         | 'allowPrivateMediaUrls'
         | 'offlineAfterSeconds'
         | 'metricsToken'
+        | 'monthlyMessageQuota'
       >
     >;
   /** An open, migrated database (see `openDatabase`). */
@@ -85,6 +89,8 @@ export type AppDeps = {
   bodyLimit?: number;
   /** Graph API client; default: `META_GRAPH_URL`/`META_API_VERSION` (tests and demo aim it at the emulator). */
   graph?: GraphClient;
+  /** Graph's Resumable Upload API client (tests and demo aim it at the emulator). */
+  uploader?: ResumableUploader;
   /** Media bytes; default: the filesystem under `DATA_DIR/media`. */
   mediaStore?: MediaStore;
   /**
@@ -142,6 +148,11 @@ const createServices = (deps: AppDeps) => {
   const timings = deps.timings ?? createStageTimings();
   const hasher = deps.hasher ?? createPasswordHasher();
   const audit = createAuditLog({ db, clock });
+  // Cache invalidations between processes (API keys, session checks), acknowledged: a revoking
+  // request waits at most the session checks' bound, which no cached check outlives.
+  const invalidations = deps.config.redisUrl
+    ? createRedisInvalidationHub({ url: deps.config.redisUrl, ackTimeoutMs: SESSION_CHECK_TTL_MS })
+    : undefined;
   const auth = createAuthService({
     db,
     hasher,
@@ -151,6 +162,7 @@ const createServices = (deps: AppDeps) => {
     allowSignup: deps.config.allowSignup,
     audit,
     sessionCheckTtlMs: deps.sessionCheckTtlMs,
+    sessionBus: invalidations?.topic('sessions'),
   });
   const members = createMemberService({
     db,
@@ -162,16 +174,24 @@ const createServices = (deps: AppDeps) => {
   const teams = createTeamService({ db, clock, audit });
   const labels = createLabelService({ db, clock, audit });
   const canned = createCannedResponseService({ db, clock });
-  const organization = createOrganizationService({ db, clock, audit });
+  const organization = createOrganizationService({
+    db,
+    clock,
+    audit,
+    quota: { monthlyDefault: deps.config.monthlyMessageQuota },
+  });
   const infrastructure = createMessagingInfrastructure({
     db,
     clock,
     graph: deps.graph,
     metaGraphUrl: deps.config.metaGraphUrl,
     metaApiVersion: deps.config.metaApiVersion,
+    metaAppId: deps.config.metaAppId,
+    uploader: deps.uploader,
     mediaStore: deps.mediaStore,
     dataDir: deps.config.dataDir,
     jobNamespace: deps.jobNamespace,
+    monthlyMessageQuota: deps.config.monthlyMessageQuota,
   });
   const inbound = createInboundModule({
     db,
@@ -190,6 +210,7 @@ const createServices = (deps: AppDeps) => {
     accounts: inbound.services.accounts,
     sendQueue: deps.sendQueue,
     jobNamespace: deps.jobNamespace,
+    allowPrivateMediaUrls: deps.config.allowPrivateMediaUrls,
   });
   const offlineAfterMs = (deps.config.offlineAfterSeconds ?? 120) * 1000;
   const availability = createAvailabilityService({ db, clock, audit, offlineAfterMs });
@@ -201,6 +222,7 @@ const createServices = (deps: AppDeps) => {
     authenticate: auth.authenticate,
     toAccount: inbound.services.accounts.toAccount,
     jobs: infrastructure.jobs,
+    quota: infrastructure.quota,
     onSendQueued: () => outbound.services.sendWorker.wake(),
     redisUrl: deps.config.redisUrl,
     tickMs: deps.syncTickMs,
@@ -225,12 +247,14 @@ const createServices = (deps: AppDeps) => {
     secretKey: deps.config.secretKey,
     audit,
     redisUrl: deps.config.redisUrl,
+    bus: invalidations?.topic('api-keys'),
     rateLimitPerMinute: deps.config.apiRateLimitPerMinute,
   });
   const intakes = createIntakesModule({
     db,
     clock,
     jobs: infrastructure.jobs,
+    quota: infrastructure.quota,
     audit,
     secretKey: deps.config.secretKey,
     publicUrl: deps.config.publicUrl,
@@ -238,6 +262,7 @@ const createServices = (deps: AppDeps) => {
   });
   const reports = createReportService({ db });
   return {
+    invalidations,
     auth,
     audit,
     members,
@@ -293,10 +318,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityPlugin, { redisUrl: deps.config.redisUrl });
   await app.register(openapiPlugin, { publicUrl: deps.config.publicUrl });
   const keys = await services.apiPlatform.registerAuth(app);
-  await app.register(authPlugin, { authenticate: services.auth.authenticate, keys });
+  await app.register(authPlugin, {
+    authenticate: services.auth.authenticate,
+    keys,
+    revoked: services.invalidations && services.auth.revoked,
+  });
   app.decorate('apiPlatform', services.apiPlatform.services);
   app.addHook('onReady', async () => services.apiPlatform.start(app.log));
   app.addHook('onClose', () => services.apiPlatform.stop());
+  app.addHook('onClose', async () => services.invalidations?.close());
   services.sync.attach(app);
 
   app.decorate('background', services.inbound.background);

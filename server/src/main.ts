@@ -5,6 +5,7 @@ import { DEMO_USERS, seedDemo, type DemoContext } from './demo/seed';
 import type { WhatsAppDemo } from './demo/whatsapp-demo';
 import { createPasswordHasher } from './domain/auth/password-hasher';
 import { systemClock } from './lib/clock';
+import { createResumableUploader } from './meta/resumable-upload';
 import { loggerOptions } from './plugins/logger';
 import { DataDirLockedError } from './storage/data-dir-lock';
 import { openDatabase, type Database } from './storage/db';
@@ -51,14 +52,18 @@ async function main() {
   }
 
   const app = await buildApp({
-    config,
+    // Demo: header samples go to the in-process emulator, which takes any app id.
+    config: demo ? { ...config, metaAppId: config.metaAppId ?? '1000000000' } : config,
     database,
     hasher,
     authRateLimits: {
       signup: { max: config.signupRateLimitPerHour, windowMs: 60 * 60 * 1000 },
       signIn: { max: config.signInRateLimitPerMinute, windowMs: 60 * 1000 },
     },
-    ...(demo && { graph: demo.graph }),
+    ...(demo && {
+      graph: demo.graph,
+      uploader: createResumableUploader({ baseUrl: demo.emulatorUrl, version: config.metaApiVersion }),
+    }),
     logger: loggerOptions({
       level: config.logLevel,
       pretty: Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production',

@@ -64,6 +64,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -237,6 +238,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -281,6 +283,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -325,6 +328,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -369,6 +373,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -413,6 +418,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -524,6 +530,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -568,6 +575,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -612,6 +620,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -656,6 +665,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -700,6 +710,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -744,6 +755,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -852,6 +864,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -896,6 +909,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -940,6 +954,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1024,6 +1039,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1068,6 +1084,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1178,6 +1195,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1222,6 +1240,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1266,6 +1285,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1310,6 +1330,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1354,6 +1375,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1398,6 +1420,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1488,6 +1511,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1532,6 +1556,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1576,6 +1601,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1620,6 +1646,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1708,6 +1735,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1752,6 +1780,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1796,6 +1825,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1840,6 +1870,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1922,6 +1953,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -1966,6 +1998,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2010,6 +2043,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2054,6 +2088,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2098,6 +2133,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2162,6 +2198,7 @@ export interface paths {
                 availability: 'available' | 'away' | 'offline';
                 /** @default null */
                 capacity: number | null;
+                lastActiveAt?: string | null;
               }[];
               nextCursor: string | null;
             };
@@ -2198,6 +2235,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2242,6 +2280,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2286,6 +2325,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2330,6 +2370,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2410,6 +2451,7 @@ export interface paths {
                     availability: 'available' | 'away' | 'offline';
                     /** @default null */
                     capacity: number | null;
+                    lastActiveAt?: string | null;
                   };
                   temporaryPassword: string;
                 };
@@ -2446,6 +2488,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2490,6 +2533,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2534,6 +2578,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2578,6 +2623,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2622,6 +2668,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2666,6 +2713,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2728,6 +2776,7 @@ export interface paths {
               availability: 'available' | 'away' | 'offline';
               /** @default null */
               capacity: number | null;
+              lastActiveAt?: string | null;
             };
           };
         };
@@ -2762,6 +2811,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2806,6 +2856,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2850,6 +2901,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2894,6 +2946,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -2938,6 +2991,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3005,6 +3059,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3049,6 +3104,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3093,6 +3149,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3137,6 +3194,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3181,6 +3239,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3225,6 +3284,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3269,6 +3329,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3328,6 +3389,7 @@ export interface paths {
               availability: 'available' | 'away' | 'offline';
               /** @default null */
               capacity: number | null;
+              lastActiveAt?: string | null;
             };
           };
         };
@@ -3362,6 +3424,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3406,6 +3469,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3450,6 +3514,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3494,6 +3559,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3538,6 +3604,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3582,6 +3649,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3626,6 +3694,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3641,6 +3710,364 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/users/{id}/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give a member a new temporary password and end all their sessions (admin)
+     * @description Answers the temporary password once (only its hash is kept). Refused for yourself and for accounts that also belong to another organization (409).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              temporaryPassword: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/teams': {
@@ -3712,6 +4139,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3756,6 +4184,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3800,6 +4229,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3844,6 +4274,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3924,6 +4355,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -3968,6 +4400,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4012,6 +4445,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4056,6 +4490,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4100,6 +4535,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4144,6 +4580,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4188,6 +4625,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4274,6 +4712,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4318,6 +4757,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4362,6 +4802,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4406,6 +4847,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4450,6 +4892,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4517,6 +4960,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4561,6 +5005,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4605,6 +5050,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4649,6 +5095,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4693,6 +5140,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4737,6 +5185,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4818,6 +5267,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4862,6 +5312,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4906,6 +5357,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4950,6 +5402,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -4994,6 +5447,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5038,6 +5492,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5082,6 +5537,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5166,6 +5622,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5210,6 +5667,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5254,6 +5712,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5298,6 +5757,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5342,6 +5802,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5386,6 +5847,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5461,6 +5923,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5505,6 +5968,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5549,6 +6013,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5593,6 +6058,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5637,6 +6103,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5681,6 +6148,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5784,6 +6252,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5828,6 +6297,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5872,6 +6342,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -5916,6 +6387,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6026,6 +6498,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6070,6 +6543,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6114,6 +6588,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6158,6 +6633,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6202,6 +6678,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6246,6 +6723,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6346,6 +6824,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6390,6 +6869,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6434,6 +6914,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6478,6 +6959,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6522,6 +7004,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6589,6 +7072,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6633,6 +7117,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6677,6 +7162,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6721,6 +7207,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6765,6 +7252,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6809,6 +7297,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6919,6 +7408,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -6963,6 +7453,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7007,6 +7498,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7051,6 +7543,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7095,6 +7588,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7139,6 +7633,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7183,6 +7678,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7275,6 +7771,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7319,6 +7816,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7363,6 +7861,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7407,6 +7906,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7497,6 +7997,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7541,6 +8042,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7585,6 +8087,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7629,6 +8132,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7673,6 +8177,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7717,6 +8222,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7808,6 +8314,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7852,6 +8359,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7896,6 +8404,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7940,6 +8449,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -7984,6 +8494,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8051,6 +8562,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8095,6 +8607,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8139,6 +8652,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8183,6 +8697,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8227,6 +8742,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8271,6 +8787,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8359,6 +8876,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8403,6 +8921,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8447,6 +8966,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8491,6 +9011,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8535,6 +9056,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8579,6 +9101,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8623,6 +9146,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8680,6 +9204,8 @@ export interface paths {
                 text: string | null;
                 gapMinutes: number;
               };
+              defaultWhatsappAccountId: string | null;
+              monthlyMessageQuota: number | null;
               createdAt: string;
             };
           };
@@ -8715,6 +9241,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8759,6 +9286,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8803,6 +9331,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8847,6 +9376,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8891,6 +9421,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8935,6 +9466,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -8955,7 +9487,10 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Rename the organization or change whether agents see all team conversations (admin) */
+    /**
+     * Change the organization’s settings (admin)
+     * @description Renames the organization, changes whether agents see all team conversations, its time zone, business hours and away message, the default number `POST /api/v1/messages` sends from when the caller names none (`defaultWhatsappAccountId`, a connected number of the organization, or null), and its own monthly quota of outbound messages (`monthlyMessageQuota`, or null for the server’s default `MONTHLY_MESSAGE_QUOTA`).
+     */
     patch: {
       parameters: {
         query?: never;
@@ -8980,6 +9515,8 @@ export interface paths {
               text: string | null;
               gapMinutes: number;
             };
+            defaultWhatsappAccountId?: string | null;
+            monthlyMessageQuota?: number | null;
           };
         };
       };
@@ -9007,6 +9544,8 @@ export interface paths {
                 text: string | null;
                 gapMinutes: number;
               };
+              defaultWhatsappAccountId: string | null;
+              monthlyMessageQuota: number | null;
               createdAt: string;
             };
           };
@@ -9042,6 +9581,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9086,6 +9626,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9130,6 +9671,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9174,6 +9716,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9218,6 +9761,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9262,6 +9806,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9277,6 +9822,275 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/organization/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Outbound messages this month against the quota (admin)
+     * @description How many outbound messages the organization sent this calendar month (UTC), the monthly quota in force (the organization’s own, else the server’s default; null = unlimited) and when the count starts again. Sends over the quota are refused with 429 `quota_exceeded`.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              month: string;
+              sent: number;
+              quota: number | null;
+              resetsAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/audit-events': {
@@ -9372,6 +10186,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9416,6 +10231,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9460,6 +10276,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9504,6 +10321,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9548,6 +10366,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9721,6 +10540,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9765,6 +10585,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9809,6 +10630,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9853,6 +10675,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9897,6 +10720,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -9967,6 +10791,7 @@ export interface paths {
               availability: 'available' | 'away' | 'offline';
               /** @default null */
               capacity: number | null;
+              lastActiveAt?: string | null;
             };
           };
         };
@@ -10001,6 +10826,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10045,6 +10871,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10089,6 +10916,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10133,6 +10961,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10177,6 +11006,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10247,6 +11077,7 @@ export interface paths {
               availability: 'available' | 'away' | 'offline';
               /** @default null */
               capacity: number | null;
+              lastActiveAt?: string | null;
             };
           };
         };
@@ -10281,6 +11112,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10325,6 +11157,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10369,6 +11202,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10413,6 +11247,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10457,6 +11292,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10501,6 +11337,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10583,6 +11420,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10627,6 +11465,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10671,6 +11510,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10715,6 +11555,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10807,6 +11648,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10851,6 +11693,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10895,6 +11738,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10939,6 +11783,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -10983,6 +11828,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11027,6 +11873,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11118,6 +11965,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11162,6 +12010,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11206,6 +12055,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11250,6 +12100,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11294,6 +12145,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11338,6 +12190,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11401,6 +12254,12 @@ export interface paths {
                 status: 'connected' | 'token_invalid' | 'disconnected';
                 statusReason: string | null;
                 webhookUrl: string;
+                /** @default null */
+                webhookVerifiedAt: string | null;
+                /** @default null */
+                defaultTeamId: string | null;
+                /** @default null */
+                ownerUserId: string | null;
                 createdAt: string;
                 updatedAt: string;
               }[];
@@ -11439,6 +12298,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11483,6 +12343,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11527,6 +12388,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11571,6 +12433,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11629,6 +12492,12 @@ export interface paths {
               status: 'connected' | 'token_invalid' | 'disconnected';
               statusReason: string | null;
               webhookUrl: string;
+              /** @default null */
+              webhookVerifiedAt: string | null;
+              /** @default null */
+              defaultTeamId: string | null;
+              /** @default null */
+              ownerUserId: string | null;
               createdAt: string;
               updatedAt: string;
             };
@@ -11665,6 +12534,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11709,6 +12579,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11753,6 +12624,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11797,6 +12669,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11841,6 +12714,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11885,6 +12759,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11929,6 +12804,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -11973,6 +12849,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12033,6 +12910,12 @@ export interface paths {
               status: 'connected' | 'token_invalid' | 'disconnected';
               statusReason: string | null;
               webhookUrl: string;
+              /** @default null */
+              webhookVerifiedAt: string | null;
+              /** @default null */
+              defaultTeamId: string | null;
+              /** @default null */
+              ownerUserId: string | null;
               createdAt: string;
               updatedAt: string;
             };
@@ -12069,6 +12952,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12113,6 +12997,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12157,6 +13042,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12201,6 +13087,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12245,6 +13132,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12312,6 +13200,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12356,6 +13245,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12400,6 +13290,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12444,6 +13335,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12488,6 +13380,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12532,6 +13425,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12549,7 +13443,10 @@ export interface paths {
     };
     options?: never;
     head?: never;
-    /** Rename, rotate credentials (re-verified) or change the send cap (admin) */
+    /**
+     * Rename, rotate credentials (re-verified), change the send cap or the owner (admin)
+     * @description Changes the fields given. `ownerUserId` gives the number to an active member (or back to the organization with null): its new conversations are assigned to the owner, and its conversations are seen only by the owner, their assignee, managers and admins — members who lose or gain sight of them are told over sync at once. Recorded in the audit log.
+     */
     patch: {
       parameters: {
         query?: never;
@@ -12567,6 +13464,7 @@ export interface paths {
             appSecret?: string;
             verifyToken?: string;
             throughputMps?: number;
+            ownerUserId?: string | null;
           };
         };
       };
@@ -12591,6 +13489,12 @@ export interface paths {
               status: 'connected' | 'token_invalid' | 'disconnected';
               statusReason: string | null;
               webhookUrl: string;
+              /** @default null */
+              webhookVerifiedAt: string | null;
+              /** @default null */
+              defaultTeamId: string | null;
+              /** @default null */
+              ownerUserId: string | null;
               createdAt: string;
               updatedAt: string;
             };
@@ -12627,6 +13531,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12671,6 +13576,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12715,6 +13621,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12759,6 +13666,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12803,6 +13711,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12847,6 +13756,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12891,6 +13801,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12935,6 +13846,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -12979,6 +13891,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13061,6 +13974,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13105,6 +14019,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13149,6 +14064,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13193,6 +14109,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13237,6 +14154,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13281,6 +14199,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13325,6 +14244,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13369,6 +14289,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13413,6 +14334,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13428,6 +14350,342 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/whatsapp-accounts/{id}/default-team': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the team new conversations on the number land in (admin); null clears it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            teamId: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              phoneNumberId: string;
+              businessAccountId: string;
+              displayPhoneNumber: string | null;
+              verifiedName: string | null;
+              qualityRating: string | null;
+              throughputMps: number;
+              /** @enum {string} */
+              status: 'connected' | 'token_invalid' | 'disconnected';
+              statusReason: string | null;
+              webhookUrl: string;
+              /** @default null */
+              webhookVerifiedAt: string | null;
+              /** @default null */
+              defaultTeamId: string | null;
+              /** @default null */
+              ownerUserId: string | null;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -13557,6 +14815,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13601,6 +14860,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13645,6 +14905,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13689,6 +14950,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13824,6 +15086,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13868,6 +15131,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13912,6 +15176,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -13956,6 +15221,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14000,6 +15266,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14137,6 +15404,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14181,6 +15449,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14225,6 +15494,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14269,6 +15539,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14313,6 +15584,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14357,6 +15629,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14401,6 +15674,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14445,6 +15719,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14528,6 +15803,7 @@ export interface paths {
                   animated?: boolean;
                   /** @enum {string} */
                   state: 'pending' | 'ready' | 'failed';
+                  url?: string | null;
                 } | null;
                 location?: {
                   latitude: number;
@@ -14563,6 +15839,47 @@ export interface paths {
                   title: string;
                   description?: string | null;
                 } | null;
+                interactiveMessage?:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'buttons';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          buttons: {
+                            id: string;
+                            title: string;
+                          }[];
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'list';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          button: string;
+                          sections: {
+                            title?: string;
+                            rows: {
+                              id: string;
+                              title: string;
+                              description?: string;
+                            }[];
+                          }[];
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'cta_url';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          displayText: string;
+                          /** Format: uri */
+                          url: string;
+                        }
+                    )
+                  | null;
                 reaction?: {
                   messageId: string | null;
                   emoji: string | null;
@@ -14638,6 +15955,7 @@ export interface paths {
                 waMessageId?: string | null;
                 authorId?: string | null;
                 apiKeyId?: string | null;
+                apiKeyName?: string | null;
                 createdAt: string;
                 statusAt?: string | null;
               }[];
@@ -14676,6 +15994,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14720,6 +16039,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14764,6 +16084,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14808,6 +16129,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -14852,6 +16174,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15031,6 +16354,7 @@ export interface paths {
                 animated?: boolean;
                 /** @enum {string} */
                 state: 'pending' | 'ready' | 'failed';
+                url?: string | null;
               } | null;
               location?: {
                 latitude: number;
@@ -15066,6 +16390,47 @@ export interface paths {
                 title: string;
                 description?: string | null;
               } | null;
+              interactiveMessage?:
+                | (
+                    | {
+                        /** @enum {string} */
+                        kind: 'buttons';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        buttons: {
+                          id: string;
+                          title: string;
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'list';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        button: string;
+                        sections: {
+                          title?: string;
+                          rows: {
+                            id: string;
+                            title: string;
+                            description?: string;
+                          }[];
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'cta_url';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        displayText: string;
+                        /** Format: uri */
+                        url: string;
+                      }
+                  )
+                | null;
               reaction?: {
                 messageId: string | null;
                 emoji: string | null;
@@ -15141,6 +16506,7 @@ export interface paths {
               waMessageId?: string | null;
               authorId?: string | null;
               apiKeyId?: string | null;
+              apiKeyName?: string | null;
               createdAt: string;
               statusAt?: string | null;
             };
@@ -15177,6 +16543,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15221,6 +16588,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15265,6 +16633,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15309,6 +16678,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15353,6 +16723,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15397,6 +16768,52 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 429 */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15441,6 +16858,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15551,6 +16969,7 @@ export interface paths {
                   animated?: boolean;
                   /** @enum {string} */
                   state: 'pending' | 'ready' | 'failed';
+                  url?: string | null;
                 } | null;
                 location?: {
                   latitude: number;
@@ -15586,6 +17005,47 @@ export interface paths {
                   title: string;
                   description?: string | null;
                 } | null;
+                interactiveMessage?:
+                  | (
+                      | {
+                          /** @enum {string} */
+                          kind: 'buttons';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          buttons: {
+                            id: string;
+                            title: string;
+                          }[];
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'list';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          button: string;
+                          sections: {
+                            title?: string;
+                            rows: {
+                              id: string;
+                              title: string;
+                              description?: string;
+                            }[];
+                          }[];
+                        }
+                      | {
+                          /** @enum {string} */
+                          kind: 'cta_url';
+                          header?: string;
+                          footer?: string;
+                          body: string;
+                          displayText: string;
+                          /** Format: uri */
+                          url: string;
+                        }
+                    )
+                  | null;
                 reaction?: {
                   messageId: string | null;
                   emoji: string | null;
@@ -15661,6 +17121,7 @@ export interface paths {
                 waMessageId?: string | null;
                 authorId?: string | null;
                 apiKeyId?: string | null;
+                apiKeyName?: string | null;
                 createdAt: string;
                 statusAt?: string | null;
               }[];
@@ -15699,6 +17160,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15743,6 +17205,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15787,6 +17250,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15831,6 +17295,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15875,6 +17340,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15919,6 +17385,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -15937,7 +17404,7 @@ export interface paths {
     put?: never;
     /**
      * Send to a phone number or contact, creating the contact and conversation as needed
-     * @description The integrator's send: to `to` (E.164 number or WhatsApp id) or `contactId`, from `whatsappAccountId` or the organization's only connected number. Takes every message type of the conversation route. Answers 202 with the queued message; its status moves on as Meta reports (`GET /api/v1/messages/{id}`). A repeated `Idempotency-Key` returns the first result. Errors: `window_closed` (send an approved template), `opted_out`, `account_unavailable` (number disconnected or its token invalid), `invalid_input`. Requires `messages:send` for API keys; the message is attributed to the key (`apiKeyId`).
+     * @description The integrator's send: to `to` (E.164 number or WhatsApp id) or `contactId`, from `whatsappAccountId`, else the organization's default number, else its only connected number (422 `unprocessable` naming the choice when there are several and no default). Takes every message type of the conversation route, and two more. **Interactive** (`message.type: "interactive"`): reply buttons (1–3, titles ≤ 20 characters, unique), a list (≤ 10 sections, ≤ 10 rows in all, section and row titles ≤ 24, row descriptions ≤ 72, button ≤ 20) or a call-to-action URL button (label ≤ 20); header and footer ≤ 60. Meta's limits are checked before anything is queued (400 `invalid_input` naming the field). **Media by URL** (`media: {url, type, fileName?, caption?}` instead of `message`): Meta is given the https link and fetches the file; Parley fetches its own copy for the thread in the background. A URL whose host resolves to a private, loopback or link-local address is refused (400). If Parley's copy fails (unreachable, too large for the type, wrong content type) the message is still sent; its `media.state` becomes `failed`. Over the monthly quota: 429 `quota_exceeded`. Answers 202 with the queued message; its status moves on as Meta reports (`GET /api/v1/messages/{id}`). A repeated `Idempotency-Key` returns the first result. Errors: `window_closed` (send an approved template), `opted_out`, `account_unavailable` (number disconnected or its token invalid), `invalid_input`, 429 `quota_exceeded` (the monthly quota is used up; the message names the reset date). Requires `messages:send` for API keys; the message is attributed to the key (`apiKeyId`).
      */
     post: {
       parameters: {
@@ -15956,7 +17423,7 @@ export interface paths {
             to?: string;
             /** Format: uuid */
             contactId?: string;
-            message:
+            message?:
               | {
                   /** Format: uuid */
                   id?: string;
@@ -16058,7 +17525,61 @@ export interface paths {
                   /** Format: uuid */
                   messageId: string;
                   emoji: string;
+                }
+              | {
+                  /** Format: uuid */
+                  id?: string;
+                  /** Format: uuid */
+                  replyToMessageId?: string;
+                  /** @enum {string} */
+                  type: 'interactive';
+                  interactive:
+                    | {
+                        /** @enum {string} */
+                        kind: 'buttons';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        buttons: {
+                          id: string;
+                          title: string;
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'list';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        button: string;
+                        sections: {
+                          title?: string;
+                          rows: {
+                            id: string;
+                            title: string;
+                            description?: string;
+                          }[];
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'cta_url';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        displayText: string;
+                        /** Format: uri */
+                        url: string;
+                      };
                 };
+            media?: {
+              /** Format: uri */
+              url: string;
+              /** @enum {string} */
+              type: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+              fileName?: string;
+              caption?: string;
+            };
           };
         };
       };
@@ -16106,6 +17627,7 @@ export interface paths {
                 animated?: boolean;
                 /** @enum {string} */
                 state: 'pending' | 'ready' | 'failed';
+                url?: string | null;
               } | null;
               location?: {
                 latitude: number;
@@ -16141,6 +17663,47 @@ export interface paths {
                 title: string;
                 description?: string | null;
               } | null;
+              interactiveMessage?:
+                | (
+                    | {
+                        /** @enum {string} */
+                        kind: 'buttons';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        buttons: {
+                          id: string;
+                          title: string;
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'list';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        button: string;
+                        sections: {
+                          title?: string;
+                          rows: {
+                            id: string;
+                            title: string;
+                            description?: string;
+                          }[];
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'cta_url';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        displayText: string;
+                        /** Format: uri */
+                        url: string;
+                      }
+                  )
+                | null;
               reaction?: {
                 messageId: string | null;
                 emoji: string | null;
@@ -16216,6 +17779,7 @@ export interface paths {
               waMessageId?: string | null;
               authorId?: string | null;
               apiKeyId?: string | null;
+              apiKeyName?: string | null;
               createdAt: string;
               statusAt?: string | null;
             };
@@ -16252,6 +17816,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16296,6 +17861,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16340,6 +17906,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16384,6 +17951,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16428,6 +17996,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16472,6 +18041,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16516,6 +18086,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16560,6 +18131,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16604,6 +18176,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16690,6 +18263,7 @@ export interface paths {
                 animated?: boolean;
                 /** @enum {string} */
                 state: 'pending' | 'ready' | 'failed';
+                url?: string | null;
               } | null;
               location?: {
                 latitude: number;
@@ -16725,6 +18299,47 @@ export interface paths {
                 title: string;
                 description?: string | null;
               } | null;
+              interactiveMessage?:
+                | (
+                    | {
+                        /** @enum {string} */
+                        kind: 'buttons';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        buttons: {
+                          id: string;
+                          title: string;
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'list';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        button: string;
+                        sections: {
+                          title?: string;
+                          rows: {
+                            id: string;
+                            title: string;
+                            description?: string;
+                          }[];
+                        }[];
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'cta_url';
+                        header?: string;
+                        footer?: string;
+                        body: string;
+                        displayText: string;
+                        /** Format: uri */
+                        url: string;
+                      }
+                  )
+                | null;
               reaction?: {
                 messageId: string | null;
                 emoji: string | null;
@@ -16800,6 +18415,7 @@ export interface paths {
               waMessageId?: string | null;
               authorId?: string | null;
               apiKeyId?: string | null;
+              apiKeyName?: string | null;
               createdAt: string;
               statusAt?: string | null;
             };
@@ -16836,6 +18452,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16880,6 +18497,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16924,6 +18542,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -16968,6 +18587,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17012,6 +18632,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17056,6 +18677,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17100,6 +18722,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17254,6 +18877,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17298,6 +18922,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17342,6 +18967,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17386,6 +19012,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17419,6 +19046,11 @@ export interface paths {
             language: string;
             /** @enum {string} */
             category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+            /**
+             * @default POSITIONAL
+             * @enum {string}
+             */
+            parameterFormat?: 'POSITIONAL' | 'NAMED';
             header?:
               | {
                   /** @enum {string} */
@@ -17431,7 +19063,7 @@ export interface paths {
                   format: 'IMAGE' | 'VIDEO' | 'DOCUMENT';
                   example: string;
                 };
-            body: {
+            body?: {
               text: string;
               /** @default [] */
               examples?: string[];
@@ -17460,6 +19092,12 @@ export interface paths {
                   phoneNumber: string;
                 }
             )[];
+            authentication?: {
+              /** @default true */
+              addSecurityRecommendation?: boolean;
+              codeExpirationMinutes?: number;
+              copyCodeText?: string;
+            };
           };
         };
       };
@@ -17558,6 +19196,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17602,6 +19241,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17646,6 +19286,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17690,6 +19331,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17734,6 +19376,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17778,6 +19421,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17822,6 +19466,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17866,6 +19511,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -17910,6 +19556,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18044,6 +19691,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18088,6 +19736,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18132,6 +19781,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18176,6 +19826,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18220,6 +19871,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18235,7 +19887,550 @@ export interface paths {
         };
       };
     };
-    put?: never;
+    /**
+     * Edit a template at Meta (admin); Meta reviews it again, PENDING until it decides
+     * @description Replaces the template’s content. Name, language and number stay; the category changes only while the template is not approved. Meta lets an approved template be edited once in 24 hours and ten times in 30 days; rejected and paused ones without limit. Only approved, rejected and paused templates can be edited (409 otherwise).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+            /**
+             * @default POSITIONAL
+             * @enum {string}
+             */
+            parameterFormat?: 'POSITIONAL' | 'NAMED';
+            header?:
+              | {
+                  /** @enum {string} */
+                  format: 'TEXT';
+                  text: string;
+                  example?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  format: 'IMAGE' | 'VIDEO' | 'DOCUMENT';
+                  example: string;
+                };
+            body?: {
+              text: string;
+              /** @default [] */
+              examples?: string[];
+            };
+            footer?: {
+              text: string;
+            };
+            /** @default [] */
+            buttons?: (
+              | {
+                  /** @enum {string} */
+                  type: 'QUICK_REPLY';
+                  text: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'URL';
+                  text: string;
+                  url: string;
+                  example?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'PHONE_NUMBER';
+                  text: string;
+                  phoneNumber: string;
+                }
+            )[];
+            authentication?: {
+              /** @default true */
+              addSecurityRecommendation?: boolean;
+              codeExpirationMinutes?: number;
+              copyCodeText?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              whatsappAccountId: string;
+              metaTemplateId: string | null;
+              name: string;
+              language: string;
+              category: string;
+              /** @enum {string} */
+              status:
+                | 'APPROVED'
+                | 'PENDING'
+                | 'REJECTED'
+                | 'PAUSED'
+                | 'DISABLED'
+                | 'IN_APPEAL'
+                | 'PENDING_DELETION'
+                | 'DELETED'
+                | 'LIMIT_EXCEEDED'
+                | 'ARCHIVED';
+              /** @enum {string} */
+              parameterFormat: 'POSITIONAL' | 'NAMED';
+              components: (
+                | {
+                    /** @enum {string} */
+                    type: 'HEADER';
+                    /** @enum {string} */
+                    format: 'TEXT' | 'IMAGE' | 'VIDEO' | 'GIF' | 'DOCUMENT' | 'LOCATION';
+                    text?: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'BODY';
+                    text: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'FOOTER';
+                    text: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: 'BUTTONS';
+                    buttons: {
+                      type: string;
+                      text: string;
+                      url?: string;
+                      phoneNumber?: string;
+                    }[];
+                  }
+              )[];
+              statusReason: string | null;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Error 400 */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 401 */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 403 */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 404 */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 409 */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 413 */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 422 */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 500 */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error 502 */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                /** @enum {string} */
+                code:
+                  | 'bad_request'
+                  | 'invalid_input'
+                  | 'unauthorized'
+                  | 'invalid_credentials'
+                  | 'token_expired'
+                  | 'session_revoked'
+                  | 'forbidden'
+                  | 'insufficient_scope'
+                  | 'ip_not_allowed'
+                  | 'not_found'
+                  | 'conflict'
+                  | 'email_taken'
+                  | 'payload_too_large'
+                  | 'unsupported_media_type'
+                  | 'unprocessable'
+                  | 'window_closed'
+                  | 'invalid_template'
+                  | 'opted_out'
+                  | 'meta_token_invalid'
+                  | 'account_unavailable'
+                  | 'rate_limited'
+                  | 'quota_exceeded'
+                  | 'signup_disabled'
+                  | 'offline'
+                  | 'server_unreachable'
+                  | 'update_required'
+                  | 'internal'
+                  | 'upstream_unavailable'
+                  | 'service_unavailable';
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     post?: never;
     /** Delete a template at Meta (admin); this language only, marked DELETED */
     delete: {
@@ -18287,6 +20482,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18331,6 +20527,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18375,6 +20572,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18419,6 +20617,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18463,6 +20662,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18507,6 +20707,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18551,6 +20752,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18595,6 +20797,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18639,6 +20842,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18709,6 +20913,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18753,6 +20958,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18797,6 +21003,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18841,6 +21048,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18885,6 +21093,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -18989,6 +21198,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19033,6 +21243,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19077,6 +21288,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19121,6 +21333,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19165,6 +21378,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19247,6 +21461,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19291,6 +21506,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19335,6 +21551,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19379,6 +21596,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19423,6 +21641,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19513,6 +21732,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19557,6 +21777,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19601,6 +21822,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19645,6 +21867,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19689,6 +21912,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19733,6 +21957,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19834,6 +22059,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19878,6 +22104,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19922,6 +22149,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -19966,6 +22194,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20060,6 +22289,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20104,6 +22334,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20148,6 +22379,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20192,6 +22424,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20236,6 +22469,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20332,6 +22566,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20376,6 +22611,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20420,6 +22656,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20464,6 +22701,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20508,6 +22746,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20575,6 +22814,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20619,6 +22859,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20663,6 +22904,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20707,6 +22949,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20751,6 +22994,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20795,6 +23039,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20839,6 +23084,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20935,6 +23181,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -20979,6 +23226,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -21023,6 +23271,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -21067,6 +23316,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -21111,6 +23361,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -21277,6 +23528,7 @@ export interface paths {
                                 animated?: boolean;
                                 /** @enum {string} */
                                 state: 'pending' | 'ready' | 'failed';
+                                url?: string | null;
                               } | null;
                               location?: {
                                 latitude: number;
@@ -21312,6 +23564,47 @@ export interface paths {
                                 title: string;
                                 description?: string | null;
                               } | null;
+                              interactiveMessage?:
+                                | (
+                                    | {
+                                        /** @enum {string} */
+                                        kind: 'buttons';
+                                        header?: string;
+                                        footer?: string;
+                                        body: string;
+                                        buttons: {
+                                          id: string;
+                                          title: string;
+                                        }[];
+                                      }
+                                    | {
+                                        /** @enum {string} */
+                                        kind: 'list';
+                                        header?: string;
+                                        footer?: string;
+                                        body: string;
+                                        button: string;
+                                        sections: {
+                                          title?: string;
+                                          rows: {
+                                            id: string;
+                                            title: string;
+                                            description?: string;
+                                          }[];
+                                        }[];
+                                      }
+                                    | {
+                                        /** @enum {string} */
+                                        kind: 'cta_url';
+                                        header?: string;
+                                        footer?: string;
+                                        body: string;
+                                        displayText: string;
+                                        /** Format: uri */
+                                        url: string;
+                                      }
+                                  )
+                                | null;
                               reaction?: {
                                 messageId: string | null;
                                 emoji: string | null;
@@ -21387,6 +23680,7 @@ export interface paths {
                               waMessageId?: string | null;
                               authorId?: string | null;
                               apiKeyId?: string | null;
+                              apiKeyName?: string | null;
                               createdAt: string;
                               statusAt?: string | null;
                             };
@@ -21505,6 +23799,7 @@ export interface paths {
                               availability: 'available' | 'away' | 'offline';
                               /** @default null */
                               capacity: number | null;
+                              lastActiveAt?: string | null;
                             };
                           }
                         | {
@@ -21584,6 +23879,12 @@ export interface paths {
                               status: 'connected' | 'token_invalid' | 'disconnected';
                               statusReason: string | null;
                               webhookUrl: string;
+                              /** @default null */
+                              webhookVerifiedAt: string | null;
+                              /** @default null */
+                              defaultTeamId: string | null;
+                              /** @default null */
+                              ownerUserId: string | null;
                               createdAt: string;
                               updatedAt: string;
                             };
@@ -21850,6 +24151,7 @@ export interface paths {
                                   animated?: boolean;
                                   /** @enum {string} */
                                   state: 'pending' | 'ready' | 'failed';
+                                  url?: string | null;
                                 } | null;
                                 location?: {
                                   latitude: number;
@@ -21885,6 +24187,47 @@ export interface paths {
                                   title: string;
                                   description?: string | null;
                                 } | null;
+                                interactiveMessage?:
+                                  | (
+                                      | {
+                                          /** @enum {string} */
+                                          kind: 'buttons';
+                                          header?: string;
+                                          footer?: string;
+                                          body: string;
+                                          buttons: {
+                                            id: string;
+                                            title: string;
+                                          }[];
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          kind: 'list';
+                                          header?: string;
+                                          footer?: string;
+                                          body: string;
+                                          button: string;
+                                          sections: {
+                                            title?: string;
+                                            rows: {
+                                              id: string;
+                                              title: string;
+                                              description?: string;
+                                            }[];
+                                          }[];
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          kind: 'cta_url';
+                                          header?: string;
+                                          footer?: string;
+                                          body: string;
+                                          displayText: string;
+                                          /** Format: uri */
+                                          url: string;
+                                        }
+                                    )
+                                  | null;
                                 reaction?: {
                                   messageId: string | null;
                                   emoji: string | null;
@@ -21960,6 +24303,7 @@ export interface paths {
                                 waMessageId?: string | null;
                                 authorId?: string | null;
                                 apiKeyId?: string | null;
+                                apiKeyName?: string | null;
                                 createdAt: string;
                                 statusAt?: string | null;
                               };
@@ -22078,6 +24422,7 @@ export interface paths {
                                 availability: 'available' | 'away' | 'offline';
                                 /** @default null */
                                 capacity: number | null;
+                                lastActiveAt?: string | null;
                               };
                             }
                           | {
@@ -22157,6 +24502,12 @@ export interface paths {
                                 status: 'connected' | 'token_invalid' | 'disconnected';
                                 statusReason: string | null;
                                 webhookUrl: string;
+                                /** @default null */
+                                webhookVerifiedAt: string | null;
+                                /** @default null */
+                                defaultTeamId: string | null;
+                                /** @default null */
+                                ownerUserId: string | null;
                                 createdAt: string;
                                 updatedAt: string;
                               };
@@ -22274,6 +24625,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -22318,6 +24670,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -22362,6 +24715,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -22406,6 +24760,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -22450,6 +24805,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -22612,6 +24968,7 @@ export interface paths {
                           animated?: boolean;
                           /** @enum {string} */
                           state: 'pending' | 'ready' | 'failed';
+                          url?: string | null;
                         } | null;
                         location?: {
                           latitude: number;
@@ -22647,6 +25004,47 @@ export interface paths {
                           title: string;
                           description?: string | null;
                         } | null;
+                        interactiveMessage?:
+                          | (
+                              | {
+                                  /** @enum {string} */
+                                  kind: 'buttons';
+                                  header?: string;
+                                  footer?: string;
+                                  body: string;
+                                  buttons: {
+                                    id: string;
+                                    title: string;
+                                  }[];
+                                }
+                              | {
+                                  /** @enum {string} */
+                                  kind: 'list';
+                                  header?: string;
+                                  footer?: string;
+                                  body: string;
+                                  button: string;
+                                  sections: {
+                                    title?: string;
+                                    rows: {
+                                      id: string;
+                                      title: string;
+                                      description?: string;
+                                    }[];
+                                  }[];
+                                }
+                              | {
+                                  /** @enum {string} */
+                                  kind: 'cta_url';
+                                  header?: string;
+                                  footer?: string;
+                                  body: string;
+                                  displayText: string;
+                                  /** Format: uri */
+                                  url: string;
+                                }
+                            )
+                          | null;
                         reaction?: {
                           messageId: string | null;
                           emoji: string | null;
@@ -22722,6 +25120,7 @@ export interface paths {
                         waMessageId?: string | null;
                         authorId?: string | null;
                         apiKeyId?: string | null;
+                        apiKeyName?: string | null;
                         createdAt: string;
                         statusAt?: string | null;
                       };
@@ -22840,6 +25239,7 @@ export interface paths {
                         availability: 'available' | 'away' | 'offline';
                         /** @default null */
                         capacity: number | null;
+                        lastActiveAt?: string | null;
                       };
                     }
                   | {
@@ -22919,6 +25319,12 @@ export interface paths {
                         status: 'connected' | 'token_invalid' | 'disconnected';
                         statusReason: string | null;
                         webhookUrl: string;
+                        /** @default null */
+                        webhookVerifiedAt: string | null;
+                        /** @default null */
+                        defaultTeamId: string | null;
+                        /** @default null */
+                        ownerUserId: string | null;
                         createdAt: string;
                         updatedAt: string;
                       };
@@ -23022,6 +25428,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23066,6 +25473,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23110,6 +25518,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23154,6 +25563,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23320,6 +25730,7 @@ export interface paths {
                         animated?: boolean;
                         /** @enum {string} */
                         state: 'pending' | 'ready' | 'failed';
+                        url?: string | null;
                       } | null;
                       location?: {
                         latitude: number;
@@ -23355,6 +25766,47 @@ export interface paths {
                         title: string;
                         description?: string | null;
                       } | null;
+                      interactiveMessage?:
+                        | (
+                            | {
+                                /** @enum {string} */
+                                kind: 'buttons';
+                                header?: string;
+                                footer?: string;
+                                body: string;
+                                buttons: {
+                                  id: string;
+                                  title: string;
+                                }[];
+                              }
+                            | {
+                                /** @enum {string} */
+                                kind: 'list';
+                                header?: string;
+                                footer?: string;
+                                body: string;
+                                button: string;
+                                sections: {
+                                  title?: string;
+                                  rows: {
+                                    id: string;
+                                    title: string;
+                                    description?: string;
+                                  }[];
+                                }[];
+                              }
+                            | {
+                                /** @enum {string} */
+                                kind: 'cta_url';
+                                header?: string;
+                                footer?: string;
+                                body: string;
+                                displayText: string;
+                                /** Format: uri */
+                                url: string;
+                              }
+                          )
+                        | null;
                       reaction?: {
                         messageId: string | null;
                         emoji: string | null;
@@ -23430,6 +25882,7 @@ export interface paths {
                       waMessageId?: string | null;
                       authorId?: string | null;
                       apiKeyId?: string | null;
+                      apiKeyName?: string | null;
                       createdAt: string;
                       statusAt?: string | null;
                     };
@@ -23548,6 +26001,7 @@ export interface paths {
                       availability: 'available' | 'away' | 'offline';
                       /** @default null */
                       capacity: number | null;
+                      lastActiveAt?: string | null;
                     };
                   }
                 | {
@@ -23627,6 +26081,12 @@ export interface paths {
                       status: 'connected' | 'token_invalid' | 'disconnected';
                       statusReason: string | null;
                       webhookUrl: string;
+                      /** @default null */
+                      webhookVerifiedAt: string | null;
+                      /** @default null */
+                      defaultTeamId: string | null;
+                      /** @default null */
+                      ownerUserId: string | null;
                       createdAt: string;
                       updatedAt: string;
                     };
@@ -23719,6 +26179,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23763,6 +26224,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23807,6 +26269,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23851,6 +26314,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23895,6 +26359,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -23992,6 +26457,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24036,6 +26502,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24080,6 +26547,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24124,6 +26592,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24168,6 +26637,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24292,6 +26762,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24336,6 +26807,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24380,6 +26852,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24424,6 +26897,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24468,6 +26942,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24559,6 +27034,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24603,6 +27079,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24647,6 +27124,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24691,6 +27169,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24735,6 +27214,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24779,6 +27259,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24846,6 +27327,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24890,6 +27372,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24934,6 +27417,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -24978,6 +27462,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25022,6 +27507,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25066,6 +27552,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25172,6 +27659,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25216,6 +27704,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25260,6 +27749,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25304,6 +27794,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25348,6 +27839,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25392,6 +27884,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25487,6 +27980,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25531,6 +28025,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25575,6 +28070,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25619,6 +28115,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25663,6 +28160,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25707,6 +28205,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25751,6 +28250,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25845,6 +28345,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25889,6 +28390,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25933,6 +28435,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -25977,6 +28480,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26021,6 +28525,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26065,6 +28570,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26168,6 +28674,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26212,6 +28719,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26256,6 +28764,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26300,6 +28809,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26344,6 +28854,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26388,6 +28899,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26490,6 +29002,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26534,6 +29047,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26578,6 +29092,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26622,6 +29137,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26666,6 +29182,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26710,6 +29227,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26754,6 +29272,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26863,6 +29382,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26907,6 +29427,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26951,6 +29472,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -26995,6 +29517,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27039,6 +29562,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27156,6 +29680,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27200,6 +29725,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27244,6 +29770,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27288,6 +29815,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27332,6 +29860,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27437,6 +29966,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27481,6 +30011,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27525,6 +30056,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27569,6 +30101,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27613,6 +30146,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27657,6 +30191,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27727,6 +30262,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27771,6 +30307,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27815,6 +30352,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27859,6 +30397,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27903,6 +30442,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -27947,6 +30487,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28064,6 +30605,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28108,6 +30650,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28152,6 +30695,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28196,6 +30740,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28240,6 +30785,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28284,6 +30830,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28328,6 +30875,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28548,6 +31096,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28592,6 +31141,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28636,6 +31186,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28680,6 +31231,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28724,6 +31276,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28898,6 +31451,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28942,6 +31496,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -28986,6 +31541,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29030,6 +31586,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29074,6 +31631,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29201,6 +31759,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29245,6 +31804,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29289,6 +31849,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29333,6 +31894,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29377,6 +31939,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29421,6 +31984,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29488,6 +32052,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29532,6 +32097,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29576,6 +32142,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29620,6 +32187,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29664,6 +32232,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29708,6 +32277,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29878,6 +32448,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29922,6 +32493,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -29966,6 +32538,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30010,6 +32583,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30054,6 +32628,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30098,6 +32673,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30224,6 +32800,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30268,6 +32845,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30312,6 +32890,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30356,6 +32935,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30400,6 +32980,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30444,6 +33025,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30584,6 +33166,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30628,6 +33211,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30672,6 +33256,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30716,6 +33301,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30760,6 +33346,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30804,6 +33391,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30848,6 +33436,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30892,6 +33481,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'
@@ -30936,6 +33526,7 @@ export interface paths {
                   | 'meta_token_invalid'
                   | 'account_unavailable'
                   | 'rate_limited'
+                  | 'quota_exceeded'
                   | 'signup_disabled'
                   | 'offline'
                   | 'server_unreachable'

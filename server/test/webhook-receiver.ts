@@ -11,6 +11,11 @@ export type WebhookReceiver = {
   received: Received[];
   /** The status of the next answers: a function of the request's index (default 200). */
   respond: (fn: (index: number, r: Received) => number) => void;
+  /**
+   * Holds every answer (requests are recorded on arrival) until the returned release is called:
+   * a benchmark builds a backlog, then measures how fast it drains.
+   */
+  hold: () => () => void;
   /** Verifies every delivery so far with `standardwebhooks` (throws on the first bad one). */
   verifyAll: (secret: string) => { type: string; data: Record<string, unknown> }[];
   /** Waits until `check` holds over what was received (fails after `ms`). */
@@ -31,6 +36,7 @@ export function verifyDelivery(secret: string, r: Received): { type: string; dat
 export async function startWebhookReceiver(path = '/hook'): Promise<WebhookReceiver> {
   const received: Received[] = [];
   let status: (index: number, r: Received) => number = () => 200;
+  let gate: Promise<void> | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -43,8 +49,12 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
       };
       const index = received.length;
       received.push(r);
-      res.statusCode = status(index, r);
-      res.end('ok');
+      const answer = () => {
+        res.statusCode = status(index, r);
+        res.end('ok');
+      };
+      if (gate) void gate.then(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,6 +64,16 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
     received,
     respond: (fn) => {
       status = fn;
+    },
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise<void>((resolve) => {
+        release = () => {
+          gate = undefined;
+          resolve();
+        };
+      });
+      return release;
     },
     verifyAll: (secret) => received.map((r) => verifyDelivery(secret, r)),
     until: async (check, ms = 10_000) => {

@@ -6,6 +6,10 @@ import { expect } from 'vitest';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import { createFsMediaStore } from '../src/domain/media/media-store';
 import { createGraphClient, type GraphClient } from '../src/meta/graph-client';
+import { createResumableUploader } from '../src/meta/resumable-upload';
+
+/** The Meta app id the test world uploads template header samples on (the emulator takes any). */
+export const TEST_META_APP_ID = '1234567890';
 import {
   buildMetaEmulator,
   type CustomerAction,
@@ -65,14 +69,17 @@ export async function startWhatsAppWorld(
   });
   const emuUrl = await emu.listen();
   const graph = createGraphClient({ baseUrl: emuUrl, version: 'v25.0', timeoutMs: 5_000 });
+  const uploader = createResumableUploader({ baseUrl: emuUrl, version: 'v25.0', timeoutMs: 5_000 });
   const mediaDir = await mkdtemp(join(tmpdir(), 'parley-media-test-'));
   // Own job namespace: on PostgreSQL every test worker shares one database, and another world's
   // media worker must not fetch this world's media from its own emulator.
   const t = await buildTestApp({
     graph,
+    uploader,
     mediaStore: createFsMediaStore(mediaDir),
     jobNamespace: randomUUID(),
     ...opts.app,
+    config: { metaAppId: TEST_META_APP_ID, ...opts.app?.config },
   });
   const parleyUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const settle = async () => {

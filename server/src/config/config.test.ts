@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       redisUrl: undefined,
       metaGraphUrl: 'https://graph.facebook.com',
       metaApiVersion: 'v25.0',
+      metaAppId: undefined,
       demo: false,
       demoPaceSeconds: 90,
       allowSignup: true,
@@ -44,6 +45,7 @@ describe('parseConfig', () => {
       SECRET_KEY: 's'.repeat(32),
       META_GRAPH_URL: 'http://127.0.0.1:9999',
       META_API_VERSION: 'v24.0',
+      META_APP_ID: '1234567890',
       DEMO: '1',
       DEMO_PACE_SECONDS: '30',
       ALLOW_SIGNUP: '0',
@@ -58,6 +60,7 @@ describe('parseConfig', () => {
       demoPaceSeconds: 30,
       allowSignup: false,
       metaApiVersion: 'v24.0',
+      metaAppId: '1234567890',
     });
   });
 
@@ -96,6 +99,7 @@ describe('parseConfig', () => {
     [{ ALLOW_SIGNUP: '2' }, /^ALLOW_SIGNUP must be 0 or 1/],
     [{ SECRET_KEY: 'short' }, /^SECRET_KEY must be at least 32 characters/],
     [{ META_API_VERSION: '25' }, /^META_API_VERSION must look like v25.0/],
+    [{ META_APP_ID: 'my-app' }, /^META_APP_ID must be the App ID \(digits\)/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY is required when NODE_ENV=production/],
     [{ SIGNUP_RATE_LIMIT_PER_HOUR: '0' }, /^SIGNUP_RATE_LIMIT_PER_HOUR must be at least 1/],

@@ -32,6 +32,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like v25.0')
     .default('v25.0'),
+  /** The Meta app (App Dashboard's App ID) template header samples are uploaded on (Resumable Upload API). */
+  META_APP_ID: z.string().regex(/^\d+$/, 'must be the App ID (digits)').optional(),
   DEMO: flag('0'),
   DEMO_PACE_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds' })
@@ -48,6 +50,12 @@ const EnvSchema = z.object({
     .max(1_000_000, 'must be at most 1000000')
     .default(600),
   ALLOW_PRIVATE_MEDIA_URLS: flag('0'),
+  MONTHLY_MESSAGE_QUOTA: z.coerce
+    .number({ message: 'must be a number of messages' })
+    .int('must be a whole number of messages')
+    .min(1, 'must be at least 1 (leave it unset for no quota)')
+    .max(1_000_000_000, 'must be at most 1000000000')
+    .optional(),
   SIGNUP_RATE_LIMIT_PER_HOUR: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -149,6 +157,8 @@ export type Config = {
   secretKey: string | undefined;
   metaGraphUrl: string;
   metaApiVersion: string;
+  /** `META_APP_ID`: the Meta app template header samples are uploaded on; unset = uploads refused with a sentence. */
+  metaAppId: string | undefined;
   demo: boolean;
   /** Demo only: a simulated customer writes about every this many seconds (0: never). */
   demoPaceSeconds: number;
@@ -175,6 +185,11 @@ export type Config = {
   allowPrivateMediaUrls: boolean;
   /** Bearer token of `GET /metrics`; undefined: the route does not exist. */
   metricsToken: string | undefined;
+  /**
+   * Outbound messages an organization may send per calendar month (UTC) unless an admin sets its
+   * own quota (`MONTHLY_MESSAGE_QUOTA`); undefined = unlimited.
+   */
+  monthlyMessageQuota?: number | undefined;
 };
 
 /** A config whose secret key is known. */
@@ -222,6 +237,7 @@ export function parseConfig(
       secretKey: e.SECRET_KEY,
       metaGraphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
       metaApiVersion: e.META_API_VERSION,
+      metaAppId: e.META_APP_ID,
       demo: e.DEMO,
       demoPaceSeconds: e.DEMO_PACE_SECONDS,
       allowSignup: e.ALLOW_SIGNUP,
@@ -235,6 +251,7 @@ export function parseConfig(
       apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
       allowPrivateMediaUrls: e.ALLOW_PRIVATE_MEDIA_URLS,
       metricsToken: e.METRICS_TOKEN,
+      monthlyMessageQuota: e.MONTHLY_MESSAGE_QUOTA,
     },
   };
 }

@@ -130,6 +130,8 @@ describe('docs/api.md', () => {
       'POST /api/v1/auth/login 200',
       'POST /api/v1/api-keys 201',
       'POST /api/v1/messages 202',
+      // Reply buttons (interactive), in the same open window.
+      'POST /api/v1/messages 202',
       `GET /api/v1/messages/${env.MESSAGE_ID} 200`,
       'GET /api/v1/messages 200',
       'POST /api/v1/webhooks 201',

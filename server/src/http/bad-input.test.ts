@@ -66,6 +66,7 @@ const valid = (): Record<string, Record<string, unknown>> => ({
   'PUT /api/v1/users/:id/capacity': { capacity: 3 },
   'PUT /api/v1/teams/:id/auto-assign': { enabled: true },
   'PUT /api/v1/whatsapp-accounts/:id/auto-assign': { enabled: true },
+  'PUT /api/v1/whatsapp-accounts/:id/default-team': { teamId: null },
   'PATCH /api/v1/organization': { name: 'Probe organization', agentsSeeAllTeamConversations: true },
   'POST /api/v1/teams': { name: 'Probe team', memberIds: [org.agent.id] },
   'PATCH /api/v1/teams/:id': { name: 'Probe team' },
@@ -94,6 +95,14 @@ const valid = (): Record<string, Record<string, unknown>> => ({
     category: 'UTILITY',
     header: { format: 'TEXT', text: 'Probe' },
     body: { text: 'Hello {{1}}, probe.', examples: ['Ana'] },
+    footer: { text: 'Probe' },
+    buttons: [{ type: 'QUICK_REPLY', text: 'Probe' }],
+  },
+  'PUT /api/v1/templates/:id': {
+    category: 'UTILITY',
+    parameterFormat: 'NAMED',
+    header: { format: 'TEXT', text: 'Probe' },
+    body: { text: 'Hello {{first_name}}, probe.', examples: ['Ana'] },
     footer: { text: 'Probe' },
     buttons: [{ type: 'QUICK_REPLY', text: 'Probe' }],
   },
@@ -169,17 +178,21 @@ const valid = (): Record<string, Record<string, unknown>> => ({
 });
 
 /**
- * Body-less POSTs (an action on the resource in the path), and the multipart upload, whose bad
- * inputs (not multipart, no file, wrong type, too large) are covered in http/media/upload-routes.test.ts.
+ * Body-less POSTs (an action on the resource in the path), the multipart upload, whose bad
+ * inputs (not multipart, no file, wrong type, too large) are covered in
+ * http/media/upload-routes.test.ts, and the template header sample, whose body is the file itself
+ * (no length, wrong type, too large, no file name: whatsapp-accounts/template-media-routes.test.ts).
  */
 const BODYLESS = new Set([
   'POST /api/v1/whatsapp-accounts/:id/sync-templates',
   'POST /api/v1/conversations/:id/read',
   'POST /api/v1/media',
+  'POST /api/v1/whatsapp-accounts/:id/template-media',
   'POST /api/v1/webhooks/:id/test',
   'POST /api/v1/webhooks/:id/rotate-secret',
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/retry',
   'POST /api/v1/intakes/:id/rotate-secret',
+  'POST /api/v1/users/:id/password-reset',
 ]);
 /**
  * Routes whose errors follow another specification's format rather than Parley's envelope:

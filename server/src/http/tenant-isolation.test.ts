@@ -185,12 +185,22 @@ const idFor = (url: string, param: string): string | undefined => {
   return undefined;
 };
 
+/** Routes whose body is a file rather than JSON: a valid one (so 404 cannot hide behind 415). */
+const rawBodies: Record<string, { contentType: string; query: string; payload: Buffer }> = {
+  'POST /api/v1/whatsapp-accounts/:id/template-media': {
+    contentType: 'image/png',
+    query: 'fileName=header.png',
+    payload: Buffer.from('not really a png'),
+  },
+};
+
 /** A body that would be valid (so 404 cannot hide behind 400). */
 const bodies: Record<string, object> = {
   'PATCH /api/v1/users/:id': { role: 'admin' },
   'PUT /api/v1/users/:id/capacity': { capacity: 3 },
   'PUT /api/v1/teams/:id/auto-assign': { enabled: true },
   'PUT /api/v1/whatsapp-accounts/:id/auto-assign': { enabled: true },
+  'PUT /api/v1/whatsapp-accounts/:id/default-team': { teamId: null },
   'PATCH /api/v1/teams/:id': { name: 'Hijacked' },
   'PATCH /api/v1/whatsapp-accounts/:id': { name: 'Hijacked' },
   'PATCH /api/v1/conversations/:id': { status: 'resolved', important: true },
@@ -199,6 +209,10 @@ const bodies: Record<string, object> = {
   'PATCH /api/v1/webhooks/:id': { url: 'https://hijack.example/x', enabled: true },
   'PATCH /api/v1/api-keys/:id': { name: 'Hijacked', scopes: ['contacts:write'] },
   'PATCH /api/v1/intakes/:id': { name: 'Hijacked', enabled: false },
+  'PUT /api/v1/templates/:id': {
+    category: 'UTILITY',
+    body: { text: 'Hijacked {{1}} here', examples: ['Ana'] },
+  },
   'POST /api/v1/intakes/:id/leads': { phone: '+15550009999', name: 'Hijacked' },
   'PATCH /api/v1/labels/:id': { name: 'Hijacked', color: 'lime' },
   'PATCH /api/v1/canned-responses/:id': { title: 'Hijacked', body: 'Hijacked' },
@@ -272,6 +286,7 @@ describe('cross-tenant matrix', () => {
         'PATCH /api/v1/whatsapp-accounts/:id',
         'DELETE /api/v1/whatsapp-accounts/:id',
         'POST /api/v1/whatsapp-accounts/:id/sync-templates',
+        'POST /api/v1/whatsapp-accounts/:id/template-media',
         'GET /api/v1/conversations/:id',
         'PATCH /api/v1/conversations/:id',
         'GET /api/v1/conversations/:id/messages',
@@ -315,11 +330,13 @@ describe('cross-tenant matrix', () => {
           throw new Error(`No cross-tenant case for ${key} (parameter :${param}); add one to this test`);
         return id;
       });
+      const rawBody = rawBodies[key];
       const res = await t.app.inject({
         method: route.method as 'GET',
-        url,
-        headers: a.admin.headers,
+        url: rawBody ? `${url}?${rawBody.query}` : url,
+        headers: rawBody ? { ...a.admin.headers, 'content-type': rawBody.contentType } : a.admin.headers,
         ...(bodies[key] && { payload: bodies[key] }),
+        ...(rawBody && { payload: rawBody.payload }),
       });
       expect(res.statusCode, `${key} → ${res.body}`).toBe(404);
       expect(res.json().error.code).toBe('not_found');
@@ -334,6 +351,7 @@ describe('cross-tenant matrix', () => {
   const tokenScoped: Record<string, object | undefined> = {
     'GET /api/v1/organization': undefined,
     'PATCH /api/v1/organization': { name: 'A renamed', agentsSeeAllTeamConversations: true },
+    'GET /api/v1/organization/usage': undefined,
   };
 
   it('acts on the token’s organization only for the organization routes, whatever the body says', async () => {
@@ -346,7 +364,9 @@ describe('cross-tenant matrix', () => {
       const [method, url] = key.split(' ') as ['GET', string];
       const res = await t.app.inject({ method, url, headers: a.admin.headers, ...(payload && { payload }) });
       expect(res.statusCode, `${key} → ${res.body}`).toBe(200);
-      expect(res.json().id).toBe(a.organizationId);
+      // The usage route answers A's counts (no id); the others A's organization.
+      if (url.endsWith('/usage')) expect(res.json()).toMatchObject({ sent: 0 });
+      else expect(res.json().id).toBe(a.organizationId);
       expect(res.body).not.toContain(b.organizationId);
       // A foreign organization id in the body is refused, never followed.
       if (payload) {

@@ -6,7 +6,7 @@ import { addMember, createOrg, createTeam, type LoggedIn, type TestOrg } from '.
 import { connectSync, mutation, seedConversation, type TestSocket } from '../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import { createFsMediaStore, mediaKey } from '../domain/media/media-store';
-import { contacts, conversations, media, messages, notes } from '../storage/schema/index';
+import { cannedResponses, contacts, conversations, media, messages, notes } from '../storage/schema/index';
 
 // Issue 9, finding 4: within an organization the visibility module decides, on REST as on sync.
 // Every REST route on a conversation, its messages, its contact or its media (enumerated from the
@@ -132,6 +132,10 @@ const snapshot = async () => {
     contact: await db.select().from(contacts).where(eq(contacts.id, conv.contactId)),
     messages: await db.select().from(messages).where(eq(messages.conversationId, conv.conversationId)),
     notes: await db.select().from(notes).where(eq(notes.conversationId, conv.conversationId)),
+    canned: await db
+      .select()
+      .from(cannedResponses)
+      .where(eq(cannedResponses.organizationId, org.organizationId)),
   };
 };
 
@@ -208,6 +212,15 @@ describe('role × scope matrix', () => {
 
   it('refuses every sync mutation on the conversation to the agent who does not see it, changing nothing', async () => {
     const c = conv.conversationId;
+    // A personal canned response of the seer's (the REST cases above deleted the first one).
+    const canned = await w.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/canned-responses',
+      headers: seer.headers,
+      payload: { shortcut: 'mine2', title: 'Mine', body: 'the seer’s own' },
+    });
+    expect(canned.statusCode, canned.body).toBe(201);
+    const seersCanned: string = canned.json().id;
     const args: Record<string, unknown> = {
       'message.send': { conversationId: c, id: randomUUID(), type: 'text', text: 'sneaky' },
       'conversation.setStatus': { conversationId: c, status: 'resolved' },
@@ -219,6 +232,10 @@ describe('role × scope matrix', () => {
       'conversation.markUnread': { conversationId: c },
       'note.add': { conversationId: c, id: randomUUID(), body: 'sneaky note' },
       'contact.update': { contactId: conv.contactId, patch: { optedOut: true } },
+      // The seer's personal canned response, and the organization's (an agent may not write those).
+      'canned.create': { id: randomUUID(), scope: 'organization', shortcut: 'x', title: 'X', body: 'x' },
+      'canned.update': { id: seersCanned, patch: { body: 'sneaky' } },
+      'canned.delete': { id: seersCanned },
     };
     expect(Object.keys(args).sort()).toEqual([...MUTATION_NAMES].sort());
     const s = await connectSync(w.parleyUrl, stranger);
@@ -234,7 +251,13 @@ describe('role × scope matrix', () => {
       if (name === 'conversation.markRead') continue;
       expect(r.status, name).toBe('rejected');
       // A claim tells a member of the conversation's team that it was taken (the race's loser).
-      const allowed = name === 'conversation.claim' ? ['already_claimed'] : ['forbidden_scope', 'forbidden'];
+      // Another member's personal canned response does not exist for the stranger (as on REST).
+      const allowed =
+        name === 'conversation.claim'
+          ? ['already_claimed']
+          : name === 'canned.update' || name === 'canned.delete'
+            ? ['not_found']
+            : ['forbidden_scope', 'forbidden'];
       expect(allowed, `${name}: ${r.error?.code}`).toContain(r.error?.code);
     }
     const after = await snapshot();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobHandler, JobOutcome, JobQueue } from '../storage/job-queue';
+import type { Job, JobHandler, JobQueue } from '../storage/job-queue';
+import { createWakeableSleep, settleJob } from './loop-parts';
 
 /** Options of {@link createPoolWorker}. */
 export type PoolWorkerOptions = {
@@ -37,43 +38,9 @@ export function createPoolWorker(opts: PoolWorkerOptions): PoolWorker {
   const running = new Set<Promise<void>>();
   let active = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
+  const { sleep, wake } = createWakeableSleep();
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken) {
-        woken = false;
-        return resolve();
-      }
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
-
-  const settle = async (job: Job) => {
-    let outcome: JobOutcome;
-    try {
-      outcome = await opts.handler(job, { workerId });
-    } catch (e) {
-      outcome = { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
-    }
-    const { jobs } = opts;
-    if (!outcome || outcome.kind === 'done') await jobs.complete(job, workerId);
-    else if (outcome.kind === 'retry')
-      await jobs.fail(
-        job,
-        workerId,
-        outcome.error,
-        outcome.afterMs === undefined ? {} : { retryAfterMs: outcome.afterMs },
-      );
-    else if (outcome.kind === 'fail') await jobs.fail(job, workerId, outcome.error, { permanent: true });
-    else if (outcome.kind === 'reschedule') await jobs.reschedule(job, workerId, outcome.at);
-  };
+  const settle = (job: Job) => settleJob(opts.jobs, opts.handler, job, workerId);
 
   const run = async () => {
     await opts.jobs.recoverExpired(opts.queue).catch((e: unknown) => opts.onError?.(e));
@@ -102,8 +69,7 @@ export function createPoolWorker(opts: PoolWorkerOptions): PoolWorker {
           .finally(() => {
             running.delete(p);
             // A freed slot may take a job that is due now.
-            if (wakeUp) wakeUp();
-            else woken = true;
+            wake();
           });
         running.add(p);
       }
@@ -124,13 +90,10 @@ export function createPoolWorker(opts: PoolWorkerOptions): PoolWorker {
       active = true;
       loop = run();
     },
-    wake: () => {
-      if (wakeUp) wakeUp();
-      else woken = true;
-    },
+    wake,
     stop: async () => {
       active = false;
-      wakeUp?.();
+      wake();
       await loop;
     },
     inFlight: () => running.size,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobHandler, JobOutcome, JobQueue } from '../storage/job-queue';
+import type { Job, JobHandler, JobQueue } from '../storage/job-queue';
+import { createWakeableSleep, settleJob } from './loop-parts';
 
 export type { JobHandler, JobOutcome } from '../storage/job-queue';
 
@@ -43,46 +44,12 @@ export function createWorker<P = unknown>(opts: WorkerOptions<P>): Worker {
   const idleMax = opts.maxIdleMs ?? 1_000;
   let running = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
+  const { sleep, wake } = createWakeableSleep();
   /** Claims started so far; an idle() waiter needs an empty claim that started after it asked. */
   let polls = 0;
   let idleWaiters: { after: number; resolve: () => void }[] = [];
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken) {
-        woken = false;
-        resolve();
-        return;
-      }
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
-
-  const settle = async (job: Job<P>) => {
-    let outcome: JobOutcome;
-    try {
-      outcome = await opts.handler(job, { workerId });
-    } catch (e) {
-      outcome = { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
-    }
-    if (!outcome || outcome.kind === 'done') await jobs.complete(job, workerId);
-    else if (outcome.kind === 'retry')
-      await jobs.fail(
-        job,
-        workerId,
-        outcome.error,
-        outcome.afterMs === undefined ? {} : { retryAfterMs: outcome.afterMs },
-      );
-    else if (outcome.kind === 'fail') await jobs.fail(job, workerId, outcome.error, { permanent: true });
-    else if (outcome.kind === 'reschedule') await jobs.reschedule(job, workerId, outcome.at);
-  };
+  const settle = (job: Job<P>) => settleJob(jobs, opts.handler, job, workerId);
 
   const run = async () => {
     let idle = idleMin;
@@ -128,13 +95,10 @@ export function createWorker<P = unknown>(opts: WorkerOptions<P>): Worker {
       running = true;
       loop = run();
     },
-    wake: () => {
-      if (wakeUp) wakeUp();
-      else woken = true;
-    },
+    wake,
     stop: async () => {
       running = false;
-      wakeUp?.();
+      wake();
       await loop;
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -144,8 +108,7 @@ export function createWorker<P = unknown>(opts: WorkerOptions<P>): Worker {
       new Promise<void>((resolve) => {
         if (!running) return resolve();
         idleWaiters.push({ after: polls, resolve });
-        if (wakeUp) wakeUp();
-        else woken = true;
+        wake();
       }),
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buttonsMessage,
   createGraphClient,
+  ctaUrlMessage,
   imageMessage,
   listMessage,
   reactionMessage,
@@ -229,6 +230,49 @@ describe('sending', () => {
       131009,
     ],
     ['an unknown media id', () => imageMessage(SHEENA, { id: '123' }), 100],
+    ['a media link that is not http(s)', () => imageMessage(SHEENA, { link: 'ftp://x/y.jpg' }), 100],
+    [
+      'two buttons with one id',
+      () =>
+        buttonsMessage(SHEENA, {
+          body: 'Pick',
+          buttons: [
+            { id: 'same', title: 'Yes' },
+            { id: 'same', title: 'No' },
+          ],
+        }),
+      131009,
+    ],
+    [
+      'two list sections without titles',
+      () =>
+        listMessage(SHEENA, {
+          body: 'Pick',
+          button: 'Slots',
+          sections: [{ rows: [{ id: 'a', title: 'A' }] }, { rows: [{ id: 'b', title: 'B' }] }],
+        }),
+      100,
+    ],
+    [
+      'a section title over 24 characters',
+      () =>
+        listMessage(SHEENA, {
+          body: 'Pick',
+          button: 'Slots',
+          sections: [{ title: 's'.repeat(25), rows: [{ id: 'a', title: 'A' }] }],
+        }),
+      100,
+    ],
+    [
+      'a call-to-action label over 20 characters',
+      () => ctaUrlMessage(SHEENA, { body: 'Track', displayText: 'd'.repeat(21), url: 'https://x.example/t' }),
+      100,
+    ],
+    [
+      'a call-to-action URL that is not http(s)',
+      () => ctaUrlMessage(SHEENA, { body: 'Track', displayText: 'Track', url: 'javascript:alert(1)' }),
+      100,
+    ],
   ];
   for (const [name, body, code] of limits) {
     it(`refuses ${name} with ${code}`, async () => {
@@ -259,7 +303,18 @@ describe('sending', () => {
         ],
       }),
     );
-    expect([ok1.ok, ok2.ok]).toEqual([true, true]);
+    const ok3 = await graph.sendMessage(
+      seed.phoneNumberId,
+      tok(),
+      ctaUrlMessage(SHEENA, {
+        body: 'Your parcel is on its way',
+        displayText: 'Track parcel',
+        url: 'https://shop.example/track/1',
+        headerText: 'Order #1001',
+        footer: 'Shop',
+      }),
+    );
+    expect([ok1.ok, ok2.ok, ok3.ok]).toEqual([true, true, true]);
   });
 });
 

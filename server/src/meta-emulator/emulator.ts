@@ -12,6 +12,12 @@ import { createMessages, type MessagesControl, type PairRate } from './messages'
 import { createNumbers, phoneJson, type NumbersControl } from './numbers';
 import type { EmulatorState, OutboundRecord } from './state';
 import { createStatusWebhooks, type StatusDelays, type StatusWebhooksControl } from './status-webhooks';
+import {
+  createResumableUploads,
+  isUploadId,
+  type OpenSessionRoute,
+  type UploadedFile,
+} from './resumable-uploads';
 import { createTemplates, type TemplatesControl } from './templates';
 import { createWebhookSender, type DeliveryRecord } from './webhook-sender';
 
@@ -66,6 +72,8 @@ export interface EmulatorControl
   injectDownloadFaults(faults: DownloadFault[]): void;
   /** Lookaside media downloads answered so far. */
   downloadCount(): number;
+  /** A file finished through the Resumable Upload API, by its handle `h`, or null. */
+  uploadedFile(handle: string): UploadedFile | null;
   outbound(): OutboundRecord[];
   deliveries(): readonly DeliveryRecord[];
   /** Resolves when no webhook is scheduled or in flight. */
@@ -101,7 +109,8 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   const graph = createGraphHttp(ctx);
   const media = createMedia(ctx, graph, { urlTtlMs: options.mediaUrlTtlMs });
   const numbers = createNumbers(ctx, graph, { fetch: options.fetch });
-  const templates = createTemplates(ctx, graph, { reviewDelayMs: options.templateReviewMs });
+  const uploads = createResumableUploads(ctx, graph);
+  const templates = createTemplates(ctx, graph, { reviewDelayMs: options.templateReviewMs, uploads });
   const statuses = createStatusWebhooks(ctx, {
     statusDelays: options.statusDelays,
     autoRead: options.autoRead,
@@ -121,6 +130,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   media.register(app);
   // A phone number and a media object are both read at GET /{id}; Graph tells them apart by id.
   app.get<MediaNodeRoute>('/:version/:id', async (req, reply) => {
+    if (isUploadId(req.params.id)) return uploads.status(req, reply);
     const phone = state.phoneNumbers.get(req.params.id);
     if (!phone) return media.retrieve(req, reply);
     if (!graph.authorize(req, reply, phone.wabaId)) return reply;
@@ -128,6 +138,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
   });
   templates.register(app);
   numbers.register(app);
+  app.post<OpenSessionRoute>('/:version/:id/uploads', (req, reply) => uploads.open(req, reply));
 
   const control: EmulatorControl = {
     ...numbers.control,
@@ -138,6 +149,7 @@ export function buildMetaEmulator(options: MetaEmulatorOptions = {}): MetaEmulat
     ...autopilot.control,
     injectDownloadFaults: media.injectDownloadFaults,
     downloadCount: media.downloadCount,
+    uploadedFile: uploads.byHandle,
     deliverRaw: (phoneNumberId, payload) => ctx.deliverTo(ctx.mustPhone(phoneNumberId), payload),
     outbound: () => [...state.outbound.values()],
     deliveries: () => sender.log(),

@@ -117,6 +117,8 @@ export function createGraphApp(graph: GraphHttp, opts: { logger?: boolean }): Fa
       done(null, { __invalidJson: true });
     }
   });
+  // File bytes of the Resumable Upload API (`POST /upload:{id}`), whatever type they are sent as.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   void app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024 + 1, files: 1, fields: 10 } });
 
   app.setErrorHandler((error, _req, reply) => {

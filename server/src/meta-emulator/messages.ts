@@ -128,7 +128,11 @@ export function createMessages(
       if (!authorize(req, reply, phone ? phone.wabaId : null)) return reply;
       if (!phone) return objectMissing(reply, req.params.id);
 
-      const fault = sendFaults[0];
+      // Injected send faults hit message sends only: a mark-as-read that happens to arrive first
+      // (the agent opened the chat just before the test's send) must not take the fault meant
+      // for the message.
+      const isMarkRead = (req.body as { status?: unknown } | undefined)?.status !== undefined;
+      const fault = isMarkRead ? undefined : sendFaults[0];
       let dropResponse = false;
       if (fault) {
         if (--fault.count <= 0) sendFaults.shift();

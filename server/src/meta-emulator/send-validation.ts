@@ -11,14 +11,16 @@ export interface EmulatorTemplate {
   category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
   parameterFormat: 'POSITIONAL' | 'NAMED';
   components: TemplateComponentDef[];
+  /** When an approved template was edited (ms), for Meta's edit limits. */
+  edits?: number[];
 }
 
 /** Template component definitions (upper-case types, as GET returns them). */
 export type TemplateComponentDef =
   | { type: 'HEADER'; format: 'TEXT'; text: string }
   | { type: 'HEADER'; format: 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' }
-  | { type: 'BODY'; text: string }
-  | { type: 'FOOTER'; text: string }
+  | { type: 'BODY'; text: string; add_security_recommendation?: boolean }
+  | { type: 'FOOTER'; text: string; code_expiration_minutes?: number }
   | {
       type: 'BUTTONS';
       buttons: (
@@ -53,6 +55,14 @@ const str = (v: unknown): v is string => typeof v === 'string';
 const v100 = (details: string): { violation: SendViolation } => ({ violation: { code: 100, details } });
 const v131009 = (details: string): { violation: SendViolation } => ({ violation: { code: 131009, details } });
 
+function isHttpUrl(v: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function checkLength(value: unknown, path: string, max: number, required = true): SendViolation | null {
   if (value === undefined && !required) return null;
   if (!str(value) || (required && value.length === 0))
@@ -66,6 +76,7 @@ function mediaRef(o: unknown, path: string, out: string[]): SendViolation | null
   if (!isObj(o)) return { code: 100, details: `Param ${path} is required` };
   if (str(o.id)) out.push(o.id);
   else if (!str(o.link)) return { code: 100, details: `Param ${path} must have an id or a link` };
+  else if (!isHttpUrl(o.link)) return { code: 100, details: `Param ${path}['link'] must be an http(s) URL` };
   if (o.caption !== undefined) return checkLength(o.caption, `${path}['caption']`, 1024);
   return null;
 }
@@ -210,6 +221,7 @@ function checkInteractive(
         if ([...r.title].length > 20) return v131009('Button title length must be at most 20 characters');
         if (r.id.length > 256) return v131009('Button id length must be at most 256 characters');
         if (choices.some((c) => c.title === r.title)) return v131009('Button titles must be unique');
+        if (choices.some((c) => c.id === r.id)) return v131009('Button ids must be unique');
         choices.push({ kind: 'button_reply', id: r.id, title: r.title });
       }
       return done({ choices });
@@ -224,11 +236,18 @@ function checkInteractive(
       if (action.sections.length < 1 || action.sections.length > 10)
         return v131009('A list must have 1 to 10 sections');
       const choices: NonNullable<CheckedSend['choices']> = [];
+      const several = action.sections.length > 1;
       for (const s of action.sections) {
         if (!isObj(s) || !Array.isArray(s.rows)) return v100('Each section needs rows');
+        if (several || s.title !== undefined) {
+          const badTitle = checkLength(s.title, "interactive['action']['sections'][]['title']", 24);
+          if (badTitle) return { violation: badTitle };
+        }
         for (const r of s.rows) {
           if (!isObj(r) || !str(r.id) || !str(r.title)) return v100('Each row needs id and title');
           if ([...r.title].length > 24) return v131009('Row title length must be at most 24 characters');
+          if (r.id.length > 200) return v131009('Row id length must be at most 200 characters');
+          if (choices.some((c) => c.id === r.id)) return v131009('Row ids must be unique');
           if (r.description !== undefined && (!str(r.description) || [...r.description].length > 72)) {
             return v131009('Row description length must be at most 72 characters');
           }
@@ -247,7 +266,11 @@ function checkInteractive(
       const bad = checkLength(obj.body.text, "interactive['body']['text']", 1024);
       if (bad) return { violation: bad };
       const p = isObj(action) && isObj(action.parameters) ? action.parameters : null;
+      if (!isObj(action) || action.name !== 'cta_url')
+        return v100("Param interactive['action']['name'] must be cta_url");
       if (!p || !str(p.url)) return v100("Param interactive['action']['parameters']['url'] is required");
+      if (!isHttpUrl(p.url))
+        return v100("Param interactive['action']['parameters']['url'] must be an http(s) URL");
       const badText = checkLength(p.display_text, "interactive['action']['parameters']['display_text']", 20);
       return badText ? { violation: badText } : done();
     }

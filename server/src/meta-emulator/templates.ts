@@ -1,13 +1,16 @@
 // Graph message templates (digest §7): listing with cursor paging (`paging.cursors.after` and
 // `paging.next`) and a status filter; creation (checked in template-creation.ts, answered
 // `{id, status: "PENDING", category}`, then reviewed after `reviewDelayMs` with the status
-// webhook) and deletion by name (all languages) or by `hsm_id` + name (one). The control API
+// webhook), edits (`POST /{template-id}`, Meta's rules and limits, then reviewed again) and
+// deletion by name (all languages) or by `hsm_id` + name (one). The control API
 // adds templates and changes their status, which sends `message_template_status_update`.
 // Template sends are checked in send-validation.ts.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context';
 import type { GraphHttp } from './graph-http';
+import { isUploadId, type ResumableUploads } from './resumable-uploads';
 import type { EmulatorTemplate } from './send-validation';
+import { checkTemplateEdit } from './template-edit';
 import { checkTemplateCreation, reviewOutcome } from './template-creation';
 import { buildEnvelope, buildTemplateStatusEntry } from './webhook-builders';
 import type { DeliveryRecord } from './webhook-sender';
@@ -43,11 +46,12 @@ function templateJson(t: EmulatorTemplate) {
 export function createTemplates(
   ctx: EmulatorContext,
   graph: GraphHttp,
-  opts: { reviewDelayMs?: number | undefined } = {},
+  opts: { reviewDelayMs?: number | undefined; uploads?: ResumableUploads } = {},
 ): { control: TemplatesControl; register(app: FastifyInstance): void } {
   const { state } = ctx;
   let reviewDelayMs = opts.reviewDelayMs ?? 1500;
   const { fail, authorize, objectMissing, baseUrlOf } = graph;
+  const knownHandle = opts.uploads ? (h: string) => opts.uploads!.byHandle(h)?.fileType ?? null : undefined;
 
   const control: TemplatesControl = {
     addTemplate(wabaId, t) {
@@ -136,7 +140,7 @@ export function createTemplates(
         const waba = state.wabas.get(req.params.id);
         if (!authorize(req, reply, waba ? waba.id : null)) return reply;
         if (!waba) return objectMissing(reply, req.params.id);
-        const checked = checkTemplateCreation(req.body, waba.templates);
+        const checked = checkTemplateCreation(req.body, waba.templates, knownHandle);
         if (!checked.ok) {
           const { code, ...extra } = checked.error;
           return fail(reply, code, extra);
@@ -151,6 +155,25 @@ export function createTemplates(
         return reply.send({ id: tpl.id, status: tpl.status, category: tpl.category });
       },
     );
+
+    // Editing: the id is the template's own. GET /{id} (phone numbers, media) is another route.
+    app.post<{ Params: { version: string; id: string } }>('/:version/:id', async (req, reply) => {
+      // The Resumable Upload API's node shares the path: `POST /upload:{id}` sends file bytes.
+      if (opts.uploads && isUploadId(req.params.id)) return opts.uploads.send(req, reply);
+      const waba = [...state.wabas.values()].find((w) => w.templates.some((t) => t.id === req.params.id));
+      if (!authorize(req, reply, waba ? waba.id : null)) return reply;
+      const tpl = waba?.templates.find((t) => t.id === req.params.id && t.status !== 'DELETED');
+      if (!waba || !tpl) return objectMissing(reply, req.params.id);
+      const checked = checkTemplateEdit(tpl, req.body, ctx.now(), knownHandle);
+      if (!checked.ok) {
+        const { code, ...extra } = checked.error;
+        return fail(reply, code, extra);
+      }
+      if (tpl.status === 'APPROVED') tpl.edits = [...(tpl.edits ?? []), ctx.now()];
+      Object.assign(tpl, checked.value, { status: 'PENDING' });
+      review(waba.id, tpl);
+      return reply.send({ success: true });
+    });
 
     app.delete<{
       Params: { version: string; id: string };

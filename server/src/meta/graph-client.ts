@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '#contract/result';
 import {
   classifyFetchError,
+  graphAnswer,
   MetaErrorBody,
   parseJson,
   toMetaError,
@@ -10,6 +11,7 @@ import {
 } from './graph-errors';
 import {
   CreatedTemplateResponse,
+  EditedTemplateResponse,
   IdResponse,
   MediaInfoResponse,
   PhoneNumberResponse,
@@ -23,6 +25,7 @@ import {
   type CreatedTemplate,
   type Template,
   type TemplateCreation,
+  type TemplateEdit,
 } from './graph-types';
 import type { OutboundMessageBody } from './outbound-messages';
 
@@ -64,6 +67,8 @@ export interface GraphClient {
     token: string,
     body: TemplateCreation,
   ): Promise<GraphResult<CreatedTemplate>>;
+  /** Edits a template (`POST /{template-id}`); Meta reviews it again. */
+  editTemplate(templateId: string, token: string, body: TemplateEdit): Promise<GraphResult<void>>;
   /** Deletes one template: `hsm_id` narrows Meta's by-name delete to this language's template. */
   deleteTemplate(
     wabaId: string,
@@ -152,30 +157,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   ): Promise<GraphResult<z.output<S>>> {
     const r = await raw(url, init);
     if (!r.ok) return r;
-    const res = r.value;
-    const json = parseJson((r.body ?? Buffer.alloc(0)).toString('utf8'));
-    if (!res.ok) {
-      const e = MetaErrorBody.safeParse(json);
-      if (!e.success) {
-        return err({
-          code: 'bad_response',
-          kind: 'bad_response',
-          message: `Graph API answered ${res.status} without an error object`,
-          httpStatus: res.status,
-        });
-      }
-      return err(toMetaError(res.status, e.data));
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      return err({
-        code: 'bad_response',
-        kind: 'bad_response',
-        message: `Unexpected Graph API response: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        httpStatus: res.status,
-      });
-    }
-    return ok(parsed.data);
+    return graphAnswer(r.value.status, parseJson((r.body ?? Buffer.alloc(0)).toString('utf8')), schema);
   }
 
   const u = (path: string, query?: Record<string, string | undefined>) => {
@@ -250,6 +232,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         { method: 'POST', token, json: body },
         CreatedTemplateResponse,
       );
+    },
+
+    async editTemplate(templateId, token, body) {
+      const r = await call(u(seg(templateId)), { method: 'POST', token, json: body }, EditedTemplateResponse);
+      return r.ok ? ok(undefined) : r;
     },
 
     async deleteTemplate(wabaId, token, t) {

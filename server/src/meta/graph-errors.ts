@@ -1,7 +1,7 @@
 import sjson from 'secure-json-parse';
 import { z } from 'zod';
 import { lookupMetaError, type ErrorCatalogEntry } from './error-catalog';
-import type { Result } from '#contract/result';
+import { err, ok, type Result } from '#contract/result';
 
 // What a failed Graph call means, decided once here: Meta's error object (with the error
 // catalog's entry), or what the transport proves about whether the request reached Meta.
@@ -124,4 +124,37 @@ export function toMetaError(httpStatus: number, body: z.infer<typeof MetaErrorBo
     fbtraceId: me.fbtrace_id ?? null,
     catalog,
   };
+}
+
+/**
+ * A Graph answer as a result: a non-2xx is Meta's error object (or `bad_response` without one);
+ * a 2xx body is checked against `schema`. Shared by the Graph client and the resumable uploader.
+ */
+export function graphAnswer<S extends z.ZodType>(
+  status: number,
+  json: unknown,
+  schema: S,
+): GraphResult<z.output<S>> {
+  if (status < 200 || status > 299) {
+    const e = MetaErrorBody.safeParse(json);
+    return err(
+      e.success
+        ? toMetaError(status, e.data)
+        : {
+            code: 'bad_response',
+            kind: 'bad_response',
+            message: `Graph API answered ${status} without an error object`,
+            httpStatus: status,
+          },
+    );
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    return err({
+      code: 'bad_response',
+      kind: 'bad_response',
+      message: `Unexpected Graph API response: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      httpStatus: status,
+    });
+  return ok(parsed.data);
 }

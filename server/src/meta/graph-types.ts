@@ -101,9 +101,21 @@ export interface TemplateCreation {
   name: string;
   language: string;
   category: string;
-  parameter_format: 'POSITIONAL';
+  /** Absent for authentication templates (Meta writes their text). */
+  parameter_format?: 'POSITIONAL' | 'NAMED';
   components: Record<string, unknown>[];
 }
+
+/** What Parley submits to `POST /{template-id}` to edit a template (Meta replaces its components). */
+export interface TemplateEdit {
+  /** Only while the template is not approved. */
+  category?: string;
+  parameter_format?: 'POSITIONAL' | 'NAMED';
+  components: Record<string, unknown>[];
+}
+
+/** `POST /{template-id}` answer. */
+export const EditedTemplateResponse = z.object({ success: z.boolean() });
 
 /** `GET /{media-id}` (digest §6). */
 export const MediaInfoResponse = z.object({

@@ -135,6 +135,26 @@ export function listMessage(
   );
 }
 
+/** One call-to-action button opening `url` (label ≤ 20), so the body need not show the link. */
+export function ctaUrlMessage(
+  to: Recipient,
+  m: { body: string; displayText: string; url: string; headerText?: string; footer?: string },
+  opts?: SendOptions,
+) {
+  return envelope(
+    to,
+    'interactive',
+    {
+      type: 'cta_url',
+      ...(m.headerText ? { header: { type: 'text', text: m.headerText } } : {}),
+      body: { text: m.body },
+      ...(m.footer ? { footer: { text: m.footer } } : {}),
+      action: { name: 'cta_url', parameters: { display_text: m.displayText, url: m.url } },
+    },
+    opts,
+  );
+}
+
 /** React to a message; an empty emoji removes our reaction. Reactions only get a `sent` status. */
 export function reactionMessage(
   to: Recipient,

@@ -31,11 +31,15 @@ export const statusOf: Record<AppErrorCode, number> = {
   account_unavailable: 422,
   update_required: 426,
   rate_limited: 429,
+  quota_exceeded: 429,
   internal: 500,
   upstream_unavailable: 502,
   offline: 503,
   server_unreachable: 503,
   service_unavailable: 503,
+  // Client-only (a person stopped an upload); the server never answers it. 499 as nginx's
+  // "client closed request", should it ever be logged.
+  cancelled: 499,
 };
 
 /** An expected failure carried through Fastify's error path; routes throw it via `unwrap`. */
@@ -133,7 +137,7 @@ export function toAppError(error: unknown): { appError: AppError; isBug: boolean
 /** Writes an AppError as `{"error":{...}}` with its status and the headers its code implies. */
 export function sendAppError(reply: FastifyReply, appError: AppError) {
   const status = statusOf[appError.code];
-  if (appError.code === 'rate_limited') {
+  if (appError.code === 'rate_limited' || appError.code === 'quota_exceeded') {
     const retryAfter = (appError.details as { retryAfter?: number } | undefined)?.retryAfter;
     if (retryAfter) reply.header('retry-after', String(retryAfter));
   }

@@ -79,9 +79,23 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
       },
       // A route without a security requirement is public (sign-up, login, Meta's webhooks,
       // health): say so explicitly, so generated clients send no credentials there.
+      // A route whose body is a file itself (`consumes` names only its file types, no body
+      // schema, since the handler reads the unparsed stream) documents that body as binary.
       transform: (input) => {
         const out = jsonSchemaTransform(input);
-        return { ...out, schema: { security: [], ...out.schema } };
+        const { consumes, body } = out.schema as { consumes?: string[]; body?: unknown };
+        const isRawFile =
+          !body &&
+          consumes !== undefined &&
+          consumes.every((c) => !c.startsWith('multipart/') && c !== 'application/json');
+        return {
+          ...out,
+          schema: {
+            security: [],
+            ...out.schema,
+            ...(isRawFile && { body: { type: 'string', format: 'binary' } }),
+          },
+        };
       },
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -35,6 +35,24 @@ describe('job queue', () => {
     expect(job).toMatchObject({ id, payload: { a: 2 }, attempts: 1 });
   });
 
+  it('dismisses waiting jobs by dedupe key as done, never a running one or another queue’s', async () => {
+    const name = q();
+    const other = q();
+    const [a, b, c] = (await queue.enqueueMany(database.db, [
+      { queue: name, dedupeKey: 'd1' },
+      { queue: name, dedupeKey: 'd2' },
+      { queue: name, dedupeKey: 'd3' },
+    ])) as number[];
+    const elsewhere = await queue.enqueue(database.db, { queue: other, dedupeKey: 'd1' });
+    const [running] = await queue.claim(name, { workerId: 'w', limit: 1 });
+    expect(await queue.dismiss(name, ['d1', 'd2', 'd3', 'nope'])).toBe(2);
+    const states = await Promise.all([a!, b!, c!].map(async (id) => (await stateOf(id)).state));
+    expect(states.filter((st) => st === 'done')).toHaveLength(2);
+    expect((await stateOf(running!.id)).state).toBe('running');
+    expect((await stateOf(elsewhere!)).state).toBe('pending');
+    expect(await queue.dismiss(name, [])).toBe(0);
+  });
+
   it('deduplicates by (queue, dedupeKey)', async () => {
     const name = q();
     const first = await queue.enqueue(database.db, { queue: name, dedupeKey: 'm1' });

@@ -218,6 +218,24 @@ export function createJobQueue(deps: {
       return rowsOf(res).length;
     },
 
+    /**
+     * Ends the waiting (not running) jobs of `queue` with these dedupe keys as done: their work
+     * was already done elsewhere (a webhook slot chained through their deliveries). Counts them.
+     */
+    dismiss: async (queue: string, dedupeKeys: readonly string[]): Promise<number> => {
+      if (dedupeKeys.length === 0) return 0;
+      const now = clock.now();
+      const res = await db.execute(sql`
+        update jobs set state = 'done', updated_at = ${now}
+        where queue = ${q(queue)} and state = 'pending'
+          and dedupe_key in (${sql.join(
+            dedupeKeys.map((k) => sql`${k}`),
+            sql`, `,
+          )})
+        returning id`);
+      return rowsOf(res).length;
+    },
+
     /** Extends the lease of a long-running job. */
     extendLease: async (job: Pick<Job, 'id'>, workerId: string, leaseMs: number): Promise<boolean> => {
       const res = await db.execute(sql`

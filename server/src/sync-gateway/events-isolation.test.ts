@@ -6,6 +6,7 @@ import { createOrg, type TestOrg } from '../../test/factories';
 import { connectSync, mutation, seedConversation, until, type TestSocket } from '../../test/sync';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import {
+  cannedResponses,
   contacts,
   conversationReads,
   conversations,
@@ -27,11 +28,22 @@ let b: TestOrg;
 let bConv: { conversationId: string; contactId: string; messageIds: string[] };
 let bSocket: TestSocket;
 let bClientId: string;
+/** A canned response personal to B's agent. */
+let bCannedId: string;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   w = await startWhatsAppWorld();
   [a, b] = await Promise.all([createOrg(w.t.app, 'Events A'), createOrg(w.t.app, 'Events B')]);
+  // Written first, so its live packet is long gone before B's sockets connect.
+  const canned = await w.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/canned-responses',
+    headers: b.agent.headers,
+    payload: { shortcut: 'bonly', title: 'B only', body: 'B only' },
+  });
+  expect(canned.statusCode, canned.body).toBe(201);
+  bCannedId = canned.json().id;
   const accB = (await w.connect(b.admin)).account.id;
   bConv = await seedConversation(w.t.database.db, b.organizationId, accB, {
     assigneeId: b.agent.id,
@@ -54,6 +66,7 @@ const snapshotOfB = async () => {
     messages: await db.select().from(messages).where(eq(messages.organizationId, org)),
     contacts: await db.select().from(contacts).where(eq(contacts.organizationId, org)),
     notes: await db.select().from(notes).where(eq(notes.organizationId, org)),
+    canned: await db.select().from(cannedResponses).where(eq(cannedResponses.organizationId, org)),
     reads: await db.select().from(conversationReads).where(eq(conversationReads.organizationId, org)),
     clients: (await db.select().from(syncClients).where(eq(syncClients.organizationId, org))).map(
       ({ lastSeenAt: _seen, ...rest }) => rest,
@@ -88,6 +101,10 @@ const cases: Record<keyof typeof clientToServer, (s: TestSocket) => Promise<void
         type: 'text',
         text: 'reuse of B’s message id',
       }),
+      // B's canned response: A can neither edit, delete nor take over its id.
+      mutation(s.clientId, 12, 'canned.update', { id: bCannedId, patch: { body: 'Hijacked' } }),
+      mutation(s.clientId, 13, 'canned.delete', { id: bCannedId }),
+      mutation(s.clientId, 14, 'canned.create', { id: bCannedId, shortcut: 'hijack', title: 'H', body: 'h' }),
     ]);
     expect(ack.ok).toBe(true);
     if (ack.ok)

@@ -1,13 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { connect as tcpConnect } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse } from '#contract/api/auth';
 import type { LoggedIn } from '../../test/factories';
+import {
+  freshDatabase,
+  processApi as api,
+  REDIS_URL,
+  startProcess,
+  whyNotRunnable,
+  type Proc,
+} from '../../test/processes';
 import { connectSync, until, type TestSocket } from '../../test/sync';
 import { startToggleProxy, type ToggleProxy } from '../../test/toggle-proxy';
 import { createSecretBox } from '../domain/whatsapp/secret-box';
@@ -20,36 +23,12 @@ import { insertAccount } from '../storage/queries/whatsapp-accounts';
 // process tails the organization (lease); revocation reaches sockets on the other process.
 // Needs PostgreSQL (PG_ADMIN_URL) and Redis at 127.0.0.1:6379; skips, saying why, without them.
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET_KEY = 'multi-process-secret-key-0123456789-abcdefgh';
-const entry = fileURLToPath(new URL('../../test/sync-process.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
-const reachable = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = tcpConnect({ host, port, timeout: 1000 }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-    s.on('timeout', () => (s.destroy(), resolve(false)));
-  });
-
-const redisUrl = new URL(REDIS_URL);
-const hasRedis = await reachable(redisUrl.hostname, Number(redisUrl.port || 6379));
-const adminUrl = new URL(ADMIN_URL);
-const hasPg = await reachable(adminUrl.hostname, Number(adminUrl.port || 5432));
-const skip = !hasRedis
-  ? `Redis is not reachable at ${REDIS_URL}`
-  : !hasPg
-    ? `PostgreSQL is not reachable at ${ADMIN_URL}`
-    : null;
+const skip = await whyNotRunnable({ redis: true });
 if (skip) console.warn(`multi-process sync test skipped: ${skip}`);
 
-type Proc = { child: ChildProcess; url: string };
-const dbName = `parley_multi_${Date.now()}_${process.pid}`;
-let databaseUrl: string;
+let fresh: Awaited<ReturnType<typeof freshDatabase>>;
 let database: Database;
 let a: Proc;
 let b: Proc;
@@ -59,28 +38,8 @@ let redisProxy: ToggleProxy;
 const sockets: TestSocket[] = [];
 
 const startServer = (redisUrl = REDIS_URL): Promise<Proc> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, entry], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET_KEY },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    createInterface({ input: child.stdout! }).once('line', (line) =>
-      resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }),
-    );
-  });
+  startProcess('./sync-process.ts', { DATABASE_URL: fresh.url, REDIS_URL: redisUrl, SECRET_KEY });
 
-const api = async (p: Proc, method: string, path: string, body?: unknown, token?: string) => {
-  const res = await fetch(`${p.url}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> };
-};
 const asUser = (r: AuthResponse, password: string): LoggedIn => ({
   id: r.user.id,
   email: r.user.email,
@@ -98,14 +57,8 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
   let account: { id: string; appSecret: string; phoneNumberId: string };
 
   beforeAll(async () => {
-    const admin0 = new pg.Client({ connectionString: ADMIN_URL });
-    await admin0.connect();
-    await admin0.query(`create database ${dbName}`);
-    await admin0.end();
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-    database = await openDatabase({ databaseUrl, poolSize: 2 });
+    fresh = await freshDatabase('parley_multi');
+    database = await openDatabase({ databaseUrl: fresh.url, poolSize: 2 });
     await database.migrate();
     redisProxy = await startToggleProxy(REDIS_URL);
     [a, b, c] = await Promise.all([
@@ -168,10 +121,7 @@ describe.skipIf(skip !== null)('sync across two server processes (Redis adapter)
     }
     await redisProxy?.close();
     await database?.close();
-    const admin1 = new pg.Client({ connectionString: ADMIN_URL });
-    await admin1.connect();
-    await admin1.query(`drop database if exists ${dbName} with (force)`);
-    await admin1.end();
+    await fresh?.drop();
   }, 60_000);
 
   /** The customer writes; the webhook is POSTed, signed like Meta, to `to`. */

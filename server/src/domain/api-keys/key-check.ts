@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { API_KEY_PREFIX, type ApiScope } from '#contract/api/api-keys';
 import { fail, ok, type Result } from '#contract/result';
 import type { Clock } from '../../lib/clock';
+import type { InvalidationBus } from '../../lib/invalidation-bus';
 import type { Db } from '../../storage/db';
 import { apiKeys } from '../../storage/schema/index';
 import type { Principal } from '../auth/auth-service';
@@ -31,13 +32,6 @@ type CachedKey = {
   revoked: boolean;
   rateLimitPerMinute: number | null;
   loadedAt: number;
-};
-
-/** Where invalidations travel between processes. */
-export type InvalidationBus = {
-  publish: (keyId: string) => void;
-  /** `keyId` null = drop everything (e.g. after the bus reconnected and may have missed some). */
-  subscribe: (listener: (keyId: string | null) => void) => void;
 };
 
 /** Dependencies of {@link createKeyCheck}. */
@@ -189,7 +183,8 @@ export function createKeyCheck(deps: KeyCheckDeps) {
     /** Drops a key here and on every process listening to the bus (call after a change committed). */
     invalidate: (keyId: string) => {
       drop(keyId);
-      deps.bus?.publish(keyId);
+      // Not awaited: a key's freshness is "within 1 s" (the bus delivers in milliseconds).
+      void deps.bus?.publish(keyId);
     },
 
     /** Starts the periodic usage flush. */

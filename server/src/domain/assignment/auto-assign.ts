@@ -23,6 +23,8 @@ type WaitingRow = {
   id: string;
   team_id: string | null;
   assignee_id: string | null;
+  /** The number's owner: a member-owned number's conversations are its owner's, never dealt out. */
+  owner_id: string | null;
   status: string;
   enabled: boolean;
 };
@@ -61,7 +63,7 @@ export async function autoAssign(
   await lockAutoAssign(tx, organizationId);
   const waiting = rowsOf<WaitingRow>(
     await tx.execute(sql`
-      select c.id, c.team_id, c.assignee_id, c.status,
+      select c.id, c.team_id, c.assignee_id, c.owner_id, c.status,
         exists (select 1 from auto_assign_scopes s
           where s.organization_id = c.organization_id
             and ((s.kind = 'team' and s.target_id = c.team_id)
@@ -72,7 +74,9 @@ export async function autoAssign(
       order by c.waiting_since nulls last, c.id
       for update of c skip locked`),
   );
-  const stale = waiting.filter((w) => !w.enabled || w.assignee_id !== null || w.status !== 'open');
+  const stale = waiting.filter(
+    (w) => !w.enabled || w.assignee_id !== null || w.owner_id !== null || w.status !== 'open',
+  );
   if (stale.length > 0)
     await tx.execute(sql`
       update conversations set auto_assign_pending = false
@@ -140,8 +144,8 @@ export async function autoAssign(
         tx,
         organizationId,
         d.conversationId,
-        { assigneeId: null, teamId },
-        { assigneeId: d.userId, teamId },
+        { assigneeId: null, teamId, ownerId: null },
+        { assigneeId: d.userId, teamId, ownerId: null },
       )),
     );
     await audit.record(tx, organizationId, systemActor('Auto-assignment'), {

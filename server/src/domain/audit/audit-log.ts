@@ -5,7 +5,13 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
-import { createAuditQueries, type AuditCursor, type AuditFilter, type AuditRow } from './audit-queries';
+import {
+  createAuditQueries,
+  type AuditCursor,
+  type AuditFilter,
+  type AuditRow,
+  type NewAuditRow,
+} from './audit-queries';
 import type { Db } from '../../storage/db';
 import { cleanIp, cleanJson, cleanText } from './sanitize';
 
@@ -71,6 +77,25 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   ip: row.ip,
 });
 
+/** The stored row of one event, its strings cleaned. */
+function rowOf(organizationId: string, actor: Actor, event: AuditEventInput, clock: Clock): NewAuditRow {
+  const target = event.target ?? null;
+  return {
+    organizationId,
+    occurredAt: clock.now(),
+    actorKind: actor.kind,
+    actorId: actor.kind === 'system' ? null : actor.id,
+    actorLabel: labelOf(actor),
+    action: event.action,
+    targetType: target && cleanText(target.type, 50),
+    targetId: target && cleanText(target.id, 200),
+    targetLabel: target && cleanText(target.label, LABEL_MAX),
+    summary: cleanText(event.summary, SUMMARY_MAX),
+    details: cleanJson(event.details ?? {}) as Record<string, unknown>,
+    ip: actor.kind === 'system' ? null : cleanIp(actor.ip),
+  };
+}
+
 /** Creates the audit log over `db`, stamping events with `clock`. */
 export function createAuditLog(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
@@ -84,21 +109,17 @@ export function createAuditLog(deps: { db: Db; clock: Clock }) {
      * change over its text. Also accepts the plain `db` for events that change nothing else.
      */
     record: async (tx: Db, organizationId: string, actor: Actor, event: AuditEventInput): Promise<void> => {
-      const target = event.target ?? null;
-      await createAuditQueries(tx).insert({
-        organizationId,
-        occurredAt: clock.now(),
-        actorKind: actor.kind,
-        actorId: actor.kind === 'system' ? null : actor.id,
-        actorLabel: labelOf(actor),
-        action: event.action,
-        targetType: target && cleanText(target.type, 50),
-        targetId: target && cleanText(target.id, 200),
-        targetLabel: target && cleanText(target.label, LABEL_MAX),
-        summary: cleanText(event.summary, SUMMARY_MAX),
-        details: cleanJson(event.details ?? {}) as Record<string, unknown>,
-        ip: actor.kind === 'system' ? null : cleanIp(actor.ip),
-      });
+      await createAuditQueries(tx).insert(rowOf(organizationId, actor, event, clock));
+    },
+
+    /** Records several events (of any organizations) in one statement, in the order given. */
+    recordMany: async (
+      tx: Db,
+      events: readonly { organizationId: string; actor: Actor; event: AuditEventInput }[],
+    ): Promise<void> => {
+      await createAuditQueries(tx).insertMany(
+        events.map((e) => rowOf(e.organizationId, e.actor, e.event, clock)),
+      );
     },
 
     /** A newest-first page of the organization's events (admins only), narrowed by the query's filters. */

@@ -54,6 +54,20 @@ export function createAuditQueries(db: Db) {
       await db.insert(auditEvents).values({ ...rest, actorLabel: label });
     },
 
+    /** Inserts events of any organizations in one statement (seqs in the order given). */
+    insertMany: async (rows: NewAuditRow[]): Promise<void> => {
+      if (rows.length === 0) return;
+      await db.insert(auditEvents).values(
+        rows.map(({ actorLabel, ...rest }) => ({
+          ...rest,
+          actorLabel:
+            typeof actorLabel === 'string'
+              ? actorLabel
+              : sql`coalesce((select ${users.name} from ${users} where ${users.id} = ${actorLabel.userNameOf}), 'Unknown user')`,
+        })),
+      );
+    },
+
     /** Newest first: up to `limit` events after `after`, matching `filter`. */
     page: (
       organizationId: string,

@@ -1,4 +1,3 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type {
   AuthResponse,
   ChangePasswordBody,
@@ -6,13 +5,12 @@ import type {
   SessionUser,
   SignupBody,
 } from '#contract/api/auth';
-import type { ApiScope } from '#contract/api/api-keys';
-import type { Role } from '#contract/domain/roles';
 import type { Clock } from '../../lib/clock';
+import type { InvalidationBus } from '../../lib/invalidation-bus';
 import type { AuditRecorder } from '../audit/audit-log';
 import { fail, ok, type Result } from '#contract/result';
 import { recordChanges } from '../../storage/change-log';
-import { writeGenerationOf, type Db } from '../../storage/db';
+import type { Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
 import {
   insertMembership,
@@ -23,55 +21,20 @@ import {
   userById,
 } from '../../storage/queries/members';
 import { insertOrganization } from '../../storage/queries/organizations';
-import {
-  checkSession as readSessionCheck,
-  refreshTokenByHash,
-  revokeSession,
-  revokeUserSessionsExcept,
-  createRevocationTracker,
-  type SessionCheckRow,
-} from '../../storage/queries/sessions';
-import { refreshTokens, sessions } from '../../storage/schema/index';
+import { refreshTokenByHash, revokeSession, revokeUserSessionsExcept } from '../../storage/queries/sessions';
 import type { AccessTokens } from './access-tokens';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import { checkPasswordStrength } from './password-strength';
-import { newToken, sha256 } from './secrets';
+import type { Principal } from './principal';
+import { sha256 } from './secrets';
 import { createInvitationAcceptance } from './invitation-acceptance';
-import { createGenerationCache, createNotifiedCache } from './session-cache';
+import { createSessionChecks, SESSION_CHECK_TTL_MS } from './session-checks';
+import { createSessionIssuer } from './session-issuer';
 
-/** The authenticated caller of a request: who, in which organization, with which live role. */
-export type Principal = {
-  userId: string;
-  organizationId: string;
-  role: Role;
-  sessionId: string;
-  /**
-   * Set when an API key (or a client-credentials token issued for it) authenticated the request:
-   * then `userId` is the key's id and `role` the key role of the visibility module (an
-   * organization-wide actor), and the key's scopes limit what it may call.
-   */
-  apiKey?: KeyCredential;
-  /**
-   * Set when a lead intake's signed request acts (no user, no key): `userId` is then the intake's
-   * id, which the send path must not record as a message's author.
-   */
-  intakeId?: string;
-};
-
-/** The API key behind a key-authenticated principal. */
-export type KeyCredential = {
-  id: string;
-  name: string;
-  /** What this request may do: the key's scopes, narrowed by a token's. */
-  scopes: readonly ApiScope[];
-  /** Per-key override of the configured requests per minute. */
-  rateLimitPerMinute: number | null;
-};
-
-/** A refresh token is good for 30 days; a session (family) for 90 days at most. */
-export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
-const SESSION_TTL_MS = 90 * 24 * 3600 * 1000;
+export type { KeyCredential, Principal } from './principal';
+export { SESSION_CHECK_TTL_MS } from './session-checks';
+export { REFRESH_TOKEN_TTL_MS } from './session-issuer';
 
 /** Dependencies of {@link createAuthService}. */
 export type AuthServiceDeps = {
@@ -88,10 +51,9 @@ export type AuthServiceDeps = {
    * (default {@link SESSION_CHECK_TTL_MS}); 0 turns the cache off.
    */
   sessionCheckTtlMs?: number;
+  /** With Redis: invalidations of cached session checks, acknowledged by every process. */
+  sessionBus?: InvalidationBus | undefined;
 };
-
-/** The bound on a session check cached on PostgreSQL (see `createNotifiedCache`). */
-export const SESSION_CHECK_TTL_MS = 1_000;
 
 /** Sign-up, sign-in, token refresh and revocation, own profile and password. */
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -102,110 +64,12 @@ export const rateLimited = (seconds: number) =>
 /** Creates the auth service. */
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, hasher, tokens, throttle, clock } = deps;
-  // Only where this process is the database's sole client (PGlite); see `authenticate`.
-  const writeGeneration = writeGenerationOf(db);
-  const sessionChecks = writeGeneration ? createGenerationCache<SessionCheckRow>(writeGeneration) : undefined;
-  // PostgreSQL (issue 15): one round trip less per request, dropped by the sessions NOTIFY.
-  const ttl = deps.sessionCheckTtlMs ?? SESSION_CHECK_TTL_MS;
-  const revocationsInFlight = createRevocationTracker();
-  const notified =
-    writeGeneration || ttl <= 0
-      ? undefined
-      : createNotifiedCache<SessionCheckRow>({
-          ttlMs: ttl,
-          now: () => performance.now(),
-          inFlight: (userId) => revocationsInFlight.has(userId),
-        });
-
-  /** The session + membership row of a token (see `authenticate`), from the cache when exact. */
-  const checkSession = async (organizationId: string, sessionId: string, userId: string) => {
-    // Ids are fixed-length UUIDs, so the joined key is unambiguous.
-    const key = `${organizationId}/${sessionId}/${userId}`;
-    const cached = sessionChecks?.get(key) ?? notified?.get(key, userId);
-    if (cached) return cached;
-    const generation = sessionChecks?.mark();
-    const epoch = notified?.mark();
-    const row = await readSessionCheck(db, { organizationId, sessionId, userId });
-    if (row && generation !== undefined) sessionChecks?.store(key, row, generation);
-    if (row && epoch !== undefined) notified?.store(key, userId, row, epoch);
-    return row;
-  };
-
-  /**
-   * Marks a refresh token rotated unless it already was; false when someone else rotated it first
-   * (a concurrent reuse), which the caller treats as reuse.
-   */
-  const markRotated = async (organizationId: string, tokenId: string, now: Date): Promise<boolean> => {
-    const rows = await db
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(
-        and(
-          eq(refreshTokens.organizationId, organizationId),
-          eq(refreshTokens.id, tokenId),
-          isNull(refreshTokens.rotatedAt),
-        ),
-      )
-      .returning({ id: refreshTokens.id });
-    return rows.length > 0;
-  };
-
-  /** Opens a session in `organizationId` and returns tokens plus the session user. */
-  const issue = async (userId: string, organizationId: string): Promise<Result<AuthResponse>> => {
-    const now = clock.now();
-    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    const [session] = await db
-      .insert(sessions)
-      .values({ organizationId, userId, createdAt: now, expiresAt })
-      .returning({ id: sessions.id });
-    if (!session) throw new Error('insert returned no row');
-    return continueSession(userId, organizationId, session.id, expiresAt);
-  };
-
-  /** Adds a refresh token to a session and signs an access token for it. */
-  const continueSession = async (
-    userId: string,
-    organizationId: string,
-    sessionId: string,
-    sessionExpiresAt: Date,
-  ): Promise<Result<AuthResponse>> => {
-    const now = clock.now();
-    const user = await userById(db, userId);
-    const memberships = (await membershipsOfUser(db, userId)).filter((m) => m.deactivatedAt === null);
-    const current = memberships.find((m) => m.organizationId === organizationId);
-    if (!user || !current) return fail('session_revoked', 'This session is no longer valid; sign in again');
-    const refreshToken = newToken('rt');
-    const refreshExpiresAt = new Date(
-      Math.min(now.getTime() + REFRESH_TOKEN_TTL_MS, sessionExpiresAt.getTime()),
-    );
-    // Only the token's hash is stored.
-    await db.insert(refreshTokens).values({
-      organizationId,
-      sessionId,
-      tokenHash: sha256(refreshToken),
-      createdAt: now,
-      expiresAt: refreshExpiresAt,
-    });
-    const access = tokens.sign({ sub: userId, org: organizationId, role: current.role, sid: sessionId });
-    return ok({
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt.toISOString(),
-      refreshToken,
-      user: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: current.role,
-        organizationId,
-        organizationName: current.organizationName,
-      },
-      organizations: memberships.map((m) => ({
-        id: m.organizationId,
-        name: m.organizationName,
-        role: m.role,
-      })),
-    });
-  };
+  const { issue, continueSession, markRotated } = createSessionIssuer({ db, tokens, clock });
+  const sessionChecks = createSessionChecks(
+    db,
+    deps.sessionCheckTtlMs ?? SESSION_CHECK_TTL_MS,
+    deps.sessionBus,
+  );
 
   return {
     /** Creates an organization and its first admin, signed in. */
@@ -307,26 +171,23 @@ export function createAuthService(deps: AuthServiceDeps) {
       return ok(null);
     },
 
+    /** A sessions NOTIFY for `userId` arrived (every process): its cached checks go. */
+    sessionsChanged: sessionChecks.sessionsChanged,
+
+    /** The notification listener reconnected (notifications may have been lost). */
+    sessionsUnknown: sessionChecks.sessionsUnknown,
+
+    /** A request revoked these users and committed: resolves once every process dropped them. */
+    revoked: sessionChecks.revoked,
+
     /**
      * Resolves a bearer access token to a principal. Besides the signature and expiry, it checks
      * the session and membership with one prepared, indexed lookup, so a revoked session, a
-     * deactivated or removed membership, or a changed role applies to the very next request.
-     * On PostgreSQL that lookup is never cached: several server processes may share the
-     * database, and a cache invalidated by LISTEN/NOTIFY would still accept a revoked session
-     * between another process's commit and the notification's arrival (or for as long as a
-     * dropped listener connection goes unnoticed). On PGlite this process is the only client, and
-     * the lookup is cached against the database's write generation, which every write moves
-     * synchronously — exact, not eventually consistent (see `createGenerationCache`).
+     * deactivated or removed membership, or a changed role applies to the very next request
+     * (on PostgreSQL with Redis: in every process once the revoking request answered; without
+     * Redis, in other processes within the short bound of the NOTIFY-dropped cache; see
+     * `createSessionChecks`).
      */
-    /** A sessions NOTIFY for `userId` arrived (every process): its cached checks go. */
-    sessionsChanged: (userId: string): void => {
-      revocationsInFlight.confirm(userId);
-      notified?.invalidate(userId);
-    },
-
-    /** The notification listener reconnected (notifications may have been lost). */
-    sessionsUnknown: (): void => notified?.clear(),
-
     authenticate: async (accessToken: string): Promise<Result<Principal>> => {
       const verified = tokens.verify(accessToken);
       if (!verified.ok) {
@@ -335,7 +196,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           : fail('unauthorized', 'Invalid access token');
       }
       const { sub, org, sid } = verified.claims;
-      const row = await checkSession(org, sid, sub);
+      const row = await sessionChecks.check(org, sid, sub);
       if (!row || row.revokedAt || row.expiresAt <= clock.now())
         return fail('session_revoked', 'This session was signed out; sign in again');
       if (row.deactivatedAt) return fail('session_revoked', 'Your membership has been deactivated');

@@ -44,12 +44,14 @@ describe('generation cache', () => {
 describe('notified cache (PostgreSQL)', () => {
   const make = (inFlight = new Set<string>()) => {
     let now = 0;
+    const link = { up: true };
     const cache = createNotifiedCache<string>({
       ttlMs: 1_000,
       now: () => now,
       inFlight: (u) => inFlight.has(u),
+      connected: () => link.up,
     });
-    return { cache, inFlight, advance: (ms: number) => (now += ms) };
+    return { cache, inFlight, link, advance: (ms: number) => (now += ms) };
   };
 
   it('serves an entry for less than its ttl', () => {
@@ -73,6 +75,27 @@ describe('notified cache (PostgreSQL)', () => {
     expect(cache.get('a1', 'a')).toBeUndefined();
     cache.clear();
     expect(cache.get('b1', 'b')).toBeUndefined();
+  });
+
+  it('ages an entry from the start of its read, so none outlives a revoker waiting the ttl', () => {
+    const { cache, advance } = make();
+    const mark = cache.mark();
+    advance(600); // a slow read: a revocation may have committed meanwhile, its signal lost
+    cache.store('k', 'u', 'v', mark);
+    advance(399);
+    expect(cache.get('k', 'u')).toBe('v');
+    advance(1);
+    expect(cache.get('k', 'u')).toBeUndefined();
+  });
+
+  it('neither serves nor keeps an entry while invalidations cannot reach the process', () => {
+    const { cache, link } = make();
+    cache.store('k', 'u', 'v', cache.mark());
+    link.up = false;
+    expect(cache.get('k', 'u')).toBeUndefined();
+    cache.store('k', 'u', 'v', cache.mark());
+    link.up = true;
+    expect(cache.get('k', 'u')).toBeUndefined();
   });
 
   it('neither serves nor keeps a user whose change written here is unconfirmed', () => {

@@ -46,50 +46,61 @@ export function createGenerationCache<V>(generation: () => number, maxEntries = 
 /**
  * The per-request session check's cache where other processes share the database (PostgreSQL).
  * Every change a check depends on (revocation, deactivation, removal, role change) sends a NOTIFY
- * with the user id in its transaction (`storage/queries/sessions.ts`), which `invalidate` receives
- * in every process. So:
+ * with the user id in its transaction (`storage/queries/sessions.ts`) and, with Redis, an
+ * acknowledged invalidation before its request answers (`lib/invalidation-bus.ts`); both reach
+ * `invalidate` in every process. So:
  * - in the changing process the user is never cached while the change may be uncommitted
  *   (`inFlight`) — its revocation applies to the very next request, like without a cache;
- * - in other processes entries go when the NOTIFY arrives (milliseconds after the commit), and at
- *   most `ttlMs` after they were read in any case (a lost notification, a listener reconnecting);
+ * - in other processes entries go when the invalidation arrives: with Redis before the changing
+ *   request answers, else milliseconds after the commit (NOTIFY);
+ * - an entry serves at most `ttlMs` after its read STARTED (a lost notification, a stuck
+ *   process: the changing request waits that long for a missing acknowledgement, so no entry
+ *   read before its commit outlives it), and not at all while `connected()` says invalidations
+ *   cannot reach this process;
  * - a read that overlapped an invalidation is used once and not kept.
  */
 export type NotifiedCache<V> = {
   get: (key: string, userId: string) => V | undefined;
   /** Take before the read; hand to `store`. */
-  mark: () => number;
-  store: (key: string, userId: string, value: V, mark: number) => void;
-  /** A NOTIFY for `userId` arrived. */
+  mark: () => CacheMark;
+  store: (key: string, userId: string, value: V, mark: CacheMark) => void;
+  /** An invalidation for `userId` arrived. */
   invalidate: (userId: string) => void;
-  /** Notifications may have been lost (the listener reconnected): drop everything. */
+  /** Invalidations may have been lost (a listener reconnected): drop everything. */
   clear: () => void;
 };
+
+/** When a read started, and the invalidations seen by then. */
+export type CacheMark = { epoch: number; at: number };
 
 /** Creates a {@link NotifiedCache}; `inFlight(userId)`: a change of that user written here is unconfirmed. */
 export function createNotifiedCache<V>(opts: {
   ttlMs: number;
   now: () => number;
   inFlight: (userId: string) => boolean;
+  /** Whether invalidations reach this process now (default: always). */
+  connected?: () => boolean;
   maxEntries?: number;
 }): NotifiedCache<V> {
   const entries = new Map<string, { value: V; userId: string; at: number }>();
   let epoch = 0;
   const max = opts.maxEntries ?? 10_000;
+  const connected = opts.connected ?? (() => true);
   return {
     get: (key, userId) => {
       const e = entries.get(key);
       if (!e) return undefined;
-      if (opts.now() - e.at >= opts.ttlMs || opts.inFlight(userId)) {
+      if (opts.now() - e.at >= opts.ttlMs || opts.inFlight(userId) || !connected()) {
         entries.delete(key);
         return undefined;
       }
       return e.value;
     },
-    mark: () => epoch,
+    mark: () => ({ epoch, at: opts.now() }),
     store: (key, userId, value, mark) => {
-      if (mark !== epoch || opts.inFlight(userId)) return;
+      if (mark.epoch !== epoch || opts.inFlight(userId) || !connected()) return;
       if (entries.size >= max) entries.clear();
-      entries.set(key, { value, userId, at: opts.now() });
+      entries.set(key, { value, userId, at: mark.at });
     },
     invalidate: (userId) => {
       epoch++;

@@ -7,26 +7,31 @@ import type {
   CreateCannedResponseBody,
   UpdateCannedResponseBody,
 } from '#contract/api/canned-responses';
-import { fail, ok, type Result } from '#contract/result';
+import { ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
-import { mayManageOrganizationCannedResponses } from '../visibility/capabilities';
 import { visibleCannedResponseSql } from '../visibility/queries';
-import { canSeeCannedResponse } from '../visibility/rule';
-import { recordChanges, type Change } from '../../storage/change-log';
-import type { Db, Tx } from '../../storage/db';
+import { recordChanges } from '../../storage/change-log';
+import type { Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
 import { cannedResponses } from '../../storage/schema/index';
+import {
+  cannedChange,
+  deleteCanned,
+  insertCanned,
+  shortcutTaken,
+  updateCanned,
+  visibleCanned,
+  type CannedRow,
+} from './canned-writes';
 
 /** Dependencies of {@link createCannedResponseService}. */
 export type CannedResponseServiceDeps = { db: Db; clock: Clock };
 
 /** Canned responses: the organization's and each member's personal ones. */
 export type CannedResponseService = ReturnType<typeof createCannedResponseService>;
-
-type CannedRow = typeof cannedResponses.$inferSelect;
 
 /** A row as the contract's CannedResponse (REST, sync projection and bootstrap). */
 export const toCannedResponse = (row: CannedRow): CannedResponse => ({
@@ -40,26 +45,8 @@ export const toCannedResponse = (row: CannedRow): CannedResponse => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-/**
- * The log entry of a canned response. A personal one names its owner as the entry's subject:
- * pull and the tailer send it (put or del) to that member only (`canSeeCannedResponse`).
- */
-export const cannedChange = (row: Pick<CannedRow, 'id' | 'ownerId'>, op: 'put' | 'del' = 'put'): Change => ({
-  entity: 'canned_response',
-  entityId: row.id,
-  op,
-  subjectUser: row.ownerId,
-});
+export { cannedChange };
 
-const orgOnly = () =>
-  fail('forbidden', "Only admins and managers can manage the organization's canned responses");
-const shortcutTaken = (scope: CannedScope) =>
-  fail(
-    'conflict',
-    scope === 'organization'
-      ? 'The organization already has a canned response with this shortcut'
-      : 'You already have a canned response with this shortcut',
-  );
 /** [shortcut, id]. */
 const CannedCursor = z.tuple([z.string(), z.uuid()]);
 
@@ -70,35 +57,6 @@ const CannedCursor = z.tuple([z.string(), z.uuid()]);
  */
 export function createCannedResponseService(deps: CannedResponseServiceDeps) {
   const { db, clock } = deps;
-
-  /** A response the actor may see, or undefined. */
-  const visible = async (exec: Db | Tx, organizationId: string, actor: Principal, id: string) => {
-    const [row] = await exec
-      .select()
-      .from(cannedResponses)
-      .where(and(eq(cannedResponses.organizationId, organizationId), eq(cannedResponses.id, id)));
-    return row && canSeeCannedResponse(row, { userId: actor.userId, active: true }) ? row : undefined;
-  };
-
-  const shortcutIsTaken = async (
-    exec: Db | Tx,
-    organizationId: string,
-    ownerId: string | null,
-    shortcut: string,
-    exceptId?: string,
-  ) => {
-    const rows = await exec
-      .select({ id: cannedResponses.id })
-      .from(cannedResponses)
-      .where(
-        and(
-          eq(cannedResponses.organizationId, organizationId),
-          ownerId === null ? isNull(cannedResponses.ownerId) : eq(cannedResponses.ownerId, ownerId),
-          eq(cannedResponses.shortcut, shortcut),
-        ),
-      );
-    return rows.some((r) => r.id !== exceptId);
-  };
 
   const guarded = async <T>(scope: CannedScope, work: () => Promise<Result<T>>): Promise<Result<T>> => {
     try {
@@ -147,7 +105,7 @@ export function createCannedResponseService(deps: CannedResponseServiceDeps) {
 
     /** One response the actor sees; 404 otherwise (another member's personal one, another organization's). */
     get: async (organizationId: string, actor: Principal, id: string): Promise<Result<CannedResponse>> => {
-      const row = await visible(db, organizationId, actor, id);
+      const row = await visibleCanned(db, organizationId, actor, id);
       return row ? ok(toCannedResponse(row)) : notFound('Canned response');
     },
 
@@ -157,28 +115,12 @@ export function createCannedResponseService(deps: CannedResponseServiceDeps) {
       actor: Principal,
       body: CreateCannedResponseBody,
     ): Promise<Result<CannedResponse>> => {
-      if (body.scope === 'organization' && !mayManageOrganizationCannedResponses(actor.role))
-        return orgOnly();
-      const ownerId = body.scope === 'organization' ? null : actor.userId;
       return guarded(body.scope, () =>
         db.transaction(async (tx): Promise<Result<CannedResponse>> => {
-          if (await shortcutIsTaken(tx, organizationId, ownerId, body.shortcut))
-            return shortcutTaken(body.scope);
-          const now = clock.now();
-          const [row] = await tx
-            .insert(cannedResponses)
-            .values({
-              organizationId,
-              ownerId,
-              shortcut: body.shortcut,
-              title: body.title,
-              body: body.body,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning();
-          await recordChanges(tx, organizationId, [cannedChange(row!)]);
-          return ok(toCannedResponse(row!));
+          const row = await insertCanned(tx, organizationId, actor, body, clock.now());
+          if (!row.ok) return row;
+          await recordChanges(tx, organizationId, [cannedChange(row.value)]);
+          return ok(toCannedResponse(row.value));
         }),
       );
     },
@@ -190,46 +132,25 @@ export function createCannedResponseService(deps: CannedResponseServiceDeps) {
       id: string,
       body: UpdateCannedResponseBody,
     ): Promise<Result<CannedResponse>> => {
-      const before = await visible(db, organizationId, actor, id);
+      const before = await visibleCanned(db, organizationId, actor, id);
       if (!before) return notFound('Canned response');
       const scope: CannedScope = before.ownerId === null ? 'organization' : 'personal';
-      if (scope === 'organization' && !mayManageOrganizationCannedResponses(actor.role)) return orgOnly();
       return guarded(scope, () =>
         db.transaction(async (tx): Promise<Result<CannedResponse>> => {
-          if (
-            body.shortcut !== undefined &&
-            (await shortcutIsTaken(tx, organizationId, before.ownerId, body.shortcut, id))
-          )
-            return shortcutTaken(scope);
-          const [row] = await tx
-            .update(cannedResponses)
-            .set({
-              ...(body.shortcut !== undefined ? { shortcut: body.shortcut } : {}),
-              ...(body.title !== undefined ? { title: body.title } : {}),
-              ...(body.body !== undefined ? { body: body.body } : {}),
-              updatedAt: clock.now(),
-            })
-            .where(and(eq(cannedResponses.organizationId, organizationId), eq(cannedResponses.id, id)))
-            .returning();
-          if (!row) return notFound('Canned response');
-          await recordChanges(tx, organizationId, [cannedChange(row)]);
-          return ok(toCannedResponse(row));
+          const row = await updateCanned(tx, organizationId, actor, id, body, clock.now());
+          if (!row.ok) return row;
+          await recordChanges(tx, organizationId, [cannedChange(row.value)]);
+          return ok(toCannedResponse(row.value));
         }),
       );
     },
 
     /** Deletes a response: the organization's by admins and managers, a personal one by its owner. */
     remove: async (organizationId: string, actor: Principal, id: string): Promise<Result<null>> => {
-      const before = await visible(db, organizationId, actor, id);
-      if (!before) return notFound('Canned response');
-      if (before.ownerId === null && !mayManageOrganizationCannedResponses(actor.role)) return orgOnly();
       return db.transaction(async (tx): Promise<Result<null>> => {
-        const gone = await tx
-          .delete(cannedResponses)
-          .where(and(eq(cannedResponses.organizationId, organizationId), eq(cannedResponses.id, id)))
-          .returning({ id: cannedResponses.id });
-        if (gone.length === 0) return notFound('Canned response');
-        await recordChanges(tx, organizationId, [cannedChange(before, 'del')]);
+        const gone = await deleteCanned(tx, organizationId, actor, id);
+        if (!gone.ok) return gone;
+        await recordChanges(tx, organizationId, [cannedChange(gone.value, 'del')]);
         return ok(null);
       });
     },

@@ -8,6 +8,8 @@ import type {
 } from '#contract/api/conversations';
 import { MessageStatus, MessageType } from '#contract/domain/messaging';
 import type { Principal } from '../auth/auth-service';
+import { autoAssign } from '../assignment/auto-assign';
+import type { AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { fail, ok, type Result } from '#contract/result';
@@ -86,7 +88,13 @@ const taken = () => fail('conflict', 'Someone else took this conversation first'
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 /** Creates the conversation service. Every method takes the organization and the acting principal. */
-export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pick<JobQueue, 'enqueue'> }) {
+export function createConversationService(deps: {
+  db: Db;
+  clock: Clock;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  /** For auto-assignment's decision log (a woken conversation with no assignee). */
+  audit: AuditRecorder;
+}) {
   const { db, clock } = deps;
 
   const select = (tx: Db | Tx) =>
@@ -289,6 +297,7 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
         const after = {
           assigneeId: patch.assigneeId !== undefined ? patch.assigneeId : cur.assigneeId,
           teamId: patch.teamId !== undefined ? patch.teamId : cur.teamId,
+          ownerId: cur.ownerId,
         };
         const scope =
           after.assigneeId !== cur.assigneeId || after.teamId !== cur.teamId
@@ -313,15 +322,29 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
       return row ? ok(toConversation(row)) : notFound('Conversation');
     },
 
-    /** The wake-up job: a conversation snoozed until `until` opens again then (unless changed since). */
+    /**
+     * The wake-up job: a conversation snoozed until `until` opens again then (unless changed
+     * since). Woken with no assignee, it goes through auto-assignment in the same transaction,
+     * by the same rule as a conversation reopened by its customer (ingest-conversations.ts).
+     */
     wakeJob: async (job: Job<WakePayload>): Promise<JobOutcome> => {
       const organizationId = job.organizationId;
       if (!organizationId) return { kind: 'fail', error: 'job without organization' };
       const until = new Date(job.payload.until);
       await db.transaction(async (tx) => {
+        const now = clock.now();
         const woken = await tx
           .update(conversations)
-          .set({ status: 'open', snoozedUntil: null, updatedAt: clock.now() })
+          .set({
+            status: 'open',
+            snoozedUntil: null,
+            updatedAt: now,
+            autoAssignPending: sql`${conversations.autoAssignPending} or (${conversations.assigneeId} is null
+              and exists (select 1 from auto_assign_scopes s
+                where s.organization_id = ${conversations.organizationId}
+                  and ((s.kind = 'team' and s.target_id = ${conversations.teamId})
+                    or (s.kind = 'number' and s.target_id = ${conversations.whatsappAccountId}))))`,
+          })
           .where(
             and(
               eq(conversations.organizationId, organizationId),
@@ -330,15 +353,20 @@ export function createConversationService(deps: { db: Db; clock: Clock; jobs: Pi
               eq(conversations.snoozedUntil, until),
             ),
           )
-          .returning({ id: conversations.id });
-        if (woken.length > 0)
-          await recordChanges(tx, organizationId, [
-            {
-              entity: 'conversation',
-              entityId: job.payload.conversationId,
-              conversationId: job.payload.conversationId,
-            },
-          ]);
+          .returning({ id: conversations.id, pending: conversations.autoAssignPending });
+        if (woken.length === 0) return;
+        // The row is locked by the update above: autoAssign decides for it alone.
+        const assigned = woken[0]!.pending
+          ? await autoAssign(tx, deps.audit, organizationId, now, [job.payload.conversationId])
+          : { changes: [] };
+        await recordChanges(tx, organizationId, [
+          {
+            entity: 'conversation',
+            entityId: job.payload.conversationId,
+            conversationId: job.payload.conversationId,
+          },
+          ...assigned.changes,
+        ]);
       });
       return { kind: 'done' };
     },

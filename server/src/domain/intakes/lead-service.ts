@@ -8,6 +8,7 @@ import { verifyWebhookSignature } from '../../meta/webhook-signature';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { retryTransientConflicts } from '../../storage/errors';
+import type { MonthlyQuota } from '../messages/message-quota';
 import type { JobQueue } from '../../storage/job-queue';
 import { contacts, conversations, intakeLeads, intakes } from '../../storage/schema/index';
 import { notFound } from '../failure';
@@ -33,6 +34,8 @@ export type LeadServiceDeps = {
   clock: Clock;
   box: SecretBox;
   jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
+  /** The monthly quota the lead's template send counts against (issue 10). */
+  quota?: MonthlyQuota | undefined;
   /** Called after a lead's template send committed (wakes the send worker). */
   onQueued?: () => void;
 };
@@ -143,6 +146,7 @@ export function createLeadService(deps: LeadServiceDeps) {
               ...(await scopeChangesForConversation(tx, organizationId, conversationId, conv!, {
                 assigneeId: conv!.assigneeId,
                 teamId,
+                ownerId: conv!.ownerId,
               })),
             );
           }

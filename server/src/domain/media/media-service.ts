@@ -39,30 +39,8 @@ export function createMediaService(deps: MediaServiceDeps) {
   const { db, clock, store } = deps;
   const maxBytes = deps.maxBytes ?? 100 * 1024 * 1024;
 
-  /** Settles a media row (ready with its bytes' facts, or failed) and logs its messages. */
-  const settle = async (
-    organizationId: string,
-    mediaId: string,
-    patch: Partial<typeof media.$inferInsert>,
-  ): Promise<void> => {
-    await db.transaction(async (tx) => {
-      await tx
-        .update(media)
-        .set({ ...patch, updatedAt: clock.now() })
-        .where(and(eq(media.organizationId, organizationId), eq(media.id, mediaId)));
-      const refs = await tx
-        .select({ id: messages.id, conversationId: messages.conversationId })
-        .from(messages)
-        .where(and(eq(messages.organizationId, organizationId), eq(messages.mediaId, mediaId)));
-      // Media metadata reaches clients inside the message row.
-      const changes: Change[] = refs.map((m) => ({
-        entity: 'message',
-        entityId: m.id,
-        conversationId: m.conversationId,
-      }));
-      await recordChanges(tx, organizationId, changes);
-    });
-  };
+  const settle = (organizationId: string, mediaId: string, patch: Partial<typeof media.$inferInsert>) =>
+    settleMedia({ db, clock }, organizationId, mediaId, patch);
 
   /**
    * The `media_fetch` job: `GET /{mediaId}` → URL → authenticated download (a fresh URL when
@@ -170,6 +148,32 @@ export function createMediaService(deps: MediaServiceDeps) {
       return ok({ row, ...file });
     },
   };
+}
+
+/** Settles a media row (ready with its bytes' facts, or failed) and logs its messages. */
+export async function settleMedia(
+  deps: { db: Db; clock: Clock },
+  organizationId: string,
+  mediaId: string,
+  patch: Partial<typeof media.$inferInsert>,
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(media)
+      .set({ ...patch, updatedAt: deps.clock.now() })
+      .where(and(eq(media.organizationId, organizationId), eq(media.id, mediaId)));
+    const refs = await tx
+      .select({ id: messages.id, conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.organizationId, organizationId), eq(messages.mediaId, mediaId)));
+    // Media metadata reaches clients inside the message row.
+    const changes: Change[] = refs.map((m) => ({
+      entity: 'message',
+      entityId: m.id,
+      conversationId: m.conversationId,
+    }));
+    await recordChanges(tx, organizationId, changes);
+  });
 }
 
 /** Whether downloaded bytes are what `GET /{media-id}` announced (size, and sha256 in hex or base64). */

@@ -30,6 +30,8 @@ import {
   type MemberRow,
 } from '../../storage/queries/members';
 import { notifyMemberChanged, revokeMemberSessions } from '../../storage/queries/sessions';
+import { createPasswordReset } from './password-reset';
+import { releaseNumbersOf } from '../whatsapp/number-owner';
 
 /** Invitations can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -57,6 +59,15 @@ export const toMember = (row: MemberRow): Member => ({
   // Away wins over offline: it is what the member said, and it stays true when they reconnect.
   availability: row.availability === 'away' ? 'away' : row.online ? 'available' : 'offline',
   capacity: row.capacity,
+});
+
+/**
+ * A member as the REST list and detail answer it: with `lastActiveAt`, which the sync rows leave
+ * out (the heartbeat moves it without a change). A connected member was last active now.
+ */
+const withLastActive = (row: MemberRow, now: Date): Member => ({
+  ...toMember(row),
+  lastActiveAt: (row.online ? now : row.lastSeenAt)?.toISOString() ?? null,
 });
 
 const adminOnly = () => fail('forbidden', 'Only admins can manage members');
@@ -133,7 +144,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       const pageRows = rows.slice(0, q.limit);
       const last = pageRows[pageRows.length - 1];
       return ok({
-        data: pageRows.map(toMember),
+        data: pageRows.map((r) => withLastActive(r, clock.now())),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.joinedAt.getTime(), last.id]) : null,
       });
     },
@@ -141,8 +152,11 @@ export function createMemberService(deps: MemberServiceDeps) {
     /** One member; 404 for ids outside the organization. */
     get: async (organizationId: string, _actor: Principal, userId: string): Promise<Result<Member>> => {
       const row = await memberRow(db, organizationId, userId);
-      return row ? ok(toMember(row)) : notFound('User');
+      return row ? ok(withLastActive(row, clock.now())) : notFound('User');
     },
+
+    /** A new temporary password for a member (admin); all their sessions end. */
+    resetPassword: createPasswordReset(deps),
 
     /** Invites by link, or creates the account with a temporary password (admin). */
     create: async (
@@ -255,6 +269,14 @@ export function createMemberService(deps: MemberServiceDeps) {
         // A new role or a reactivation: every process drops its cached session check of the user.
         else if (body.role !== undefined || body.deactivated === false) await notifyMemberChanged(tx, userId);
         await recordMemberUpdate(tx, organizationId, actorOf(actor, ip), current, body);
+        // Their numbers go back to the organization (a reactivation does not give them back).
+        const released =
+          body.deactivated === true
+            ? await releaseNumbersOf(tx, organizationId, userId, `"${current.name}" was deactivated`, now)
+            : { changes: [], events: [] };
+        for (const event of released.events)
+          await audit.record(tx, organizationId, actorOf(actor, ip), event);
+        await recordChanges(tx, organizationId, released.changes);
         // Synced: the member's row, and the role group when the role crosses the manager line.
         await recordChanges(
           tx,
@@ -289,6 +311,13 @@ export function createMemberService(deps: MemberServiceDeps) {
         const admins = await lockActiveAdmins(tx, organizationId);
         if (admins.includes(userId) && admins.length === 1) return lastAdmin();
         await revokeMemberSessions(tx, organizationId, userId, 'removed', now);
+        const released = await releaseNumbersOf(
+          tx,
+          organizationId,
+          userId,
+          `"${current.name}" was removed`,
+          now,
+        );
         // Their team memberships go with the membership: those teams' rows change too.
         const teams = await tx
           .select({ teamId: teamMembers.teamId })
@@ -304,7 +333,10 @@ export function createMemberService(deps: MemberServiceDeps) {
           summary: `Removed "${current.name}" <${current.email}> from the organization`,
           details: { email: current.email, role: current.role, teamIds: teams.map((t) => t.teamId) },
         });
+        for (const event of released.events)
+          await audit.record(tx, organizationId, actorOf(actor, ip), event);
         await recordChanges(tx, organizationId, [
+          ...released.changes,
           ...teams.map((t) => ({ entity: 'team', entityId: t.teamId })),
           { entity: 'member', entityId: userId, op: 'del' as const },
         ]);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/auth-service';
 import { isOpenAt, readHoursSettings } from '../organization/business-hours';
 import { rowsOf } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
+import type { MonthlyQuota } from './message-quota';
 import type { JobQueue } from '../../storage/job-queue';
 import type { StoredInbound } from './ingest-conversations';
 import type { LogChanges } from './ingest-batch';
@@ -33,7 +34,7 @@ const organizationActor = (organizationId: string): Principal => ({
  */
 export async function sendAwayMessages(
   tx: Tx,
-  deps: { jobs: Pick<JobQueue, 'enqueue'> },
+  deps: { jobs: Pick<JobQueue, 'enqueue'>; quota?: MonthlyQuota | undefined },
   inserted: readonly StoredInbound[],
   now: Date,
   log: LogChanges,
@@ -63,7 +64,7 @@ export async function sendAwayMessages(
     if (claimed.length === 0) continue;
     const sent = await queueMessageSend(
       tx,
-      { clock: { now: () => now }, jobs: deps.jobs },
+      { clock: { now: () => now }, jobs: deps.jobs, quota: deps.quota },
       m.org,
       organizationActor(m.org),
       m.conv,

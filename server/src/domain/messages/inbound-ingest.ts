@@ -6,6 +6,7 @@ import type {
   StatusEvent,
   TemplateStatusEvent,
 } from '../../meta/normalize';
+import type { MonthlyQuota } from './message-quota';
 import type { JobQueue } from '../../storage/job-queue';
 import type { Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
@@ -30,7 +31,12 @@ export type RoutedEvent =
   | { organizationId: string; accountId: string; event: PhoneQualityEvent };
 
 /** What ingest needs: the job queue, and the audit log auto-assignment writes to. */
-export type IngestDeps = { jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'>; audit: AuditRecorder };
+export type IngestDeps = {
+  jobs: Pick<JobQueue, 'enqueueMany' | 'enqueue'>;
+  audit: AuditRecorder;
+  /** The monthly quota the away message counts against (issue 10). */
+  quota?: MonthlyQuota | undefined;
+};
 
 /** What one ingest did, per organization, for recordChanges and for logs. */
 export type IngestResult = {

@@ -7,7 +7,8 @@ import { orgKey, rowsJson as j, type InboundItem, type LogChanges } from './inge
 import type { InboundFields } from './message-content';
 
 // Ingest steps 2 and 5, conversations: one upsert that finds or opens the conversation of every
-// (number, contact) pair and locks it before messages are counted (so conv_seq stays gap-free),
+// (number, contact) pair (a new one in the number's default team) and locks it before messages
+// are counted (so conv_seq stays gap-free),
 // and, once the messages are stored, one update of their last-message fields, unread count,
 // 24-hour window and status.
 
@@ -39,6 +40,14 @@ export type StoredInbound = {
 };
 
 /**
+ * SQL: the owner of the joined number `wa` while they are an active member: a member-owned
+ * number's new conversation is assigned to its owner here, in the ingest transaction (issue 10),
+ * so auto-assignment never sees it unassigned.
+ */
+export const ownerIfActive = sql`(select m.user_id from memberships m
+  where m.organization_id = wa.organization_id and m.user_id = wa.owner_user_id and m.deactivated_at is null)`;
+
+/**
  * Finds or creates the conversation of every message's (number, contact) and locks the rows,
  * in sorted order (a stable lock order between concurrent batches). One statement.
  */
@@ -58,10 +67,14 @@ export async function lockConversations(
       ? []
       : rowsOf<LockedConversation>(
           await tx.execute(sql`
-            insert into conversations (organization_id, whatsapp_account_id, contact_id, created_at, updated_at)
-            select v.o, v.a, v.c, ${now}, ${now}
+            insert into conversations (organization_id, whatsapp_account_id, contact_id, team_id, owner_id,
+              assignee_id, created_at, updated_at)
+            -- A new conversation lands in its number's default team and, on a member-owned number,
+            -- with its owner (an existing one keeps both).
+            select v.o, v.a, v.c, wa.default_team_id, wa.owner_user_id, ${ownerIfActive}, ${now}, ${now}
             from json_to_recordset(${j([...keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v))}::json)
               as v(o uuid, a uuid, c uuid)
+            left join whatsapp_accounts wa on wa.organization_id = v.o and wa.id = v.a
             on conflict (organization_id, whatsapp_account_id, contact_id)
               do update set updated_at = conversations.updated_at
             returning id, organization_id, whatsapp_account_id, contact_id, last_conv_seq, (xmax = 0) as inserted`),
@@ -122,7 +135,7 @@ export async function applyNewMessages(
       waiting_since = coalesce(c.waiting_since, v.first),
       -- New (the customer's first message) or reopened while nobody has it: the auto-assignment
       -- queue; domain/assignment decides in this transaction (it clears the flag where it is off).
-      auto_assign_pending = c.auto_assign_pending or (c.assignee_id is null
+      auto_assign_pending = c.auto_assign_pending or (c.assignee_id is null and c.owner_id is null
         and (c.last_inbound_at is null or c.status in ('resolved', 'snoozed'))
         and exists (select 1 from auto_assign_scopes s
           where s.organization_id = c.organization_id

@@ -1,3 +1,4 @@
+import type { InteractiveContent } from '#contract/api/interactive';
 import type {
   ContactCard,
   InteractiveReply,
@@ -21,11 +22,15 @@ export type MessageContent = {
   location?: Location;
   contacts?: ContactCard[];
   interactive?: InteractiveReply;
+  /** Outbound interactive messages (reply buttons, list, call-to-action URL), as sent. */
+  interactiveMessage?: InteractiveContent;
   template?: SentTemplate;
   /** Outbound reaction messages: target and emoji (null = removed). */
   reaction?: { messageId: string | null; emoji: string | null };
   /** Media flags that are not columns of `media`. */
-  media?: { voice?: boolean; animated?: boolean; fileName?: string | null };
+  media?: { voice?: boolean; animated?: boolean; fileName?: string | null; link?: string };
+  /** The name of the API key that sent the message, as it was then ("via API key ‹name›"). */
+  apiKeyName?: string;
   /** Verbatim extras: order, system, unsupported, referral, referredProduct, flow responseJson. */
   extra?: Record<string, unknown>;
 };
@@ -229,6 +234,7 @@ export function toMessage(
         ...(content.media?.voice !== undefined && { voice: content.media.voice }),
         ...(content.media?.animated !== undefined && { animated: content.media.animated }),
         state: m.state,
+        ...(content.media?.link !== undefined && { url: content.media.link }),
       }
     : null;
   return {
@@ -243,6 +249,7 @@ export function toMessage(
     location: content.location ?? null,
     contacts: content.contacts ?? null,
     interactive: content.interactive ?? null,
+    ...(content.interactiveMessage && { interactiveMessage: content.interactiveMessage }),
     reaction: content.reaction ?? null,
     ...(extras.reactions && { reactions: extras.reactions }),
     template: content.template ?? null,
@@ -261,6 +268,7 @@ export function toMessage(
     waMessageId: row.waMessageId,
     authorId: row.authorId,
     apiKeyId: row.apiKeyId,
+    ...(content.apiKeyName !== undefined && { apiKeyName: content.apiKeyName }),
     createdAt: row.createdAt.toISOString(),
     statusAt: row.statusAt?.toISOString() ?? null,
   };

@@ -1,6 +1,9 @@
 import type { TemplateParameters } from '#contract/api/messages';
 import {
   audioMessage,
+  buttonsMessage,
+  ctaUrlMessage,
+  listMessage,
   documentMessage,
   imageMessage,
   locationMessage,
@@ -96,15 +99,46 @@ export function buildOutboundBody(
     case 'audio':
     case 'document':
     case 'sticker': {
-      const id = needMedia();
+      // Media by URL goes to Meta as `link` (Meta fetches it); anything else was uploaded.
+      const link = content.media?.link;
+      const id = link ?? needMedia();
       if (typeof id !== 'string') return bad(id);
+      const ref = link ? { link } : { id };
       const caption = ctx.caption ? { caption: ctx.caption } : {};
-      if (ctx.type === 'image') return ok(imageMessage(to, { id, ...caption }, opts));
-      if (ctx.type === 'video') return ok(videoMessage(to, { id, ...caption }, opts));
-      if (ctx.type === 'audio') return ok(audioMessage(to, { id }, opts));
-      if (ctx.type === 'sticker') return ok(stickerMessage(to, { id }, opts));
+      if (ctx.type === 'image') return ok(imageMessage(to, { ...ref, ...caption }, opts));
+      if (ctx.type === 'video') return ok(videoMessage(to, { ...ref, ...caption }, opts));
+      if (ctx.type === 'audio') return ok(audioMessage(to, ref, opts));
+      if (ctx.type === 'sticker') return ok(stickerMessage(to, ref, opts));
       const filename = content.media?.fileName ?? ctx.mediaFileName;
-      return ok(documentMessage(to, { id, ...caption, ...(filename && { filename }) }, opts));
+      return ok(documentMessage(to, { ...ref, ...caption, ...(filename && { filename }) }, opts));
+    }
+    case 'interactive': {
+      const m = content.interactiveMessage;
+      if (!m) return bad({ code: 'invalid_message', message: 'The interactive message is missing.' });
+      const frame = { body: m.body, ...(m.footer && { footer: m.footer }) };
+      if (m.kind === 'buttons')
+        return ok(
+          buttonsMessage(
+            to,
+            { ...frame, buttons: m.buttons, ...(m.header && { header: { type: 'text', text: m.header } }) },
+            opts,
+          ),
+        );
+      if (m.kind === 'list')
+        return ok(
+          listMessage(
+            to,
+            { ...frame, button: m.button, sections: m.sections, ...(m.header && { headerText: m.header }) },
+            opts,
+          ),
+        );
+      return ok(
+        ctaUrlMessage(
+          to,
+          { ...frame, displayText: m.displayText, url: m.url, ...(m.header && { headerText: m.header }) },
+          opts,
+        ),
+      );
     }
     case 'location': {
       const l = content.location;

@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Message, SendMessageBody } from '#contract/api/messages';
+import type { Message } from '#contract/api/messages';
 import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { visibleConversationSql } from '../visibility/queries';
 import { notFound } from '../failure';
 import { toMessage } from './message-content';
-import { mediaById, messageInConversation, sendColumns } from './send-content';
+import { MEDIA_URL_MAX_ATTEMPTS, MEDIA_URL_QUEUE, type MediaUrlPayload } from '../media/media-url-job';
+import { consumeQuota } from './message-quota';
+import { mediaById, messageInConversation, sendColumns, type SendInput } from './send-content';
 import { SEND_MAX_ATTEMPTS, sendQueueOf, type QueueSendDeps, type SendJobPayload } from './send-queue';
 import type { Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
-import { contacts, conversations, messages, reactions, whatsappAccounts } from '../../storage/schema/index';
+import {
+  contacts,
+  conversations,
+  media,
+  messages,
+  reactions,
+  whatsappAccounts,
+} from '../../storage/schema/index';
 
 // The outbound half of issue #4, up to the queue: every check a send must pass happens here,
 // before anything is written, and a send that passes is ONE transaction — the message (queued,
@@ -27,8 +36,7 @@ export type QueuedSend = {
   replayed: boolean;
 };
 
-/** The outbound message body (`SendMessageBody`), with the client's id when it sent one. */
-export type SendInput = SendMessageBody;
+export type { SendInput } from './send-content';
 
 const fmt = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -172,10 +180,45 @@ export async function queueMessageSend(
   // Type-specific checks; each yields the message columns.
   const columns = await sendColumns(tx, organizationId, conversationId, account.id, body);
   if (!columns.ok) return columns;
-  const { text, caption, content, media: mediaRow, preview, reactionTarget } = columns.value;
+  const { text, caption, preview, reactionTarget, linkMedia } = columns.value;
+  let { content, media: mediaRow } = columns.value;
+  // A key's sends carry its name as it is now: the thread says "via API key ‹name›" for good.
+  if (actor.apiKey && !opts.asOrganization) content = { ...content, apiKeyName: actor.apiKey.name };
+
+  // The monthly quota: counted by the first write, which writes nothing when it refuses.
+  if (deps.quota) {
+    const counted = await consumeQuota(tx, deps.quota, organizationId, now);
+    if (!counted.ok) return counted;
+  }
 
   // ---- writes (nothing above wrote) ----
   const messageId = body.id ?? randomUUID();
+  if (linkMedia) {
+    // Parley's copy of media sent by URL: pending until the copy job fetches it; the send goes
+    // to Meta with the link and does not wait for it.
+    const [created] = await tx
+      .insert(media)
+      .values({
+        organizationId,
+        mimeType: linkMedia.mimeType,
+        fileName: linkMedia.fileName,
+        source: 'upload',
+        state: 'pending',
+        whatsappAccountId: account.id,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    mediaRow = created!;
+    await deps.jobs.enqueue(tx, {
+      queue: MEDIA_URL_QUEUE,
+      organizationId,
+      dedupeKey: mediaRow.id,
+      payload: { mediaId: mediaRow.id, url: linkMedia.url, type: linkMedia.type } satisfies MediaUrlPayload,
+      maxAttempts: MEDIA_URL_MAX_ATTEMPTS,
+      runAt: now,
+    });
+  }
   const isReaction = body.type === 'reaction';
   const [seq] = await tx
     .update(conversations)

@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { SendMessageBody } from '#contract/api/messages';
+import type { MediaByUrl } from '#contract/api/interactive';
+import type { IntegratorMessage } from '#contract/api/messages';
+import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 import { fail, ok, type Result } from '#contract/result';
 import { mediaProblem } from '../media/media-limits';
 import type { MessageContent } from './message-content';
@@ -14,6 +16,20 @@ import { media, messages, templates } from '../../storage/schema/index';
 /** A media row. */
 export type MediaRow = typeof media.$inferSelect;
 
+/** Media by URL (`POST /messages` with `media`), as the send path carries it. */
+export type UrlMediaInput = {
+  type: MediaType;
+  link: MediaByUrl;
+  id?: undefined;
+  replyToMessageId?: undefined;
+};
+
+/** What a send may carry: a message body (the conversation route's, or interactive) or media by URL. */
+export type SendInput = IntegratorMessage | UrlMediaInput;
+
+/** The media row a send by URL creates (pending until the copy job fetches it). */
+export type LinkMedia = { url: string; type: MediaType; mimeType: string; fileName: string | null };
+
 /** The columns of an outbound message, and what the conversation list shows for it. */
 export type SendColumns = {
   text: string | null;
@@ -23,6 +39,8 @@ export type SendColumns = {
   preview: string;
   /** The message a reaction lands on. */
   reactionTarget: { id: string } | null;
+  /** Media by URL: the row to create for Parley's copy. */
+  linkMedia: LinkMedia | null;
 };
 
 const MEDIA_LABEL = {
@@ -45,7 +63,7 @@ export async function sendColumns(
   organizationId: string,
   conversationId: string,
   accountId: string,
-  body: SendMessageBody,
+  body: SendInput,
 ): Promise<Result<SendColumns>> {
   let text: string | null = null;
   let caption: string | null = null;
@@ -53,6 +71,32 @@ export async function sendColumns(
   let mediaRow: MediaRow | null = null;
   let preview: string;
   let reactionTarget: { id: string } | null = null;
+  let linkMedia: LinkMedia | null = null;
+  if ('link' in body) {
+    const m = body.link;
+    if (m.caption !== undefined && (m.type === 'audio' || m.type === 'sticker'))
+      return fail('invalid_input', 'Audio messages and stickers cannot have a caption on WhatsApp.', {
+        fields: [{ path: 'body.media.caption', message: `A ${m.type} cannot have a caption` }],
+      });
+    if (m.fileName !== undefined && m.type !== 'document')
+      return fail('invalid_input', 'Only documents carry a file name.', {
+        fields: [{ path: 'body.media.fileName', message: 'Only documents carry a file name' }],
+      });
+    const fileName = m.fileName ?? (m.type === 'document' ? fileNameOf(m.url) : null);
+    linkMedia = { url: m.url, type: m.type, mimeType: guessMime(m.type, m.url), fileName };
+    caption = m.caption ?? null;
+    content = { media: { link: m.url, ...(m.fileName && { fileName: m.fileName }) } };
+    const label = fileName ?? MEDIA_LABEL[m.type];
+    return ok({
+      text,
+      caption,
+      content,
+      media: null,
+      preview: clip(caption ? `${label}: ${caption}` : label),
+      reactionTarget,
+      linkMedia,
+    });
+  }
   switch (body.type) {
     case 'text':
       text = body.text;
@@ -81,6 +125,11 @@ export async function sendColumns(
       preview = clip(caption ? `${label}: ${caption}` : label);
       break;
     }
+    case 'interactive':
+      content = { interactiveMessage: body.interactive };
+      text = body.interactive.body;
+      preview = clip(body.interactive.body);
+      break;
     case 'location':
       content = { location: body.location };
       preview = clip(body.location.name ? `Location: ${body.location.name}` : 'Location');
@@ -148,7 +197,44 @@ export async function sendColumns(
     }
   }
 
-  return ok({ text, caption, content, media: mediaRow, preview, reactionTarget });
+  return ok({ text, caption, content, media: mediaRow, preview, reactionTarget, linkMedia });
+}
+
+/** The last path segment of a URL, as a document's file name (null when there is none). */
+function fileNameOf(url: string): string | null {
+  const last = new URL(url).pathname.split('/').pop();
+  if (!last) return null;
+  try {
+    return decodeURIComponent(last).slice(0, 240) || null;
+  } catch {
+    return last.slice(0, 240);
+  }
+}
+
+/**
+ * A first guess of the MIME type from the URL's extension, within WhatsApp's types for `type`
+ * (the copy job records what the server actually sent).
+ */
+function guessMime(type: MediaType, url: string): string {
+  const allowed: readonly string[] = WHATSAPP_LIMITS.media[type].mimeTypes;
+  const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
+  const byExt: Record<string, string> = {
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    png: 'image/png',
+    mp4: 'video/mp4',
+    '3gp': 'video/3gpp',
+    mp3: 'audio/mpeg',
+    ogg: 'audio/ogg',
+    aac: 'audio/aac',
+    amr: 'audio/amr',
+    m4a: 'audio/mp4',
+    pdf: 'application/pdf',
+    txt: 'text/plain',
+    webp: 'image/webp',
+  };
+  const guess = byExt[ext];
+  return guess && allowed.includes(guess) ? guess : allowed[0]!;
 }
 
 /** A media row of the organization, or null. */

@@ -5,9 +5,10 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import type { QueuedSend } from './queue-send';
-import { recordChanges, rowsOf, type Change } from '../../storage/change-log';
+import { createSendGroups } from './send-groups';
+import { rowsOf, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import { isUniqueViolation, retryTransientConflicts } from '../../storage/errors';
+import { isUniqueViolation } from '../../storage/errors';
 import { idempotencyKeys } from '../../storage/schema/index';
 
 // Idempotent REST sends (quality bar 5.2.4): a key (the Idempotency-Key header, else the client's
@@ -56,6 +57,7 @@ export function createIdempotentSends(deps: {
   onQueued?: (() => void) | undefined;
 }) {
   const { db, clock } = deps;
+  const groups = createSendGroups(deps);
 
   /** The stored first result of `key`, a conflict when the request differs, or null (unused key). */
   const storedResult = async (
@@ -78,7 +80,8 @@ export function createIdempotentSends(deps: {
   /**
    * Runs `run` in a transaction under an idempotency key: a repeated key returns the stored first
    * result (or 409 when the request differs); a new key stores the result in the same transaction
-   * as the writes, then the change log is recorded last. Refusals store nothing.
+   * as the writes, then the change log is recorded last (for the whole group of concurrent sends
+   * the transaction holds). Refusals store nothing.
    */
   const idempotent = async (
     organizationId: string,
@@ -91,8 +94,10 @@ export function createIdempotentSends(deps: {
       if (stored) return stored;
     }
     try {
-      return await retryTransientConflicts(() =>
-        db.transaction(async (tx) => {
+      // The send joins its organization's next group transaction (send-groups.ts), which logs
+      // the changes of all its sends last, in one clock bump, and answers after the commit.
+      return ok(
+        await groups.run(organizationId, async (tx) => {
           const outcome = await run(tx);
           if (!outcome.ok) throw new Rollback(outcome);
           const { message, changes, replayed, extraChanges = [] } = outcome.value;
@@ -111,13 +116,13 @@ export function createIdempotentSends(deps: {
             // A concurrent request with the same key committed first: ours rolls back, theirs answers.
             if (stored.length === 0) throw new Rollback({ replayOf: key });
           }
-          await recordChanges(tx, organizationId, [...extraChanges, ...changes]);
-          return ok({ message, replayed });
+          return {
+            value: { message, replayed },
+            changes: [...extraChanges, ...changes],
+            queued: !replayed,
+          };
         }),
-      ).then((r) => {
-        if (r.ok && !r.value.replayed) deps.onQueued?.();
-        return r;
-      });
+      );
     } catch (e) {
       if (e instanceof Rollback) {
         if ('replayOf' in e.outcome) {

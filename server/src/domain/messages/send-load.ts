@@ -132,17 +132,19 @@ export async function loadSendItems(
         templateComponents: tpl?.components ?? null,
         templateParameterFormat: tpl?.parameter_format ?? null,
       },
-      media: md
-        ? {
-            id: md.id,
-            mimeType: md.mime_type,
-            fileName: md.file_name,
-            storageKey: md.storage_key,
-            metaUploadedId: md.meta_uploaded_id,
-            metaUploadedAt: md.meta_uploaded_at ? new Date(md.meta_uploaded_at) : null,
-            accountId: md.whatsapp_account_id,
-          }
-        : null,
+      // Media by URL is sent as a link: nothing to upload (Parley's copy is for the thread).
+      media:
+        md && !r.content?.media?.link
+          ? {
+              id: md.id,
+              mimeType: md.mime_type,
+              fileName: md.file_name,
+              storageKey: md.storage_key,
+              metaUploadedId: md.meta_uploaded_id,
+              metaUploadedAt: md.meta_uploaded_at ? new Date(md.meta_uploaded_at) : null,
+              accountId: md.whatsapp_account_id,
+            }
+          : null,
     };
   });
 }

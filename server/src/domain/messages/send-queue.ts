@@ -1,4 +1,5 @@
 import type { JobQueue } from '../../storage/job-queue';
+import type { MonthlyQuota } from './message-quota';
 import type { Clock } from '../../lib/clock';
 
 // The queues between the send path and the send worker (jobs/send-worker.ts): their names, the
@@ -21,7 +22,12 @@ export const MARK_READ_QUEUE = 'mark_read';
 export type MarkReadPayload = { whatsappAccountId: string; wamid: string };
 
 /** What queueing a send or a mark-read needs. */
-export type QueueSendDeps = { clock: Clock; jobs: Pick<JobQueue, 'enqueue'> };
+export type QueueSendDeps = {
+  clock: Clock;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  /** The monthly quota every send counts against (issue 10); absent = not counted (unit tests). */
+  quota?: MonthlyQuota | undefined;
+};
 
 /** Queue of the checks that follow an ambiguous send. */
 export const RECONCILE_QUEUE = 'send_reconcile';

@@ -1,14 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import type { SendMessageBody, SendToNumberBody } from '#contract/api/messages';
-import { ok, type Result } from '#contract/result';
+import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import { visibleConversationSql } from '../visibility/queries';
 import { notFound } from '../failure';
+import { checkMediaUrl, type MediaUrlOptions } from '../media/media-url';
 import { markConversationRead } from './mark-read';
-import { resolveSendTarget } from './send-target';
+import type { SendInput } from './send-content';
+import { findSendTarget, resolveSendTarget } from './send-target';
 import { queueMessageSend } from './queue-send';
 import { createIdempotentSends, requestHash, Rollback, type SendResponse } from './send-idempotency';
+import type { MonthlyQuota } from './message-quota';
 import type { JobQueue } from '../../storage/job-queue';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
@@ -23,8 +26,12 @@ export type SendServiceDeps = {
   db: Db;
   clock: Clock;
   jobs: Pick<JobQueue, 'enqueue'>;
+  /** The monthly quota sends count against (issue 10). */
+  quota?: MonthlyQuota | undefined;
   /** Called after a transaction that queued work committed (wakes the in-process send worker). */
   onQueued?: () => void;
+  /** The SSRF guard of media by URL (ALLOW_PRIVATE_MEDIA_URLS lifts it in tests). */
+  mediaUrls?: MediaUrlOptions;
 };
 
 /** The REST side of sending: idempotent sends, sends to a number, mark read. */
@@ -56,25 +63,44 @@ export function createSendService(deps: SendServiceDeps) {
      * conversation on that number, then sends like {@link queueMessageSend}. A refusal rolls the
      * new contact and conversation back too. An agent's new conversation is assigned to them.
      */
-    sendToNumber: (
+    sendToNumber: async (
       organizationId: string,
       actor: Principal,
       body: SendToNumberBody,
       idempotencyKey?: string,
-    ): Promise<Result<SendResponse>> =>
-      idempotent(
+    ): Promise<Result<SendResponse>> => {
+      let input: SendInput;
+      if (body.media) {
+        // Refused before anything is written: an address Parley must not fetch from.
+        const url = await checkMediaUrl(body.media.url, deps.mediaUrls ?? { allowPrivate: false });
+        if (!url.ok) return url;
+        input = { type: body.media.type, link: body.media };
+      } else if (body.message) input = body.message;
+      else return fail('invalid_input', 'Give either "message" or "media"');
+      // The usual send goes to an existing conversation: found here, side by side with other
+      // sends on the pool, so that inside the organization's group transaction only the send's
+      // own locked checks and writes remain.
+      const known = await findSendTarget(db, organizationId, actor, body);
+      return idempotent(
         organizationId,
-        keyOf(idempotencyKey, body.message),
+        keyOf(idempotencyKey, input),
         requestHash('messages', actor, body),
         async (tx) => {
+          if (known !== null) {
+            // Every check runs again under the conversation's lock; a refusal writes nothing,
+            // and the full path below then gives the answer it always gave.
+            const outcome = await queueMessageSend(tx, deps, organizationId, actor, known, input);
+            if (outcome.ok) return outcome;
+          }
           const target = await resolveSendTarget(tx, organizationId, actor, body, clock.now());
           if (!target.ok) return target;
           const { conversationId: convId, extra } = target.value;
           // A refusal rolls the new contact and conversation back with everything else.
-          const outcome = await queueMessageSend(tx, deps, organizationId, actor, convId, body.message);
+          const outcome = await queueMessageSend(tx, deps, organizationId, actor, convId, input);
           return outcome.ok ? ok({ ...outcome.value, extraChanges: extra }) : outcome;
         },
-      ),
+      );
+    },
 
     /**
      * `POST /conversations/:id/read`: the team has read the conversation. Resets the unread

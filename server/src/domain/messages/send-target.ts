@@ -5,16 +5,41 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { notFound } from '../failure';
 import type { Change } from '../../storage/change-log';
-import type { Tx } from '../../storage/db';
+import type { Db, Tx } from '../../storage/db';
 import { contacts, conversations, whatsappAccounts } from '../../storage/schema/index';
+import { readDefaultNumber } from '../organization/message-settings';
 
-// Where `POST /messages` sends: the number (named, or the organization's only connected one),
+// Where `POST /messages` sends: the number (named, the organization's default, or its only connected one),
 // the contact (by id, or found/created by WhatsApp id or E.164 number) and the conversation
 // between them (found or created). Runs inside the send's transaction, so a refusal later in
 // the send rolls a new contact and conversation back.
 
 /** The conversation to send in, and the change-log entries of what was created. */
 export type SendTarget = { conversationId: string; extra: Change[] };
+
+/**
+ * The conversation `body` sends in when its contact and conversation exist already, read outside
+ * the send's transaction (no lock, nothing written), so that concurrent sends look it up side by
+ * side before they join their group (send-groups.ts); null when the number or contact is refused
+ * or something would have to be created. Only a hint: the send still runs every check inside
+ * its transaction, and falls back to {@link resolveSendTarget} when they do not pass.
+ */
+export async function findSendTarget(
+  exec: Db,
+  organizationId: string,
+  actor: Principal,
+  body: SendToNumberBody,
+): Promise<string | null> {
+  const account = await checkedAccount(exec, organizationId, actor, body);
+  if (!account.ok) return null;
+  const contactId = await findContact(exec, organizationId, body);
+  if (contactId === null) return null;
+  const [conv] = await exec
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(conversationOf(organizationId, account.value.id, contactId));
+  return conv?.id ?? null;
+}
 
 /** Resolves (and creates as needed) the conversation `body` sends in. */
 export async function resolveSendTarget(
@@ -24,56 +49,27 @@ export async function resolveSendTarget(
   body: SendToNumberBody,
   now: Date,
 ): Promise<Result<SendTarget>> {
-  const account = await pickAccount(tx, organizationId, body.whatsappAccountId);
+  const account = await checkedAccount(tx, organizationId, actor, body);
   if (!account.ok) return account;
-  const { id: accountId, status, name } = account.value;
-  if (status !== 'connected')
-    return fail(
-      'account_unavailable',
-      status === 'token_invalid'
-        ? `WhatsApp rejected the access token of “${name}”; an admin needs to reconnect the number.`
-        : `The WhatsApp number “${name}” is disconnected; messages cannot be sent from it.`,
-      { whatsappAccountId: accountId, status },
-    );
+  const { id: accountId, ownerUserId } = account.value;
   const extra: Change[] = [];
-  let contactId: string;
-  if (body.contactId !== undefined) {
-    const [c] = await tx
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, body.contactId)));
-    if (!c) return notFound('Contact');
-    contactId = c.id;
-  } else {
-    const digits = (body.to ?? '').replace(/\D/g, '');
-    const phone = `+${digits}`;
+  if (body.contactId === undefined) {
     // Serialises concurrent first sends to one number (no duplicate contacts).
+    const digits = (body.to ?? '').replace(/\D/g, '');
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${digits}`}))`);
-    let [contact] = await tx
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(
-        and(
-          eq(contacts.organizationId, organizationId),
-          sql`(${contacts.waId} = ${digits} or ${contacts.phoneE164} = ${phone})`,
-        ),
-      )
-      .orderBy(sql`${contacts.waId} = ${digits} desc nulls last`, contacts.createdAt)
-      .limit(1);
-    if (!contact) {
-      [contact] = await tx
-        .insert(contacts)
-        .values({ organizationId, phoneE164: phone, createdAt: now, updatedAt: now })
-        .returning({ id: contacts.id });
-      extra.push({ entity: 'contact', entityId: contact!.id });
-    }
+  }
+  let contactId = await findContact(tx, organizationId, body);
+  if (contactId === null) {
+    if (body.contactId !== undefined) return notFound('Contact');
+    const phone = `+${(body.to ?? '').replace(/\D/g, '')}`;
+    const [contact] = await tx
+      .insert(contacts)
+      .values({ organizationId, phoneE164: phone, createdAt: now, updatedAt: now })
+      .returning({ id: contacts.id });
+    extra.push({ entity: 'contact', entityId: contact!.id });
     contactId = contact!.id;
   }
-  const where = and(
-    eq(conversations.organizationId, organizationId),
-    eq(conversations.whatsappAccountId, accountId),
-    eq(conversations.contactId, contactId),
-  );
+  const where = conversationOf(organizationId, accountId, contactId);
   let [conv] = await tx.select({ id: conversations.id }).from(conversations).where(where);
   if (!conv) {
     [conv] = await tx
@@ -82,8 +78,10 @@ export async function resolveSendTarget(
         organizationId,
         whatsappAccountId: accountId,
         contactId,
-        // An agent's new conversation is theirs; managers', admins' and keys' go to triage.
-        assigneeId: atLeast(actor.role, 'manager') ? null : actor.userId,
+        // A member-owned number's conversation is its owner's (issue 10); otherwise an agent's
+        // new conversation is theirs, and managers', admins' and keys' go to triage.
+        ownerId: ownerUserId,
+        assigneeId: ownerUserId ?? (atLeast(actor.role, 'manager') ? null : actor.userId),
         createdAt: now,
         updatedAt: now,
       })
@@ -93,9 +91,72 @@ export async function resolveSendTarget(
   return ok({ conversationId: conv!.id, extra });
 }
 
-/** The named number, or the only one not disconnected when none is named. */
-async function pickAccount(tx: Tx, organizationId: string, id: string | undefined) {
-  const cols = { id: whatsappAccounts.id, status: whatsappAccounts.status, name: whatsappAccounts.name };
+/** The sending number, refused when it is another member's, disconnected or its token invalid. */
+async function checkedAccount(exec: Db, organizationId: string, actor: Principal, body: SendToNumberBody) {
+  const account = await pickAccount(exec, organizationId, body.whatsappAccountId);
+  if (!account.ok) return account;
+  const { id: accountId, status, name, ownerUserId } = account.value;
+  // A member-owned number is its owner's: other agents do not start conversations on it.
+  if (ownerUserId !== null && !atLeast(actor.role, 'manager') && ownerUserId !== actor.userId)
+    return fail(
+      'forbidden',
+      `The WhatsApp number “${name}” belongs to another member; send from another number.`,
+    );
+  if (status !== 'connected')
+    return fail(
+      'account_unavailable',
+      status === 'token_invalid'
+        ? `WhatsApp rejected the access token of “${name}”; an admin needs to reconnect the number.`
+        : `The WhatsApp number “${name}” is disconnected; messages cannot be sent from it.`,
+      { whatsappAccountId: accountId, status },
+    );
+  return account;
+}
+
+/** The contact `body` names (by id), or the one with its WhatsApp id or number; null when none. */
+async function findContact(exec: Db, organizationId: string, body: SendToNumberBody) {
+  if (body.contactId !== undefined) {
+    const [c] = await exec
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, body.contactId)));
+    return c?.id ?? null;
+  }
+  const digits = (body.to ?? '').replace(/\D/g, '');
+  const phone = `+${digits}`;
+  const [contact] = await exec
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.organizationId, organizationId),
+        sql`(${contacts.waId} = ${digits} or ${contacts.phoneE164} = ${phone})`,
+      ),
+    )
+    .orderBy(sql`${contacts.waId} = ${digits} desc nulls last`, contacts.createdAt)
+    .limit(1);
+  return contact?.id ?? null;
+}
+
+const conversationOf = (organizationId: string, accountId: string, contactId: string) =>
+  and(
+    eq(conversations.organizationId, organizationId),
+    eq(conversations.whatsappAccountId, accountId),
+    eq(conversations.contactId, contactId),
+  );
+
+/**
+ * The named number; else the organization's default number (issue 10); else the only one not
+ * disconnected; else 422 naming the choice to make.
+ */
+async function pickAccount(tx: Db, organizationId: string, named: string | undefined) {
+  const cols = {
+    id: whatsappAccounts.id,
+    status: whatsappAccounts.status,
+    name: whatsappAccounts.name,
+    ownerUserId: whatsappAccounts.ownerUserId,
+  };
+  const id = named ?? (await readDefaultNumber(tx, organizationId)) ?? undefined;
   if (id !== undefined) {
     const [a] = await tx
       .select(cols)
@@ -111,13 +172,11 @@ async function pickAccount(tx: Tx, organizationId: string, id: string | undefine
     )
     .limit(2);
   if (live.length === 1) return ok(live[0]!);
+  if (live.length === 0)
+    return fail('account_unavailable', 'The organization has no connected WhatsApp number to send from.');
   return fail(
-    live.length === 0 ? 'account_unavailable' : 'invalid_input',
-    live.length === 0
-      ? 'The organization has no connected WhatsApp number to send from.'
-      : 'The organization has several WhatsApp numbers; name one with "whatsappAccountId".',
-    live.length === 0
-      ? undefined
-      : { fields: [{ path: 'body.whatsappAccountId', message: 'Required here' }] },
+    'unprocessable',
+    'The organization has several WhatsApp numbers and no default number: name one with "whatsappAccountId", or have an admin choose the default number in Settings > Organization.',
+    { fields: [{ path: 'body.whatsappAccountId', message: 'Choose the number to send from' }] },
   );
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { BusinessHours } from '#contract/api/organization';
+import type { BusinessHours, BusinessHoursRow } from '#contract/api/organization';
+import { isOpenAt, localClock } from '#contract/domain/business-hours';
 import type { Db, Tx } from '../../storage/db';
 import { organizationSettings } from '../../storage/schema/index';
 
@@ -40,6 +41,14 @@ export async function readHoursSettings(exec: Db | Tx, organizationId: string): 
   };
 }
 
+/** The synced row of the hours settings (sync entity `business_hours`; no away text). */
+export const businessHoursRow = (organizationId: string, h: HoursSettings): BusinessHoursRow => ({
+  id: organizationId,
+  timeZone: h.timeZone,
+  businessHours: h.businessHours,
+  awayMessage: { enabled: h.awayMessage.enabled, gapMinutes: h.awayMessage.gapMinutes },
+});
+
 /** Saves the hours settings given (the others keep their value). */
 export async function writeHoursSettings(
   tx: Tx,
@@ -63,27 +72,4 @@ export async function writeHoursSettings(
     .onConflictDoUpdate({ target: organizationSettings.organizationId, set });
 }
 
-/** The local weekday (0 = Monday) and minutes since local midnight of `at` in `timeZone`. */
-export function localClock(at: Date, timeZone: string): { weekday: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday'));
-  return { weekday, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
-}
-
-const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
-/** Whether `at` falls inside business hours (always, when the organization has none). */
-export function isOpenAt(settings: Pick<HoursSettings, 'timeZone' | 'businessHours'>, at: Date): boolean {
-  if (!settings.businessHours) return true;
-  const { weekday, minutes } = localClock(at, settings.timeZone);
-  return (settings.businessHours[weekday] ?? []).some(
-    (iv) => minutes >= toMinutes(iv.from) && minutes < toMinutes(iv.to),
-  );
-}
+export { isOpenAt, localClock };

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Organization, UpdateOrganizationBody } from '#contract/api/organization';
+import { and, eq, ne } from 'drizzle-orm';
+import type { MessageUsage, Organization, UpdateOrganizationBody } from '#contract/api/organization';
 import { atLeast } from '#contract/domain/roles';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type Actor, type AuditRecorder } from '../audit/audit-log';
@@ -8,7 +8,9 @@ import { fail, ok, type Result } from '#contract/result';
 import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import { organizations } from '../../storage/schema/index';
+import { organizations, whatsappAccounts } from '../../storage/schema/index';
+import { readQuotaUsage, type MonthlyQuota } from '../messages/message-quota';
+import { readMessageSettings, writeMessageSettings } from './message-settings';
 import { readSeeAll } from '../visibility/queries';
 import { readHoursSettings, writeHoursSettings } from './business-hours';
 import { setTeamVisibilityPolicy, SETTINGS_ENTITY } from '../visibility/scope-changes';
@@ -19,7 +21,13 @@ export type OrganizationService = ReturnType<typeof createOrganizationService>;
 const adminOnly = () => fail('forbidden', 'Only admins can manage the organization');
 
 /** Creates the organization service. Every method takes the organization and the acting principal. */
-export function createOrganizationService(deps: { db: Db; clock: Clock; audit: AuditRecorder }) {
+export function createOrganizationService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditRecorder;
+  /** The monthly quota's configured default, for the usage line. */
+  quota: MonthlyQuota;
+}) {
   const { db, clock, audit } = deps;
 
   const read = async (exec: Db | Tx, organizationId: string): Promise<Organization | undefined> => {
@@ -30,6 +38,7 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
       name: row.name,
       agentsSeeAllTeamConversations: await readSeeAll(exec, organizationId),
       ...(await readHoursSettings(exec, organizationId)),
+      ...(await readMessageSettings(exec, organizationId)),
       createdAt: row.createdAt.toISOString(),
     };
   };
@@ -43,7 +52,15 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
     after: Organization,
   ) => {
     const keys = (
-      ['name', 'agentsSeeAllTeamConversations', 'timeZone', 'businessHours', 'awayMessage'] as const
+      [
+        'name',
+        'agentsSeeAllTeamConversations',
+        'timeZone',
+        'businessHours',
+        'awayMessage',
+        'defaultWhatsappAccountId',
+        'monthlyMessageQuota',
+      ] as const
     ).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (keys.length === 0) return;
     const says = keys.map((k) => {
@@ -60,6 +77,12 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
           return before.awayMessage.enabled !== after.awayMessage.enabled
             ? `turned ${after.awayMessage.enabled ? 'on' : 'off'} the away message`
             : 'changed the away message';
+        case 'defaultWhatsappAccountId':
+          return after.defaultWhatsappAccountId ? 'changed the default number' : 'cleared the default number';
+        case 'monthlyMessageQuota':
+          return after.monthlyMessageQuota === null
+            ? 'returned the monthly message quota to the default'
+            : `set the monthly message quota to ${after.monthlyMessageQuota}`;
       }
     });
     const sentence = says.join(' and ');
@@ -94,6 +117,31 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
       ip: string | undefined,
     ): Promise<Result<Organization>> => {
       if (!atLeast(actor.role, 'admin')) return adminOnly();
+      if (body.defaultWhatsappAccountId) {
+        const [n] = await db
+          .select({ id: whatsappAccounts.id })
+          .from(whatsappAccounts)
+          .where(
+            and(
+              eq(whatsappAccounts.organizationId, organizationId),
+              eq(whatsappAccounts.id, body.defaultWhatsappAccountId),
+              ne(whatsappAccounts.status, 'disconnected'),
+            ),
+          );
+        if (!n)
+          return fail(
+            'invalid_input',
+            'The default number must be one of the organization’s connected numbers.',
+            {
+              fields: [
+                {
+                  path: 'body.defaultWhatsappAccountId',
+                  message: 'Not a connected number of this organization',
+                },
+              ],
+            },
+          );
+      }
       const now = clock.now();
       const org = await db.transaction(async (tx) => {
         const before = await read(tx, organizationId);
@@ -112,8 +160,20 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
           ...(body.businessHours !== undefined && { businessHours: body.businessHours }),
           ...(body.awayMessage !== undefined && { awayMessage: body.awayMessage }),
         };
-        // Hours are read by reports and the away message from the database; not synced.
-        if (Object.keys(hours).length > 0) await writeHoursSettings(tx, organizationId, hours, now);
+        // Read by reports and the away message from the database, and synced to every member's
+        // replica (entity `business_hours`) for the app's "outside business hours" state offline.
+        if (Object.keys(hours).length > 0) {
+          await writeHoursSettings(tx, organizationId, hours, now);
+          changes.push({ entity: 'business_hours', entityId: organizationId });
+        }
+        const sending = {
+          ...(body.defaultWhatsappAccountId !== undefined && {
+            defaultWhatsappAccountId: body.defaultWhatsappAccountId,
+          }),
+          ...(body.monthlyMessageQuota !== undefined && { monthlyMessageQuota: body.monthlyMessageQuota }),
+        };
+        // Read by the send path from the database; not synced.
+        if (Object.keys(sending).length > 0) await writeMessageSettings(tx, organizationId, sending, now);
         if (body.agentsSeeAllTeamConversations !== undefined)
           changes.push(
             ...(await setTeamVisibilityPolicy(tx, organizationId, body.agentsSeeAllTeamConversations, now)),
@@ -124,6 +184,12 @@ export function createOrganizationService(deps: { db: Db; clock: Clock; audit: A
         return current;
       });
       return org ? ok(org) : notFound('Organization');
+    },
+
+    /** Outbound messages this month against the quota (admin). */
+    usage: async (organizationId: string, actor: Principal): Promise<Result<MessageUsage>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      return ok(await readQuotaUsage(db, deps.quota, organizationId, clock.now()));
     },
   };
 }

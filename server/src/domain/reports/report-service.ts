@@ -4,7 +4,8 @@ import type { Principal } from '../auth/auth-service';
 import type { Db } from '../../storage/db';
 import { readHoursSettings } from '../organization/business-hours';
 import { mayReadReports } from '../visibility/capabilities';
-import { createReportQueries, NONE, type CycleAgg, type Dim } from './report-queries';
+import { percentileOf, type PlacedBucket } from './histogram';
+import { createReportQueries, NONE, type Dim } from './report-queries';
 
 /** Reports for managers and admins (issue 13). */
 export type ReportService = ReturnType<typeof createReportService>;
@@ -12,11 +13,20 @@ export type ReportService = ReturnType<typeof createReportService>;
 /** Whole seconds: percentile interpolation leaves float noise (43830.00000000001). */
 const round = (s: number | null | undefined) => (s === null || s === undefined ? null : Math.round(s));
 
-const durations = (a: CycleAgg | undefined): Durations => ({
-  count: a?.n ?? 0,
-  medianSeconds: round(a?.median),
-  p90Seconds: round(a?.p90),
-});
+/** A key's histogram as read: the buckets holding its percentiles' ranks, and its total. */
+type Placed = { total: number; buckets: PlacedBucket[] };
+
+/** Buckets per `dimension:id`, in the order the query returns them (ascending). */
+function byKey(rows: (PlacedBucket & { dimension: Dim; id: string; total: number })[]): Map<string, Placed> {
+  const out = new Map<string, Placed>();
+  for (const r of rows) {
+    const k = `${r.dimension}:${r.id}`;
+    const h = out.get(k) ?? { total: r.total, buckets: [] };
+    h.buckets.push(r);
+    out.set(k, h);
+  }
+  return out;
+}
 
 /** Local days from `from` to `to` inclusive (`YYYY-MM-DD`). */
 function daysOf(from: string, to: string): string[] {
@@ -53,49 +63,38 @@ export function createReportService(deps: { db: Db }) {
         range.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
       if (from > to) return fail('invalid_input', '"from" must not be after today when "to" is left out');
       const span = await q.span(tz, from, to);
-      const [opened, responses, resolved, messages, days, heatmap, names] = await Promise.all([
-        q.cycles(organizationId, span, 'opened', null),
-        q.cycles(
-          organizationId,
-          span,
-          'first_response',
-          business ? 'first_response_business_seconds' : 'first_response_seconds',
-        ),
-        q.cycles(
-          organizationId,
-          span,
-          'resolved',
-          business ? 'resolution_business_seconds' : 'resolution_seconds',
-        ),
-        q.messages(organizationId, span),
-        q.days(organizationId, span, tz),
-        q.heatmap(organizationId, span, tz),
-        q.names(organizationId),
-      ]);
+      const clock = business ? 'business' : 'wall';
+      const [counted, { first_response: responses, resolution: resolutions }, { days, heatmap }, names] =
+        await Promise.all([
+          q.counts(organizationId, span),
+          q.durations(organizationId, span, clock),
+          q.daysAndHeatmap(organizationId, span, tz),
+          q.names(organizationId),
+        ]);
 
+      // The zero uuid stands for "no team" and for the `all` dimension's id.
       const key = (dim: Dim, id: string | null) => `${dim}:${id ?? NONE}`;
-      const index = (aggs: CycleAgg[]) => new Map(aggs.map((a) => [key(a.dim, a.id), a]));
-      const [o, f, r] = [index(opened), index(responses), index(resolved)];
-      const msg = new Map<string, { in: number; out: number }>();
-      for (const m of messages) {
-        const k = key(m.dimension, m.id);
-        const cur = msg.get(k) ?? { in: 0, out: 0 };
-        if (m.direction === 'inbound') cur.in += m.n;
-        else cur.out += m.n;
-        msg.set(k, cur);
-      }
-      const counts = (k: string) => ({
-        opened: o.get(k)?.n ?? 0,
-        resolved: r.get(k)?.n ?? 0,
-        messagesIn: msg.get(k)?.in ?? 0,
-        messagesOut: msg.get(k)?.out ?? 0,
-        firstResponse: durations(f.get(k)),
-        resolution: durations(r.get(k)),
+      const count = new Map(counted.map((c) => [`${c.dimension}:${c.id}/${c.measure}`, c.n]));
+      const [f, r] = [byKey(responses), byKey(resolutions)];
+      const durations = (n: number, h: Placed | undefined): Durations => ({
+        count: n,
+        medianSeconds: round(percentileOf(h?.total ?? 0, h?.buckets ?? [], 0.5)),
+        p90Seconds: round(percentileOf(h?.total ?? 0, h?.buckets ?? [], 0.9)),
       });
+      const counts = (k: string) => {
+        const n = (m: string) => count.get(`${k}/${m}`) ?? 0;
+        return {
+          opened: n('opened'),
+          resolved: n('resolved'),
+          messagesIn: n('inbound'),
+          messagesOut: n('outbound'),
+          firstResponse: durations(n('first_response'), f.get(k)),
+          resolution: durations(n('resolved'), r.get(k)),
+        };
+      };
       const table = (dim: Exclude<Dim, 'all'>): ReportRow[] => {
         const ids = new Set<string>();
-        for (const m of [o, f, r, msg])
-          for (const k of m.keys()) if (k.startsWith(`${dim}:`)) ids.add(k.slice(dim.length + 1));
+        for (const c of counted) if (c.dimension === dim) ids.add(c.id);
         return [...ids]
           .map((id) => ({
             id: id === NONE ? null : id,

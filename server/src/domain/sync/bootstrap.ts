@@ -43,6 +43,7 @@ import {
   visibleConversationSql,
 } from '../visibility/queries';
 import { toLabel } from '../labels/label-service';
+import { businessHoursRow, readHoursSettings } from '../organization/business-hours';
 import { toCannedResponse } from '../canned-responses/canned-response-service';
 import { scopeReasons, type Viewer } from '../visibility/rule';
 
@@ -67,8 +68,9 @@ export function createBootstrapService(deps: BootstrapDeps) {
   const { db, clock } = deps;
 
   /**
-   * Phase 0: members, teams, templates, WhatsApp accounts, labels, and the canned responses the
-   * viewer sees (the organization's and their own, `visibleCannedResponseSql`).
+   * Phase 0: members, teams, templates, WhatsApp accounts, labels, the canned responses the
+   * viewer sees (the organization's and their own, `visibleCannedResponseSql`) and the
+   * organization's business hours.
    */
   async function* metadata(
     organizationId: string,
@@ -108,6 +110,8 @@ export function createBootstrapService(deps: BootstrapDeps) {
       .where(visibleCannedResponseSql(organizationId, viewer.userId))
       .orderBy(cannedResponses.shortcut, cannedResponses.id))
       yield { e: 'canned_response', id: c.id, v: c.version, op: 'put', row: toCannedResponse(c) };
+    const hours = businessHoursRow(organizationId, await readHoursSettings(db, organizationId));
+    yield { e: 'business_hours', id: organizationId, v: snapshotSeq, op: 'put', row: hours };
   }
 
   /** One keyset page of visible conversations, newest activity first, with their contacts. */

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { CONVERSATION_WAKE_QUEUE, type WakePayload } from '../conversations/conversation-service';
 import { markConversationRead } from '../messages/mark-read';
 import { queueMessageSend } from '../messages/queue-send';
+import type { MonthlyQuota } from '../messages/message-quota';
 import type { JobQueue } from '../../storage/job-queue';
 import { registerVersionedEntity, type Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
@@ -20,6 +21,7 @@ import {
 import { claimOutcome, mayAssignAnyone, mayEditContactOverSync } from '../visibility/capabilities';
 import { canSeeConversation, seesEverything, type Viewer } from '../visibility/rule';
 import { scopeChangesForConversation } from '../visibility/scope-changes';
+import { cannedMutators } from './canned-mutators';
 
 // The mutators of sync-protocol §2.7: each runs inside the transaction the mutation ledger
 // opened, re-authorizes against current state (decision 1: a conversation that left the actor's
@@ -36,7 +38,7 @@ import { scopeChangesForConversation } from '../visibility/scope-changes';
 registerVersionedEntity('note', 'notes');
 
 /** What a mutator needs besides its transaction. */
-export type MutatorDeps = { clock: Clock; jobs: Pick<JobQueue, 'enqueue'> };
+export type MutatorDeps = { clock: Clock; jobs: Pick<JobQueue, 'enqueue'>; quota?: MonthlyQuota | undefined };
 
 /** One mutation's context: the transaction, the actor with their current role and scope. */
 export type MutatorContext = {
@@ -120,12 +122,13 @@ async function reassign(
   row: ConversationRowDb,
   after: { assigneeId: string | null; teamId: string | null },
 ): Promise<Change[]> {
+  const facts = { ...after, ownerId: row.ownerId };
   // Someone chose an assignee: the conversation leaves the auto-assignment queue.
   await updateConversation(ctx, row.id, {
     ...after,
     ...(after.assigneeId !== null && { autoAssignPending: false }),
   });
-  const scope = await scopeChangesForConversation(ctx.tx, ctx.organizationId, row.id, row, after);
+  const scope = await scopeChangesForConversation(ctx.tx, ctx.organizationId, row.id, row, facts);
   return [conversationPut(row.id), ...scope];
 }
 
@@ -241,6 +244,7 @@ export const mutators: {
     const scope = await scopeChangesForConversation(ctx.tx, ctx.organizationId, cur.id, cur, {
       assigneeId: ctx.actor.userId,
       teamId: cur.teamId,
+      ownerId: cur.ownerId,
     });
     return applied({ changes: [conversationPut(cur.id), ...scope] });
   },
@@ -350,7 +354,11 @@ export const mutators: {
     // Managers and admins see every contact: no need to read its conversations.
     if (!seesEverything(ctx.viewer.role)) {
       const refs = await ctx.tx
-        .select({ assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+        .select({
+          assigneeId: conversations.assigneeId,
+          teamId: conversations.teamId,
+          ownerId: conversations.ownerId,
+        })
         .from(conversations)
         .where(
           and(eq(conversations.organizationId, ctx.organizationId), eq(conversations.contactId, contact.id)),
@@ -374,4 +382,6 @@ export const mutators: {
       .where(and(eq(contacts.organizationId, ctx.organizationId), eq(contacts.id, contact.id)));
     return applied({ changes: [{ entity: 'contact', entityId: contact.id }] });
   },
+
+  ...cannedMutators,
 };

@@ -7,7 +7,9 @@ import type { Note } from '#contract/api/notes';
 import type { Team } from '#contract/api/teams';
 import type { Label } from '#contract/api/labels';
 import type { CannedResponse } from '#contract/api/canned-responses';
+import type { BusinessHoursRow } from '#contract/api/organization';
 import { toLabel } from '../labels/label-service';
+import { businessHoursRow, readHoursSettings } from '../organization/business-hours';
 import { toCannedResponse } from '../canned-responses/canned-response-service';
 import type { ConversationRow, MessageRow, ReactionRow, SyncEntity } from '#contract/sync/protocol';
 import { toContact } from '../contacts/contact-service';
@@ -34,7 +36,7 @@ import {
   templates,
   whatsappAccounts,
 } from '../../storage/schema/index';
-import type { ConversationFacts } from '../visibility/rule';
+import { factsOf, type ConversationFacts } from '../visibility/rule';
 
 // Current rows of synced entities, read in batches (one query per entity type, never per row)
 // and mapped to the contract's row shapes (`wire.ts` makes change entries of them).
@@ -77,6 +79,8 @@ export type Loaded = {
   label: Map<string, { row: Label; version: number }>;
   /** Canned responses (all of them: who receives one is decided per viewer by `canSeeCannedResponse`). */
   canned_response: Map<string, { row: CannedResponse; version: number }>;
+  /** The organization's business hours (one row, keyed by the organization id). */
+  business_hours: Map<string, BusinessHoursRow>;
   /** Read markers: conversation id → user id → `read_up_to_conv_seq`. */
   reads: Map<string, Map<string, number>>;
   /** Marked unread by hand: conversation id → the users who did (`conversation.markUnread`). */
@@ -97,6 +101,7 @@ const emptyLoaded = (): Loaded => ({
   team: new Map(),
   label: new Map(),
   canned_response: new Map(),
+  business_hours: new Map(),
   reads: new Map(),
   markedUnread: new Map(),
 });
@@ -115,11 +120,6 @@ export type LoadOptions = {
   /** Read markers of these users only (absent = of every user, for the tailer). */
   readersOf?: readonly string[] | undefined;
 };
-
-const factsOf = (c: { assigneeId: string | null; teamId: string | null }): ConversationFacts => ({
-  assigneeId: c.assigneeId,
-  teamId: c.teamId,
-});
 
 const ids = (xs: Iterable<string> | undefined): string[] => (xs ? [...new Set(xs)] : []);
 
@@ -145,23 +145,42 @@ export async function loadRows(
 
   const convIds = ids(wanted.conversation);
   if (convIds.length > 0) {
-    const rows = await exec
-      .select({
-        c: conversations,
-        contactId: contacts.id,
-        contactName: sql<string | null>`coalesce(${contacts.name}, ${contacts.profileName})`,
-        contactPhone: contacts.phoneE164,
-        contactWaId: contacts.waId,
-      })
-      .from(conversations)
-      .innerJoin(
-        contacts,
-        and(
-          eq(contacts.organizationId, conversations.organizationId),
-          eq(contacts.id, conversations.contactId),
+    // The conversations and their read markers side by side (issue 15): both are keyed by the
+    // ids asked for, so on a PostgreSQL pool the tailer pays one round trip of latency for them.
+    const [rows, readRows] = await Promise.all([
+      exec
+        .select({
+          c: conversations,
+          contactId: contacts.id,
+          contactName: sql<string | null>`coalesce(${contacts.name}, ${contacts.profileName})`,
+          contactPhone: contacts.phoneE164,
+          contactWaId: contacts.waId,
+        })
+        .from(conversations)
+        .innerJoin(
+          contacts,
+          and(
+            eq(contacts.organizationId, conversations.organizationId),
+            eq(contacts.id, conversations.contactId),
+          ),
+        )
+        .where(and(inOrg(conversations.organizationId), inArray(conversations.id, convIds), scope)),
+      exec
+        .select({
+          conversationId: conversationReads.conversationId,
+          userId: conversationReads.userId,
+          n: conversationReads.readUpToConvSeq,
+          markedUnread: conversationReads.markedUnread,
+        })
+        .from(conversationReads)
+        .where(
+          and(
+            eq(conversationReads.organizationId, organizationId),
+            inArray(conversationReads.conversationId, convIds),
+            opts.readersOf ? inArray(conversationReads.userId, [...opts.readersOf]) : undefined,
+          ),
         ),
-      )
-      .where(and(inOrg(conversations.organizationId), inArray(conversations.id, convIds), scope));
+    ]);
     for (const r of rows)
       out.conversation.set(r.c.id, {
         facts: factsOf(r.c),
@@ -169,21 +188,6 @@ export async function loadRows(
         version: r.c.version,
         row: { ...toConversation(r), readUpToConvSeq: 0, lastConvSeq: r.c.lastConvSeq },
       });
-    const readRows = await exec
-      .select({
-        conversationId: conversationReads.conversationId,
-        userId: conversationReads.userId,
-        n: conversationReads.readUpToConvSeq,
-        markedUnread: conversationReads.markedUnread,
-      })
-      .from(conversationReads)
-      .where(
-        and(
-          eq(conversationReads.organizationId, organizationId),
-          inArray(conversationReads.conversationId, convIds),
-          opts.readersOf ? inArray(conversationReads.userId, [...opts.readersOf]) : undefined,
-        ),
-      );
     for (const r of readRows) {
       let m = out.reads.get(r.conversationId);
       if (!m) out.reads.set(r.conversationId, (m = new Map()));
@@ -199,7 +203,13 @@ export async function loadRows(
   const messageIds = ids(wanted.message);
   if (messageIds.length > 0) {
     const rows = await exec
-      .select({ m: messages, media, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+      .select({
+        m: messages,
+        media,
+        assigneeId: conversations.assigneeId,
+        teamId: conversations.teamId,
+        ownerId: conversations.ownerId,
+      })
       .from(messages)
       .innerJoin(
         conversations,
@@ -228,6 +238,7 @@ export async function loadRows(
         conversationId: messages.conversationId,
         assigneeId: conversations.assigneeId,
         teamId: conversations.teamId,
+        ownerId: conversations.ownerId,
       })
       .from(reactions)
       .innerJoin(
@@ -264,7 +275,12 @@ export async function loadRows(
   const noteIds = ids(wanted.note);
   if (noteIds.length > 0) {
     const rows = await exec
-      .select({ n: notes, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
+      .select({
+        n: notes,
+        assigneeId: conversations.assigneeId,
+        teamId: conversations.teamId,
+        ownerId: conversations.ownerId,
+      })
       .from(notes)
       .innerJoin(
         conversations,
@@ -295,6 +311,7 @@ export async function loadRows(
         contactId: conversations.contactId,
         assigneeId: conversations.assigneeId,
         teamId: conversations.teamId,
+        ownerId: conversations.ownerId,
       })
       .from(conversations)
       .where(and(inOrg(conversations.organizationId), inArray(conversations.contactId, contactIds), scope));
@@ -354,5 +371,12 @@ export async function loadRows(
       .from(cannedResponses)
       .where(and(inOrg(cannedResponses.organizationId), inArray(cannedResponses.id, cannedIds))))
       out.canned_response.set(c.id, { row: toCannedResponse(c), version: c.version });
+
+  // One row per organization: only this organization's id means anything.
+  if (ids(wanted.business_hours).includes(organizationId))
+    out.business_hours.set(
+      organizationId,
+      businessHoursRow(organizationId, await readHoursSettings(exec, organizationId)),
+    );
   return out;
 }

@@ -95,6 +95,10 @@ export function putOf(
       const c = loaded.canned_response.get(id);
       return c ? { e: 'canned_response', id, v: c.version, op: 'put', row: c.row } : null;
     }
+    case 'business_hours': {
+      const h = loaded.business_hours.get(id);
+      return h ? { e: 'business_hours', id, v: fallbackVersion, op: 'put', row: h } : null;
+    }
   }
 }
 
@@ -133,6 +137,7 @@ export const WIRE_ENTITIES: ReadonlySet<string> = new Set<SyncEntity>([
   'whatsapp_account',
   'label',
   'canned_response',
+  'business_hours',
 ]);
 
 /** Whether a log entity is sent to clients (internal ones like `media` are not). */

@@ -11,7 +11,7 @@ import { notFound } from '../failure';
 import { recordChanges, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
-import { conversations, teamMembers, teams } from '../../storage/schema/index';
+import { conversations, teamMembers, teams, whatsappAccounts } from '../../storage/schema/index';
 import { readSeeAll } from '../visibility/queries';
 import { teamGroup } from '../visibility/rule';
 import { groupChange, scopeChangesForTeamMembership } from '../visibility/scope-changes';
@@ -223,6 +223,16 @@ export function createTeamService(deps: TeamServiceDeps) {
           .select({ id: conversations.id })
           .from(conversations)
           .where(and(eq(conversations.organizationId, organizationId), eq(conversations.teamId, teamId)));
+        // Numbers whose default team it was lose it the same way: logged so replicas follow.
+        const numbers = await tx
+          .select({ id: whatsappAccounts.id })
+          .from(whatsappAccounts)
+          .where(
+            and(
+              eq(whatsappAccounts.organizationId, organizationId),
+              eq(whatsappAccounts.defaultTeamId, teamId),
+            ),
+          );
         const deleted = await tx
           .delete(teams)
           .where(and(eq(teams.organizationId, organizationId), eq(teams.id, teamId)))
@@ -240,6 +250,7 @@ export function createTeamService(deps: TeamServiceDeps) {
         const seeAll = await readSeeAll(tx, organizationId);
         const changes: Change[] = [
           ...routed.map((c) => ({ entity: 'conversation', entityId: c.id, conversationId: c.id })),
+          ...numbers.map((n) => ({ entity: 'whatsapp_account', entityId: n.id })),
           ...team.memberIds.map((u) => groupChange(u, teamGroup(teamId, seeAll), 'group_leave')),
           { entity: 'team', entityId: teamId, op: 'del' },
         ];

@@ -1,18 +1,20 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { variableCount, type CreateTemplateBody, type Template } from '#contract/api/templates';
+import type { CreateTemplateBody, EditTemplateBody, Template } from '#contract/api/templates';
 import { atLeast } from '#contract/domain/roles';
-import { fail, ok, type AppError, type Result } from '#contract/result';
+import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type AuditEventInput, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
 import { notFound } from '../failure';
-import type { GraphClient, GraphError, TemplateCreation } from '../../meta/graph-client';
+import type { GraphClient, GraphError } from '../../meta/graph-client';
 import { recordChanges } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import { templates } from '../../storage/schema/index';
 import type { AccountCredentials } from '../whatsapp/account-service';
-import { graphFailure } from '../whatsapp/account-service';
+import { storedComponents, storedFormat, templateGraphFailure, toCreation, toEdit } from './meta-template';
 import { toTemplate, type TemplateRow } from './template-service';
+
+export { templateGraphFailure, toCreation } from './meta-template';
 
 // Creating and deleting templates at Meta (issue 12). Meta is the authority: a template is stored
 // only after Meta accepted the submission (as PENDING, with Meta's id), and deleted here only after
@@ -31,78 +33,10 @@ export type TemplateAdminDeps = {
   flagTokenInvalid(row: { organizationId: string; id: string }): Promise<void>;
 };
 
-const adminOnly = () => fail('forbidden', 'Only admins can create or delete templates');
+const adminOnly = () => fail('forbidden', 'Only admins can create, edit or delete templates');
 
-/** Meta's creation body for a validated request: positional variables with their examples. */
-export function toCreation(b: CreateTemplateBody): TemplateCreation {
-  const components: Record<string, unknown>[] = [];
-  if (b.header?.format === 'TEXT')
-    components.push({
-      type: 'HEADER',
-      format: 'TEXT',
-      text: b.header.text,
-      ...(variableCount(b.header.text) > 0 &&
-        b.header.example && { example: { header_text: [b.header.example] } }),
-    });
-  else if (b.header)
-    components.push({
-      type: 'HEADER',
-      format: b.header.format,
-      example: { header_handle: [b.header.example] },
-    });
-  components.push({
-    type: 'BODY',
-    text: b.body.text,
-    ...(b.body.examples.length > 0 && { example: { body_text: [b.body.examples] } }),
-  });
-  if (b.footer) components.push({ type: 'FOOTER', text: b.footer.text });
-  if (b.buttons.length > 0)
-    components.push({
-      type: 'BUTTONS',
-      buttons: b.buttons.map((x) =>
-        x.type === 'QUICK_REPLY'
-          ? { type: 'QUICK_REPLY', text: x.text }
-          : x.type === 'URL'
-            ? { type: 'URL', text: x.text, url: x.url, ...(x.example && { example: [x.example] }) }
-            : { type: 'PHONE_NUMBER', text: x.text, phone_number: x.phoneNumber.replace(/[\s-]/g, '') },
-      ),
-    });
-  return {
-    name: b.name,
-    language: b.language,
-    category: b.category,
-    parameter_format: 'POSITIONAL',
-    components,
-  };
-}
-
-/** Meta's refusal of a template, in words; credentials and reachability as the account service says them. */
-export function templateGraphFailure(
-  e: GraphError,
-  b: { name: string; language: string },
-): { ok: false; error: AppError } {
-  if (e.kind === 'meta') {
-    // 2388024: "Content in this language already exists"; 2388023: the name is still being deleted.
-    if (e.subcode === 2388024 || /already exists/i.test(`${e.title} ${e.details ?? ''}`))
-      return fail(
-        'conflict',
-        `Meta already has a template named ${b.name} in ${b.language}. Choose another name or language.`,
-      );
-    if (e.subcode === 2388023)
-      return fail(
-        'conflict',
-        `Meta is still deleting a template named ${b.name}; use another name, or try again in about 4 weeks.`,
-      );
-    if (e.metaCode === 100 && e.details && e.catalog.kind !== 'auth')
-      return fail('unprocessable', `Meta refused the template: ${e.details}`);
-    if (e.metaCode === 100 && e.subcode === 33)
-      return fail(
-        'unprocessable',
-        'Meta does not know this number’s WhatsApp Business Account for its token. Check the number’s credentials.',
-      );
-  }
-  return graphFailure(e);
-}
+/** Statuses Meta lets an edit start from. */
+const EDITABLE = new Set(['APPROVED', 'REJECTED', 'PAUSED']);
 
 const templateTarget = (row: Pick<TemplateRow, 'id' | 'name' | 'language'>) => ({
   type: 'template',
@@ -165,8 +99,8 @@ export function createTemplateAdmin(deps: TemplateAdminDeps) {
             language: body.language,
             category: created.value.category ?? body.category,
             status: created.value.status,
-            parameterFormat: 'POSITIONAL',
-            components: creation.components,
+            parameterFormat: storedFormat(body),
+            components: storedComponents(body),
             statusReason: null,
             createdAt: now,
             updatedAt: now,
@@ -204,6 +138,82 @@ export function createTemplateAdmin(deps: TemplateAdminDeps) {
         return saved!;
       });
       return ok(toTemplate(row));
+    },
+
+    /**
+     * Edits the template at Meta (`POST /{template-id}`) and stores it as PENDING with the new
+     * components, logged for sync; Meta's review then arrives as the status webhook. Meta's own
+     * limits (an approved template once a day, ten times a month) come back as its refusal.
+     */
+    edit: async (
+      organizationId: string,
+      actor: Principal,
+      id: string,
+      body: EditTemplateBody,
+      ip: string | undefined,
+    ): Promise<Result<Template>> => {
+      if (!atLeast(actor.role, 'admin')) return adminOnly();
+      const [row] = await db
+        .select()
+        .from(templates)
+        .where(and(eq(templates.organizationId, organizationId), eq(templates.id, id)));
+      if (!row || row.status === 'DELETED') return notFound('Template');
+      if (!EDITABLE.has(row.status))
+        return fail(
+          'conflict',
+          `This template is ${row.status.toLowerCase().replace(/_/g, ' ')}; Meta lets you edit only approved, rejected or paused templates.`,
+        );
+      if (!row.metaTemplateId)
+        return fail('conflict', 'This template has no Meta id yet; sync the number’s templates first.');
+      const issue = (path: string, message: string) =>
+        fail('unprocessable', message, { fields: [{ path: `body.${path}`, message }] });
+      if (body.category !== row.category && row.status === 'APPROVED')
+        return issue(
+          'category',
+          'Meta does not let an approved template change its category; create a new template instead',
+        );
+      if ((row.category === 'AUTHENTICATION') !== (body.category === 'AUTHENTICATION'))
+        return issue(
+          'category',
+          'An authentication template stays one, and other templates cannot become one; create a new template instead',
+        );
+      const creds = await connected(organizationId, row.whatsappAccountId);
+      if (!creds.ok) return creds;
+      const edited = await graph.editTemplate(
+        row.metaTemplateId,
+        creds.value.accessToken,
+        toEdit(body, row.category),
+      );
+      if (!edited.ok) {
+        await onGraphError(creds.value, edited.error);
+        return templateGraphFailure(edited.error, row);
+      }
+      const saved = await db.transaction(async (tx) => {
+        const [next] = await tx
+          .update(templates)
+          .set({
+            category: body.category,
+            status: 'PENDING',
+            statusReason: null,
+            parameterFormat: storedFormat(body),
+            components: storedComponents(body),
+            updatedAt: clock.now(),
+          })
+          .where(and(eq(templates.organizationId, organizationId), eq(templates.id, id)))
+          .returning();
+        await audit.record(tx, organizationId, actorOf(actor, ip), {
+          action: 'template.edited',
+          target: templateTarget(row),
+          summary: `Submitted changes to template ${row.name} (${row.language}) to Meta for review`,
+          details: {
+            before: { status: row.status, category: row.category },
+            after: { status: 'PENDING', category: body.category },
+          },
+        });
+        await recordChanges(tx, organizationId, [{ entity: 'template', entityId: id }]);
+        return next!;
+      });
+      return ok(toTemplate(saved));
     },
 
     /** Deletes the template at Meta (this language only), then marks it DELETED, logged for sync. */

@@ -33,6 +33,8 @@ export function claimOutcome(
   viewer: Viewer,
 ): 'mine' | 'taken' | 'out_of_scope' | 'allowed' {
   if (conv.assigneeId === viewer.userId) return 'mine';
+  // A member-owned number's conversation is in nobody's queue but its owner's (issue 10).
+  if (conv.ownerId !== null && conv.ownerId !== viewer.userId) return 'out_of_scope';
   // "Someone took it" only to whoever had it in a queue (its team): to anyone else the answer is
   // the one for a conversation they cannot see, which reveals nothing (issue 9, finding 7).
   if (conv.assigneeId !== null)

@@ -112,10 +112,12 @@ const seeAllSql = (organizationId: string): SQL => sql`coalesce((
 
 /**
  * SQL: an agent (`userId`: a value, or a column of the outer query) sees the `conversations`
- * row — assigned to them, or in one of their teams and unassigned (or any, under the policy).
+ * row — assigned to them, on a number they own, or on an organization number in one of their
+ * teams and unassigned (or any, under the policy).
  */
 const agentSeesSql = (organizationId: string, userId: string | AnyPgColumn): SQL =>
-  sql`(${conversations.assigneeId} = ${userId} or (${conversations.teamId} in (
+  sql`(${conversations.assigneeId} = ${userId} or ${conversations.ownerId} = ${userId}
+    or (${conversations.ownerId} is null and ${conversations.teamId} in (
       select ${teamMembers.teamId} from ${teamMembers}
       where ${teamMembers.organizationId} = ${organizationId} and ${teamMembers.userId} = ${userId})
     and (${conversations.assigneeId} is null or ${seeAllSql(organizationId)})))`;
@@ -175,8 +177,12 @@ export function groupConversationsSql(group: GroupRef | undefined, viewer: Viewe
   if (covers.kind === 'all') return undefined;
   if (covers.kind === 'none') return sql`false`;
   return covers.unassignedOnly
-    ? and(eq(conversations.teamId, covers.teamId), isNull(conversations.assigneeId))
-    : eq(conversations.teamId, covers.teamId);
+    ? and(
+        eq(conversations.teamId, covers.teamId),
+        isNull(conversations.assigneeId),
+        isNull(conversations.ownerId),
+      )
+    : and(eq(conversations.teamId, covers.teamId), isNull(conversations.ownerId));
 }
 
 /**

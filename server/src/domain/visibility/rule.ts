@@ -8,6 +8,8 @@ import { atLeast, type Role } from '#contract/domain/roles';
 // - an agent sees the conversations assigned to them (`assignee`) and the unassigned ones of
 //   their teams (`team:<id>`); with the organization setting `agents_see_all_team_conversations`
 //   all of their teams' conversations, assigned or not;
+// - a conversation on a member-owned WhatsApp number (issue 10, `ownerId`) is private to that
+//   member: its owner (`owner`), its assignee, managers and admins see it; team queues do not;
 // - deactivated and removed members see nothing;
 // - messages, notes, reactions and media follow their conversation; a contact is visible when a
 //   visible conversation references it (managers and admins: every contact);
@@ -30,8 +32,22 @@ export type Viewer = {
   seeAll: boolean;
 };
 
-/** The facts of a conversation its visibility depends on. */
-export type ConversationFacts = { assigneeId: string | null; teamId: string | null };
+/**
+ * The facts of a conversation its visibility depends on: its assignee, its team and the owner of
+ * its WhatsApp number (null = the organization's number).
+ */
+export type ConversationFacts = { assigneeId: string | null; teamId: string | null; ownerId: string | null };
+
+/** The facts of a conversation row (the owner column is the number's owner, copied). */
+export const factsOf = (c: {
+  assigneeId: string | null;
+  teamId: string | null;
+  ownerId: string | null;
+}): ConversationFacts => ({ assigneeId: c.assigneeId, teamId: c.teamId, ownerId: c.ownerId });
+
+/** Whether a team's queue shows a conversation with these facts to its members. */
+const inTeamQueue = (conv: ConversationFacts, seeAll: boolean): boolean =>
+  conv.teamId !== null && conv.ownerId === null && (conv.assigneeId === null || seeAll);
 
 /**
  * The role an API key acts with inside the rule: organization-wide visibility, manager-level
@@ -58,7 +74,8 @@ export function scopeReasons(conv: ConversationFacts, viewer: Viewer): ScopeReas
   const reasons: ScopeReason[] = [];
   if (seesEverything(viewer.role)) reasons.push('role');
   if (conv.assigneeId !== null && conv.assigneeId === viewer.userId) reasons.push('assignee');
-  if (conv.teamId !== null && viewer.teamIds.has(conv.teamId) && (conv.assigneeId === null || viewer.seeAll))
+  if (conv.ownerId !== null && conv.ownerId === viewer.userId) reasons.push('owner');
+  if (inTeamQueue(conv, viewer.seeAll) && viewer.teamIds.has(conv.teamId!))
     reasons.push(`team:${conv.teamId}`);
   return reasons;
 }
@@ -91,8 +108,8 @@ export type MemberIndex = {
 export function audienceOf(facts: ConversationFacts, index: MemberIndex): Set<string> {
   const out = new Set(index.managers);
   if (facts.assigneeId !== null && index.isActive(facts.assigneeId)) out.add(facts.assigneeId);
-  if (facts.teamId !== null && (facts.assigneeId === null || index.seeAll))
-    for (const u of index.teamMembers(facts.teamId)) out.add(u);
+  if (facts.ownerId !== null && index.isActive(facts.ownerId)) out.add(facts.ownerId);
+  if (inTeamQueue(facts, index.seeAll)) for (const u of index.teamMembers(facts.teamId!)) out.add(u);
   return out;
 }
 

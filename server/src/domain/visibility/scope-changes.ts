@@ -16,11 +16,11 @@ import { canSeeConversation, seesEverything, teamGroup, type ConversationFacts }
 type Exec = Db | Tx;
 
 /**
- * Revoke and grant log entries for a change of a conversation's assignee and/or team
+ * Revoke and grant log entries for a change of a conversation's assignee, team or number owner
  * (sync-protocol §2.10 steps 3–4): `revoke` for every member who saw it before and no longer
  * does, `grant` for every member who sees it now and did not. Managers and admins never change
- * (they see everything), so only the old and new assignee and the members of the old and new
- * team are examined. Call inside the writing transaction, after the update, and log the result
+ * (they see everything), so only the old and new assignee and owner and the members of the old
+ * and new team are examined. Call inside the writing transaction, after the update, and log the result
  * with the conversation's `put`.
  */
 export async function scopeChangesForConversation(
@@ -30,9 +30,34 @@ export async function scopeChangesForConversation(
   before: ConversationFacts,
   after: ConversationFacts,
 ): Promise<Change[]> {
-  if (before.assigneeId === after.assigneeId && before.teamId === after.teamId) return [];
-  const teamIds = [...new Set([before.teamId, after.teamId].filter((t): t is string => t !== null))];
-  const candidates = new Set([before.assigneeId, after.assigneeId].filter((u): u is string => u !== null));
+  if (
+    before.assigneeId === after.assigneeId &&
+    before.teamId === after.teamId &&
+    before.ownerId === after.ownerId
+  )
+    return [];
+  return scopeChangesForConversations(tx, organizationId, [{ id: conversationId, before, after }]);
+}
+
+/** One conversation's facts before and after a change. */
+export type FactsChange = { id: string; before: ConversationFacts; after: ConversationFacts };
+
+/**
+ * Revoke and grant entries for a change of the facts of many conversations at once (a number's
+ * owner changing rewrites all of its conversations): one read of the members concerned — the old
+ * and new assignees and owners, and the members of the teams involved — then the rule per
+ * conversation. `put` entries for the conversations are the caller's.
+ */
+export async function scopeChangesForConversations(
+  tx: Exec,
+  organizationId: string,
+  items: readonly FactsChange[],
+): Promise<Change[]> {
+  const facts = items.flatMap((i) => [i.before, i.after]);
+  const teamIds = [...new Set(facts.map((f) => f.teamId).filter((t): t is string => t !== null))];
+  const candidates = new Set(
+    facts.flatMap((f) => [f.assigneeId, f.ownerId]).filter((u): u is string => u !== null),
+  );
   if (teamIds.length > 0) {
     const links = await tx
       .select({ userId: teamMembers.userId })
@@ -40,28 +65,23 @@ export async function scopeChangesForConversation(
       .where(and(eq(teamMembers.organizationId, organizationId), inArray(teamMembers.teamId, teamIds)));
     for (const l of links) candidates.add(l.userId);
   }
-  const viewers = await loadViewers(tx, organizationId, [...candidates]);
+  const viewers = [...(await loadViewers(tx, organizationId, [...candidates])).values()].sort((a, b) =>
+    a.userId < b.userId ? -1 : 1,
+  );
   const changes: Change[] = [];
-  for (const viewer of [...viewers.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
-    const was = canSeeConversation(before, viewer);
-    const is = canSeeConversation(after, viewer);
-    if (was && !is)
+  for (const { id: conversationId, before, after } of items)
+    for (const viewer of viewers) {
+      const was = canSeeConversation(before, viewer);
+      const is = canSeeConversation(after, viewer);
+      if (was === is) continue;
       changes.push({
         entity: 'conversation',
         entityId: conversationId,
-        op: 'revoke',
+        op: was ? 'revoke' : 'grant',
         subjectUser: viewer.userId,
         conversationId,
       });
-    if (!was && is)
-      changes.push({
-        entity: 'conversation',
-        entityId: conversationId,
-        op: 'grant',
-        subjectUser: viewer.userId,
-        conversationId,
-      });
-  }
+    }
   return changes;
 }
 

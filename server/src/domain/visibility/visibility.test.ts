@@ -59,8 +59,10 @@ const MEMBERS: Member[] = [
 ];
 const ASSIGNEES = [null, 'a1', 'a2', 'loner', 'gone', 'manager'];
 const TEAMS = [null, T1, T2];
+// Owners of the conversation's number (issue 10): the organization's, an agent's, a deactivated one's.
+const OWNERS = [null, 'a1', 'loner', 'gone'];
 const FACTS: ConversationFacts[] = ASSIGNEES.flatMap((assigneeId) =>
-  TEAMS.map((teamId) => ({ assigneeId, teamId })),
+  TEAMS.flatMap((teamId) => OWNERS.map((ownerId) => ({ assigneeId, teamId, ownerId }))),
 );
 
 const viewerOfMember = (m: Member, seeAll: boolean): Viewer => ({
@@ -84,16 +86,32 @@ const indexOf = (members: Member[], seeAll: boolean): MemberIndex => {
 describe('the rule in memory', () => {
   it('gives each reason for what it is', () => {
     const agent = viewerOfMember(MEMBERS[3]!, false);
-    expect(scopeReasons({ assigneeId: 'a1', teamId: T1 }, agent)).toEqual(['assignee']);
-    expect(scopeReasons({ assigneeId: null, teamId: T1 }, agent)).toEqual([`team:${T1}`]);
-    expect(scopeReasons({ assigneeId: 'a12', teamId: T1 }, agent)).toEqual([]);
-    expect(scopeReasons({ assigneeId: 'a12', teamId: T1 }, { ...agent, seeAll: true })).toEqual([
-      `team:${T1}`,
-    ]);
-    expect(scopeReasons({ assigneeId: null, teamId: null }, viewerOfMember(MEMBERS[1]!, false))).toEqual([
-      'role',
-    ]);
-    expect(scopeReasons({ assigneeId: 'a1', teamId: T1 }, { ...agent, active: false })).toEqual([]);
+    expect(scopeReasons({ assigneeId: 'a1', teamId: T1, ownerId: null }, agent)).toEqual(['assignee']);
+    expect(scopeReasons({ assigneeId: null, teamId: T1, ownerId: null }, agent)).toEqual([`team:${T1}`]);
+    expect(scopeReasons({ assigneeId: 'a12', teamId: T1, ownerId: null }, agent)).toEqual([]);
+    expect(
+      scopeReasons({ assigneeId: 'a12', teamId: T1, ownerId: null }, { ...agent, seeAll: true }),
+    ).toEqual([`team:${T1}`]);
+    expect(
+      scopeReasons({ assigneeId: null, teamId: null, ownerId: null }, viewerOfMember(MEMBERS[1]!, false)),
+    ).toEqual(['role']);
+    expect(
+      scopeReasons({ assigneeId: 'a1', teamId: T1, ownerId: null }, { ...agent, active: false }),
+    ).toEqual([]);
+  });
+
+  it("keeps a member-owned number's conversations to its owner, its assignee and managers", () => {
+    const a1 = viewerOfMember(MEMBERS[3]!, false);
+    const a12 = viewerOfMember(MEMBERS[4]!, true);
+    const owned = { assigneeId: null, teamId: T1, ownerId: 'a1' };
+    expect(scopeReasons(owned, a1)).toEqual(['owner']);
+    expect(scopeReasons({ ...owned, assigneeId: 'a1' }, a1)).toEqual(['assignee', 'owner']);
+    // A team member does not see it, whatever the policy; an assignee a manager chose does.
+    expect(scopeReasons(owned, a12)).toEqual([]);
+    expect(scopeReasons({ ...owned, assigneeId: 'a12' }, a12)).toEqual(['assignee']);
+    expect(scopeReasons(owned, viewerOfMember(MEMBERS[1]!, false))).toEqual(['role']);
+    expect(claimOutcome(owned, a12)).toBe('out_of_scope');
+    expect(claimOutcome(owned, a1)).toBe('allowed');
   });
 
   for (const seeAll of [false, true])
@@ -105,7 +123,12 @@ describe('the rule in memory', () => {
           .sort();
         expect([...audienceOf(facts, index)].sort(), JSON.stringify(facts)).toEqual(expected);
       }
-      for (const refs of [[], FACTS.slice(0, 2), FACTS.slice(5, 9), [{ assigneeId: 'gone', teamId: null }]]) {
+      for (const refs of [
+        [],
+        FACTS.slice(0, 2),
+        FACTS.slice(5, 9),
+        [{ assigneeId: 'gone', teamId: null, ownerId: null }],
+      ]) {
         const expected = MEMBERS.filter((m) => canSeeContact(refs, viewerOfMember(m, seeAll)))
           .map((m) => m.userId)
           .sort();
@@ -132,25 +155,25 @@ describe('what an actor may do', () => {
   const manager = viewerOfMember(MEMBERS[1]!, false);
 
   it('lets agents take unassigned conversations of their queues, and hand back their own', () => {
-    expect(claimOutcome({ assigneeId: null, teamId: T1 }, a1)).toBe('allowed');
-    expect(claimOutcome({ assigneeId: null, teamId: T2 }, a1)).toBe('out_of_scope');
-    expect(claimOutcome({ assigneeId: 'a2', teamId: T1 }, a1)).toBe('taken');
-    expect(claimOutcome({ assigneeId: 'a1', teamId: T1 }, a1)).toBe('mine');
-    expect(assigneeChange({ assigneeId: null, teamId: T1 }, a1, 'a1')).toBe('allowed');
-    expect(assigneeChange({ assigneeId: 'a2', teamId: T1 }, a1, 'a1')).toBe('taken');
-    expect(assigneeChange({ assigneeId: null, teamId: T1 }, a1, 'a2')).toBe('forbidden');
-    expect(assigneeChange({ assigneeId: 'a1', teamId: T1 }, a1, null)).toBe('allowed');
-    expect(assigneeChange({ assigneeId: 'a1', teamId: T1 }, a1, 'a2')).toBe('forbidden');
-    expect(assigneeChange({ assigneeId: 'a2', teamId: T2 }, manager, 'a1')).toBe('allowed');
+    expect(claimOutcome({ assigneeId: null, teamId: T1, ownerId: null }, a1)).toBe('allowed');
+    expect(claimOutcome({ assigneeId: null, teamId: T2, ownerId: null }, a1)).toBe('out_of_scope');
+    expect(claimOutcome({ assigneeId: 'a2', teamId: T1, ownerId: null }, a1)).toBe('taken');
+    expect(claimOutcome({ assigneeId: 'a1', teamId: T1, ownerId: null }, a1)).toBe('mine');
+    expect(assigneeChange({ assigneeId: null, teamId: T1, ownerId: null }, a1, 'a1')).toBe('allowed');
+    expect(assigneeChange({ assigneeId: 'a2', teamId: T1, ownerId: null }, a1, 'a1')).toBe('taken');
+    expect(assigneeChange({ assigneeId: null, teamId: T1, ownerId: null }, a1, 'a2')).toBe('forbidden');
+    expect(assigneeChange({ assigneeId: 'a1', teamId: T1, ownerId: null }, a1, null)).toBe('allowed');
+    expect(assigneeChange({ assigneeId: 'a1', teamId: T1, ownerId: null }, a1, 'a2')).toBe('forbidden');
+    expect(assigneeChange({ assigneeId: 'a2', teamId: T2, ownerId: null }, manager, 'a1')).toBe('allowed');
   });
 
   it('lets agents edit a contact over sync only through a conversation they see', () => {
-    expect(mayEditContactOverSync([{ assigneeId: 'a2', teamId: T2 }], a1)).toBe(false);
+    expect(mayEditContactOverSync([{ assigneeId: 'a2', teamId: T2, ownerId: null }], a1)).toBe(false);
     expect(
       mayEditContactOverSync(
         [
-          { assigneeId: 'a2', teamId: T2 },
-          { assigneeId: 'a1', teamId: null },
+          { assigneeId: 'a2', teamId: T2, ownerId: null },
+          { assigneeId: 'a1', teamId: null, ownerId: null },
         ],
         a1,
       ),
@@ -172,6 +195,7 @@ describe('the rule in SQL', () => {
   const realFacts = (f: ConversationFacts): ConversationFacts => ({
     assigneeId: f.assigneeId === null ? null : ids.get(f.assigneeId)!,
     teamId: f.teamId === null ? null : teamIds.get(f.teamId)!,
+    ownerId: f.ownerId === null ? null : ids.get(f.ownerId)!,
   });
 
   beforeAll(async () => {
@@ -258,7 +282,10 @@ describe('the rule in SQL', () => {
           expect(rows.map((r) => r.id).sort(), m.userId).toEqual(expected);
           const fromToken = await viewerOf(db, org, { userId: viewer.userId, role: viewer.role });
           if (viewer.role === 'agent') expect(fromToken).toEqual(viewer);
-          else expect(canSeeConversation({ assigneeId: null, teamId: null }, fromToken)).toBe(true);
+          else
+            expect(canSeeConversation({ assigneeId: null, teamId: null, ownerId: null }, fromToken)).toBe(
+              true,
+            );
           for (const [id] of [...convs].slice(0, 6))
             expect(Boolean(await visibleConversation(db, org, viewer, id)), `${m.userId} ${id}`).toBe(
               expected.includes(id),
@@ -293,7 +320,9 @@ describe('the rule in SQL', () => {
       )
         .map((r) => convs.get(r.id)!)
         .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-    expect(await inGroup(`team:${teamIds.get(T1)}`)).toEqual([{ assigneeId: null, teamId: T1 }]);
+    expect(await inGroup(`team:${teamIds.get(T1)}`)).toEqual([
+      { assigneeId: null, teamId: T1, ownerId: null },
+    ]);
     expect(await inGroup('role')).toEqual([]);
     expect(await membersWhoSee(db, org, randomUUID())).toEqual([]);
   });

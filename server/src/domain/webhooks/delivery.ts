@@ -2,18 +2,21 @@ import { and, eq, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
-import { rowsOf } from '../../storage/change-log';
 import type { Db } from '../../storage/db';
 import type { JobHandler, JobOutcome, JobQueue } from '../../storage/job-queue';
-import {
-  webhookAttempts,
-  webhookDeliveries,
-  webhookEndpoints,
-  webhookEvents,
-} from '../../storage/schema/index';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../storage/schema/index';
 import { cleanText } from '../audit/sanitize';
 import type { SecretBox } from '../whatsapp/secret-box';
+import {
+  claimResultOf,
+  claimStatement,
+  settleSuccessStatement,
+  type Claimed,
+  type ClaimResult,
+} from './delivery-claim';
 import type { PostResult, WebhookHttp } from './safe-http';
+
+export { PARK_MS } from './delivery-claim';
 
 // One attempt of one delivery, and what follows it. The delivery row's lease (`locked_until`),
 // taken under the endpoint row's lock, is what keeps an attempt from running twice at once
@@ -25,11 +28,9 @@ import type { PostResult, WebhookHttp } from './safe-http';
 // hundred milliseconds instead made every job of a busy endpoint queue on the endpoint row's
 // lock again and again, and the queue's own churn held throughput to ~10 events/s.
 
-/**
- * How long a delivery waits at a full endpoint when no freed slot wakes it (a process died
- * mid-attempt: its lease runs out, the job is recovered, and its settle wakes the rest).
- */
-export const PARK_MS = 30_000;
+/** Deliveries one job runs back to back after a success, at most (and for at most CHAIN_MS). */
+const CHAIN_MAX = 50;
+const CHAIN_MS = 5_000;
 
 /** The job queue of deliveries (fan-out.ts enqueues into it; its dedupe key is the delivery id). */
 export const DELIVERY_QUEUE = 'webhook-delivery';
@@ -44,7 +45,7 @@ export type DeliveryDeps = {
   box: SecretBox;
   http: WebhookHttp;
   /** Wakes parked delivery jobs when an endpoint's slot frees. */
-  jobs: Pick<JobQueue, 'advance'>;
+  jobs: Pick<JobQueue, 'advance' | 'dismiss'>;
   /** Seconds before each retry (`WEBHOOK_RETRY_SCHEDULE`). */
   retrySchedule: readonly number[];
   /** Attempts in flight per endpoint, across processes (default 4). */
@@ -63,19 +64,13 @@ const Payload = z.object({ deliveryId: z.uuid() });
 const excerptOf = (bytes: Buffer | undefined): string | null =>
   bytes && bytes.length > 0 ? cleanText(bytes.toString('utf8'), 2000) : null;
 
-type Claimed = {
-  endpointId: string;
-  url: string;
-  secretEnc: string;
-  previousSecretEnc: string | null;
-  previousSecretExpiresAt: Date | null;
-  eventId: string;
-  body: string;
-  attempts: number;
-};
-
 /** What an attempt settled. */
-export type AttemptSummary = { outcome: 'succeeded' | 'retry' | 'failed'; retryInMs?: number };
+export type AttemptSummary = {
+  outcome: 'succeeded' | 'retry' | 'failed';
+  retryInMs?: number;
+  /** The slot's next delivery, claimed in the success's settle when asked for. */
+  next?: ClaimResult | null;
+};
 
 /** The delivery step: a job handler, and a one-shot attempt for the test route. */
 export type Delivery = ReturnType<typeof createDelivery>;
@@ -87,77 +82,14 @@ export function createDelivery(deps: DeliveryDeps) {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const random = deps.random ?? Math.random;
 
-  /**
-   * Takes the attempt lease of a pending delivery, or says why not: already settled, leased by
-   * someone else (until when), or its endpoint's cap is reached.
-   */
-  const claim = async (
-    deliveryId: string,
-    workerId: string,
-  ): Promise<
-    | { kind: 'claimed'; d: Claimed }
-    | { kind: 'settled' }
-    | { kind: 'busy'; until: Date }
-    | { kind: 'disabled'; endpointId: string }
-  > =>
-    db.transaction(async (tx) => {
-      const now = clock.now();
-      const [d] = await tx
-        .select({
-          state: webhookDeliveries.state,
-          lockedUntil: webhookDeliveries.lockedUntil,
-          endpointId: webhookDeliveries.endpointId,
-          attempts: webhookDeliveries.attempts,
-          eventId: webhookDeliveries.eventId,
-        })
-        .from(webhookDeliveries)
-        .where(eq(webhookDeliveries.id, deliveryId));
-      if (!d || d.state !== 'pending') return { kind: 'settled' };
-      // The endpoint row lock serialises claims per endpoint, so the in-flight count is exact.
-      const [e] = await tx
-        .select()
-        .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.id, d.endpointId))
-        .for('update');
-      if (!e) return { kind: 'settled' };
-      if (!e.enabled) return { kind: 'disabled', endpointId: e.id };
-      if (d.lockedUntil && d.lockedUntil > now) return { kind: 'busy', until: d.lockedUntil };
-      const inFlight = rowsOf<{ n: number }>(
-        await tx.execute(sql`
-          select count(*)::int as n from webhook_deliveries
-          where endpoint_id = ${e.id} and locked_until > ${now}`),
-      )[0]!.n;
-      if (inFlight >= cap) {
-        return { kind: 'busy', until: new Date(now.getTime() + PARK_MS + Math.round(random() * 1_000)) };
-      }
-      const taken = await tx
-        .update(webhookDeliveries)
-        .set({
-          lockedBy: workerId,
-          lockedUntil: new Date(now.getTime() + timeoutMs + 5_000),
-          updatedAt: now,
-        })
-        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.state, 'pending')))
-        .returning({ id: webhookDeliveries.id });
-      if (taken.length === 0) return { kind: 'settled' };
-      const [ev] = await tx
-        .select({ body: webhookEvents.body })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.id, d.eventId));
-      return {
-        kind: 'claimed',
-        d: {
-          endpointId: e.id,
-          url: e.url,
-          secretEnc: e.secretEnc,
-          previousSecretEnc: e.previousSecretEnc,
-          previousSecretExpiresAt: e.previousSecretExpiresAt,
-          eventId: d.eventId,
-          body: ev!.body,
-          attempts: d.attempts,
-        },
-      };
-    });
+  const claim = async (target: { deliveryId: string } | { endpointId: string }, workerId: string) => {
+    const now = clock.now();
+    return claimResultOf(
+      await db.execute(claimStatement(target, workerId, now, { timeoutMs, cap })),
+      now,
+      random,
+    );
+  };
 
   /** Standard Webhooks headers; two signatures while a rotated-out secret is still valid. */
   const headersFor = (deliveryId: string, d: Claimed, at: Date): Record<string, string> => {
@@ -174,13 +106,15 @@ export function createDelivery(deps: DeliveryDeps) {
 
   /** Records the attempt and settles the delivery (and the endpoint's health) in one transaction. */
   const settle = async (
-    deliveryId: string,
     workerId: string,
     d: Claimed,
     startedAt: Date,
     result: PostResult,
     retries: boolean,
+    /** After a success, claim the endpoint's next due delivery in the same round trip. */
+    claimNext: boolean,
   ): Promise<AttemptSummary> => {
+    const deliveryId = d.id;
     const status = result.kind === 'response' ? result.status : null;
     const success = status !== null && status >= 200 && status < 300;
     const gone = status === 410;
@@ -192,6 +126,23 @@ export function createDelivery(deps: DeliveryDeps) {
     const attempt = d.attempts + 1;
     const delaySec = deps.retrySchedule[attempt - 1];
     const now = clock.now();
+    if (success) {
+      const res = await db.execute(
+        settleSuccessStatement(
+          d,
+          workerId,
+          {
+            startedAt,
+            durationMs: result.durationMs,
+            status: status!,
+            response: result.kind === 'response' ? excerptOf(result.bodyExcerpt) : null,
+          },
+          now,
+          { claim: claimNext, timeoutMs, cap },
+        ),
+      );
+      return { outcome: 'succeeded', next: claimNext ? claimResultOf(res, now, random) : null };
+    }
     return db.transaction(async (tx) => {
       await tx.insert(webhookAttempts).values({
         organizationId: sql`(select organization_id from webhook_deliveries where id = ${deliveryId})`,
@@ -205,14 +156,7 @@ export function createDelivery(deps: DeliveryDeps) {
       // The endpoint's health first: a 410 or a fifth day of failures disables it, and then this
       // delivery is not retried either.
       let disabled = gone;
-      if (success) {
-        await tx
-          .update(webhookEndpoints)
-          .set({ failingSince: null })
-          .where(
-            and(eq(webhookEndpoints.id, d.endpointId), sql`${webhookEndpoints.failingSince} is not null`),
-          );
-      } else if (gone) {
+      if (gone) {
         await tx
           .update(webhookEndpoints)
           .set({ enabled: false, disabledReason: 'The endpoint answered 410 Gone', updatedAt: now })
@@ -239,13 +183,13 @@ export function createDelivery(deps: DeliveryDeps) {
             .where(eq(webhookEndpoints.id, d.endpointId));
         }
       }
-      const retry = !success && !disabled && retries && delaySec !== undefined;
+      const retry = !disabled && retries && delaySec !== undefined;
       // ±10 % jitter: receivers recovering from an outage are not hit by every retry at once.
       const retryInMs = retry ? Math.round(delaySec * 1000 * (0.9 + random() * 0.2)) : 0;
       await tx
         .update(webhookDeliveries)
         .set({
-          state: success ? 'succeeded' : retry ? 'pending' : 'failed',
+          state: retry ? 'pending' : 'failed',
           attempts: attempt,
           nextAttemptAt: retry ? new Date(now.getTime() + retryInMs) : null,
           lastError: error,
@@ -254,43 +198,52 @@ export function createDelivery(deps: DeliveryDeps) {
           updatedAt: now,
         })
         .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.lockedBy, workerId)));
-      return success
-        ? { outcome: 'succeeded' as const }
-        : retry
-          ? { outcome: 'retry' as const, retryInMs }
-          : { outcome: 'failed' as const };
+      return retry ? { outcome: 'retry' as const, retryInMs } : { outcome: 'failed' as const };
     });
   };
 
-  /** Runs one attempt now; `retries` false settles a failure for good (the test route). */
-  const attempt = async (
-    deliveryId: string,
-    workerId: string,
-    retries: boolean,
-  ): Promise<AttemptSummary | { outcome: 'busy'; until: Date } | { outcome: 'settled' }> => {
-    const c = await claim(deliveryId, workerId);
-    if (c.kind === 'settled') return { outcome: 'settled' };
-    if (c.kind === 'busy') return { outcome: 'busy', until: c.until };
-    if (c.kind === 'disabled') {
-      await db
-        .update(webhookDeliveries)
-        .set({
-          state: 'failed',
-          lastError: 'The endpoint is disabled',
-          nextAttemptAt: null,
-          updatedAt: clock.now(),
-        })
-        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.state, 'pending')));
-      return { outcome: 'failed' };
-    }
+  /** Posts a claimed delivery and settles the attempt. */
+  const run = async (d: Claimed, workerId: string, retries: boolean, claimNext: boolean) => {
     const startedAt = clock.now();
     let result: PostResult;
     try {
-      result = await deps.http.post(c.d.url, headersFor(deliveryId, c.d, startedAt), c.d.body);
+      result = await deps.http.post(d.url, headersFor(d.id, d, startedAt), d.body);
     } catch (e) {
       result = { kind: 'error', error: e instanceof Error ? e.message : String(e), durationMs: 0 };
     }
-    const summary = await settle(deliveryId, workerId, c.d, startedAt, result, retries);
+    return settle(workerId, d, startedAt, result, retries, claimNext);
+  };
+
+  /** A delivery whose endpoint was disabled fails without an attempt. */
+  const failDisabled = async (deliveryId: string): Promise<void> => {
+    await db
+      .update(webhookDeliveries)
+      .set({
+        state: 'failed',
+        lastError: 'The endpoint is disabled',
+        nextAttemptAt: null,
+        updatedAt: clock.now(),
+      })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.state, 'pending')));
+  };
+
+  /**
+   * Runs one attempt of a delivery now (the test route; `retries` false settles a failure for
+   * good), then wakes the endpoint's parked deliveries.
+   */
+  const attempt = async (
+    target: { deliveryId: string },
+    workerId: string,
+    retries: boolean,
+  ): Promise<AttemptSummary | { outcome: 'busy'; until: Date } | { outcome: 'settled' }> => {
+    const c = await claim(target, workerId);
+    if (c.kind === 'settled' || c.kind === 'none') return { outcome: 'settled' };
+    if (c.kind === 'busy') return { outcome: 'busy', until: c.until };
+    if (c.kind === 'disabled') {
+      await failDisabled(c.id);
+      return { outcome: 'failed' };
+    }
+    const summary = await run(c.d, workerId, retries, false);
     await wakeParked(c.d.endpointId);
     return summary;
   };
@@ -314,19 +267,52 @@ export function createDelivery(deps: DeliveryDeps) {
     );
   };
 
+  /**
+   * After a success, the slot goes straight on to the endpoint's next due delivery, claimed in
+   * the success's own settle, while they keep succeeding (bounded in count and time, so a job
+   * stays well inside its lease). A backlog then drains at the receiver's pace: going back
+   * through the queue for every delivery (a claim, a park at the cap, a wake, a claim again)
+   * held a busy endpoint to ~30 events/s. The chained deliveries' own jobs end when the chain
+   * does; a chained delivery that failed has its job woken, to wait for its retry.
+   */
+  const chain = async (first: AttemptSummary, workerId: string): Promise<void> => {
+    const started = Date.now();
+    const settled: string[] = [];
+    let next = first.next;
+    for (let n = 1; next?.kind === 'claimed'; n++) {
+      const d = next.d;
+      const more = n + 1 < CHAIN_MAX && Date.now() - started < CHAIN_MS;
+      const r = await run(d, workerId, true, more);
+      if (r.outcome === 'retry') await deps.jobs.advance(DELIVERY_QUEUE, sql`select ${d.id}::text`);
+      else settled.push(d.id);
+      next = r.next;
+    }
+    if (settled.length > 0) await deps.jobs.dismiss(DELIVERY_QUEUE, settled);
+  };
+
   /** The job handler of {@link DELIVERY_QUEUE}. */
   const handle: JobHandler = async (job, { workerId }): Promise<JobOutcome> => {
     const parsed = Payload.safeParse(job.payload);
     if (!parsed.success) return { kind: 'fail', error: 'Malformed delivery job payload' };
-    const r = await attempt(parsed.data.deliveryId, workerId, true);
-    switch (r.outcome) {
+    const c = await claim({ deliveryId: parsed.data.deliveryId }, workerId);
+    switch (c.kind) {
       case 'busy':
-        return { kind: 'reschedule', at: r.until };
-      case 'retry':
-        return { kind: 'retry', error: 'delivery attempt failed', afterMs: r.retryInMs! };
-      default:
+        return { kind: 'reschedule', at: c.until };
+      case 'disabled':
+        await failDisabled(c.id);
+        return { kind: 'done' };
+      case 'settled':
+      case 'none':
         return { kind: 'done' };
     }
+    const r = await run(c.d, workerId, true, true);
+    // While the chain runs, this slot is taken: waking parked deliveries before it ends would
+    // only park them again for PARK_MS.
+    if (r.outcome === 'succeeded') await chain(r, workerId);
+    await wakeParked(c.d.endpointId);
+    return r.outcome === 'retry'
+      ? { kind: 'retry', error: 'delivery attempt failed', afterMs: r.retryInMs! }
+      : { kind: 'done' };
   };
 
   return { handle, attempt };

@@ -391,7 +391,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
           .returning({ id: webhookDeliveries.id });
         return d!.id;
       });
-      await deps.delivery.attempt(deliveryId, `test:${randomUUID()}`, false);
+      await deps.delivery.attempt({ deliveryId }, `test:${randomUUID()}`, false);
       return ok((await deliveriesOf(organizationId, [deliveryId]))[0]!);
     },
   };

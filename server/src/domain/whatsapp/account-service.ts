@@ -1,5 +1,3 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm';
-import { z } from 'zod';
 import type {
   CreateWhatsAppAccountBody,
   SyncTemplatesResult,
@@ -12,16 +10,18 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { actorOf, type AuditRecorder } from '../audit/audit-log';
 import type { Clock } from '../../lib/clock';
-import { cursorIsoTime, encodeCursor, parseCursor } from '../cursor';
 import { notFound } from '../failure';
-import { mirrorTemplates } from '../templates/template-service';
 import type { GraphClient, PhoneNumberInfo } from '../../meta/graph-client';
 import { recordChanges } from '../../storage/change-log';
-import type { Db, Tx } from '../../storage/db';
+import type { Db } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
 import { insertAccount, type WhatsAppAccountRow } from '../../storage/queries/whatsapp-accounts';
-import { whatsappAccounts } from '../../storage/schema/index';
 import { connectedEvent, disconnectedEvent, templatesSyncedEvent, updateEvents } from './account-audit';
+import { accountById, disconnectedAccountFor, listAccountPage, updateAccountRow } from './account-rows';
+import { createAccountTemplateSync } from './account-template-sync';
+import { accountView } from './account-view';
+import { graphFailure } from './graph-failure';
+import { checkOwner, setNumberOwner } from './number-owner';
 import type { SecretBox } from './secret-box';
 
 /** Dependencies of {@link createAccountService}. */
@@ -37,8 +37,6 @@ export type AccountServiceDeps = {
   /** Where admins' changes are recorded. */
   audit: AuditRecorder;
 };
-
-import { graphFailure, TOKEN_INVALID } from './graph-failure';
 
 export { graphFailure };
 
@@ -57,8 +55,6 @@ export type AccountCredentials = {
 };
 
 const adminOnly = () => fail('forbidden', 'Only admins can manage WhatsApp numbers');
-/** [createdAt ISO, id]. */
-const Cursor = z.tuple([cursorIsoTime, z.uuid()]);
 
 const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
   requested ?? (info.throughputLevel === 'HIGH' ? 1000 : 80);
@@ -67,39 +63,11 @@ const throughputOf = (info: PhoneNumberInfo, requested: number | undefined) =>
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, graph, secrets, publicUrl, audit } = deps;
 
-  const ofOrg = (organizationId: string, id: string) =>
-    and(eq(whatsappAccounts.organizationId, organizationId), eq(whatsappAccounts.id, id));
+  const byId = (organizationId: string, id: string) => accountById(db, organizationId, id);
+  const updateRow = updateAccountRow;
+  const { flagTokenInvalid, mirrorFromMeta } = createAccountTemplateSync(deps);
 
-  /** One account of the organization, or undefined (also for other organizations' ids). */
-  const byId = async (organizationId: string, id: string): Promise<WhatsAppAccountRow | undefined> =>
-    (await db.select().from(whatsappAccounts).where(ofOrg(organizationId, id)))[0];
-
-  /** Applies a patch inside `tx`; returns the updated row or undefined. */
-  const updateRow = async (
-    tx: Tx,
-    organizationId: string,
-    id: string,
-    patch: Partial<typeof whatsappAccounts.$inferInsert>,
-  ): Promise<WhatsAppAccountRow | undefined> => {
-    const [row] = await tx.update(whatsappAccounts).set(patch).where(ofOrg(organizationId, id)).returning();
-    return row;
-  };
-
-  const toAccount = (row: WhatsAppAccountRow): WhatsAppAccount => ({
-    id: row.id,
-    name: row.name,
-    phoneNumberId: row.phoneNumberId,
-    businessAccountId: row.businessAccountId,
-    displayPhoneNumber: row.displayPhoneNumber,
-    verifiedName: row.verifiedName,
-    qualityRating: row.qualityRating,
-    throughputMps: row.throughputMps,
-    status: row.status,
-    statusReason: row.statusReason,
-    webhookUrl: `${publicUrl}/webhooks/whatsapp/${row.id}`,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  });
+  const toAccount = accountView(publicUrl);
 
   /** Reads the number with the token, and checks it belongs to the WABA. */
   const verify = async (
@@ -119,56 +87,6 @@ export function createAccountService(deps: AccountServiceDeps) {
     return ok(info.value);
   };
 
-  /** Every template page of the account's WABA, mirrored in one transaction with its log entries. */
-  const mirrorFromMeta = async (
-    row: WhatsAppAccountRow,
-    /** Runs in the mirror's transaction with its result (the manual sync records it there). */
-    alsoInTx?: (tx: Tx, result: SyncTemplatesResult) => Promise<void>,
-  ): Promise<Result<SyncTemplatesResult>> => {
-    const token = secrets.open(row.accessTokenEnc, 'access_token');
-    const listed = await graph.listTemplates(row.businessAccountId, token, {
-      pageSize: 100,
-      maxPages: 100,
-    });
-    if (!listed.ok) {
-      if (listed.error.kind === 'meta' && listed.error.metaCode === 190) await flagTokenInvalid(row);
-      return graphFailure(listed.error);
-    }
-    const now = clock.now();
-    const result = await db.transaction(async (tx) => {
-      const r = await mirrorTemplates(tx, row.organizationId, row.id, listed.value, now);
-      await alsoInTx?.(tx, {
-        synced: listed.value.length,
-        changed: r.changed.length,
-        markedDeleted: r.markedDeleted.length,
-      });
-      await recordChanges(
-        tx,
-        row.organizationId,
-        [...r.changed, ...r.markedDeleted].map((entityId) => ({ entity: 'template', entityId })),
-      );
-      return r;
-    });
-    return ok({
-      synced: listed.value.length,
-      changed: result.changed.length,
-      markedDeleted: result.markedDeleted.length,
-    });
-  };
-
-  /** Marks an account's token invalid (Meta said 190) so its queue stops; logged for sync. */
-  const flagTokenInvalid = async (row: Pick<WhatsAppAccountRow, 'organizationId' | 'id'>) => {
-    await db.transaction(async (tx) => {
-      await updateRow(tx, row.organizationId, row.id, {
-        status: 'token_invalid',
-        statusReason: TOKEN_INVALID,
-        updatedAt: clock.now(),
-      });
-      await recordChanges(tx, row.organizationId, [{ entity: 'whatsapp_account', entityId: row.id }]);
-    });
-    deps.onChanged?.(row.id);
-  };
-
   return {
     toAccount,
     flagTokenInvalid,
@@ -178,34 +96,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       organizationId: string,
       _actor: Principal,
       q: { cursor?: string | undefined; limit: number },
-    ): Promise<Result<WhatsAppAccountPage>> => {
-      const cursor = parseCursor(q.cursor, Cursor);
-      if (!cursor.ok) return cursor;
-      const after = cursor.value && { createdAt: cursor.value[0], id: cursor.value[1] };
-      const rows = await db
-        .select()
-        .from(whatsappAccounts)
-        .where(
-          and(
-            eq(whatsappAccounts.organizationId, organizationId),
-            after
-              ? or(
-                  gt(whatsappAccounts.createdAt, after.createdAt),
-                  and(eq(whatsappAccounts.createdAt, after.createdAt), gt(whatsappAccounts.id, after.id)),
-                )
-              : undefined,
-          ),
-        )
-        .orderBy(asc(whatsappAccounts.createdAt), asc(whatsappAccounts.id))
-        .limit(q.limit + 1);
-      const pageRows = rows.slice(0, q.limit);
-      const last = pageRows[pageRows.length - 1];
-      return ok({
-        data: pageRows.map(toAccount),
-        nextCursor:
-          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-      });
-    },
+    ): Promise<Result<WhatsAppAccountPage>> => listAccountPage(db, organizationId, toAccount, q),
 
     get: async (organizationId: string, _actor: Principal, id: string): Promise<Result<WhatsAppAccount>> => {
       const row = await byId(organizationId, id);
@@ -238,24 +129,14 @@ export function createAccountService(deps: AccountServiceDeps) {
         accessTokenEnc: secrets.seal(body.accessToken, 'access_token'),
         appSecretEnc: secrets.seal(body.appSecret, 'app_secret'),
         verifyTokenEnc: secrets.seal(body.verifyToken, 'verify_token'),
+        webhookVerifiedAt: null, // a reconnected row waits for Meta's handshake again
         status: 'connected' as const,
         statusReason: null,
         updatedAt: now,
       };
       try {
         const row = await db.transaction(async (tx) => {
-          const [old] = await tx
-            .select({ id: whatsappAccounts.id })
-            .from(whatsappAccounts)
-            .where(
-              and(
-                eq(whatsappAccounts.organizationId, organizationId),
-                eq(whatsappAccounts.phoneNumberId, body.phoneNumberId),
-                eq(whatsappAccounts.status, 'disconnected'),
-              ),
-            )
-            .orderBy(asc(whatsappAccounts.createdAt))
-            .limit(1);
+          const old = await disconnectedAccountFor(tx, organizationId, body.phoneNumberId);
           const saved = old
             ? await updateRow(tx, organizationId, old.id, fields)
             : await insertAccount(tx, {
@@ -282,7 +163,10 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
     },
 
-    /** Renames, rotates credentials (re-verified when the token changes) or changes the send cap (admin). */
+    /**
+     * Renames, rotates credentials (re-verified when the token changes), changes the send cap or
+     * the owner (admin; `number-owner.ts`).
+     */
     update: async (
       organizationId: string,
       actor: Principal,
@@ -295,6 +179,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!row) return notFound('WhatsApp account');
       if (row.status === 'disconnected')
         return fail('conflict', 'This number is disconnected. Connect it again to change it.');
+      const owner =
+        body.ownerUserId === undefined ? undefined : await checkOwner(db, organizationId, body.ownerUserId);
+      if (owner && !owner.ok) return owner;
       let info: PhoneNumberInfo | undefined;
       if (body.accessToken !== undefined) {
         const verified = await verify(row.phoneNumberId, row.businessAccountId, body.accessToken);
@@ -309,6 +196,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           ...(body.appSecret !== undefined && { appSecretEnc: secrets.seal(body.appSecret, 'app_secret') }),
           ...(body.verifyToken !== undefined && {
             verifyTokenEnc: secrets.seal(body.verifyToken, 'verify_token'),
+            webhookVerifiedAt: null, // Meta verifies the new token again
           }),
           ...(body.accessToken !== undefined &&
             info && {
@@ -323,7 +211,12 @@ export function createAccountService(deps: AccountServiceDeps) {
         });
         for (const event of updateEvents(row, updated!, body))
           await audit.record(tx, organizationId, actorOf(actor, ip), event);
-        await recordChanges(tx, organizationId, [{ entity: 'whatsapp_account', entityId: id }]);
+        const owned = owner ? await setNumberOwner(tx, organizationId, row, owner.value, now) : undefined;
+        if (owned?.event) await audit.record(tx, organizationId, actorOf(actor, ip), owned.event);
+        await recordChanges(tx, organizationId, [
+          { entity: 'whatsapp_account', entityId: id },
+          ...(owned?.changes ?? []),
+        ]);
         return updated!;
       });
       deps.onChanged?.(id);

@@ -38,12 +38,18 @@ export type InboundProcessorDeps = {
   /** The stage clock (issue 15): each committed batch reports its receipts' times and log seqs. */
   timings?: Pick<StageTimings, 'committed' | 'active'> | undefined;
   /**
-   * On PGlite (one engine for everything) acknowledging comes first: while this says webhooks
-   * are arriving, a drain waits for a quiet moment, at most `maxYieldMs` (default 1 s), then
-   * takes a batch of at most `busyBatchSize` (default 100) so the stall it causes stays short.
-   * Under a sustained burst the backlog grows and is worked off in those batches and after.
+   * On PGlite (one engine for everything) acknowledging comes first. A drain that finds the
+   * processor idle (its previous drain ended over 250 ms ago) only waits while receipt writes are
+   * in flight, woken by `settled` when they end: a webhook arriving alone is processed at once
+   * (issue 15, no batching window at low load). Otherwise (webhooks keep coming, or receipts
+   * arrived while a batch was processed) it waits for a quiet moment — no receipt asked for in
+   * the last `quietMs` (default 25), a timer set to it, never polling — at most `maxYieldMs`
+   * (default 1 s), then takes a batch of at most `busyBatchSize` (default 100) so the stall it
+   * causes stays short. Under a sustained burst the backlog grows and is worked off in those
+   * batches and after.
    */
-  yieldTo?: () => boolean;
+  yieldTo?: { quietIn: (gapMs: number) => number; settled: (ms: number) => Promise<void> };
+  quietMs?: number;
   maxYieldMs?: number;
   busyBatchSize?: number;
 };
@@ -56,6 +62,14 @@ type Receipt = {
   attempts: number;
   received_at: Date | string;
 };
+
+/**
+ * A drain starting this long after the previous one ended finds the processor idle: on PGlite it
+ * does not wait for a quiet moment (see `yieldTo`). Measured on a starved core, processing every
+ * webhook at once at 20/s queued the acknowledgements for seconds; below ~4 webhooks/s each is
+ * processed as soon as its receipt is written.
+ */
+const IDLE_MS = 250;
 
 /** One organization's log written by a batch: up to `seq`, for receipts stored at `receivedAt`. */
 type Committed = { org: string; seq: number; receivedAt: number[] };
@@ -88,6 +102,8 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
   let again = false;
   let sweep: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
+  /** When the last drain ended (ms since epoch); see `yieldTo`. */
+  let lastDrainEnd = 0;
 
   const drop = (d: Dropped) => {
     if (dropped.length >= 1000) dropped.shift();
@@ -197,20 +213,35 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   };
 
-  /** Waits for a gap in receipt writes (see `yieldTo`); true when it gave up waiting. */
-  const yieldToAcks = async (): Promise<boolean> => {
-    if (!deps.yieldTo?.()) return false;
+  /**
+   * Waits for the receipt writes to end and, when `behind`, for a gap in them (see `yieldTo`);
+   * true when it gave up waiting.
+   */
+  const yieldToAcks = async (behind: boolean): Promise<boolean> => {
+    const y = deps.yieldTo;
+    if (!y) return false;
+    const gap = behind ? (deps.quietMs ?? 25) : 0;
     const until = Date.now() + (deps.maxYieldMs ?? 1000);
-    while (running && deps.yieldTo() && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
-    return deps.yieldTo();
+    for (let wait = y.quietIn(gap); wait > 0; wait = y.quietIn(gap)) {
+      const left = until - Date.now();
+      if (!running || left <= 0) return true;
+      if (wait === Infinity) await y.settled(left);
+      else await new Promise((r) => setTimeout(r, Math.min(wait, left)));
+    }
+    return false;
   };
 
-  /** One batch; returns how many receipts it settled (0 = nothing to do). */
-  const drainBatch = async (): Promise<number> => {
+  /**
+   * One batch; returns whether another may find work: its claim came back full (more may wait),
+   * or a failure was isolated. A short claim saw every receipt committed before it (bar those
+   * backing off or locked by another process's drain), and one committed since has called
+   * `notify` (the drain then runs again), so no empty transaction follows each message.
+   */
+  const drainBatch = async (behind: boolean): Promise<boolean> => {
     let ids: number[] = [];
     try {
       let media = false;
-      const busy = await yieldToAcks();
+      const busy = await yieldToAcks(behind);
       const limit = busy ? Math.min(batchSize, deps.busyBatchSize ?? 100) : batchSize;
       const committed: Committed[] | undefined = deps.timings?.active() ? [] : undefined;
       const n = await db.transaction(async (tx) => {
@@ -223,13 +254,12 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
       for (const c of committed ?? []) deps.timings?.committed(c.org, c.seq, c.receivedAt);
       for (const id of ids) backoff.delete(id);
       if (media) deps.onMediaQueued?.();
-      return n;
+      return n >= limit;
     } catch (e) {
       if (ids.length === 0) throw e;
       // Isolate the failure: each receipt alone.
-      let settled = 0;
-      for (const id of ids) settled += await drainOne(id);
-      return Math.max(settled, 1);
+      for (const id of ids) await drainOne(id);
+      return true;
     }
   };
 
@@ -287,16 +317,19 @@ export function createInboundProcessor(deps: InboundProcessorDeps) {
   };
 
   const drain = async () => {
+    // Behind: receipts arrived while a batch was being processed (a further batch or pass), or
+    // the previous drain ended less than IDLE_MS ago (webhooks keep coming: batch them).
+    let behind = Date.now() - lastDrainEnd < IDLE_MS;
     do {
       again = false;
       try {
-        while (running && (await drainBatch()) > 0) {
-          /* keep draining while there is work */
-        }
+        while (running && (await drainBatch(behind))) behind = true;
       } catch (e) {
         deps.log?.error({ err: e }, 'webhook processing stopped on an error; retrying on the next sweep');
       }
+      behind = true;
     } while (running && again);
+    lastDrainEnd = Date.now();
     draining = null;
     const waiters = idleWaiters;
     idleWaiters = [];

@@ -38,6 +38,8 @@ export function createWebhookReceiver(deps: {
   db: Db;
   accounts: WebhookAccounts;
   onStored?: () => void;
+  /** A handshake succeeded for this account (recorded for the "Verified" step). */
+  onVerified?: (account: { id: string; organizationId: string }) => Promise<void>;
   /** Receipt writes in flight at once: 1 on PGlite (one engine), a few on PostgreSQL. */
   concurrentWrites?: number;
   log?: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
@@ -57,6 +59,8 @@ export function createWebhookReceiver(deps: {
   let inFlight = 0;
   /** When the last receipt write was asked for (ms since epoch). */
   let lastStoreAt = 0;
+  /** Called once no receipt write is queued or in flight (see `settled`). */
+  let settledWaiters: (() => void)[] = [];
 
   const writeOne = (r: Row) =>
     insertOne.execute({ accountId: r.whatsappAccountId, organizationId: r.organizationId, body: r.body });
@@ -85,6 +89,11 @@ export function createWebhookReceiver(deps: {
       void write(group).finally(() => {
         inFlight--;
         pump();
+        if (inFlight === 0 && queue.length === 0 && settledWaiters.length > 0) {
+          const w = settledWaiters;
+          settledWaiters = [];
+          w.forEach((f) => f());
+        }
       });
     }
   };
@@ -99,10 +108,29 @@ export function createWebhookReceiver(deps: {
   return {
     counters,
     /**
-     * Whether webhooks are arriving: receipt writes pending or in flight, or one asked for in the
-     * last `quietMs` (on PGlite the processor yields to them; one engine serves both).
+     * How long until acknowledgements stop competing with processing (on PGlite the processor
+     * yields to them; one engine serves both): Infinity while receipt writes are queued or in
+     * flight (`settled` signals their end), else the ms until none has been asked for in the last
+     * `gapMs` (0 = as soon as the writes are done).
      */
-    busy: (quietMs = 25) => inFlight > 0 || queue.length > 0 || Date.now() - lastStoreAt < quietMs,
+    quietIn: (gapMs: number): number => {
+      if (inFlight > 0 || queue.length > 0) return Infinity;
+      return Math.max(0, lastStoreAt + gapMs - Date.now());
+    },
+
+    /** Resolves once no receipt write is queued or in flight (at once when none is), or after `ms`. */
+    settled: (ms: number): Promise<void> =>
+      inFlight === 0 && queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(done, ms);
+            function done() {
+              clearTimeout(timer);
+              settledWaiters = settledWaiters.filter((w) => w !== done);
+              resolve();
+            }
+            settledWaiters.push(done);
+          }),
 
     /**
      * Meta's GET handshake: the challenge back only for `subscribe` with the right token; anything
@@ -117,6 +145,7 @@ export function createWebhookReceiver(deps: {
       if (!account || account.status === 'disconnected') return refused;
       if (q.mode !== 'subscribe' || q.token === undefined || q.challenge === undefined) return refused;
       if (!safeEqual(q.token, account.verifyToken)) return refused;
+      await deps.onVerified?.(account);
       return ok({ challenge: q.challenge });
     },
 

@@ -46,6 +46,8 @@ describe('POST /api/v1/messages', () => {
     expect(data).toMatchObject({
       conversationId: c.conversationId,
       apiKeyId: keyId,
+      // Agents see which key sent it ("via API key Shop"), never the key itself.
+      apiKeyName: 'Shop',
       authorId: null,
       status: 'queued',
     });
@@ -91,6 +93,20 @@ describe('POST /api/v1/messages', () => {
       const bad = await api.POST('/api/v1/messages', { body });
       expect(bad.response.status, JSON.stringify(body)).toBe(400);
       expect(bad.error?.error.code).toBe('invalid_input');
+    }
+    // Media by URL at an address Parley must not fetch from (ALLOW_PRIVATE_MEDIA_URLS is off here).
+    for (const url of [
+      'https://127.0.0.1/a.jpg',
+      'https://10.0.0.8/a.jpg',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/a.jpg',
+    ]) {
+      const ssrf = await api.POST('/api/v1/messages', {
+        body: { to: '+15550000000', media: { url, type: 'image' } },
+      });
+      expect(ssrf.response.status, url).toBe(400);
+      expect(ssrf.error?.error.code).toBe('invalid_input');
+      expect(ssrf.error?.error.message).toContain('private or reserved address');
     }
     const unknownContact = await api.POST('/api/v1/messages', {
       body: { contactId: '00000000-0000-4000-8000-000000000000', message: { type: 'text', text: 'x' } },

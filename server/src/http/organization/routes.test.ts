@@ -38,6 +38,8 @@ describe('organization settings', () => {
       timeZone: 'UTC',
       businessHours: null,
       awayMessage: { enabled: false, text: null, gapMinutes: 720 },
+      defaultWhatsappAccountId: null,
+      monthlyMessageQuota: null,
       createdAt: expect.any(String),
     });
     for (const who of [org.manager, org.agent]) {

@@ -8,8 +8,8 @@ import { contacts, conversations, messages } from '../../storage/schema/index';
 
 // The reports against a hand-computed fixture (issue 13). The rows are written the way every
 // write path writes them (messages inserted, conversation statuses updated), so the database
-// triggers of migration `report_triggers` build the cycles and the hourly rollup; the expected
-// numbers below were worked out by hand from the timeline in the comments.
+// triggers (migrations `report_triggers`, `report_rollup_triggers`) build the cycles and the
+// rollups; the expected numbers below were worked out by hand from the timeline in the comments.
 //
 // Organization in America/New_York (UTC−5 in January), business hours Mon–Fri 09:00–17:00,
 // Wednesday split 09:00–12:00 and 13:00–17:00. Week of Monday 5 January 2026. Times are local.

@@ -108,7 +108,11 @@ describe('POST /api/v1/templates', () => {
         'body.buttons.0.phoneNumber',
         /country code/,
       ],
-      [{ category: 'AUTHENTICATION' }, 'body.category', /WhatsApp Manager/],
+      [
+        { category: 'AUTHENTICATION' },
+        'body.body.text',
+        /fixed text and a copy-code button; remove the body/,
+      ],
     ];
     for (const [over, path, message] of cases) {
       const res = await post(org.admin, valid(over));

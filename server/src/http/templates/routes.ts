@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '#contract/api/common';
-import { CreateTemplateBody, ListTemplatesQuery, Template, TemplatePage } from '#contract/api/templates';
+import {
+  CreateTemplateBody,
+  EditTemplateBody,
+  ListTemplatesQuery,
+  Template,
+  TemplatePage,
+} from '#contract/api/templates';
 import type { TemplateAdmin } from '../../domain/templates/template-admin';
 import type { TemplateService } from '../../domain/templates/template-service';
 import { principalOf } from '../../plugins/auth';
@@ -64,6 +70,24 @@ export const templateRoutes: FastifyPluginAsyncZod<{
     async (req, reply) => {
       const p = principalOf(req);
       return reply.code(201).send(unwrap(await admin.create(p.organizationId, p, req.body, req.ip)));
+    },
+  );
+  app.put(
+    '/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Edit a template at Meta (admin); Meta reviews it again, PENDING until it decides',
+        description:
+          'Replaces the template’s content. Name, language and number stay; the category changes only while the template is not approved. Meta lets an approved template be edited once in 24 hours and ten times in 30 days; rejected and paused ones without limit. Only approved, rejected and paused templates can be edited (409 otherwise).',
+        params: IdParams,
+        body: EditTemplateBody,
+        response: { 200: Template, ...errors(...AUTHED, 403, 404, 409, 422, 502) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await admin.edit(p.organizationId, p, req.params.id, req.body, req.ip));
     },
   );
   app.delete(

@@ -43,6 +43,7 @@ describe('listing and reading', () => {
         'email',
         'id',
         'joinedAt',
+        'lastActiveAt',
         'name',
         'role',
       ]);

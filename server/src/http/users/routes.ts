@@ -5,6 +5,7 @@ import {
   ListUsersQuery,
   Member,
   MemberPage,
+  PasswordResetResponse,
   UpdateUserBody,
   UserIdParams,
 } from '#contract/api/users';
@@ -76,6 +77,24 @@ export const userRoutes: FastifyPluginAsyncZod<{ members: MemberService }> = asy
     async (req) => {
       const p = principalOf(req);
       return unwrap(await members.update(p.organizationId, p, req.params.id, req.body, req.ip));
+    },
+  );
+  app.post(
+    '/:id/password-reset',
+    {
+      schema: {
+        ...common,
+        summary: 'Give a member a new temporary password and end all their sessions (admin)',
+        description:
+          'Answers the temporary password once (only its hash is kept). Refused for yourself and for ' +
+          'accounts that also belong to another organization (409).',
+        params: UserIdParams,
+        response: { 200: PasswordResetResponse, ...errors(...AUTHED, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await members.resetPassword(p.organizationId, p, req.params.id, req.ip));
     },
   );
   app.delete(

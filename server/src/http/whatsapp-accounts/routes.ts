@@ -3,12 +3,14 @@ import { IdParams } from '#contract/api/common';
 import {
   CreateWhatsAppAccountBody,
   ListWhatsAppAccountsQuery,
+  SetDefaultTeamBody,
   SyncTemplatesResult,
   UpdateWhatsAppAccountBody,
   WhatsAppAccount,
   WhatsAppAccountPage,
 } from '#contract/api/whatsapp-accounts';
 import type { AccountService } from '../../domain/whatsapp/account-service';
+import type { createDefaultTeam } from '../../domain/whatsapp/default-team';
 import { principalOf } from '../../plugins/auth';
 import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap, keyOr } from '../responses';
 
@@ -16,10 +18,10 @@ import { AUTHED, bearer, errors, NoContent, nonEmpty, unwrap, keyOr } from '../r
  * `/api/v1/whatsapp-accounts`: connected WhatsApp numbers. Every member may list them; only
  * admins connect, change, disconnect and sync templates. Responses never carry a secret.
  */
-export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> = async (
-  app,
-  { accounts },
-) => {
+export const whatsappAccountRoutes: FastifyPluginAsyncZod<{
+  accounts: AccountService;
+  setDefaultTeam: ReturnType<typeof createDefaultTeam>;
+}> = async (app, { accounts, setDefaultTeam }) => {
   app.addHook('preHandler', app.requireAuth);
   const common = { tags: ['whatsapp-accounts'], security: bearer };
   app.get(
@@ -76,7 +78,11 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     {
       schema: {
         ...common,
-        summary: 'Rename, rotate credentials (re-verified) or change the send cap (admin)',
+        summary: 'Rename, rotate credentials (re-verified), change the send cap or the owner (admin)',
+        description:
+          'Changes the fields given. `ownerUserId` gives the number to an active member (or back to the organization with null): ' +
+          'its new conversations are assigned to the owner, and its conversations are seen only by the owner, their assignee, ' +
+          'managers and admins — members who lose or gain sight of them are told over sync at once. Recorded in the audit log.',
         params: IdParams,
         body: nonEmpty(UpdateWhatsAppAccountBody),
         response: { 200: WhatsAppAccount, ...errors(...AUTHED, 403, 404, 409, 422, 502) },
@@ -116,6 +122,22 @@ export const whatsappAccountRoutes: FastifyPluginAsyncZod<{ accounts: AccountSer
     async (req) => {
       const p = principalOf(req);
       return unwrap(await accounts.syncTemplates(p.organizationId, p, req.params.id, req.ip));
+    },
+  );
+  app.put(
+    '/:id/default-team',
+    {
+      schema: {
+        ...common,
+        summary: 'Set the team new conversations on the number land in (admin); null clears it',
+        params: IdParams,
+        body: SetDefaultTeamBody,
+        response: { 200: WhatsAppAccount, ...errors(...AUTHED, 403, 404) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return unwrap(await setDefaultTeam(p.organizationId, p, req.params.id, req.body.teamId, req.ip));
     },
   );
 };

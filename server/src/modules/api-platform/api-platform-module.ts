@@ -3,10 +3,12 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import { Redis } from 'ioredis';
 import type { Clock } from '../../lib/clock';
 import { createApiKeyService } from '../../domain/api-keys/api-key-service';
-import { createKeyCheck, isKeyToken, type InvalidationBus } from '../../domain/api-keys/key-check';
+import { createKeyCheck, isKeyToken } from '../../domain/api-keys/key-check';
+import type { InvalidationBus } from '../../lib/invalidation-bus';
 import { createKeySecrets } from '../../domain/api-keys/key-secrets';
 import { createOAuthTokens } from '../../domain/api-keys/oauth-tokens';
-import type { AuditRecorder } from '../../domain/audit/audit-log';
+import type { AuditLog } from '../../domain/audit/audit-log';
+import { createCoalescedAudit } from '../../domain/audit/coalesced-audit';
 import { actorOf } from '../../domain/audit/audit-log';
 import { apiKeyRoutes } from '../../http/api-keys/routes';
 import { oauthRoutes } from '../../http/api-keys/oauth-routes';
@@ -18,14 +20,14 @@ export type ApiPlatformDeps = {
   db: Db;
   clock: Clock;
   secretKey: string;
-  audit: AuditRecorder;
-  /** `REDIS_URL`: invalidations and rate-limit counters shared by every process. */
+  audit: Pick<AuditLog, 'record' | 'recordMany'>;
+  /** `REDIS_URL`: rate-limit counters shared by every process. */
   redisUrl?: string | undefined;
+  /** Key invalidations shared by every process (with `REDIS_URL`; see `lib/invalidation-bus.ts`). */
+  bus?: InvalidationBus | undefined;
   /** `API_RATE_LIMIT_PER_MINUTE` (default 600). */
   rateLimitPerMinute?: number | undefined;
 };
-
-const CHANNEL = 'parley:api-key-invalidated';
 
 /**
  * The integration platform: API keys (service, admin routes), the key check behind
@@ -36,25 +38,16 @@ const CHANNEL = 'parley:api-key-invalidated';
 export function createApiPlatformModule(deps: ApiPlatformDeps) {
   const { db, clock, audit } = deps;
   let log: FastifyBaseLogger | undefined;
-  const redis = deps.redisUrl
-    ? connectRedis(deps.redisUrl, (e) => log?.warn({ err: e }, 'api-key redis error'))
-    : null;
-  const bus: InvalidationBus | undefined = redis
-    ? {
-        publish: (id) => void redis.pub.publish(CHANNEL, id).catch(() => undefined),
-        subscribe: (listener) => {
-          void redis.sub.subscribe(CHANNEL).catch(() => undefined);
-          redis.sub.on('message', (_channel: string, id: string) => listener(id));
-          // After a reconnect, invalidations may have been missed: start over.
-          redis.sub.on('ready', () => listener(null));
-        },
-      }
-    : undefined;
+  // The limiter's counters get their own connection (invalidations travel on the app's hub).
+  const counters = deps.redisUrl ? new Redis(deps.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  counters?.on('error', (e: unknown) => log?.warn({ err: e }, 'api-key redis error'));
+  const bus = deps.bus;
   const secrets = createKeySecrets(deps.secretKey);
   const tokens = createOAuthTokens({ secretKey: deps.secretKey, clock });
   const check = createKeyCheck({ db, clock, secrets, tokens, bus });
   const keys = createApiKeyService({ db, clock, secrets, audit, onChanged: (id) => check.invalidate(id) });
   const defaultLimit = deps.rateLimitPerMinute ?? 600;
+  const keyWrites = createCoalescedAudit(db, audit);
 
   return {
     services: { keys, check, tokens },
@@ -65,7 +58,7 @@ export function createApiPlatformModule(deps: ApiPlatformDeps) {
     registerAuth: async (app: FastifyInstance): Promise<KeyAuthDeps> => {
       await app.register(rateLimit, {
         global: false,
-        ...(redis && { redis: redis.counters, nameSpace: 'parley-api-rl-' }),
+        ...(counters && { redis: counters, nameSpace: 'parley-api-rl-' }),
         // A Redis outage must not take the API down with it: count nothing until it is back.
         skipOnError: true,
       });
@@ -86,11 +79,16 @@ export function createApiPlatformModule(deps: ApiPlatformDeps) {
         if (!p?.apiKey || request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400)
           return;
         const route = request.routeOptions.url ?? request.url;
-        await audit
-          .record(db, p.organizationId, actorOf(p, request.ip), {
-            action: 'api_key.write',
-            summary: `${request.method} ${route}`,
-            details: { method: request.method, route, status: reply.statusCode },
+        // Coalesced: concurrent requests' events go in one insert (coalesced-audit.ts).
+        await keyWrites
+          .record({
+            organizationId: p.organizationId,
+            actor: actorOf(p, request.ip),
+            event: {
+              action: 'api_key.write',
+              summary: `${request.method} ${route}`,
+              details: { method: request.method, route, status: reply.statusCode },
+            },
           })
           .catch((e: unknown) => request.log.warn({ err: e }, 'could not audit an API key write'));
       });
@@ -107,21 +105,9 @@ export function createApiPlatformModule(deps: ApiPlatformDeps) {
     },
     stop: async () => {
       await check.stop();
-      if (redis)
-        await Promise.all(
-          [redis.pub.quit(), redis.sub.quit(), redis.counters.quit()].map((p) => p.catch(() => undefined)),
-        );
+      await counters?.quit().catch(() => undefined);
     },
   };
-}
-
-/** Three connections: pub/sub needs its own subscriber; the limiter's counters get theirs. */
-function connectRedis(url: string, onError: (e: unknown) => void) {
-  const pub = new Redis(url, { maxRetriesPerRequest: 2 });
-  const sub = pub.duplicate();
-  const counters = pub.duplicate();
-  for (const c of [pub, sub, counters]) c.on('error', onError);
-  return { pub, sub, counters };
 }
 
 /** The API platform module's services. */

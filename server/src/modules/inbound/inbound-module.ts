@@ -22,10 +22,14 @@ import { createSecretBox } from '../../domain/whatsapp/secret-box';
 import { createWebhookAccounts } from '../../domain/whatsapp/webhook-accounts';
 import { createWebhookQuarantine } from '../../domain/whatsapp/webhook-quarantine';
 import { createWebhookReceiver } from '../../domain/whatsapp/webhook-receiver';
+import { createDefaultTeam } from '../../domain/whatsapp/default-team';
+import { createWebhookVerification } from '../../domain/whatsapp/webhook-verification';
 import { conversationRoutes } from '../../http/conversations/routes';
 import { mediaRoutes } from '../../http/media/routes';
 import { messageRoutes } from '../../http/messages/routes';
 import { templateRoutes } from '../../http/templates/routes';
+import { templateMediaRoutes } from '../../http/whatsapp-accounts/template-media-routes';
+import { createTemplateMedia } from '../../domain/templates/template-media';
 import { quarantineRoutes } from '../../http/webhooks/quarantine-routes';
 import { webhookRoutes } from '../../http/webhooks/routes';
 import { whatsappAccountRoutes } from '../../http/whatsapp-accounts/routes';
@@ -85,10 +89,16 @@ export function createInboundModule(deps: InboundDeps) {
     credentials: accounts.credentials,
     flagTokenInvalid: accounts.flagTokenInvalid,
   });
-  const conversations = createConversationService({ db, clock, jobs });
+  const templateMedia = createTemplateMedia({
+    uploader: deps.uploader,
+    appId: deps.metaAppId,
+    credentials: accounts.credentials,
+    flagTokenInvalid: accounts.flagTokenInvalid,
+  });
+  const conversations = createConversationService({ db, clock, jobs, audit: deps.audit });
   const messages = createMessageService({ db });
   const media = createMediaService({ db, clock, store: mediaStore, graph, accounts });
-  const ingest = createInboundIngest({ jobs, audit: deps.audit });
+  const ingest = createInboundIngest({ jobs, audit: deps.audit, quota: deps.quota });
   const quarantine = createWebhookQuarantine({ db, audit: deps.audit });
 
   let log: FastifyBaseLogger | undefined;
@@ -124,7 +134,9 @@ export function createInboundModule(deps: InboundDeps) {
     accounts: webhookAccounts,
     ingest,
     quarantine,
-    ...(single && { yieldTo: () => receiver.busy() }),
+    ...(single && {
+      yieldTo: { quietIn: (gap) => receiver.quietIn(gap), settled: (ms) => receiver.settled(ms) },
+    }),
     log: {
       info: (o, m) => log?.info(o, m),
       warn: (o, m) => log?.warn(o, m),
@@ -138,6 +150,7 @@ export function createInboundModule(deps: InboundDeps) {
     accounts: webhookAccounts,
     concurrentWrites: single ? 1 : 4,
     onStored: () => processor.notify(),
+    onVerified: createWebhookVerification({ db, clock }),
     log: { warn: (o, m) => log?.warn(o, m), info: (o, m) => log?.info(o, m) },
   });
 
@@ -167,7 +180,12 @@ export function createInboundModule(deps: InboundDeps) {
     registerWebhooks: (app: FastifyInstance) =>
       app.register(webhookRoutes, { prefix: '/webhooks/whatsapp', receiver, timings: deps.timings }),
     registerApi: async (api: FastifyInstance) => {
-      await api.register(whatsappAccountRoutes, { prefix: '/whatsapp-accounts', accounts });
+      await api.register(whatsappAccountRoutes, {
+        prefix: '/whatsapp-accounts',
+        accounts,
+        setDefaultTeam: createDefaultTeam({ db, clock, audit: deps.audit, toAccount: accounts.toAccount }),
+      });
+      await api.register(templateMediaRoutes, { prefix: '/whatsapp-accounts', media: templateMedia });
       await api.register(conversationRoutes, { prefix: '/conversations', conversations });
       await api.register(messageRoutes, { messages });
       await api.register(templateRoutes, { prefix: '/templates', templates, admin: templateAdmin });

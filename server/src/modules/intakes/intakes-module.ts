@@ -8,12 +8,14 @@ import { intakeRoutes } from '../../http/intakes/routes';
 import { leadRoutes } from '../../http/intakes/lead-routes';
 import type { Db } from '../../storage/db';
 import type { JobQueue } from '../../storage/job-queue';
+import type { MonthlyQuota } from '../../domain/messages/message-quota';
 
 /** What the lead-intake module needs. */
 export type IntakesDeps = {
   db: Db;
   clock: Clock;
   jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
+  quota?: MonthlyQuota | undefined;
   audit: AuditRecorder;
   secretKey: string;
   publicUrl: string;

@@ -2,11 +2,13 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from '../../lib/clock';
 import { createContactService } from '../../domain/contacts/contact-service';
 import { createMediaUploads } from '../../domain/media/media-upload';
+import { createMediaUrlJob, MEDIA_URL_QUEUE, type MediaUrlPayload } from '../../domain/media/media-url-job';
 import { createSendService } from '../../domain/messages/send-service';
 import { contactRoutes } from '../../http/contacts/routes';
 import { mediaUploadRoutes } from '../../http/media/upload-routes';
 import { sendRoutes } from '../../http/messages/send-routes';
 import { createSendWorker, type SendWorkerOptions } from '../../jobs/send-worker';
+import { createWorker } from '../../jobs/worker';
 import type { InboundServices } from '../inbound/inbound-module';
 import type { MessagingInfrastructure } from '../messaging-infrastructure';
 import type { Db } from '../../storage/db';
@@ -21,6 +23,8 @@ export type OutboundDeps = MessagingInfrastructure & {
   sendQueue?: SendWorkerOptions | undefined;
   /** The job queue's namespace (tests isolate apps sharing one database); empty in production. */
   jobNamespace?: string | undefined;
+  /** Media by URL may be fetched from private addresses and over http (ALLOW_PRIVATE_MEDIA_URLS). */
+  allowPrivateMediaUrls?: boolean | undefined;
 };
 
 /**
@@ -48,7 +52,26 @@ export function createOutboundModule(deps: OutboundDeps) {
     },
     deps.sendQueue,
   );
-  const sends = createSendService({ db, clock, jobs, onQueued: () => worker.wake() });
+  const mediaUrls = { allowPrivate: deps.allowPrivateMediaUrls ?? false };
+  // Parley's copies of media sent by URL (the send itself goes to Meta as a link, unwaiting).
+  const mediaUrlWorker = createWorker<MediaUrlPayload>({
+    queue: MEDIA_URL_QUEUE,
+    jobs,
+    handler: createMediaUrlJob({ db, clock, store: mediaStore, fetch: mediaUrls }),
+    concurrency: 4,
+    onError: (e) => log?.error({ err: e }, 'media URL worker error'),
+  });
+  const sends = createSendService({
+    db,
+    clock,
+    jobs,
+    quota: deps.quota,
+    mediaUrls,
+    onQueued: () => {
+      worker.wake();
+      mediaUrlWorker.wake();
+    },
+  });
   const uploads = createMediaUploads({ db, clock, store: mediaStore });
   const contacts = createContactService({ db, clock });
 
@@ -63,10 +86,16 @@ export function createOutboundModule(deps: OutboundDeps) {
     start: (logger: FastifyBaseLogger) => {
       log = logger;
       worker.start();
+      mediaUrlWorker.start();
     },
-    stop: () => worker.stop(),
-    /** Resolves when no send, reconcile or mark-read work is due or in flight. */
-    idle: () => worker.idle(),
+    stop: async () => {
+      await Promise.all([worker.stop(), mediaUrlWorker.stop()]);
+    },
+    /** Resolves when no send, reconcile, mark-read or media-copy work is due or in flight. */
+    idle: async () => {
+      await worker.idle();
+      await mediaUrlWorker.idle();
+    },
   };
 }
 

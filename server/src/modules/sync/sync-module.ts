@@ -33,6 +33,8 @@ export type SyncDeps = {
   toAccount: ToAccount;
   /** The job queue the mutators enqueue into (send jobs, mark-read, snooze wake-ups). */
   jobs: MutatorDeps['jobs'];
+  /** The monthly quota sends count against (issue 10). */
+  quota?: MutatorDeps['quota'];
   /** Wakes the send worker after a mutation queued a send or a mark-read. */
   onSendQueued?: () => void;
   /** `REDIS_URL`: several processes share emits through the Redis adapter. */
@@ -80,7 +82,7 @@ export function createSyncModule(deps: SyncDeps) {
   const ledger = createMutationLedger({
     db,
     clock,
-    mutator: { clock, jobs: deps.jobs },
+    mutator: { clock, jobs: deps.jobs, quota: deps.quota },
     afterCommit: () => deps.onSendQueued?.(),
   });
   const retention = createRetention({ db, clock });

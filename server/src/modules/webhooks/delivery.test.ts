@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDelivery, WebhookDeliveryPage, WebhookEndpointWithSecret } from '#contract/api/webhooks';
 import { buildTestApp, type TestApp } from '../../../test/build-test-app';
@@ -8,7 +8,7 @@ import { createOrg, type TestOrg } from '../../../test/factories';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../../../test/webhook-receiver';
 import { randomPhone } from '../../../test/whatsapp';
 import { PARK_MS } from '../../domain/webhooks/delivery';
-import { webhookEndpoints } from '../../storage/schema/index';
+import { jobs, webhookDeliveries, webhookEndpoints } from '../../storage/schema/index';
 
 // Delivery behaviour against a real local receiver: retries on the schedule with one webhook-id,
 // exhaustion and manual retry, 410, auto-disable after five days of failures, rotation with two
@@ -49,18 +49,23 @@ const createContact = async () => {
   expect(res.statusCode, res.body).toBe(201);
   return res.json<{ id: string }>().id;
 };
-const deliveries = async (endpointId: string) => {
+const deliveries = async (endpointId: string, headers = org.admin.headers) => {
   const res = await t.app.inject({
     url: `/api/v1/webhooks/${endpointId}/deliveries`,
-    headers: org.admin.headers,
+    headers,
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<WebhookDeliveryPage>().data;
 };
-const untilDelivery = async (endpointId: string, check: (d: WebhookDelivery[]) => boolean, ms = 10_000) => {
+const untilDelivery = async (
+  endpointId: string,
+  check: (d: WebhookDelivery[]) => boolean,
+  ms = 10_000,
+  headers = org.admin.headers,
+) => {
   const deadline = Date.now() + ms;
   for (;;) {
-    const d = await deliveries(endpointId);
+    const d = await deliveries(endpointId, headers);
     if (check(d)) return d;
     if (Date.now() > deadline) throw new Error(`deliveries not settled: ${JSON.stringify(d)}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -296,5 +301,100 @@ describe('delivery', () => {
     } finally {
       await new Promise<void>((r) => slow.close(() => r()));
     }
+  });
+});
+
+describe('a job that wakes before its retry is due', () => {
+  it('attempts nothing and waits until the delivery’s next attempt', async () => {
+    const ep = await endpoint('early');
+    failing('/hook/early', () => 500);
+    await createContact();
+    await rx.until(() => got('/hook/early').length >= 1);
+    // The first attempt settled (its lease gone), so what follows sees only the retry's time.
+    for (let i = 0; i < 200; i++) {
+      const [first] = await t.database.db
+        .select({ attempts: webhookDeliveries.attempts, lockedUntil: webhookDeliveries.lockedUntil })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, ep.id));
+      if (first && first.attempts >= 1 && first.lockedUntil === null) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // Push the retry an hour out, as a long schedule would, then run the delivery as an early job.
+    const due = new Date(Date.now() + 3_600_000);
+    await t.database.db
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: due })
+      .where(eq(webhookDeliveries.endpointId, ep.id));
+    const [d] = await deliveries(ep.id);
+    const sent = got('/hook/early').length;
+    const r = await t.app.webhooksOut.services.delivery.attempt({ deliveryId: d!.id }, 'early-worker', true);
+    expect(r).toEqual({ outcome: 'busy', until: due });
+    expect(got('/hook/early')).toHaveLength(sent);
+  });
+});
+
+describe('a slot draining a backlog', () => {
+  it('goes on through the endpoint’s due deliveries once each, stops at a failure, and leaves no job behind', async () => {
+    const other = await createOrg(t.app, 'Chain');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: other.admin.headers,
+      payload: { url: `${rx.url}/chain`, events: ['contact.created'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const ep = res.json<WebhookEndpointWithSecret>();
+    // The fifth request fails once: the slot that sent it stops chaining, and the delivery is
+    // retried on the schedule by its own job.
+    failing('/hook/chain', (n) => (n === 4 ? 503 : 200));
+    const release = rx.hold();
+    for (let i = 0; i < 16; i++) {
+      const c = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/contacts',
+        headers: other.admin.headers,
+        payload: { phone: `+${randomPhone()}` },
+      });
+      expect(c.statusCode, c.body).toBe(201);
+    }
+    release();
+    const ds = await untilDelivery(
+      ep.id,
+      (d) => d.length === 16 && d.every((x) => x.state === 'succeeded'),
+      20_000,
+      other.admin.headers,
+    );
+    const reqs = got('/hook/chain');
+    // Every delivery answered 2xx exactly once: no two slots took the same one.
+    const ok = reqs.filter((_, i) => i !== 4).map((r) => r.headers['webhook-id']);
+    expect(new Set(ok).size).toBe(16);
+    expect(ok).toHaveLength(16);
+    const retried = ds.filter((d) => d.attempts.length === 2);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]!.attempts.map((a) => a.responseStatus)).toEqual([503, 200]);
+    expect(retried[0]!.id).toBe(reqs[4]!.headers['webhook-id']);
+    // The deliveries' jobs all end: those a slot chained through were dismissed, not left to
+    // run later only to find their delivery settled.
+    const ids = ds.map((d) => d.id);
+    for (let i = 0; i < 100; i++) {
+      const left = await t.database.db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.queue, 'webhook-delivery'),
+            inArray(jobs.dedupeKey, ids),
+            inArray(jobs.state, ['pending', 'running']),
+          ),
+        );
+      if (left.length === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const states = await t.database.db
+      .select({ state: jobs.state })
+      .from(jobs)
+      .where(and(eq(jobs.queue, 'webhook-delivery'), inArray(jobs.dedupeKey, ids)));
+    expect(states.length).toBeGreaterThan(0);
+    expect(states.every((j) => j.state === 'done')).toBe(true);
   });
 });

@@ -1,11 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { connect as tcpConnect } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freshDatabase,
+  killProcess,
+  processApi as api,
+  startProcess,
+  whyNotRunnable,
+  type Proc,
+} from '../../../test/processes';
 import { startWebhookReceiver, verifyDelivery, type WebhookReceiver } from '../../../test/webhook-receiver';
 import { rowsOf } from '../../storage/change-log';
 import { openDatabase, type Database } from '../../storage/db';
@@ -15,72 +18,24 @@ import { openDatabase, type Database } from '../../storage/db';
 // flight) loses none of them once a process runs again. Needs PostgreSQL (PG_ADMIN_URL); skips,
 // saying why, without it.
 
-const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET_KEY = 'webhook-process-secret-key-0123456789-abcdef';
-const entry = fileURLToPath(new URL('../../../test/webhook-process.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 
-const adminUrl = new URL(ADMIN_URL);
-const hasPg = await new Promise<boolean>((resolve) => {
-  const s = tcpConnect(
-    { host: adminUrl.hostname, port: Number(adminUrl.port || 5432), timeout: 1000 },
-    () => {
-      s.destroy();
-      resolve(true);
-    },
-  );
-  s.on('error', () => resolve(false));
-  s.on('timeout', () => (s.destroy(), resolve(false)));
-});
 // On by default where PostgreSQL is reachable (about 50 s, measured at a load average of 16 on
 // 2 cores); WEBHOOK_PROCESS_TESTS=0 skips it on a machine too slow to spawn three servers.
-const optedOut = process.env.WEBHOOK_PROCESS_TESTS === '0';
-const skip = optedOut
-  ? 'WEBHOOK_PROCESS_TESTS=0'
-  : !hasPg
-    ? `PostgreSQL is not reachable at ${ADMIN_URL}`
-    : null;
+const skip = process.env.WEBHOOK_PROCESS_TESTS === '0' ? 'WEBHOOK_PROCESS_TESTS=0' : await whyNotRunnable();
 if (skip) console.warn(`multi-process webhook test skipped: ${skip}`);
 
-type Proc = { child: ChildProcess; url: string };
-const dbName = `parley_webhooks_${Date.now()}_${process.pid}`;
-let databaseUrl: string;
+let fresh: Awaited<ReturnType<typeof freshDatabase>>;
 let database: Database;
 const procs: Proc[] = [];
 
-const startServer = (env: Record<string, string> = {}): Promise<Proc> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, entry], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, SECRET_KEY, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.once('exit', (code, signal) => {
-      if (code !== null || signal !== 'SIGKILL') reject(new Error(`server exited early (${code ?? signal})`));
-    });
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      const p = { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
-      procs.push(p);
-      resolve(p);
-    });
-  });
-const kill = (p: Proc) =>
-  new Promise<void>((resolve) => {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGKILL');
-  });
-
-const api = async (p: Proc, method: string, path: string, body?: unknown, token?: string) => {
-  const res = await fetch(`${p.url}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> };
+const startServer = async (env: Record<string, string> = {}): Promise<Proc> => {
+  const p = await startProcess('./webhook-process.ts', { DATABASE_URL: fresh.url, SECRET_KEY, ...env });
+  procs.push(p);
+  return p;
 };
+const kill = killProcess;
+
 const signup = async (p: Proc) => {
   const r = await api(p, 'POST', '/api/v1/signup', {
     organizationName: 'Processes',
@@ -106,14 +61,8 @@ const contact = async (p: Proc, token: string) => {
 describe.skipIf(skip !== null)('outgoing webhooks across server processes (PostgreSQL)', () => {
   let rx: WebhookReceiver;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-    database = await openDatabase({ databaseUrl, poolSize: 2 });
+    fresh = await freshDatabase('parley_webhooks');
+    database = await openDatabase({ databaseUrl: fresh.url, poolSize: 2 });
     await database.migrate();
     rx = await startWebhookReceiver();
   }, 60_000);
@@ -121,10 +70,7 @@ describe.skipIf(skip !== null)('outgoing webhooks across server processes (Postg
     await Promise.all(procs.map(kill));
     await rx?.close();
     await database?.close();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await fresh?.drop();
   });
 
   it('two processes deliver every event once, never running an attempt twice at once', async () => {

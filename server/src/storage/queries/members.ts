@@ -23,6 +23,8 @@ export type MemberRow = {
   availability: 'available' | 'away';
   online: boolean;
   capacity: number | null;
+  /** The presence heartbeat's last time (REST only; see `Member.lastActiveAt`). */
+  lastSeenAt: Date | null;
 };
 
 /** Keyset position in the member list. */
@@ -38,6 +40,7 @@ const memberColumns = {
   availability: memberships.availability,
   online: memberships.online,
   capacity: memberships.capacity,
+  lastSeenAt: memberships.lastSeenAt,
 };
 
 /**

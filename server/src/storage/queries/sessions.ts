@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { noteRevokedUser } from '../../lib/revoked-users';
 import type { Db, Tx } from '../db';
 import { memberships, refreshTokens, sessions } from '../schema/index';
 
@@ -50,6 +51,8 @@ export function createRevocationTracker() {
 const notifyRevoked = (exec: Exec, userId: string) => {
   const now = Date.now();
   for (const unconfirmed of trackers) unconfirmed.set(userId, now);
+  // With Redis, the request also waits for every process to drop the user (plugins/auth.ts).
+  noteRevokedUser(userId);
   return exec.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${userId})`);
 };
 

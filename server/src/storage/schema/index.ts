@@ -19,3 +19,4 @@ export * from './intakes';
 export * from './labels';
 export * from './reports';
 export * from './assignment';
+export * from './quota';

@@ -49,6 +49,12 @@ export const conversations = pgTable(
     snoozedUntil: ts('snoozed_until'),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    /**
+     * The owner of the conversation's WhatsApp number (`whatsapp_accounts.owner_user_id`),
+     * copied here so the visibility rule reads it from the row like the assignee and team; the
+     * owner change rewrites it for all of the number's conversations in one transaction.
+     */
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     important: boolean('important').notNull().default(false),
     labels: text('labels')
       .array()

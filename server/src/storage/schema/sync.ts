@@ -134,6 +134,16 @@ export const organizationSettings = pgTable('organization_settings', {
   awayMessageEnabled: boolean('away_message_enabled').notNull().default(false),
   awayMessageText: text('away_message_text'),
   awayMessageGapMinutes: integer('away_message_gap_minutes').notNull().default(720),
+  /**
+   * The number `POST /api/v1/messages` sends from when the caller names none (issue 10); null =
+   * the only connected number, if there is exactly one.
+   */
+  defaultWhatsappAccountId: uuid('default_whatsapp_account_id'),
+  /**
+   * Outbound messages allowed per calendar month (UTC), overriding `MONTHLY_MESSAGE_QUOTA`;
+   * null = the configured default (unset there = unlimited). Counted in `message_quota_usage`.
+   */
+  monthlyMessageQuota: integer('monthly_message_quota'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 

@@ -14,6 +14,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { id, organizationId, ts, version } from './columns';
 import { organizations } from './organizations';
+import { teams } from './teams';
+import { users } from './users';
 
 /** connected | token_invalid | disconnected, mirrored from `#contract/api/whatsapp-accounts`. */
 export const whatsappAccountStatusEnum = pgEnum('whatsapp_account_status', [
@@ -46,6 +48,19 @@ export const whatsappAccounts = pgTable(
     verifyTokenEnc: text('verify_token_enc').notNull(),
     status: whatsappAccountStatusEnum('status').notNull().default('connected'),
     statusReason: text('status_reason'),
+    /**
+     * When Meta's GET verification handshake first succeeded with the current verify token
+     * (cleared when the token changes): the "Verified" step after connecting a number.
+     */
+    webhookVerifiedAt: ts('webhook_verified_at'),
+    /** The team new conversations on this number land in (set in the ingest transaction). */
+    defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
+    /**
+     * The member who owns the number (issue 10), null = the organization's. A member-owned
+     * number's new conversations are assigned to its owner and seen only by the owner, their
+     * assignee, managers and admins (`domain/visibility`); copied to `conversations.owner_id`.
+     */
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: version(),

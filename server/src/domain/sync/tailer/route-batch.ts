@@ -134,6 +134,7 @@ function recipientsOf(acl: AclCache, loaded: Loaded, e: LogEntry): Iterable<stri
     case 'template':
     case 'whatsapp_account':
     case 'label':
+    case 'business_hours':
       return acl.activeMembers();
     case 'canned_response': {
       // The organization's to everyone, a personal one to its owner only (the entry names them).

@@ -1,0 +1,3 @@
+ALTER TABLE "whatsapp_accounts" ADD COLUMN "webhook_verified_at" timestamp (3) with time zone;--> statement-breakpoint
+ALTER TABLE "whatsapp_accounts" ADD COLUMN "default_team_id" uuid;--> statement-breakpoint
+ALTER TABLE "whatsapp_accounts" ADD CONSTRAINT "whatsapp_accounts_default_team_id_teams_id_fk" FOREIGN KEY ("default_team_id") REFERENCES "public"."teams"("id") ON DELETE set null ON UPDATE no action;

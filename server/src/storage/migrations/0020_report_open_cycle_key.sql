@@ -1,0 +1,2 @@
+DROP INDEX "conversation_cycles_open_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "conversation_cycles_open_conversation_key" ON "conversation_cycles" USING btree ("conversation_id") WHERE "conversation_cycles"."resolved_at" is null;

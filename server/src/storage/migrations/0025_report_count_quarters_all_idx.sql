@@ -1,0 +1,1 @@
+CREATE INDEX "report_count_quarters_all_idx" ON "report_count_quarters" USING btree ("organization_id","quarter","measure","count") WHERE "report_count_quarters"."dimension" = 'all';

@@ -242,6 +242,7 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'teams:list': withReplica((s) => ok(s.queries.teams())),
     'labels:list': withReplica((s) => ok(s.queries.labels())),
     'cannedResponses:list': withReplica((s) => ok(s.queries.cannedResponses())),
+    'organization:businessHours': withReplica((s) => ok(s.queries.businessHours())),
     'messages:send': withReplica((s, i) => s.commands.sendMessage(i)),
     'conversation:setStatus': withReplica((s, i) => s.commands.setStatus(i)),
     'conversation:assign': withReplica((s, i) => s.commands.assign(i)),
@@ -252,6 +253,10 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'conversation:markUnread': withReplica((s, i) => s.commands.markUnread(i)),
     'note:add': withReplica((s, i) => s.commands.addNote(i)),
     'contact:update': withReplica((s, i) => s.commands.updateContact(i)),
+    // Canned responses are written through the outbox, so they work offline (issue 12).
+    'admin:createCannedResponse': withReplica((s, i) => s.commands.createCanned(i)),
+    'admin:updateCannedResponse': withReplica((s, i) => s.commands.updateCanned(i)),
+    'admin:deleteCannedResponse': withReplica((s, i) => s.commands.deleteCanned(i)),
     'outbox:list': withReplica((s) => ok(s.commands.list(inFlight(s)))),
     'outbox:retry': withReplica((s, i) => s.commands.retry(i.mutationId)),
     'outbox:discard': withReplica((s, i) => s.commands.discard(i.mutationId, inFlight(s))),
@@ -265,8 +270,10 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
       const local = s.staged.get(i.mediaId);
       if (local) return ok(local);
       if (!s.media) return err({ code: 'offline', message: 'Media needs a connection to the server.' });
+      // A local id whose file has since moved to the cache under the server's id.
+      const id = s.staged.adoptedAs(i.mediaId) ?? i.mediaId;
       try {
-        return ok({ ...(await s.media.get(i.mediaId)), url: mediaUrl(i.mediaId) });
+        return ok({ ...(await s.media.get(id)), mediaId: i.mediaId, url: mediaUrl(i.mediaId) });
       } catch (e) {
         return err({
           code: 'server_unreachable',
@@ -285,8 +292,8 @@ export function createClientCore(deps: ClientCoreDeps): CoreApi {
     'sync:setBackfill': withReplica((s, i) =>
       ok({ paused: s.engine?.setBackfillPaused(i.paused) ?? i.paused }),
     ),
-    // The Settings area: online-only administration over the server's REST API.
-    ...createAdminHandlers({ session, auth }),
+    // The rest of the Settings area: online-only administration over the server's REST API.
+    ...createAdminHandlers({ session, auth, events }),
     ...createIntegrationsHandlers({ session, auth }),
     ...createAssignmentHandlers({ session, auth }),
     'workload:get': withReplica((s) => ok(s.queries.workload())),

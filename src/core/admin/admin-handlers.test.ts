@@ -22,7 +22,8 @@ function setup(answers: Record<string, Result<unknown>>) {
   );
   const handlers = createAdminHandlers({
     session: { withToken: (call) => call(SERVER, 'token-1') },
-    auth: { send },
+    auth: { send, sendRaw: vi.fn() },
+    events: { emit: vi.fn() },
   });
   return { handlers, calls };
 }
@@ -42,6 +43,19 @@ describe('admin handlers', () => {
     const refused = err({ code: 'forbidden' as const, message: 'Only admins can create teams' });
     const { handlers } = setup({ 'POST /api/v1/teams': refused });
     expect(await handlers['admin:createTeam']({ name: 'Sales', memberIds: [] })).toEqual(refused);
+  });
+
+  it('resets a password with a body-less POST and passes the one-time password on', async () => {
+    const user = '0190a1b2-0000-7000-8000-0000000000aa';
+    const { handlers, calls } = setup({
+      [`POST /api/v1/users/${user}/password-reset`]: ok({ temporaryPassword: 'Tmp-1234567890' }),
+    });
+    expect(await handlers['admin:resetPassword']({ id: user })).toEqual(
+      ok({ temporaryPassword: 'Tmp-1234567890' }),
+    );
+    expect(calls).toEqual([
+      { method: 'POST', path: `/api/v1/users/${user}/password-reset`, body: undefined, token: 'token-1' },
+    ]);
   });
 
   it('maps a delete’s empty answer to done and sends membership changes as PUT/DELETE', async () => {
@@ -77,6 +91,7 @@ describe('admin handlers', () => {
     };
     const { handlers, calls } = setup({
       'POST /api/v1/templates': ok(template),
+      [`PUT /api/v1/templates/${id}`]: ok(template),
       [`DELETE /api/v1/templates/${id}`]: ok(null),
     });
     const body = {
@@ -84,13 +99,22 @@ describe('admin handlers', () => {
       name: 'order_update',
       language: 'en_US',
       category: 'UTILITY' as const,
+      parameterFormat: 'POSITIONAL' as const,
       body: { text: 'Hello {{1}}, thanks.', examples: ['Ana'] },
       buttons: [],
     };
+    const edit = {
+      category: 'UTILITY' as const,
+      parameterFormat: 'NAMED' as const,
+      body: { text: 'Hello {{first_name}}, thanks.', examples: ['Ana'] },
+      buttons: [],
+    };
     expect(await handlers['admin:createTemplate'](body)).toEqual(ok(template));
+    expect(await handlers['admin:editTemplate']({ id, body: edit })).toEqual(ok(template));
     expect(await handlers['admin:deleteTemplate']({ id })).toEqual(ok({ done: true }));
     expect(calls.map((c) => [c.method, c.body])).toEqual([
       ['POST', body],
+      ['PUT', edit],
       ['DELETE', undefined],
     ]);
   });
@@ -109,5 +133,25 @@ describe('admin handlers', () => {
     const r = await handlers['admin:listAuditEvents']({ limit: 20, action: 'member.*' });
     expect(r).toEqual(ok({ data: [], nextCursor: null }));
     expect(calls[0]?.path).toBe('/api/v1/audit-events?limit=20&action=member.*');
+  });
+
+  it('reads the month’s usage and gives a number an owner through the number’s PATCH', async () => {
+    const usage = { month: '2026-12', sent: 1234, quota: 10_000, resetsAt: '2027-01-01T00:00:00.000Z' };
+    const { handlers, calls } = setup({ 'GET /api/v1/organization/usage': ok(usage) });
+    expect(await handlers['admin:getUsage'](undefined)).toEqual(ok(usage));
+    const number = '0190a1b2-0000-7000-8000-0000000000c1';
+    const owner = '0190a1b2-0000-7000-8000-0000000000aa';
+    await handlers['admin:updateNumber']({ id: number, patch: { ownerUserId: owner } });
+    expect(calls.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+      { method: 'GET', path: '/api/v1/organization/usage', body: undefined },
+      { method: 'PATCH', path: `/api/v1/whatsapp-accounts/${number}`, body: { ownerUserId: owner } },
+    ]);
+  });
+
+  it('answers a usage body of another shape with a clear error', async () => {
+    const { handlers } = setup({ 'GET /api/v1/organization/usage': ok({ sent: 'many' }) });
+    const r = await handlers['admin:getUsage'](undefined);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.message).toContain('unexpected way');
   });
 });

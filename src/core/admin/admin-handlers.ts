@@ -2,11 +2,24 @@ import { adminIpc, type AdminChannel } from '#contract/ipc/admin';
 import type { Out, Parsed } from '#contract/ipc/contract';
 import { ok, type Result } from '#contract/result';
 import { createAdminRest, type AdminDeps } from './rest';
+import { createTemplateMediaUploads, type TemplateMediaUploadDeps } from './template-media-upload';
 
-/** The Settings area's handlers, one per admin channel. */
-export type AdminHandlers = { [C in AdminChannel]: (input: Parsed<C>) => Promise<Result<Out<C>>> };
+/**
+ * The admin channels the replica answers instead (`commands/canned-commands.ts`): canned
+ * responses are an agent's working data, written offline through the outbox.
+ */
+export type ReplicaAdminChannel =
+  'admin:createCannedResponse' | 'admin:updateCannedResponse' | 'admin:deleteCannedResponse';
+
+/** The Settings area's REST handlers, one per admin channel the replica does not answer. */
+export type AdminHandlers = {
+  [C in Exclude<AdminChannel, ReplicaAdminChannel>]: (input: Parsed<C>) => Promise<Result<Out<C>>>;
+};
 
 export type { AdminDeps } from './rest';
+
+/** The Settings area's deps, plus the raw-body upload and the events it reports progress on. */
+export type AdminHandlerDeps = AdminDeps & TemplateMediaUploadDeps;
 
 const done = { done: true as const };
 
@@ -18,15 +31,25 @@ const done = { done: true as const };
  * who may do what (a manager's write answers `forbidden`); every 2xx body is parsed with the
  * channel's output schema, since the server may be another version.
  */
-export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers {
+export function createAdminHandlers({ session, auth, events }: AdminHandlerDeps): AdminHandlers {
   const { call, all, remove } = createAdminRest({ session, auth });
   const seg = encodeURIComponent;
 
   return {
+    ...createTemplateMediaUploads({ session, auth, events }),
     'admin:listMembers': () => all(adminIpc['admin:listMembers'].output.element, '/api/v1/users'),
     'admin:inviteMember': (i) => call(adminIpc['admin:inviteMember'].output, 'POST', '/api/v1/users', i),
     'admin:updateMember': (i) =>
       call(adminIpc['admin:updateMember'].output, 'PATCH', `/api/v1/users/${seg(i.id)}`, i.patch),
+    'admin:resetPassword': (i) =>
+      call(adminIpc['admin:resetPassword'].output, 'POST', `/api/v1/users/${seg(i.id)}/password-reset`),
+    'admin:setNumberDefaultTeam': (i) =>
+      call(
+        adminIpc['admin:setNumberDefaultTeam'].output,
+        'PUT',
+        `/api/v1/whatsapp-accounts/${seg(i.id)}/default-team`,
+        { teamId: i.teamId },
+      ),
     'admin:listTeams': () => all(adminIpc['admin:listTeams'].output.element, '/api/v1/teams'),
     'admin:createTeam': (i) => call(adminIpc['admin:createTeam'].output, 'POST', '/api/v1/teams', i),
     'admin:renameTeam': (i) =>
@@ -64,22 +87,15 @@ export function createAdminHandlers({ session, auth }: AdminDeps): AdminHandlers
       call(adminIpc['admin:getOrganization'].output, 'GET', '/api/v1/organization'),
     'admin:updateOrganization': (i) =>
       call(adminIpc['admin:updateOrganization'].output, 'PATCH', '/api/v1/organization', i),
+    'admin:getUsage': () => call(adminIpc['admin:getUsage'].output, 'GET', '/api/v1/organization/usage'),
     'admin:createLabel': (i) => call(adminIpc['admin:createLabel'].output, 'POST', '/api/v1/labels', i),
     'admin:updateLabel': (i) =>
       call(adminIpc['admin:updateLabel'].output, 'PATCH', `/api/v1/labels/${seg(i.id)}`, i.patch),
     'admin:deleteLabel': (i) => remove(`/api/v1/labels/${seg(i.id)}`),
-    'admin:createCannedResponse': (i) =>
-      call(adminIpc['admin:createCannedResponse'].output, 'POST', '/api/v1/canned-responses', i),
-    'admin:updateCannedResponse': (i) =>
-      call(
-        adminIpc['admin:updateCannedResponse'].output,
-        'PATCH',
-        `/api/v1/canned-responses/${seg(i.id)}`,
-        i.patch,
-      ),
-    'admin:deleteCannedResponse': (i) => remove(`/api/v1/canned-responses/${seg(i.id)}`),
     'admin:createTemplate': (i) =>
       call(adminIpc['admin:createTemplate'].output, 'POST', '/api/v1/templates', i),
+    'admin:editTemplate': (i) =>
+      call(adminIpc['admin:editTemplate'].output, 'PUT', `/api/v1/templates/${seg(i.id)}`, i.body),
     'admin:deleteTemplate': async (i) => {
       const r = await session.withToken((url, token) =>
         auth.send(url, 'DELETE', `/api/v1/templates/${seg(i.id)}`, { accessToken: token }),

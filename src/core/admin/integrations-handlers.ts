@@ -47,5 +47,10 @@ export function createIntegrationsHandlers(deps: AdminDeps): IntegrationsHandler
         'POST',
         `${hook(i.id)}/deliveries/${seg(i.deliveryId)}/retry`,
       ),
+    'admin:listIntakes': () => all(spec['admin:listIntakes'].output.element, '/api/v1/intakes'),
+    'admin:createIntake': (i) => call(spec['admin:createIntake'].output, 'POST', '/api/v1/intakes', i),
+    'admin:rotateIntakeSecret': (i) =>
+      call(spec['admin:rotateIntakeSecret'].output, 'POST', `/api/v1/intakes/${seg(i.id)}/rotate-secret`),
+    'admin:deleteIntake': (i) => remove(`/api/v1/intakes/${seg(i.id)}`),
   };
 }

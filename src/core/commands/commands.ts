@@ -8,6 +8,7 @@ import { mutationArgs, type MessageSendArgs, type MutationName } from '#contract
 import { durable, type OutboxStore } from '../outbox/outbox-store';
 import { emptySummary, type ApplySummary } from '../sync/apply/apply';
 import { uuidv7 } from '../uuid';
+import { createCannedCommands } from './canned-commands';
 import { createOutboxTray } from './outbox-tray';
 import { createOverlays } from './overlays';
 import { stagedMediaProblem } from './staged-media-check';
@@ -197,6 +198,7 @@ export function createCommands(deps: CommandDeps) {
       return ok({ mutationId });
     },
 
+    ...createCannedCommands(deps, overlays),
     ...createOutboxTray(deps, { overlays, done }),
   };
 }

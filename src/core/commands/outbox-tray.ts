@@ -4,6 +4,7 @@ import { err, ok, type Result } from '#contract/result';
 import { mutationArgs, type MutationName } from '#contract/sync/protocol';
 import { durable, type OutboxRow } from '../outbox/outbox-store';
 import { uuidv7 } from '../uuid';
+import { cannedOverlayFields } from './canned-commands';
 import type { CommandDeps } from './commands';
 import type { Overlays } from './overlays';
 
@@ -36,6 +37,12 @@ function describe(name: MutationName, args: Record<string, unknown>, text: strin
       return 'Mark unread';
     case 'contact.update':
       return 'Contact edit';
+    case 'canned.create':
+      return `Canned response: /${String(args.shortcut)}`;
+    case 'canned.update':
+      return 'Canned response edit';
+    case 'canned.delete':
+      return 'Canned response deleted';
   }
 }
 
@@ -94,6 +101,10 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
         return { unreadCount: 1 };
       case 'contact.update':
         return Object.fromEntries(Object.entries(a.patch as object).filter(([, v]) => v !== undefined));
+      case 'canned.create':
+      case 'canned.update':
+      case 'canned.delete':
+        return cannedOverlayFields(row.name, a, deps.user().id, row.createdAt);
       default:
         return {};
     }
@@ -101,7 +112,22 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
   const patchTarget = (row: OutboxRow): string =>
     row.name === 'contact.update'
       ? String((row.args as { contactId: string }).contactId)
-      : String((row.args as { conversationId: string }).conversationId);
+      : row.name.startsWith('canned.')
+        ? String((row.args as { id: string }).id)
+        : String((row.args as { conversationId: string }).conversationId);
+  /** What a retry or discard of the row touches (a canned write also changes the canned list). */
+  const tablesOf = (row: OutboxRow): string[] => [
+    'outbox',
+    'pending_messages',
+    'pending_patches',
+    ...(row.name.startsWith('canned.') ? ['canned_responses'] : []),
+  ];
+  const patchEntity = (row: OutboxRow): 'conversation' | 'contact' | 'canned_response' =>
+    row.name === 'contact.update'
+      ? 'contact'
+      : row.name.startsWith('canned.')
+        ? 'canned_response'
+        : 'conversation';
 
   /** Maps an outbox row to the tray item. */
   const toItem = (r: OutboxRow, sending: boolean): OutboxItem => {
@@ -182,16 +208,10 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
         }
         const mid = outbox.enqueue(row.name, row.args, at, row.conversationId);
         for (const [field, value] of Object.entries(patchFieldsOf(row)))
-          overlays.patch(
-            row.name === 'contact.update' ? 'contact' : 'conversation',
-            patchTarget(row),
-            field,
-            JSON.stringify(value ?? null),
-            mid,
-          );
+          overlays.patch(patchEntity(row), patchTarget(row), field, JSON.stringify(value ?? null), mid);
         return { mutationId: mid };
       });
-      done(['outbox', 'pending_messages', 'pending_patches'], row.conversationId);
+      done(tablesOf(row), row.conversationId);
       return ok(result);
     },
 
@@ -206,7 +226,7 @@ export function createOutboxTray(deps: CommandDeps, links: TrayLinks) {
         return err({ code: 'conflict', message: 'Already sent to the server; wait for its answer.' });
       // FULL like every outbox write: a discard lost to a power loss would send what was withdrawn.
       durable(db, () => outbox.remove(mutationId));
-      done(['outbox', 'pending_messages', 'pending_patches'], row.conversationId);
+      done(tablesOf(row), row.conversationId);
       return ok({ discarded: true as const });
     },
   };

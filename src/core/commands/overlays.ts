@@ -87,9 +87,9 @@ export function createOverlays(deps: Pick<CommandDeps, 'db' | 'user' | 'now' | '
       s.pending.run(note.id, mid, note.conversationId, 'note', JSON.stringify(note), deps.now());
     },
 
-    /** One field patch of a conversation or contact, stored as JSON. */
+    /** One field patch of a conversation, contact or canned response, stored as JSON. */
     patch(
-      entity: 'conversation' | 'contact',
+      entity: 'conversation' | 'contact' | 'canned_response',
       entityId: string,
       field: string,
       json: string,

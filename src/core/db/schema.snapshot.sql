@@ -4,6 +4,9 @@ CREATE UNIQUE INDEX `contacts_id_idx` ON `contacts` (`id`);
 -- index conversations_assignee_sort_idx
 CREATE INDEX `conversations_assignee_sort_idx` ON `conversations` (`assignee_id`,`status`,`sort_at`,`id`);
 
+-- index conversations_assignee_wait_idx
+CREATE INDEX `conversations_assignee_wait_idx` ON `conversations` (`assignee_id`,`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;
+
 -- index conversations_contact_idx
 CREATE INDEX `conversations_contact_idx` ON `conversations` (`contact_id`);
 
@@ -16,8 +19,14 @@ CREATE INDEX `conversations_sort_idx` ON `conversations` (`sort_at`,`id`);
 -- index conversations_status_sort_idx
 CREATE INDEX `conversations_status_sort_idx` ON `conversations` (`status`,`sort_at`,`id`);
 
+-- index conversations_status_wait_idx
+CREATE INDEX `conversations_status_wait_idx` ON `conversations` (`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;
+
 -- index conversations_team_sort_idx
 CREATE INDEX `conversations_team_sort_idx` ON `conversations` (`team_id`,`status`,`sort_at`,`id`);
+
+-- index conversations_team_wait_idx
+CREATE INDEX `conversations_team_wait_idx` ON `conversations` (`team_id`,`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;
 
 -- index conversations_unread_sort_idx
 CREATE INDEX `conversations_unread_sort_idx` ON `conversations` (`status`,`sort_at`,`id`) WHERE "conversations"."unread_count" > 0;
@@ -63,6 +72,9 @@ CREATE INDEX `staged_media_sha_idx` ON `staged_media` (`sha256`);
 
 -- table __drizzle_migrations
 CREATE TABLE "__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric );
+
+-- table business_hours
+CREATE TABLE `business_hours` ( `id` text PRIMARY KEY NOT NULL, `version` integer NOT NULL, `name` text NOT NULL, `row` text NOT NULL );
 
 -- table canned_responses
 CREATE TABLE `canned_responses` ( `id` text PRIMARY KEY NOT NULL, `version` integer NOT NULL, `name` text NOT NULL, `row` text NOT NULL );

@@ -94,6 +94,13 @@ export function createStagedMedia(deps: {
     serverMediaId: r.server_media_id,
   });
 
+  // Local id → the server's id, for files the sweep handed to the media cache. A page rendered
+  // before the confirmation reached it may still ask for the local id; it gets the adopted file
+  // rather than a 404. Bounded: only the most recent adoptions matter (the replica then names
+  // the server's id).
+  const adoptedAs = new Map<string, string>();
+  const ADOPTED_REMEMBERED = 500;
+
   return {
     /** Stores the bytes and records them; the returned id goes into `messages:send`. */
     stage(input: Parsed<'media:stage'>): Result<StagedMedia> {
@@ -177,6 +184,8 @@ export function createStagedMedia(deps: {
           // Without a media cache (no server configured) the file stays: it is the only copy.
           if (!opts.adopt) continue;
           if (existsSync(file.path)) opts.adopt({ ...file, serverMediaId: file.serverMediaId });
+          adoptedAs.set(r.id, file.serverMediaId);
+          if (adoptedAs.size > ADOPTED_REMEMBERED) adoptedAs.delete(adoptedAs.keys().next().value!);
           adopted += 1;
         } else if (deps.now() - r.created_at >= opts.abandonedAfterMs) {
           dropped += 1;
@@ -187,6 +196,11 @@ export function createStagedMedia(deps: {
         })();
       }
       return { adopted, dropped };
+    },
+
+    /** The server's id of a local id whose file this session's sweep moved to the media cache. */
+    adoptedAs(localId: string): string | null {
+      return adoptedAs.get(localId) ?? null;
     },
 
     /** Records the server's id. Call inside the transaction that rewrites the mutation's args. */

@@ -3,8 +3,10 @@ import type { Template } from '#contract/api/templates';
 import type { Team } from '#contract/api/teams';
 import type { Label } from '#contract/api/labels';
 import type { CannedResponse } from '#contract/api/canned-responses';
+import type { BusinessHoursRow } from '#contract/api/organization';
 import { Member } from '#contract/api/users';
 import type { Parsed } from '#contract/ipc/contract';
+import { createCannedView } from './canned-view';
 
 /**
  * Reference data from the replica (few rows each): templates, members, teams, labels, and the
@@ -20,8 +22,9 @@ export function createDirectoryQueries(db: Database.Database) {
     memberName: db.prepare('SELECT name FROM members WHERE id = ?').pluck(),
     // Case-insensitive order, as people read a list of names.
     labels: db.prepare('SELECT row FROM labels ORDER BY name COLLATE NOCASE, id'),
-    canned: db.prepare('SELECT row FROM canned_responses ORDER BY name, id'),
+    businessHours: db.prepare('SELECT row FROM business_hours LIMIT 1').pluck(),
   };
+  const canned = createCannedView(db);
 
   return {
     /** Templates matching the filter, approved ones first. */
@@ -45,7 +48,12 @@ export function createDirectoryQueries(db: Database.Database) {
     teams: (): Team[] => (s.teams.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Team),
     memberName: (id: string): string | null => (s.memberName.get(id) as string | undefined) ?? null,
     labels: (): Label[] => (s.labels.all() as { row: string }[]).map((r) => JSON.parse(r.row) as Label),
-    cannedResponses: (): CannedResponse[] =>
-      (s.canned.all() as { row: string }[]).map((r) => JSON.parse(r.row) as CannedResponse),
+    /** With the writes queued on this device over the server's rows (`canned-view.ts`). */
+    cannedResponses: (): CannedResponse[] => canned.all(),
+    /** The organization's business hours (one row), or null before the first sync. */
+    businessHours: (): BusinessHoursRow | null => {
+      const row = s.businessHours.get() as string | undefined;
+      return row ? (JSON.parse(row) as BusinessHoursRow) : null;
+    },
   };
 }

@@ -93,8 +93,11 @@ function baseToInbox(r: BaseRaw): InboxConversation {
   return c;
 }
 
-/** The "Waiting longest" sort key of a conversation row. */
-const waitKey = (alias: string) => `json_extract(${alias}.row, '$.waitingSince')`;
+/**
+ * The "Waiting longest" sort key of a conversation row: written exactly as the replica's
+ * `conversations_*_wait_idx` indexes write it (schema/replica.ts), or SQLite will not use them.
+ */
+export const waitKey = (alias: string) => `${alias}.row ->> '$.waitingSince'`;
 
 /** `w|<waitingSince>|<id>`: the "Waiting longest" keyset position, opaque to the UI. */
 const encodeWaitCursor = (wait: string, id: string): string => `w|${wait}|${id}`;
@@ -146,8 +149,8 @@ export function createInboxQueries(db: Database.Database, me: () => string, draf
     if (i.label) w.push(`EXISTS (SELECT 1 FROM json_each(${alias}.labels) WHERE value = @label)`);
     if (i.sort === 'waiting') {
       // Only customers waiting for a reply, longest first: waitingSince is an ISO instant in UTC
-      // (the server's toISOString), so text order is time order. No index: the tab's rows are
-      // scanned and sorted, which a replica's few thousand open conversations afford.
+      // (the server's toISOString), so text order is time order. The view's wait index (partial:
+      // waiting rows only) walks them in order, so a page reads its rows and no sort.
       w.push(`${waitKey(alias)} IS NOT NULL`);
       if (i.cursor) w.push(`(${waitKey(alias)}, ${alias}.id) > (@waitKey, @afterId)`);
     } else if (i.cursor) w.push(`(${alias}.sort_at, ${alias}.id) < (@sortAt, @afterId)`);

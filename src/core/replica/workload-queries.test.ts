@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConversationStatus } from '#contract/domain/messaging';
+import { QUEUE_PREVIEW } from '#contract/ipc/assignment';
 import type { PutEntry } from '#contract/sync/protocol';
 import { createApplier, emptySummary } from '../sync/apply/apply';
 import { conversationRow, memoryReplica, put, uuid } from '../testing/replica-fixtures';
@@ -48,12 +49,32 @@ describe('workload', () => {
     const w = q.workload();
     for (const who of [ana, ben]) {
       const mine = rows.filter((r) => r.assigneeId === who && active(r.status));
-      expect(w.members.find((m) => m.userId === who)).toEqual({
+      const got = w.members.find((m) => m.userId === who)!;
+      expect({ ...got, conversations: undefined }).toEqual({
         userId: who,
         open: mine.filter((r) => r.status === 'open').length,
         pending: mine.filter((r) => r.status === 'pending').length,
         oldestWaitingSince: minWait(mine),
+        conversations: undefined,
       });
+      // Each member's list: the longest waits first (no wait last), capped at the preview size,
+      // with the conversation's team (who it may be reassigned to).
+      const want = [...mine]
+        .sort(
+          (a, b) =>
+            Number(a.waitingSince === null) - Number(b.waitingSince === null) ||
+            (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''),
+        )
+        .slice(0, QUEUE_PREVIEW);
+      expect(mine.length).toBeGreaterThan(QUEUE_PREVIEW);
+      expect(got.conversations).toHaveLength(QUEUE_PREVIEW);
+      expect(got.conversations.map((c) => c.waitingSince)).toEqual(want.map((r) => r.waitingSince));
+      for (const c of got.conversations) {
+        const r = rows.find((x) => x.id === c.id)!;
+        expect(r.assigneeId).toBe(who);
+        expect(c.teamId).toBe(r.teamId);
+        expect(c.contactName).toBe(r.contact.name);
+      }
     }
   });
 
@@ -91,5 +112,44 @@ describe('Waiting longest', () => {
       cursor = page.nextCursor;
     }
     expect(got).toEqual(want);
+  });
+
+  // The page is read in index order: SQLite walks the view's wait index (partial: waiting rows
+  // only) instead of scanning the tab and sorting it in a temporary b-tree.
+  it.each([
+    ['all', 'conversations_status_wait_idx'],
+    ['mine', 'conversations_assignee_wait_idx'],
+    ['unassigned', 'conversations_assignee_wait_idx'],
+    ['team', 'conversations_team_wait_idx'],
+  ] as const)('the %s view walks %s, first and later pages', (view, index) => {
+    for (const cursor of [undefined, `w|${new Date(T0).toISOString()}|${uuid(1)}`]) {
+      const prepare = vi.spyOn(db, 'prepare');
+      try {
+        // A fresh instance prepares its statements (each instance caches its own).
+        createReplicaQueries(db, () => ana).listConversations({
+          view,
+          tab: 'open',
+          limit: 17,
+          sort: 'waiting',
+          teamId: team,
+          ...(cursor && { cursor }),
+        });
+        const source = prepare.mock.calls
+          .map(([sql]) => sql)
+          .find((sql) => sql.includes('FROM conversations c LEFT JOIN'));
+        expect(source, 'the page statement is prepared by this call').toBeDefined();
+        const params = Object.fromEntries(
+          [...new Set(source!.match(/@\w+/g))].map((n) => [n.slice(1), n === '@limit' ? 18 : 'x']),
+        );
+        prepare.mockRestore();
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${source}`).all(params) as { detail: string }[])
+          .map((r) => r.detail)
+          .join('\n');
+        expect(plan).toMatch(new RegExp(`SEARCH c USING INDEX ${index} `));
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+      } finally {
+        prepare.mockRestore();
+      }
+    }
   });
 });

@@ -42,7 +42,30 @@ export interface AuthClient {
     path: string,
     opts: { body?: unknown; accessToken?: string },
   ): Promise<Result<unknown>>;
+  /**
+   * A REST call whose body is a file's bytes as they are (`contentType` its MIME type, the
+   * length declared), streamed so `onProgress` hears the bytes handed to the connection;
+   * `signal` stops it (answering `cancelled`). The JSON answer as {@link send}'s.
+   */
+  sendRaw(serverUrl: string, method: string, path: string, opts: RawBody): Promise<Result<unknown>>;
 }
+
+/** What {@link AuthClient.sendRaw} sends. */
+export type RawBody = {
+  bytes: Uint8Array;
+  contentType: string;
+  accessToken: string;
+  signal?: AbortSignal;
+  onProgress?: (sentBytes: number) => void;
+};
+
+/** Bytes handed to the connection per read of a raw body (a progress step). */
+const RAW_CHUNK = 256 * 1024;
+/**
+ * A raw upload may take minutes, so it has no overall timeout: it fails when nothing moved for
+ * this long (no bytes taken, or no answer after the last: the server is finishing with Meta).
+ */
+export const RAW_STALL_MS = 90_000;
 
 /** The sentence shown when the server cannot be reached. */
 export const unreachableMessage = (serverUrl: string): string =>
@@ -140,6 +163,11 @@ export function createAuthClient(deps: {
       return err({ code: 'server_unreachable', message });
     }
     deps.observe({ reachable: true });
+    return answerOf(serverUrl, res, text);
+  }
+
+  /** The JSON answer of a response already received (reachability reported by the caller). */
+  async function answerOf(serverUrl: string, res: Response, text: string): Promise<Result<unknown>> {
     let body: unknown = null;
     try {
       body = text ? (JSON.parse(text) as unknown) : null;
@@ -147,6 +175,68 @@ export function createAuthClient(deps: {
       body = null;
     }
     return res.ok ? ok(body) : err(errorFromResponse(res, body, serverUrl, deps.now()));
+  }
+
+  /** {@link AuthClient.sendRaw}: the bytes as a stream of chunks, each reported as it is taken. */
+  async function sendRaw(
+    serverUrl: string,
+    method: string,
+    path: string,
+    opts: RawBody,
+  ): Promise<Result<unknown>> {
+    const stall = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const moved = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), RAW_STALL_MS);
+    };
+    const { bytes } = opts;
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) {
+          controller.close();
+          return;
+        }
+        const chunk = bytes.slice(offset, offset + RAW_CHUNK);
+        offset += chunk.length;
+        moved();
+        controller.enqueue(chunk);
+        opts.onProgress?.(offset);
+      },
+    });
+    const signals = opts.signal ? [stall.signal, opts.signal] : [stall.signal];
+    moved();
+    try {
+      const res = await deps.fetch(`${serverUrl}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${opts.accessToken}`,
+          'content-type': opts.contentType,
+          // The server checks the declared length before reading (and Meta needs it up front);
+          // a streamed body would otherwise go chunked.
+          'content-length': String(bytes.length),
+        },
+        body,
+        signal: AbortSignal.any(signals),
+        redirect: 'error',
+        // Node's fetch needs this for a streamed body; browsers' typings do not know it yet.
+        ...({ duplex: 'half' } as object),
+      });
+      const text = await res.text();
+      deps.observe({ reachable: true });
+      return await answerOf(serverUrl, res, text);
+    } catch {
+      if (opts.signal?.aborted) return err({ code: 'cancelled', message: 'The upload was cancelled.' });
+      const message = stall.signal.aborted
+        ? `The upload to ${serverUrl} stalled for ${RAW_STALL_MS / 1000} s. Try again.`
+        : unreachableMessage(serverUrl);
+      if (!stall.signal.aborted) deps.observe({ reachable: false, message });
+      return err({ code: 'server_unreachable', message });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Validates a 2xx body: the server is another process and maybe another version. */
@@ -178,6 +268,7 @@ export function createAuthClient(deps: {
 
   return {
     send: request,
+    sendRaw,
     acceptInvitation: async (url, body) =>
       parse(AuthResponse, await request(url, 'POST', '/api/v1/invitations/accept', { body }), url),
     login: async (url, body) =>

@@ -13,6 +13,7 @@ export {
   whatsappAccounts,
   labels,
   cannedResponses,
+  businessHours,
   inboxCounts,
 } from './replica';
 export { syncState, tombstones, historyFloor, deferredFields } from './sync';

@@ -10,6 +10,10 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
  */
 
 /** Conversations in the user's scope. */
+/** The "Waiting longest" key of a conversation row, as inbox-queries.ts writes it. */
+const waitingSince = sql`row ->> '$.waitingSince'`;
+const isWaiting = sql`row ->> '$.waitingSince' IS NOT NULL`;
+
 export const conversations = sqliteTable(
   'conversations',
   {
@@ -47,6 +51,11 @@ export const conversations = sqliteTable(
       .where(sql`${t.important} = 1`),
     index('conversations_contact_idx').on(t.contactId),
     index('conversations_sort_idx').on(t.sortAt, t.id),
+    // "Waiting longest" (inbox-queries.ts): customers waiting for a reply, oldest first, per view.
+    // The expression must be written as the query writes it for SQLite to match it.
+    index('conversations_status_wait_idx').on(t.status, waitingSince, t.id).where(isWaiting),
+    index('conversations_assignee_wait_idx').on(t.assigneeId, t.status, waitingSince, t.id).where(isWaiting),
+    index('conversations_team_wait_idx').on(t.teamId, t.status, waitingSince, t.id).where(isWaiting),
   ],
 );
 
@@ -153,6 +162,18 @@ export const labels = sqliteTable('labels', {
  * server sends nobody else's). `name` holds the shortcut.
  */
 export const cannedResponses = sqliteTable('canned_responses', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  name: text('name').notNull(),
+  row: text('row').notNull(),
+});
+
+/**
+ * The organization's business hours (one row, keyed by the organization id; tenant-public):
+ * the app's "outside business hours" and away-message state, offline too. `name` holds the
+ * time zone.
+ */
+export const businessHours = sqliteTable('business_hours', {
   id: text('id').primaryKey(),
   version: integer('version').notNull(),
   name: text('name').notNull(),

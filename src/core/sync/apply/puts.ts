@@ -137,6 +137,10 @@ export function createPuts(s: ApplyStatements, batch: ApplyBatch, spans: SpanRec
         written =
           s.namedUpsert.canned_responses.run(e.id, e.v, e.row.shortcut, JSON.stringify(e.row)).changes > 0;
         break;
+      case 'business_hours':
+        written =
+          s.namedUpsert.business_hours.run(e.id, e.v, e.row.timeZone, JSON.stringify(e.row)).changes > 0;
+        break;
     }
     if (written) {
       if (!batch.tombstonesKnownEmpty) s.tombstoneClear.run(e.e, e.id, e.v);

@@ -14,11 +14,12 @@ export const TABLE_OF: Record<SyncEntity, string> = {
   whatsapp_account: 'whatsapp_accounts',
   label: 'labels',
   canned_response: 'canned_responses',
+  business_hours: 'business_hours',
 };
 
 /** Entities kept as `(id, version, name, row)`: tenant-wide reference data. */
 export type NamedTable =
-  'templates' | 'members' | 'teams' | 'whatsapp_accounts' | 'labels' | 'canned_responses';
+  'templates' | 'members' | 'teams' | 'whatsapp_accounts' | 'labels' | 'canned_responses' | 'business_hours';
 
 /**
  * Every statement the applier runs, prepared once per replica. Upserts are version-guarded
@@ -73,16 +74,24 @@ export function prepareApplyStatements(db: Database.Database) {
        WHERE excluded.version > reactions.version`,
     ),
     namedUpsert: Object.fromEntries(
-      (['templates', 'members', 'teams', 'whatsapp_accounts', 'labels', 'canned_responses'] as const).map(
-        (t) => [
-          t,
-          db.prepare(
-            `INSERT INTO ${t} (id, version, name, row) VALUES (?, ?, ?, ?)
+      (
+        [
+          'templates',
+          'members',
+          'teams',
+          'whatsapp_accounts',
+          'labels',
+          'canned_responses',
+          'business_hours',
+        ] as const
+      ).map((t) => [
+        t,
+        db.prepare(
+          `INSERT INTO ${t} (id, version, name, row) VALUES (?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET version = excluded.version, name = excluded.name, row = excluded.row
            WHERE excluded.version > ${t}.version`,
-          ),
-        ],
-      ),
+        ),
+      ]),
     ) as Record<NamedTable, Database.Statement>,
     deleteById: Object.fromEntries(
       Object.entries(TABLE_OF).map(([e, t]) => [e, db.prepare(`DELETE FROM ${t} WHERE id = ?`)]),

@@ -1,0 +1,3 @@
+CREATE INDEX `conversations_status_wait_idx` ON `conversations` (`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `conversations_assignee_wait_idx` ON `conversations` (`assignee_id`,`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `conversations_team_wait_idx` ON `conversations` (`team_id`,`status`,row ->> '$.waitingSince',`id`) WHERE row ->> '$.waitingSince' IS NOT NULL;

@@ -17,7 +17,7 @@ export {
   type ConversationsState,
 } from './useConversations';
 export { useInboxCounts, viewKey, type ViewRef } from './useInboxCounts';
-export { useMembers, useTeams, useLabels, useCannedResponses } from './useDirectory';
+export { useMembers, useTeams, useLabels, useCannedResponses, useBusinessHours } from './useDirectory';
 export { useOutbox, type OutboxApi } from './useOutbox';
 export {
   desktopNotificationPermission,

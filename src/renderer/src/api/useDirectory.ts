@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Team } from '#contract/api/teams';
 import type { Label } from '#contract/api/labels';
+import type { BusinessHoursRow } from '#contract/api/organization';
 import type { CannedResponse } from '#contract/api/canned-responses';
 import type { Member } from '#contract/api/users';
 import type { Result } from '#contract/result';
@@ -8,9 +9,9 @@ import { coalesce } from './coalesce';
 import type { ParleyClient } from './parley-client';
 import { useParleyClient } from './ParleyProvider';
 
-/** A replica list read once, then again whenever `replica:changed` names its table. */
+/** A replica list read once, then again whenever `replica:changed` names one of its tables. */
 function useReplicaList<T>(
-  table: string,
+  table: string | readonly string[],
   read: (client: ParleyClient) => Promise<Result<T[]>>,
 ): T[] | undefined {
   const client = useParleyClient();
@@ -23,7 +24,8 @@ function useReplicaList<T>(
     });
     run.run();
     const off = client.subscribe('replica:changed', (c) => {
-      if (c.tables.includes(table)) run.run();
+      if (typeof table === 'string' ? c.tables.includes(table) : table.some((t) => c.tables.includes(t)))
+        run.run();
     });
     return () => {
       live = false;
@@ -54,7 +56,27 @@ export function useLabels(): Label[] | undefined {
   return useReplicaList('labels', readLabels);
 }
 
-/** The canned responses I may use (the organization's and my own) from the replica, by shortcut. */
+/** What the canned list is read from: the server's rows and the writes queued on this device. */
+const CANNED_TABLES = ['canned_responses', 'pending_patches'] as const;
+
+/**
+ * The canned responses I may use (the organization's and my own) from the replica, by shortcut,
+ * with the changes made on this device and not yet synced.
+ */
 export function useCannedResponses(): CannedResponse[] | undefined {
-  return useReplicaList('canned_responses', readCanned);
+  return useReplicaList(CANNED_TABLES, readCanned);
+}
+
+const readHours = async (c: ParleyClient): Promise<Result<BusinessHoursRow[]>> => {
+  const r = await c.call('organization:businessHours');
+  return r.ok ? { ok: true, value: r.value ? [r.value] : [] } : r;
+};
+
+/**
+ * The organization's business hours and away-message state from the replica (offline too):
+ * `undefined` until read, `null` before the first sync brought them.
+ */
+export function useBusinessHours(): BusinessHoursRow | null | undefined {
+  const rows = useReplicaList('business_hours', readHours);
+  return rows === undefined ? undefined : (rows[0] ?? null);
 }

@@ -40,6 +40,9 @@ export const supportNumber: WhatsAppAccount = {
   status: 'connected',
   statusReason: null,
   webhookUrl: 'https://parley.example.com/webhooks/whatsapp/0190a1b2-0000-7000-8000-0000000000c1',
+  webhookVerifiedAt: '2026-01-01T00:05:00.000Z',
+  defaultTeamId: null,
+  ownerUserId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };

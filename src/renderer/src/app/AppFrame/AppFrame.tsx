@@ -1,9 +1,9 @@
 import { ActionIcon, AppShell, Box, Tooltip } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand } from '@tabler/icons-react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionState } from '#contract/ipc/contract';
-import { useSession, useSyncStatus } from '../../api';
+import { useBusinessHours, useSession, useSyncStatus } from '../../api';
 import { CommandPalette } from '../../features/command-palette';
 import {
   useInbox,
@@ -47,6 +47,12 @@ const NAV_WIDTH = 220;
 const NAV_COLLAPSED_WIDTH = 60;
 /** Below this window width the navigation starts collapsed (the person's choice then sticks). */
 const NAV_COLLAPSE_BELOW = 1000;
+/**
+ * Below this window width the navigation shows icons only, whatever was chosen: with its labels
+ * (220 px), the narrowest list (280) and the conversation beside an open contact panel (555,
+ * InboxLayout.css) need 1056 px.
+ */
+const NAV_LABELS_MIN_WINDOW = 1100;
 
 /**
  * The signed-in window: header (organization, connection, outbox, user menu), the views
@@ -57,6 +63,7 @@ export function AppFrame({ session }: AppFrameProps) {
   const { user } = session;
   const { signOut } = useSession();
   const syncStatus = useSyncStatus();
+  const businessHours = useBusinessHours();
   const { mode, setMode } = useThemeMode();
   const [isProfileOpen, profile] = useDisclosure(false);
   const [isHelpOpen, help] = useDisclosure(false);
@@ -77,10 +84,14 @@ export function AppFrame({ session }: AppFrameProps) {
     (a: 'available' | 'away') => void setAvailability(a),
     [setAvailability],
   );
-  const [isNavCollapsed, setNavCollapsed] = useStoredFlag(
+  const [isNavCollapsedByChoice, setNavCollapsed] = useStoredFlag(
     'nav-collapsed',
     () => window.innerWidth < NAV_COLLAPSE_BELOW,
   );
+  const isNarrowWindow = useMediaQuery(`(max-width: ${NAV_LABELS_MIN_WINDOW - 0.02}px)`, false, {
+    getInitialValueInEffect: false,
+  });
+  const isNavCollapsed = isNavCollapsedByChoice || isNarrowWindow;
   const inbox = useInbox(user);
   const { state, dispatch } = inbox;
   const now = useNow();
@@ -178,6 +189,7 @@ export function AppFrame({ session }: AppFrameProps) {
         organizationName={user.organizationName}
         userName={user.name}
         syncStatus={syncStatus}
+        businessHours={businessHours}
         themeMode={mode}
         isOutboxOpen={isOutboxOpen}
         onOutboxOpenChange={setOutboxOpen}
@@ -209,20 +221,34 @@ export function AppFrame({ session }: AppFrameProps) {
         )}
         <SettingsNavItem active={area === 'settings'} onClick={openSettings} collapsed={isNavCollapsed} />
         <Box p={4} style={{ display: 'flex', justifyContent: isNavCollapsed ? 'center' : 'flex-end' }}>
-          <Tooltip label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'} position="right">
-            <ActionIcon
-              variant="subtle"
-              color="gray"
-              aria-label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'}
-              aria-expanded={!isNavCollapsed}
-              onClick={() => setNavCollapsed(!isNavCollapsed)}
-            >
-              {isNavCollapsed ? (
-                <IconLayoutSidebarLeftExpand size={18} aria-hidden />
-              ) : (
-                <IconLayoutSidebarLeftCollapse size={18} aria-hidden />
-              )}
-            </ActionIcon>
+          <Tooltip
+            label={
+              isNarrowWindow
+                ? 'Widen the window to expand the navigation'
+                : isNavCollapsed
+                  ? 'Expand navigation'
+                  : 'Collapse navigation'
+            }
+            position="right"
+          >
+            {/* The span keeps the tooltip (a disabled button gets no pointer events). */}
+            <span style={{ display: 'inline-flex' }}>
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                aria-label={isNavCollapsed ? 'Expand navigation' : 'Collapse navigation'}
+                aria-description={isNarrowWindow ? 'Widen the window to expand the navigation' : undefined}
+                aria-expanded={!isNavCollapsed}
+                disabled={isNarrowWindow}
+                onClick={() => setNavCollapsed(!isNavCollapsed)}
+              >
+                {isNavCollapsed ? (
+                  <IconLayoutSidebarLeftExpand size={18} aria-hidden />
+                ) : (
+                  <IconLayoutSidebarLeftCollapse size={18} aria-hidden />
+                )}
+              </ActionIcon>
+            </span>
           </Tooltip>
         </Box>
       </AppShell.Navbar>

@@ -1,8 +1,10 @@
 import { AppShell, Group, Text, Title } from '@mantine/core';
 import { IconBrandWhatsapp } from '@tabler/icons-react';
 import { memo } from 'react';
+import type { BusinessHoursRow } from '#contract/api/organization';
 import type { Availability, ChosenAvailability } from '#contract/api/users';
 import type { SyncStatus, ThemeMode } from '#contract/ipc/contract';
+import { BusinessHoursIndicator } from '../../components/BusinessHoursIndicator';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator';
 import { OutboxTray } from '../../features/outbox';
 import { UserMenu } from '../UserMenu/UserMenu';
@@ -12,6 +14,8 @@ export interface AppHeaderProps {
   organizationName: string;
   userName: string;
   syncStatus: SyncStatus;
+  /** The organization's business hours from the replica ("Outside business hours" in the header). */
+  businessHours?: BusinessHoursRow | null | undefined;
   themeMode: ThemeMode | undefined;
   isOutboxOpen: boolean;
   onOutboxOpenChange(opened: boolean): void;
@@ -27,7 +31,7 @@ export interface AppHeaderProps {
 }
 
 /**
- * The window's header: organization, connection state, outbox tray and user menu. Memoized:
+ * The window's header: organization, business hours, connection state, outbox tray and user menu. Memoized:
  * list updates re-render the inbox, not this.
  */
 export const AppHeader = memo(function AppHeader(props: AppHeaderProps) {
@@ -44,6 +48,7 @@ export const AppHeader = memo(function AppHeader(props: AppHeaderProps) {
           </Text>
         </Group>
         <Group gap="sm" wrap="nowrap">
+          <BusinessHoursIndicator hours={props.businessHours} />
           <ConnectionIndicator status={props.syncStatus} />
           <OutboxTray
             status={props.syncStatus}

@@ -19,10 +19,10 @@ export const ConversationPane = memo(function ConversationPane({
     <Box
       component="section"
       aria-label="Conversation"
+      className="pa-inbox-pane"
       h="100%"
-      miw={0}
       p="md"
-      style={{ flex: 1, minWidth: 0, overflow: 'hidden' }}
+      style={{ overflow: 'hidden' }}
     >
       {conversationId ? (
         <ConversationView key={conversationId} conversationId={conversationId} onClose={onClose} />

@@ -9,10 +9,16 @@ import {
 } from '../../features/inbox';
 import { ResizeHandle } from '../../components/ResizeHandle';
 import { LIST_ZONE_ATTRIBUTE } from '../../features/shortcuts';
+import { useRenderedWidth } from '../../hooks/useRenderedWidth';
 import { useStoredWidth, type WidthBounds } from '../../hooks/useStoredWidth';
 import { ConversationPane } from './ConversationPane';
+import './InboxLayout.css';
 
-/** The conversation list column's width (px): dragged by its edge, remembered. */
+/**
+ * The conversation list column's width (px): dragged by its edge, remembered. In a window too
+ * narrow for it beside the conversation's minimum (InboxLayout.css) it shows narrower, down to
+ * `min`, and is back at the remembered width once there is room again.
+ */
 export const LIST_COLUMN: WidthBounds = { initial: 340, min: 280, max: 560 };
 
 /** Props of {@link InboxLayout}. */
@@ -30,6 +36,7 @@ export interface InboxLayoutProps {
 export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearch }: InboxLayoutProps) {
   const { state, dispatch } = inbox;
   const [listWidth, setListWidth] = useStoredWidth('list', LIST_COLUMN);
+  const [listRefCallback, renderedListWidth] = useRenderedWidth<HTMLDivElement>();
   // Stable handlers, so the memoized parts (search, tabs, filters, rows, the pane) skip
   // re-rendering when only the list's data changes.
   const handlers = useMemo(
@@ -53,14 +60,20 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
     [dispatch],
   );
   return (
-    <Box style={{ display: 'flex', height: '100%', minHeight: 0 }}>
-      <Box {...{ [LIST_ZONE_ATTRIBUTE]: '' }} w={listWidth} h="100%" style={{ flex: 'none' }}>
+    <Box className="pa-inbox">
+      <Box
+        ref={listRefCallback}
+        {...{ [LIST_ZONE_ATTRIBUTE]: '' }}
+        h="100%"
+        style={{ flex: `0 1 ${listWidth}px`, minWidth: LIST_COLUMN.min }}
+      >
         <ListPane
           state={state}
           viewLabel={inbox.currentView.label}
           conversations={inbox.conversations}
           counts={inbox.counts[inbox.currentView.key]}
           memberNames={inbox.memberNames}
+          memberAvailability={inbox.memberAvailability}
           meId={meId}
           now={now}
           onTab={handlers.onTab}
@@ -79,7 +92,7 @@ export function InboxLayout({ inbox, meId, now, searchRef, listRef, onLeaveSearc
       </Box>
       <ResizeHandle
         label="Resize the conversation list"
-        width={listWidth}
+        width={Math.min(listWidth, renderedListWidth ?? listWidth)}
         min={LIST_COLUMN.min}
         max={LIST_COLUMN.max}
         onChange={setListWidth}

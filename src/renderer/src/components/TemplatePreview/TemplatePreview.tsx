@@ -1,12 +1,13 @@
 import { Badge, Box, Divider, Group, Stack, Text } from '@mantine/core';
 import {
+  IconCopy,
+  IconCornerDownLeft,
   IconExternalLink,
   IconFileText,
   IconMapPin,
   IconMovie,
   IconPhone,
   IconPhoto,
-  IconCornerDownLeft,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { FormattedText } from '../FormattedText';
@@ -90,7 +91,13 @@ export function TemplatePreview({
           <Group gap={6}>
             {buttons.map((b) => {
               const Icon =
-                b.kind === 'url' ? IconExternalLink : b.kind === 'phone' ? IconPhone : IconCornerDownLeft;
+                b.kind === 'url'
+                  ? IconExternalLink
+                  : b.kind === 'phone'
+                    ? IconPhone
+                    : b.kind === 'copy_code'
+                      ? IconCopy
+                      : IconCornerDownLeft;
               return (
                 <Badge
                   key={b.index}

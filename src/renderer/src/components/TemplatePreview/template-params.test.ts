@@ -111,6 +111,40 @@ describe('template parameters', () => {
     expect(fillVariables('Hi {{1}}, order {{2}}', { '1': 'Grace' })).toBe('Hi Grace, order {{2}}');
   });
 
+  it('asks an authentication template for the code once, and sends it in the body and the copy button', () => {
+    const otp = makeTemplate({
+      name: 'login_code',
+      category: 'AUTHENTICATION',
+      components: [
+        { type: 'BODY', text: '*{{1}}* is your verification code.' },
+        {
+          type: 'BUTTONS',
+          buttons: [
+            {
+              type: 'URL',
+              text: 'Copy code',
+              url: 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp{{1}}',
+            },
+          ],
+        },
+      ],
+    });
+    const fields = templateFields(otp);
+    expect(fields.oneTimeCode).toBe(true);
+    expect(fields.buttons).toEqual([
+      { index: 0, kind: 'copy_code', text: 'Copy code', takesValue: false, requiresValue: false },
+    ]);
+    expect(validateValues(fields, { ...emptyValues(), body: { '1': '1234567890123456' } })).toEqual({
+      'body.1': 'A one-time code is at most 15 characters',
+    });
+    const values = { ...emptyValues(), body: { '1': '482913' } };
+    expect(validateValues(fields, values)).toEqual({});
+    expect(buildParameters(otp, fields, values)).toEqual({
+      body: ['482913'],
+      buttons: [{ type: 'url', index: 0, text: '482913' }],
+    });
+  });
+
   it('searches name, text, category and language', () => {
     const text = templateSearchText(makeTemplate());
     for (const q of ['order_update', 'order update', 'ships today', 'utility', 'en_us', 'track'])

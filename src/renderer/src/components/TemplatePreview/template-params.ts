@@ -13,7 +13,8 @@ const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/gu;
 export interface TemplateButtonField {
   /** Position among all of the template's buttons (Meta's `index`). */
   index: number;
-  kind: 'quick_reply' | 'url' | 'phone' | 'other';
+  /** `copy_code`: an authentication template's button, which carries the body's code. */
+  kind: 'quick_reply' | 'url' | 'phone' | 'copy_code' | 'other';
   /** The button label. */
   text: string;
   /** The template's URL (with `{{1}}` when the suffix is a parameter). */
@@ -33,8 +34,10 @@ export interface TemplateFields {
   body: { text: string; variables: string[] };
   footer: string | null;
   buttons: TemplateButtonField[];
-  /** Component types Parley cannot fill yet (copy-code, flow, catalog buttons…). */
+  /** Component types Parley cannot fill yet (flow, catalog buttons…). */
   unsupported: string[];
+  /** An authentication template: the body's one variable is the code, which its button copies. */
+  oneTimeCode?: boolean;
 }
 
 /** What the agent typed. */
@@ -106,6 +109,10 @@ export function templateFields(template: Template): TemplateFields {
     if (type === 'QUICK_REPLY') {
       return { index, kind: 'quick_reply', text: b.text, takesValue: true, requiresValue: false };
     }
+    // Meta answers an authentication template's OTP button as a URL button whose {{1}} is the code.
+    if (type === 'URL' && template.category === 'AUTHENTICATION') {
+      return { index, kind: 'copy_code', text: b.text, takesValue: false, requiresValue: false };
+    }
     if (type === 'URL') {
       const dynamic = VARIABLE.test(b.url ?? '');
       VARIABLE.lastIndex = 0;
@@ -123,6 +130,7 @@ export function templateFields(template: Template): TemplateFields {
     footer: componentOf(template, 'FOOTER')?.text ?? null,
     buttons,
     unsupported,
+    ...(template.category === 'AUTHENTICATION' && { oneTimeCode: true }),
   };
 }
 
@@ -167,6 +175,8 @@ export function validateValues(fields: TemplateFields, values: TemplateValues): 
     const value = values.body[name]?.trim() ?? '';
     if (!value) errors[`body.${name}`] = 'Fill in this value';
     else if (value.length > 1024) errors[`body.${name}`] = 'Values are limited to 1,024 characters';
+    else if (fields.oneTimeCode && value.length > 15)
+      errors[`body.${name}`] = 'A one-time code is at most 15 characters';
     else if (BAD_BODY_PARAM.test(value))
       errors[`body.${name}`] = 'WhatsApp refuses line breaks, tabs or more than four spaces in a row here';
   }
@@ -225,7 +235,14 @@ export function buildParameters(
   const buttons: NonNullable<TemplateParameters['buttons']> = [];
   for (const button of fields.buttons) {
     const value = values.buttons[button.index]?.trim() ?? '';
-    if (button.kind === 'url' && button.takesValue) {
+    if (button.kind === 'copy_code') {
+      // The copy-code button carries the same code as the body (Meta's authentication send).
+      buttons.push({
+        type: 'url',
+        index: button.index,
+        text: values.body[fields.body.variables[0]!]!.trim(),
+      });
+    } else if (button.kind === 'url' && button.takesValue) {
       buttons.push({ type: 'url', index: button.index, text: value });
     } else if (button.kind === 'quick_reply' && value) {
       buttons.push({ type: 'quick_reply', index: button.index, payload: value });

@@ -1,5 +1,6 @@
 import { MESSAGE_TYPE_LABEL } from '#contract/domain/messaging';
 import type { InboxConversation } from '#contract/ipc/contract';
+import type { Availability } from '#contract/api/users';
 
 /** The name a conversation goes by: the contact's name, else the number, else the WhatsApp id. */
 export function contactLabel(c: Pick<InboxConversation, 'contact'>): string {
@@ -180,7 +181,15 @@ export function rowText(c: InboxConversation, now: number, locale?: string): Row
  */
 export function rowAccessibleName(
   c: InboxConversation,
-  opts: { now: number; assigneeName: string | null; isMine: boolean; locale?: string; text?: RowText },
+  opts: {
+    now: number;
+    assigneeName: string | null;
+    /** Said after the assignee's name ("assigned to Ana, away") when known. */
+    assigneeAvailability?: Availability | null;
+    isMine: boolean;
+    locale?: string;
+    text?: RowText;
+  },
 ): string {
   const t = opts.text ?? rowText(c, opts.now, opts.locale);
   const parts = [t.name];
@@ -189,9 +198,10 @@ export function rowAccessibleName(
   parts.push(t.preview);
   if (t.time) parts.push(t.time);
   parts.push(windowSpokenLabel(t.window));
-  if (c.assigneeId)
+  if (c.assigneeId) {
     parts.push(opts.isMine ? 'assigned to you' : `assigned to ${opts.assigneeName ?? 'a teammate'}`);
-  else parts.push('unassigned');
+    if (opts.assigneeAvailability) parts.push(opts.assigneeAvailability);
+  } else parts.push('unassigned');
   if (c.labels.length) parts.push(`labels ${c.labels.join(', ')}`);
   if (c.hasPendingChanges) parts.push('changes not synced yet');
   return parts.join(', ');

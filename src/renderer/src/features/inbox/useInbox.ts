@@ -3,7 +3,7 @@ import { createElement, useCallback, useEffect, useMemo, useReducer, useRef, use
 import type { SessionUser } from '#contract/api/auth';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxConversation, InboxCounts } from '#contract/ipc/contract';
-import type { Member } from '#contract/api/users';
+import type { Availability, Member } from '#contract/api/users';
 import {
   useConversations,
   useInboxCounts,
@@ -43,6 +43,8 @@ export interface InboxApi {
   conversations: ConversationsState;
   members: Member[] | undefined;
   memberNames: ReadonlyMap<string, string>;
+  /** Member availabilities by id, for the assignee's dot. */
+  memberAvailability: ReadonlyMap<string, Availability>;
   /** The selected row's conversation, if loaded. */
   selected: InboxConversation | undefined;
   /** Moves the selection by `delta` rows (selects the first row when nothing is). */
@@ -90,6 +92,10 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
   const { items } = conversations;
 
   const memberNames = useMemo(() => new Map((members ?? []).map((m) => [m.id, m.name])), [members]);
+  const memberAvailability = useMemo(
+    () => new Map((members ?? []).map((m) => [m.id, m.availability])),
+    [members],
+  );
 
   // When the selected row leaves the list (resolved with `e`, reassigned, moved to another
   // tab), select the row that took its place, so the agent can keep going.
@@ -229,6 +235,7 @@ export function useInbox(user: Pick<SessionUser, 'id' | 'role'>): InboxApi {
     conversations,
     members,
     memberNames,
+    memberAvailability,
     selected,
     moveSelection,
     openSelected,

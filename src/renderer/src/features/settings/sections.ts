@@ -12,6 +12,7 @@ export type SectionId =
   | 'organization'
   | 'api-keys'
   | 'webhooks'
+  | 'intakes'
   | 'audit';
 
 /** How a section is listed and who sees it. */
@@ -69,6 +70,12 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'Webhooks',
     minRole: 'admin',
     offlineNote: 'Connect to manage webhook endpoints.',
+  },
+  {
+    id: 'intakes',
+    label: 'Lead intakes',
+    minRole: 'admin',
+    offlineNote: 'Connect to manage lead intakes.',
   },
   { id: 'audit', label: 'Audit log', minRole: 'admin', offlineNote: 'Connect to read the audit log.' },
 ];

@@ -1,23 +1,10 @@
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Box,
-  Button,
-  FileButton,
-  Group,
-  Stack,
-  Text,
-  Textarea,
-  Tooltip,
-} from '@mantine/core';
-import { IconClockHour4, IconNote, IconPaperclip, IconSend, IconTemplate } from '@tabler/icons-react';
+import { Box, Button, Group, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import { IconNote, IconSend, IconTemplate } from '@tabler/icons-react';
 import { useCallback, useId, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import type { Message } from '#contract/api/messages';
 import { WHATSAPP_LIMITS } from '#contract/domain/messaging';
 import { useParleyClient } from '../../../api';
 import { useReplyWindow } from '../../../hooks/useReplyWindow';
-import { ACCEPT_ATTRIBUTE } from '../media-limits';
 import { MediaComposer } from '../MediaComposer/MediaComposer';
 import type { MediaDraft } from '../MediaComposer/useMediaDraft';
 import { ReplyPreview } from '../ReplyPreview/ReplyPreview';
@@ -28,14 +15,14 @@ import { CannedPicker, cannedOptionId } from '../CannedPicker/CannedPicker';
 import { useCannedPicker, type CannedContact } from '../CannedPicker/useCannedPicker';
 import './MessageComposer.css';
 import { isSendKey, readSendKey, writeSendKey, type SendKey } from './send-key';
+import { AttachButton } from './AttachButton';
+import { ComposerNotices, OPTED_OUT_SENTENCE, WINDOW_CLOSED_SENTENCE } from './ComposerNotices';
 import { EmojiButton } from './EmojiButton';
 import { useTypingPresence } from './use-typing-presence';
 import { SendKeyMenu } from './SendKeyMenu';
 import { useDraftSignal, type SendGuard } from '../send-guard';
 
-/** The sentence shown when free text is not allowed. */
-export const WINDOW_CLOSED_SENTENCE =
-  'The 24-hour reply window has closed. WhatsApp only allows approved templates until the customer writes again.';
+export { WINDOW_CLOSED_SENTENCE } from './ComposerNotices';
 
 /** Props of {@link MessageComposer}. */
 export interface MessageComposerProps {
@@ -103,11 +90,7 @@ export function MessageComposer({
   // Why free-form content is refused now (attachments too: WhatsApp refuses every non-template
   // message after the window), shown beside each disabled control.
   const reasonId = useId();
-  const freeFormReason = isBlocked
-    ? "This contact opted out of messages; Parley won't send to them."
-    : isClosed
-      ? WINDOW_CLOSED_SENTENCE
-      : null;
+  const freeFormReason = isBlocked ? OPTED_OUT_SENTENCE : isClosed ? WINDOW_CLOSED_SENTENCE : null;
   const openTemplates = useCallback(() => setTemplatesOpen(true), []);
   useTemplateRequest(conversationId, openTemplates);
   const text = draft.text;
@@ -213,44 +196,13 @@ export function MessageComposer({
         {replyTo && !isNote && (
           <ReplyPreview message={replyTo.message} author={replyTo.author} onCancel={onCancelReply} />
         )}
-        {isClosed && (
-          <Alert color="gray" p="xs" icon={<IconClockHour4 size={18} aria-hidden />}>
-            <Group justify="space-between" gap="xs" wrap="nowrap">
-              <Text size="sm" id={reasonId}>
-                {WINDOW_CLOSED_SENTENCE}
-              </Text>
-              <Button
-                size="compact-sm"
-                leftSection={<IconTemplate size={14} aria-hidden />}
-                onClick={openTemplates}
-                style={{ flex: 'none' }}
-              >
-                Choose a template
-              </Button>
-            </Group>
-          </Alert>
-        )}
-        {isBlocked && (
-          <Alert color="red" p="xs">
-            <Text size="sm" id={reasonId}>
-              This contact opted out of messages; Parley won&apos;t send to them.
-            </Text>
-          </Alert>
-        )}
-        {isNote && (
-          <Group gap={6}>
-            <Badge
-              color="yellow"
-              variant="filled"
-              tt="none"
-              c="var(--mantine-color-black)"
-              leftSection={<IconNote size={12} aria-hidden />}
-            >
-              Internal note
-            </Badge>
-            <Text size="xs">Only your team sees notes; they are never sent to WhatsApp.</Text>
-          </Group>
-        )}
+        <ComposerNotices
+          isClosed={isClosed}
+          isBlocked={isBlocked}
+          isNote={isNote}
+          reasonId={reasonId}
+          onChooseTemplate={openTemplates}
+        />
         <CannedPicker id={pickerId} picker={picker} />
         <Textarea
           ref={textareaRef}
@@ -304,38 +256,21 @@ export function MessageComposer({
               onPick={insertAtCursor}
               onClose={() => textareaRef.current?.focus()}
             />
-            <FileButton onChange={pickFiles} multiple accept={ACCEPT_ATTRIBUTE}>
-              {(props) => (
-                <Tooltip
-                  label={freeFormReason ?? 'Attach files (or drop or paste them)'}
-                  withArrow
-                  multiline
-                  maw={320}
-                >
-                  {/* The span keeps the tooltip (a disabled button gets no pointer events). */}
-                  <span style={{ display: 'inline-flex' }}>
-                    <ActionIcon
-                      {...props}
-                      variant="subtle"
-                      color="gray"
-                      aria-label="Attach files"
-                      aria-describedby={freeFormReason ? reasonId : undefined}
-                      disabled={Boolean(freeFormReason) || isNote}
-                    >
-                      <IconPaperclip size={18} aria-hidden />
-                    </ActionIcon>
-                  </span>
-                </Tooltip>
-              )}
-            </FileButton>
+            <AttachButton
+              reason={freeFormReason}
+              reasonId={reasonId}
+              disabled={Boolean(freeFormReason) || isNote}
+              onPick={pickFiles}
+            />
             <Button
               size="compact-sm"
               variant={isClosed ? 'filled' : 'default'}
               leftSection={<IconTemplate size={14} aria-hidden />}
               onClick={() => setTemplatesOpen(true)}
               disabled={isBlocked}
+              aria-label="Templates"
             >
-              Templates
+              <span className="pcm-tool-label">Templates</span>
             </Button>
             <Button
               size="compact-sm"
@@ -345,8 +280,9 @@ export function MessageComposer({
               leftSection={<IconNote size={14} aria-hidden />}
               aria-pressed={isNote}
               onClick={() => setMode(isNote ? 'reply' : 'note')}
+              aria-label="Note"
             >
-              Note
+              <span className="pcm-tool-label">Note</span>
             </Button>
           </Group>
           <Group gap={4} wrap="nowrap" style={{ marginInlineStart: 'auto' }}>

@@ -131,7 +131,7 @@ export function TemplateForm({
           />
         </SimpleGrid>
       )}
-      {fields.body.variables.length > 0 && (
+      {fields.body.variables.length > 0 && !fields.oneTimeCode && (
         <Text size="xs" c="dimmed">
           {isPositional ? 'Body values, in order' : 'Body values'}
         </Text>
@@ -139,7 +139,8 @@ export function TemplateForm({
       {fields.body.variables.map((name) => (
         <TextInput
           key={`b${name}`}
-          label={`Body ${variableLabel(name)}`}
+          label={fields.oneTimeCode ? 'One-time code' : `Body ${variableLabel(name)}`}
+          description={fields.oneTimeCode ? 'Sent in the message and copied by its button' : undefined}
           value={values.body[name] ?? ''}
           onChange={(e) => set({ body: { ...values.body, [name]: e.currentTarget.value } })}
           error={errors[`body.${name}`]}

@@ -24,6 +24,7 @@ import type { InboxConversation } from '#contract/ipc/contract';
 import { formatDateTime } from '../../../components/format';
 import { safeLabel } from '../../../components/FormattedText';
 import { ResizeHandle } from '../../../components/ResizeHandle';
+import { useRenderedWidth } from '../../../hooks/useRenderedWidth';
 import { useStoredWidth, type WidthBounds } from '../../../hooks/useStoredWidth';
 
 /** The contact panel's width (px): dragged by its edge, remembered. */
@@ -179,17 +180,27 @@ export function ContactPanel({
   const name =
     safeLabel(contact?.name ?? contact?.profileName ?? fallback.name) || fallback.phone || 'Unknown contact';
   const [width, setWidth] = useStoredWidth('contact-panel', CONTACT_PANEL);
+  const [measureRef, renderedWidth] = useRenderedWidth<HTMLElement>();
   return (
     <>
       <ResizeHandle
         label="Resize the contact details"
-        width={width}
+        width={Math.min(width, renderedWidth ?? width)}
         min={CONTACT_PANEL.min}
         max={CONTACT_PANEL.max}
         onChange={setWidth}
         invert
       />
-      <Box component="aside" aria-label="Contact details" w={width} style={{ flex: 'none', minHeight: 0 }}>
+      {/* The chosen width, given up (down to --pv-panel-min, ConversationView.css) when the
+          window is too narrow for it and the conversation beside it: at 960 px the conversation
+          keeps room for its header and Send. Its edge states the width on screen. */}
+      <Box
+        ref={measureRef}
+        component="aside"
+        aria-label="Contact details"
+        className="pv-contact-panel"
+        style={{ flex: `0 1 ${width}px`, minWidth: `min(${width}px, var(--pv-panel-min))`, minHeight: 0 }}
+      >
         <ScrollArea h="100%" type="auto">
           <Stack p="md" gap="md">
             <NameEditor name={name} onSave={(next) => onUpdate({ name: next })} />

@@ -7,14 +7,16 @@ import {
   IconStarFilled,
   IconX,
 } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { Team } from '#contract/api/teams';
 import type { Member } from '#contract/api/users';
 import type { InboxConversation } from '#contract/ipc/contract';
 import { formatDateTime } from '../../../components/format';
+import { useOverflowLevel } from '../../../hooks/useOverflowLevel';
 import { safeLabel } from '../../../components/FormattedText';
 import type { ConversationActions } from '../useConversationActions';
-import { AssignControl } from './AssignControl';
+import { AssignControl, type AssignControlProps } from './AssignControl';
+import { HEADER_FIT_STEPS, HeaderMoreMenu, headerFit } from './HeaderMoreMenu';
 import { LabelsEditor } from './LabelsEditor';
 import { SnoozeMenu } from './SnoozeMenu';
 import { WindowCountdown } from './WindowCountdown';
@@ -38,6 +40,9 @@ export interface ConversationHeaderProps {
   presence?: ReactNode;
 }
 
+/** The contact's name keeps at least this much room (px) before controls move to the menu. */
+const NAME_MIN_WIDTH = 120;
+
 const STATUS_TEXT: Record<InboxConversation['status'], string> = {
   open: 'Open',
   pending: 'Pending',
@@ -47,8 +52,8 @@ const STATUS_TEXT: Record<InboxConversation['status'], string> = {
 
 /**
  * The conversation's header: contact, the live 24-hour window, assignment (Assign or Claim),
- * status actions (Resolve, Reopen, Snooze), the Important toggle and labels; refusals of these
- * writes (by the app at once, or by the server later) are shown under it until dismissed.
+ * status actions (Resolve, Reopen, Snooze), the Important toggle and labels, on one line: what
+ * does not fit moves into a "More actions" menu. Refusals of these writes (by the app at once, or by the server later) are shown under it until dismissed.
  */
 export function ConversationHeader({
   conversation: c,
@@ -70,6 +75,35 @@ export function ConversationHeader({
         ? `Snoozed until ${formatDateTime(c.snoozedUntil)}`
         : 'Snoozed until the customer replies'
       : STATUS_TEXT[c.status];
+  const rowRef = useRef<HTMLDivElement>(null);
+  const nameRef = useRef<HTMLDivElement>(null);
+  // What the row shows besides the fixed parts: a change may need more or less room.
+  const contentKey = [
+    name,
+    c.status,
+    c.assigneeId,
+    c.teamId,
+    c.important,
+    c.labels.join('\u0001'),
+    canAssign,
+  ].join('|');
+  const level = useOverflowLevel(
+    { row: rowRef, flexible: nameRef, minWidth: NAME_MIN_WIDTH },
+    HEADER_FIT_STEPS,
+    contentKey,
+  );
+  const fit = headerFit(level);
+  const assign: AssignControlProps = {
+    assigneeId: c.assigneeId,
+    teamId: c.teamId,
+    members,
+    teams,
+    myUserId,
+    canAssign,
+    onAssign: (assigneeId, teamId) => void actions.assign(assigneeId, teamId),
+    onClaim: () => void actions.claim(),
+  };
+  const isClosedStatus = c.status === 'resolved' || c.status === 'snoozed';
   return (
     <Box
       component="header"
@@ -77,25 +111,35 @@ export function ConversationHeader({
       py="xs"
       style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
     >
-      {/* The name block grows and truncates; the controls stay whole: when both do not fit on
-          one line the controls move to a line of their own (and wrap there in a very narrow
-          pane), so no control is ever clipped. */}
-      <Group justify="space-between" wrap="wrap" gap="xs">
-        {/* At least 24rem (or the whole line): the window chip alone is ~18rem and must leave the
-            name room, so the controls wrap below rather than squeezing the name to nothing; in a
-            pane narrower than name + chip the chip itself wraps under the name. */}
-        <Group gap="sm" wrap="wrap" miw="min(100%, 24rem)" style={{ flex: '1 1 24rem' }}>
-          {onClose && (
-            <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close conversation">
-              <IconX size={18} aria-hidden />
-            </ActionIcon>
-          )}
-          <Box miw="8rem" style={{ flex: '1 1 8rem' }}>
-            <Tooltip label={name} openDelay={400} withArrow position="bottom-start">
-              <Title order={2} size="h4" lineClamp={1} dir="auto" style={{ overflowWrap: 'anywhere' }}>
-                {name}
-              </Title>
-            </Tooltip>
+      {/* One line: the name gives way first (truncated, the full name in its tooltip), then the
+          controls move one by one into "More actions" (see headerFit), so none is ever clipped
+          or wrapped under the contact panel. */}
+      <div ref={rowRef} style={{ display: 'flex', alignItems: 'center', gap: 'var(--mantine-spacing-xs)' }}>
+        {onClose && (
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            onClick={onClose}
+            aria-label="Close conversation"
+            style={{ flex: 'none' }}
+          >
+            <IconX size={18} aria-hidden />
+          </ActionIcon>
+        )}
+        <div ref={nameRef} style={{ flex: '1 1 0', minWidth: 0 }}>
+          <Tooltip label={name} openDelay={400} withArrow position="bottom-start">
+            <Title order={2} size="h4" lineClamp={1} dir="auto" style={{ overflowWrap: 'anywhere' }}>
+              {name}
+            </Title>
+          </Tooltip>
+          {/* Shortened first when the header is tight ("+5511987… ·…"): the whole line is its
+              tooltip. */}
+          <Tooltip
+            label={[subtitle, statusLine].filter(Boolean).join(' · ')}
+            openDelay={400}
+            withArrow
+            position="bottom-start"
+          >
             <Group gap="xs" wrap="nowrap">
               {subtitle && (
                 <Text size="sm" c="dimmed" lineClamp={1}>
@@ -107,34 +151,25 @@ export function ConversationHeader({
                 {c.hasPendingChanges ? ' (saving…)' : ''}
               </Text>
             </Group>
-            {presence}
-          </Box>
+          </Tooltip>
+          {presence}
+        </div>
+        <Box style={{ flex: 'none' }}>
+          <WindowCountdown windowExpiresAt={c.windowExpiresAt} size={fit.chip} />
+        </Box>
+        {!fit.assign && (
           <Box style={{ flex: 'none' }}>
-            <WindowCountdown windowExpiresAt={c.windowExpiresAt} />
+            <AssignControl {...assign} showLabel={!fit.assignText} />
           </Box>
-        </Group>
-        <Group
-          gap="xs"
-          wrap="wrap"
-          justify="flex-end"
-          style={{ flex: '0 1 auto', marginInlineStart: 'auto' }}
-        >
-          <AssignControl
-            assigneeId={c.assigneeId}
-            teamId={c.teamId}
-            members={members}
-            teams={teams}
-            myUserId={myUserId}
-            canAssign={canAssign}
-            onAssign={(assigneeId, teamId) => void actions.assign(assigneeId, teamId)}
-            onClaim={() => void actions.claim()}
-          />
-          {c.status === 'resolved' || c.status === 'snoozed' ? (
+        )}
+        {!fit.status &&
+          (isClosedStatus ? (
             <Button
               size="compact-sm"
               variant="default"
               leftSection={<IconRotateClockwise size={14} aria-hidden />}
               onClick={() => void actions.setStatus('open')}
+              style={{ flex: 'none' }}
             >
               Reopen
             </Button>
@@ -143,13 +178,15 @@ export function ConversationHeader({
               size="compact-sm"
               leftSection={<IconCircleCheck size={14} aria-hidden />}
               onClick={() => void actions.setStatus('resolved')}
+              style={{ flex: 'none' }}
             >
               Resolve
             </Button>
-          )}
-          {c.status !== 'resolved' && (
-            <SnoozeMenu onSnooze={(until) => void actions.setStatus('snoozed', until)} />
-          )}
+          ))}
+        {!fit.snooze && c.status !== 'resolved' && (
+          <SnoozeMenu onSnooze={(until) => void actions.setStatus('snoozed', until)} />
+        )}
+        {!fit.important && (
           <Tooltip label={c.important ? 'Marked important' : 'Mark important'} withArrow>
             <ActionIcon
               variant={c.important ? 'light' : 'subtle'}
@@ -157,6 +194,7 @@ export function ConversationHeader({
               aria-label="Important"
               aria-pressed={c.important}
               onClick={() => void actions.setImportant(!c.important)}
+              style={{ flex: 'none' }}
             >
               {c.important ? (
                 <IconStarFilled size={16} aria-hidden color="var(--mantine-color-yellow-7)" />
@@ -165,20 +203,26 @@ export function ConversationHeader({
               )}
             </ActionIcon>
           </Tooltip>
-          <LabelsEditor labels={c.labels} onChange={(labels) => void actions.setLabels(labels)} />
-          <Tooltip label={isContactPanelOpen ? 'Hide contact details' : 'Show contact details'} withArrow>
-            <ActionIcon
-              variant={isContactPanelOpen ? 'light' : 'subtle'}
-              color="gray"
-              aria-label="Contact details"
-              aria-pressed={isContactPanelOpen}
-              onClick={onToggleContactPanel}
-            >
-              <IconAddressBook size={16} aria-hidden />
-            </ActionIcon>
-          </Tooltip>
-        </Group>
-      </Group>
+        )}
+        {!fit.labels && (
+          <Box style={{ flex: 'none' }}>
+            <LabelsEditor labels={c.labels} onChange={(labels) => void actions.setLabels(labels)} />
+          </Box>
+        )}
+        {level > 0 && <HeaderMoreMenu conversation={c} fit={fit} assign={assign} actions={actions} />}
+        <Tooltip label={isContactPanelOpen ? 'Hide contact details' : 'Show contact details'} withArrow>
+          <ActionIcon
+            variant={isContactPanelOpen ? 'light' : 'subtle'}
+            color="gray"
+            aria-label="Contact details"
+            aria-pressed={isContactPanelOpen}
+            onClick={onToggleContactPanel}
+            style={{ flex: 'none' }}
+          >
+            <IconAddressBook size={16} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
+      </div>
       {(actions.actionError || actions.rejections.length > 0) && (
         <Stack gap={4} mt="xs">
           {actions.actionError && (

@@ -33,13 +33,62 @@ function toLocalInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** **Snooze**: presets, a custom date and time, or until the customer replies. */
-export function SnoozeMenu({ onSnooze }: SnoozeMenuProps) {
-  const [isCustomOpen, setCustomOpen] = useState(false);
-  const [custom, setCustom] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [now, setNow] = useState(() => new Date());
+/** The snooze choices as menu items: presets, until the customer replies, a custom time. */
+export function SnoozeItems({
+  now,
+  onSnooze,
+  onCustom,
+}: {
+  now: Date;
+  onSnooze(until: string | null): void;
+  /** "Pick a date and time…": opens {@link SnoozeCustomModal}. */
+  onCustom(): void;
+}) {
+  return (
+    <>
+      {snoozePresets(now).map((p) => (
+        <Menu.Item key={p.label} onClick={() => onSnooze(p.until.toISOString())}>
+          {p.label}
+        </Menu.Item>
+      ))}
+      <Menu.Item leftSection={<IconMessageReply size={14} aria-hidden />} onClick={() => onSnooze(null)}>
+        Until the customer replies
+      </Menu.Item>
+      <Menu.Divider />
+      <Menu.Item leftSection={<IconCalendar size={14} aria-hidden />} onClick={onCustom}>
+        Pick a date and time…
+      </Menu.Item>
+    </>
+  );
+}
 
+/** "Snooze until": a date and time in the future, from the menu's last item. */
+export function SnoozeCustomModal({
+  opened,
+  onClose,
+  onSnooze,
+}: {
+  opened: boolean;
+  onClose(): void;
+  onSnooze(until: string): void;
+}) {
+  return (
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened={opened}
+      onClose={onClose}
+      title="Snooze until"
+      size="sm"
+    >
+      {/* Mounted per opening, so each starts from "this time tomorrow" with no error. */}
+      {opened && <SnoozeCustomForm onClose={onClose} onSnooze={onSnooze} />}
+    </Modal>
+  );
+}
+
+function SnoozeCustomForm({ onClose, onSnooze }: { onClose(): void; onSnooze(until: string): void }) {
+  const [custom, setCustom] = useState(() => toLocalInput(new Date(Date.now() + 24 * 60 * 60_000)));
+  const [error, setError] = useState<string | null>(null);
   const submitCustom = () => {
     const when = new Date(custom);
     if (!custom || Number.isNaN(when.getTime())) {
@@ -50,10 +99,43 @@ export function SnoozeMenu({ onSnooze }: SnoozeMenuProps) {
       setError('Pick a time in the future');
       return;
     }
-    setCustomOpen(false);
+    onClose();
     onSnooze(when.toISOString());
   };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        submitCustom();
+      }}
+    >
+      <Stack>
+        <TextInput
+          type="datetime-local"
+          label="Date and time"
+          value={custom}
+          onChange={(e) => setCustom(e.currentTarget.value)}
+          error={error}
+          data-autofocus
+        />
+        <Text size="xs" c="dimmed">
+          The conversation also comes back as soon as the customer writes.
+        </Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit">Snooze</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
 
+/** **Snooze**: presets, a custom date and time, or until the customer replies. */
+export function SnoozeMenu({ onSnooze }: SnoozeMenuProps) {
+  const [isCustomOpen, setCustomOpen] = useState(false);
+  const [now, setNow] = useState(() => new Date());
   return (
     <>
       <Menu shadow="md" position="bottom-end" withinPortal onOpen={() => setNow(new Date())}>
@@ -63,61 +145,10 @@ export function SnoozeMenu({ onSnooze }: SnoozeMenuProps) {
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          {snoozePresets(now).map((p) => (
-            <Menu.Item key={p.label} onClick={() => onSnooze(p.until.toISOString())}>
-              {p.label}
-            </Menu.Item>
-          ))}
-          <Menu.Item leftSection={<IconMessageReply size={14} aria-hidden />} onClick={() => onSnooze(null)}>
-            Until the customer replies
-          </Menu.Item>
-          <Menu.Divider />
-          <Menu.Item
-            leftSection={<IconCalendar size={14} aria-hidden />}
-            onClick={() => {
-              setError(null);
-              setCustom(toLocalInput(new Date(Date.now() + 24 * 60 * 60_000)));
-              setCustomOpen(true);
-            }}
-          >
-            Pick a date and time…
-          </Menu.Item>
+          <SnoozeItems now={now} onSnooze={onSnooze} onCustom={() => setCustomOpen(true)} />
         </Menu.Dropdown>
       </Menu>
-      <Modal
-        closeButtonProps={{ 'aria-label': 'Close' }}
-        opened={isCustomOpen}
-        onClose={() => setCustomOpen(false)}
-        title="Snooze until"
-        size="sm"
-      >
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            submitCustom();
-          }}
-        >
-          <Stack>
-            <TextInput
-              type="datetime-local"
-              label="Date and time"
-              value={custom}
-              onChange={(e) => setCustom(e.currentTarget.value)}
-              error={error}
-              data-autofocus
-            />
-            <Text size="xs" c="dimmed">
-              The conversation also comes back as soon as the customer writes.
-            </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setCustomOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit">Snooze</Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <SnoozeCustomModal opened={isCustomOpen} onClose={() => setCustomOpen(false)} onSnooze={onSnooze} />
     </>
   );
 }

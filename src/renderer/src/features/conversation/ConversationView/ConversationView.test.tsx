@@ -67,6 +67,12 @@ describe('ConversationView', () => {
     await expectNoAxeViolations();
   });
 
+  it('gives the number and status line its whole text as a tooltip (it is shortened when tight)', async () => {
+    const { user } = renderView();
+    await user.hover(await screen.findByText('+14155550123'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(/^\+14155550123 · \S/);
+  });
+
   it('says "Window closed" when more than 24 hours passed', async () => {
     renderView(
       conversationFake({ conversation: { windowExpiresAt: new Date(Date.now() - 1000).toISOString() } }),
@@ -199,7 +205,9 @@ describe('ConversationView', () => {
 describe('ConversationView header', () => {
   it('managers and admins assign to a member or a team', async () => {
     const parley = conversationFake();
-    parley['members:list'].mockResolvedValue(ok(members));
+    parley['members:list'].mockResolvedValue(
+      ok(members.map((m) => (m.id === ids.otherAgent ? { ...m, availability: 'away' as const } : m))),
+    );
     parley['teams:list'].mockResolvedValue(
       ok([{ id: ids.team, name: 'Cakes', memberIds: [], createdAt: '2026-01-01T00:00:00Z' }]),
     );
@@ -207,7 +215,11 @@ describe('ConversationView header', () => {
     await screen.findByRole('heading', { name: 'Grace Hopper' });
     expect(screen.getByText('Unassigned')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Assign' }));
-    await user.click(await screen.findByRole('option', { name: /Linus Pauling/ }));
+    // Each person's availability: a dot, and its word at the end of the option's name.
+
+    const linus = await screen.findByRole('option', { name: /^Linus Pauling · agent, Away$/ });
+    expect(linus.querySelector('[data-availability="away"]')).not.toBeNull();
+    await user.click(linus);
     expect(parley['conversation:assign']).toHaveBeenCalledWith({
       conversationId: ids.conversation,
       assigneeId: ids.otherAgent,

@@ -1,8 +1,7 @@
-import { Alert, Center, Loader, Stack, Text } from '@mantine/core';
-import { IconUpload } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { Alert, Center, Group, Loader } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { atLeast } from '#contract/domain/roles';
-import type { In, ThreadMessage, ThreadNote } from '#contract/ipc/contract';
+import type { ThreadMessage, ThreadNote } from '#contract/ipc/contract';
 import { useMembers, useParleyClient, useSession, useTeams } from '../../../api';
 import { safeLabel } from '../../../components/FormattedText';
 import { useReplyWindow } from '../../../hooks/useReplyWindow';
@@ -13,6 +12,7 @@ import { MediaViewer } from '../MediaViewer/MediaViewer';
 import { ThreadContext, type ThreadContextValue } from '../thread-context';
 import { Thread } from '../Thread/Thread';
 import { buildThreadRows } from '../Thread/thread-rows';
+import { ViewerRoster } from '../collision/ViewerRoster';
 import { PresenceLine } from '../collision/PresenceLine';
 import { useCollisionGuard } from '../collision/useCollisionGuard';
 import { usePresence } from '../collision/usePresence';
@@ -21,6 +21,9 @@ import { useConversationActions } from '../useConversationActions';
 import { useOtherConversations } from '../useOtherConversations';
 import { useThread } from '../useThread';
 import './ConversationView.css';
+import { DropOverlay } from './DropOverlay';
+import { resendInput } from './resend-input';
+import { useFileDrop } from './useFileDrop';
 
 /** Props of {@link ConversationView}. */
 export interface ConversationViewProps {
@@ -58,8 +61,6 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
   const [jump, setJump] = useState<{ messageId: string } | null>(null);
   const [jumpNotice, setJumpNotice] = useState<string | null>(null);
   const [isPanelOpen, setPanelOpen] = useState(false);
-  const [isDragging, setDragging] = useState(false);
-  const dragDepth = useRef(0);
   const presence = usePresence(conversationId);
   const nameOf = useCallback(
     (id: string) => members?.find((m) => m.id === id)?.name ?? 'A teammate',
@@ -165,40 +166,15 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
         return;
       }
       // Meta failed it after the server accepted it: send a new copy with the same content.
-      let message: In<'messages:send'>['message'] | null = null;
-      const reply = m.replyToMessageId ? { replyToMessageId: m.replyToMessageId } : {};
-      if (m.type === 'text' && m.text) message = { type: 'text', text: m.text, ...reply };
-      else if (m.type === 'template' && m.template)
-        message = {
-          type: 'template',
-          templateName: m.template.name,
-          language: m.template.language,
-          parameters: m.template.parameters,
-          ...reply,
-        };
-      else if (m.type === 'location' && m.location)
-        message = { type: 'location', location: m.location, ...reply };
-      else if (
-        m.media &&
-        (m.type === 'image' ||
-          m.type === 'video' ||
-          m.type === 'audio' ||
-          m.type === 'document' ||
-          m.type === 'sticker')
-      )
-        message = {
-          type: m.type,
-          mediaId: m.media.id,
-          ...(m.caption ? { caption: m.caption } : {}),
-          ...(m.media.fileName && m.type === 'document' ? { fileName: m.media.fileName } : {}),
-          ...reply,
-        };
+      const message = resendInput(m);
       if (message) void client.call('messages:send', { conversationId, message });
     },
     [client, conversationId],
   );
 
   const windowOpen = useReplyWindow(conversation?.windowExpiresAt).isOpen;
+  // After the 24-hour window only templates may go: the overlay says why; nothing is queued.
+  const drop = useFileDrop(media.add, windowOpen);
   const contextValue = useMemo<ThreadContextValue>(
     () => ({
       myUserId,
@@ -270,36 +246,13 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
         ? 'You'
         : (memberById.get(m.authorId ?? '')?.name ?? 'your team');
 
-  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
-
   return (
     <ThreadContext value={contextValue}>
       <div
         className="pv-view"
         aria-label={`Conversation with ${contactName}`}
         role="region"
-        onDragEnter={(e) => {
-          if (!hasFiles(e)) return;
-          e.preventDefault();
-          dragDepth.current += 1;
-          setDragging(true);
-        }}
-        onDragOver={(e) => {
-          if (hasFiles(e)) e.preventDefault();
-        }}
-        onDragLeave={() => {
-          dragDepth.current = Math.max(0, dragDepth.current - 1);
-          if (dragDepth.current === 0) setDragging(false);
-        }}
-        onDrop={(e) => {
-          if (!hasFiles(e)) return;
-          e.preventDefault();
-          dragDepth.current = 0;
-          setDragging(false);
-          // After the 24-hour window only templates may go: the overlay said why; nothing is queued.
-          const files = Array.from(e.dataTransfer.files);
-          if (files.length > 0 && windowOpen) media.add(files);
-        }}
+        {...drop.handlers}
       >
         <div className="pv-view-main">
           <ConversationHeader
@@ -315,7 +268,16 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             onToggleContactPanel={() => setPanelOpen((o) => !o)}
             onClose={onClose}
             presence={
-              <PresenceLine typing={presence.typing.map(nameOf)} viewing={presence.viewing.map(nameOf)} />
+              <Group gap="xs" wrap="nowrap" miw={0}>
+                <ViewerRoster
+                  viewers={[...presence.typing, ...presence.viewing].map((id) => ({
+                    id,
+                    name: nameOf(id),
+                    availability: memberById.get(id)?.availability ?? 'offline',
+                  }))}
+                />
+                <PresenceLine typing={presence.typing.map(nameOf)} viewing={presence.viewing.map(nameOf)} />
+              </Group>
             }
           />
           {collision.dialog}
@@ -377,20 +339,7 @@ export function ConversationView({ conversationId, onClose, onOpenConversation }
             onOpenConversation={onOpenConversation}
           />
         )}
-        {isDragging && (
-          <div className="pv-view-drop" aria-hidden>
-            <Stack align="center" gap={4}>
-              <IconUpload size={36} />
-              {windowOpen ? (
-                <Text fw={600}>Drop files to send them to {contactName}</Text>
-              ) : (
-                <Text fw={600} ta="center" maw={420}>
-                  Files can&apos;t be sent: the 24-hour reply window has closed. Send a template instead.
-                </Text>
-              )}
-            </Stack>
-          </div>
-        )}
+        {drop.isDragging && <DropOverlay contactName={contactName} isWindowOpen={windowOpen} />}
         <MediaViewer message={viewing} onClose={() => setViewing(null)} />
       </div>
     </ThreadContext>

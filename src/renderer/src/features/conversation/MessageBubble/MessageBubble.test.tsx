@@ -448,6 +448,100 @@ describe('bubbles by type', () => {
     expect(screen.getByText('cake-1 × 2 · 12.5 EUR')).toBeInTheDocument();
     expect(screen.getByText('Forwarded')).toBeInTheDocument();
   });
+  it('names the API key a message was sent through', async () => {
+    renderBubble(
+      makeMessage({
+        direction: 'outbound',
+        authorId: null,
+        apiKeyName: 'Order system',
+        text: 'Shipped',
+        status: 'sent',
+      }),
+    );
+    expect(screen.getByText('Via API key “Order system”')).toBeInTheDocument();
+    expect(screen.getByRole('article', { name: /^Via API key “Order system”, / })).toBeInTheDocument();
+    await expectNoAxeViolations();
+  });
+
+  it('interactive messages the business sent: reply buttons, a list and a link button', async () => {
+    const out = {
+      direction: 'outbound' as const,
+      type: 'interactive' as const,
+      status: 'delivered' as const,
+    };
+    const { unmount } = renderBubble(
+      makeMessage({
+        ...out,
+        text: 'When should we deliver?',
+        interactiveMessage: {
+          kind: 'buttons',
+          header: 'Delivery',
+          body: 'When should we deliver?',
+          footer: 'Tap one',
+          buttons: [
+            { id: 'today', title: 'Today' },
+            { id: 'tomorrow', title: 'Tomorrow' },
+          ],
+        },
+      }),
+    );
+    const buttons = screen.getByRole('list', { name: 'Reply buttons' });
+    expect(
+      within(buttons)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Today', 'Tomorrow']);
+    expect(screen.getByText('Delivery')).toBeInTheDocument();
+    expect(screen.getByText('Tap one')).toBeInTheDocument();
+    // The customer taps them; in the thread they are not controls.
+    expect(screen.queryByRole('button', { name: 'Today' })).not.toBeInTheDocument();
+    await expectNoAxeViolations();
+    unmount();
+
+    const list = renderBubble(
+      makeMessage({
+        ...out,
+        interactiveMessage: {
+          kind: 'list',
+          body: 'Pick a slot',
+          button: 'Slots',
+          sections: [{ title: 'Morning', rows: [{ id: 'm1', title: '8–10', description: 'Early' }] }],
+        },
+      }),
+    );
+    expect(within(screen.getByRole('list', { name: 'Rows: Morning' })).getByText('8–10')).toBeInTheDocument();
+    expect(screen.getByText('Early')).toBeInTheDocument();
+    list.unmount();
+
+    renderBubble(
+      makeMessage({
+        ...out,
+        interactiveMessage: {
+          kind: 'cta_url',
+          body: 'Your parcel is on its way',
+          displayText: 'Track parcel',
+          url: 'https://shop.example/track/1',
+        },
+      }),
+    );
+    const link = screen.getByRole('link', { name: 'Track parcel' });
+    expect(link).toHaveAttribute('href', 'https://shop.example/track/1');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  });
+
+  it('media sent by URL says when Parley could not keep a copy', () => {
+    renderBubble(
+      makeMessage({
+        direction: 'outbound',
+        type: 'image',
+        text: null,
+        media: media({ state: 'failed', url: 'https://cdn.example.com/cake.jpg' }),
+      }),
+    );
+    expect(
+      screen.getByText(/Parley could not copy this file from https:\/\/cdn\.example\.com\/cake\.jpg/),
+    ).toBeInTheDocument();
+  });
 });
 
 function withChannels() {

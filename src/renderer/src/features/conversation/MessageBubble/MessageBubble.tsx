@@ -47,7 +47,9 @@ export function MessageBubble({ message: m, reactions }: MessageBubbleProps) {
       ? 'You'
       : m.authorId
         ? (memberName(m.authorId) ?? 'A teammate')
-        : 'Parley';
+        : m.apiKeyName
+          ? `Via API key “${safeLabel(m.apiKeyName, 80)}”`
+          : 'Parley';
   const time = formatClock(m.createdAt);
   return (
     <div className="pv-row" data-direction={m.direction} data-type={m.type}>

@@ -1,6 +1,7 @@
 import { Button, Group, Text } from '@mantine/core';
 import { IconAlertTriangle, IconLoader2 } from '@tabler/icons-react';
 import type { MessageMedia } from '#contract/api/messages';
+import { safeLabel } from '../../../components/FormattedText';
 
 /** Props of {@link MediaStateNote}. */
 export interface MediaStateNoteProps {
@@ -15,12 +16,24 @@ export interface MediaStateNoteProps {
  * fetch failed (offline…), with a way to try again. Renders nothing when the file is fine.
  */
 export function MediaStateNote({ media, fetchError, onRetry }: MediaStateNoteProps) {
+  // Media sent by URL: Parley keeps a copy fetched from the link; the customer got the link's file.
+  const byLink = !!media.url;
   if (media.state === 'pending') {
     return (
       <Group gap={6} wrap="nowrap">
         <IconLoader2 size={16} aria-hidden />
         <Text size="xs" c="dimmed">
-          Fetching the file from WhatsApp…
+          {byLink ? 'Copying the file from its link…' : 'Fetching the file from WhatsApp…'}
+        </Text>
+      </Group>
+    );
+  }
+  if (media.state === 'failed' && byLink) {
+    return (
+      <Group gap={6} wrap="nowrap">
+        <IconAlertTriangle size={16} aria-hidden color="var(--mantine-color-error)" />
+        <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+          Parley could not copy this file from {safeLabel(media.url, 200)}; WhatsApp was given the link.
         </Text>
       </Group>
     );

@@ -6,6 +6,7 @@ import { ContactsContent } from './ContactsContent';
 import { DocumentContent } from './DocumentContent';
 import { ImageContent } from './ImageContent';
 import { InteractiveContent } from './InteractiveContent';
+import { InteractiveMessageContent } from './InteractiveMessageContent';
 import { LocationContent } from './LocationContent';
 import { OrderContent } from './OrderContent';
 import { StickerContent } from './StickerContent';
@@ -77,6 +78,7 @@ export function MessageContent({ message: m, onView }: MessageContentProps) {
       );
     case 'interactive':
     case 'button':
+      if (m.interactiveMessage) return <InteractiveMessageContent message={m.interactiveMessage} />;
       return m.interactive ? (
         <InteractiveContent reply={m.interactive} />
       ) : (

@@ -48,6 +48,7 @@ describe('collision warnings', () => {
     await screen.findByText('Is my cake ready?');
     presence({ viewing: true });
     expect(await screen.findByText('Ben Okafor is viewing')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Also here: Ben Okafor' })).toBeInTheDocument();
     presence({ typing: true });
     expect(screen.getByText('Ben Okafor is typing…')).toBeInTheDocument();
     expect(screen.queryByText('Ben Okafor is viewing')).not.toBeInTheDocument();

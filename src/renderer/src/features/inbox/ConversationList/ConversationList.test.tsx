@@ -92,6 +92,17 @@ describe('ConversationList', () => {
     expect(props.onOpen).toHaveBeenCalledWith(items[3]!.id);
   });
 
+  it('puts the assignee’s availability on their initials and in the row’s name', async () => {
+    const items = makeInboxConversations(3);
+    setup({ items, memberAvailability: new Map([[inboxIds.alex, 'away']]) });
+    const row = screen.getByRole('option', { name: /^Aisha Souza/ });
+    expect(row).toHaveAccessibleName(/assigned to Alex Agent, away, customer waiting/);
+    expect(row.querySelector('.pc-assignee-dot')).toHaveAttribute('data-availability', 'away');
+    // No availability known (or unassigned): no dot, and the sentence is unchanged.
+    expect(screen.getByRole('option', { name: /^João Souza/ }).querySelector('.pc-assignee-dot')).toBeNull();
+    await expectNoAxeViolations();
+  });
+
   it('highlights the search words in names and previews', () => {
     setup({ items: makeInboxConversations(3), highlight: 'souza order' });
     const marks = document.querySelectorAll('mark');

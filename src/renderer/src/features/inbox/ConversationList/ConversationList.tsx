@@ -10,6 +10,7 @@ import {
   type Ref,
 } from 'react';
 import type { InboxConversation } from '#contract/ipc/contract';
+import type { Availability } from '#contract/api/users';
 import { warmFormatters } from '../conversation-format';
 import { ConversationRow, rowDomId } from './ConversationRow';
 import { handleSelectionKey } from './selection-keys';
@@ -42,6 +43,8 @@ export interface ConversationListProps {
   onOpen(id: string): void;
   /** Member names by id, for assignees. */
   memberNames: ReadonlyMap<string, string>;
+  /** Member availabilities by id, for the assignee's dot. */
+  memberAvailability?: ReadonlyMap<string, Availability>;
   /** The signed-in user's id. */
   meId: string;
   /** Search text to highlight. */
@@ -82,6 +85,7 @@ export const ConversationList = memo(function ConversationList({
   onSelect,
   onOpen,
   memberNames,
+  memberAvailability,
   meId,
   highlight,
   now,
@@ -217,6 +221,7 @@ export const ConversationList = memo(function ConversationList({
               isOpen={c.id === openId}
               assigneeName={c.assigneeId ? (memberNames.get(c.assigneeId) ?? null) : null}
               isMine={c.assigneeId === meId}
+              assigneeAvailability={c.assigneeId ? (memberAvailability?.get(c.assigneeId) ?? null) : null}
               highlight={highlight}
               now={now}
               onClick={handleRowClick}

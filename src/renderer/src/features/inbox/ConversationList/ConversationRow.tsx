@@ -1,6 +1,7 @@
 import { IconCloudUpload, IconHourglassLow, IconStarFilled } from '@tabler/icons-react';
 import { WaitingCell, waitingOf } from './WaitingCell';
 import { memo } from 'react';
+import type { Availability } from '#contract/api/users';
 import type { InboxConversation } from '#contract/ipc/contract';
 import { absoluteTime, initials, rowAccessibleName, rowText, windowShortLabel } from '../conversation-format';
 import { HighlightedText } from './HighlightedText';
@@ -23,6 +24,8 @@ export interface ConversationRowProps {
   isOpen: boolean;
   assigneeName: string | null;
   isMine: boolean;
+  /** The assignee's availability (a dot on their initials); null when unknown or unassigned. */
+  assigneeAvailability?: Availability | null;
   /** The search text, highlighted in the name and preview. */
   highlight: string | undefined;
   /** The clock (ms), ticking once a minute, for relative times and the window. */
@@ -50,6 +53,7 @@ export const ConversationRow = memo(function ConversationRow({
   isOpen,
   assigneeName,
   isMine,
+  assigneeAvailability = null,
   highlight,
   now,
   onClick,
@@ -81,7 +85,7 @@ export const ConversationRow = memo(function ConversationRow({
           selection cell's name ("Select conversation with …") follows it: an aria-labelledby to
           the sentence alone fails axe's label-content-name-mismatch (the visible parts differ). */}
       <span className="pc-sr">
-        {rowAccessibleName(c, { now, assigneeName, isMine, text })}
+        {rowAccessibleName(c, { now, assigneeName, assigneeAvailability, isMine, text })}
         {waiting ? `, ${waiting.sentence}` : ''}
       </span>
       {onCheck && <SelectCheckbox conversationId={c.id} name={name} checked={isChecked} onCheck={onCheck} />}
@@ -134,6 +138,9 @@ export const ConversationRow = memo(function ConversationRow({
           {assignee && (
             <span className="pc-assignee" title={`Assigned to ${assignee}`}>
               {isMine ? 'Me' : initials(assignee)}
+              {assigneeAvailability && (
+                <span className="pc-assignee-dot" data-availability={assigneeAvailability} />
+              )}
             </span>
           )}
         </div>

@@ -1,8 +1,9 @@
-import { Alert, Box, Button, Center, EmptyState, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Box, Button, Center, EmptyState, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconArrowUp, IconFilterOff, IconMessages, IconSearch } from '@tabler/icons-react';
 import { useMemo, type FocusEvent, type Ref } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxCounts } from '#contract/ipc/contract';
+import type { Availability } from '#contract/api/users';
 import { useLabels, type ConversationsState } from '../../../api';
 import { ConversationList, type ConversationListHandle } from '../ConversationList/ConversationList';
 import { compareText } from '../conversation-format';
@@ -27,6 +28,8 @@ export interface ListPaneProps {
   conversations: ConversationsState;
   counts: InboxCounts | undefined;
   memberNames: ReadonlyMap<string, string>;
+  /** Member availabilities by id, for the assignee's dot. */
+  memberAvailability?: ReadonlyMap<string, Availability>;
   meId: string;
   now: number;
   onTab(tab: ConversationStatus): void;
@@ -52,6 +55,7 @@ export function ListPane({
   conversations,
   counts,
   memberNames,
+  memberAvailability,
   meId,
   now,
   onTab,
@@ -119,122 +123,136 @@ export function ListPane({
           waiting={state.waiting}
           {...(onToggleWaiting && { onToggleWaiting })}
         />
-        <Text id="inbox-list-summary" size="xs" c="dimmed" aria-live="polite" truncate>
-          {summary}
-        </Text>
-        <BulkControls selection={selection} knownLabels={labels} />
       </Stack>
-      <Box
-        id={PANEL_ID}
-        role="tabpanel"
-        aria-labelledby={`${STATUS_TABS_ID}-tab-${state.tab}`}
-        style={{ flex: 1, minHeight: 0, position: 'relative' }}
-        mt={6}
-        aria-busy={conversations.isLoading || conversations.isStale || undefined}
+      {/* While the pointer is over the list (or its summary line and bulk controls, so reaching
+          for the pill holds it too) or focus is in it, rows do not move (useCalmList). */}
+      <Stack
+        gap={0}
+        style={{ flex: 1, minHeight: 0 }}
+        onPointerEnter={calm.hold}
+        onPointerLeave={(e) => {
+          if (!e.currentTarget.contains(document.activeElement)) calm.release();
+        }}
+        onFocus={calm.hold}
+        onBlur={(e: FocusEvent<HTMLDivElement>) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null) && !e.currentTarget.matches(':hover'))
+            calm.release();
+        }}
       >
-        {/* Always laid out (hidden, not display:none), so the virtualizer knows its viewport
-            before the first rows arrive and paints them in the same frame. While the pointer is
-            over it or focus is in it, rows do not move (useCalmList); the pill applies. */}
-        <Box
-          h="100%"
-          style={{ visibility: items.length === 0 ? 'hidden' : undefined }}
-          onPointerEnter={calm.hold}
-          onPointerLeave={(e) => {
-            if (!e.currentTarget.contains(document.activeElement)) calm.release();
-          }}
-          onFocus={calm.hold}
-          onBlur={(e: FocusEvent<HTMLDivElement>) => {
-            if (
-              !e.currentTarget.contains(e.relatedTarget as Node | null) &&
-              !e.currentTarget.matches(':hover')
-            )
-              calm.release();
-          }}
-        >
-          {calm.pending > 0 && (
-            <Button
-              size="compact-sm"
-              radius="xl"
-              leftSection={<IconArrowUp size={14} aria-hidden />}
-              onClick={calm.apply}
-              style={{ position: 'absolute', top: 8, left: '50%', transform: 'translateX(-50%)', zIndex: 2 }}
+        <Stack gap="xs" px="sm" pt="xs">
+          {/* The "N new updates" pill sits in this line, not over the rows, where it hid the top
+            row's name; the line's height is fixed so the pill coming and going moves no row. */}
+          <Group gap="xs" wrap="nowrap" h={22}>
+            <Text
+              id="inbox-list-summary"
+              size="xs"
+              c="dimmed"
+              aria-live="polite"
+              truncate
+              style={{ flex: 1, minWidth: 0 }}
             >
-              {calm.pending === 1 ? '1 new update' : `${calm.pending} new updates`}
-            </Button>
-          )}
-          <ConversationList
-            items={calm.shown}
-            // While the next query is read, the rows on screen stay as they were (more to come),
-            // so the click that switches the query re-renders none of them.
-            hasMore={conversations.hasMore || conversations.isStale}
-            onLoadMore={conversations.loadMore}
-            selectedId={state.selectedId}
-            openId={state.openId}
-            onSelect={onSelect}
-            onOpen={onOpen}
-            memberNames={memberNames}
-            meId={meId}
-            highlight={search || undefined}
-            now={now}
-            describedBy="inbox-list-summary"
-            handleRef={listRef}
-            checkedIds={selection.ids}
-            onCheck={selection.onCheck}
-            onCheckAll={selection.onCheckAll}
-            onClearChecked={selection.clear}
-          />
-        </Box>
-        {(conversations.error || conversations.isLoading || isEmpty) && (
-          <Box style={{ position: 'absolute', inset: 0, zIndex: 1 }}>
-            {conversations.error && (
-              <Alert color="red" m="sm" title="The list could not be read">
-                {conversations.error.message}
-              </Alert>
-            )}
-            {conversations.isLoading && (
-              <Center p="xl">
-                <Loader size="sm" role="status" aria-label="Loading conversations" />
-              </Center>
-            )}
-            {isEmpty && (
-              <EmptyState
-                mt="xl"
-                size="sm"
-                variant="light"
-                icon={
-                  search ? (
-                    <IconSearch aria-hidden />
-                  ) : hasFilters ? (
-                    <IconFilterOff aria-hidden />
-                  ) : (
-                    <IconMessages aria-hidden />
-                  )
-                }
-                title={
-                  search
-                    ? `No ${tabLabel.toLowerCase()} conversations match “${search}”`
-                    : hasFilters
-                      ? 'Nothing matches these filters'
-                      : `No ${tabLabel.toLowerCase()} conversations in ${viewLabel}`
-                }
-                description={
-                  search
-                    ? 'Try another tab or view, or fewer words.'
-                    : hasFilters
-                      ? undefined
-                      : 'New customer messages appear here as they arrive.'
-                }
+              {summary}
+            </Text>
+            {calm.pending > 0 && (
+              <Button
+                size="compact-xs"
+                radius="xl"
+                leftSection={<IconArrowUp size={12} aria-hidden />}
+                onClick={calm.apply}
+                style={{ flex: 'none' }}
               >
-                {hasFilters && (
-                  <Button size="xs" variant="light" onClick={onClearFilters}>
-                    Clear filters
-                  </Button>
-                )}
-              </EmptyState>
+                {calm.pending === 1 ? '1 new update' : `${calm.pending} new updates`}
+              </Button>
             )}
+          </Group>
+          <BulkControls selection={selection} knownLabels={labels} />
+        </Stack>
+        <Box
+          id={PANEL_ID}
+          role="tabpanel"
+          aria-labelledby={`${STATUS_TABS_ID}-tab-${state.tab}`}
+          style={{ flex: 1, minHeight: 0, position: 'relative' }}
+          mt={6}
+          aria-busy={conversations.isLoading || conversations.isStale || undefined}
+        >
+          {/* Always laid out (hidden, not display:none), so the virtualizer knows its viewport
+            before the first rows arrive and paints them in the same frame. */}
+          <Box h="100%" style={{ visibility: items.length === 0 ? 'hidden' : undefined }}>
+            <ConversationList
+              items={calm.shown}
+              // While the next query is read, the rows on screen stay as they were (more to come),
+              // so the click that switches the query re-renders none of them.
+              hasMore={conversations.hasMore || conversations.isStale}
+              onLoadMore={conversations.loadMore}
+              selectedId={state.selectedId}
+              openId={state.openId}
+              onSelect={onSelect}
+              onOpen={onOpen}
+              memberNames={memberNames}
+              memberAvailability={memberAvailability}
+              meId={meId}
+              highlight={search || undefined}
+              now={now}
+              describedBy="inbox-list-summary"
+              handleRef={listRef}
+              checkedIds={selection.ids}
+              onCheck={selection.onCheck}
+              onCheckAll={selection.onCheckAll}
+              onClearChecked={selection.clear}
+            />
           </Box>
-        )}
-      </Box>
+          {(conversations.error || conversations.isLoading || isEmpty) && (
+            <Box style={{ position: 'absolute', inset: 0, zIndex: 1 }}>
+              {conversations.error && (
+                <Alert color="red" m="sm" title="The list could not be read">
+                  {conversations.error.message}
+                </Alert>
+              )}
+              {conversations.isLoading && (
+                <Center p="xl">
+                  <Loader size="sm" role="status" aria-label="Loading conversations" />
+                </Center>
+              )}
+              {isEmpty && (
+                <EmptyState
+                  mt="xl"
+                  size="sm"
+                  variant="light"
+                  icon={
+                    search ? (
+                      <IconSearch aria-hidden />
+                    ) : hasFilters ? (
+                      <IconFilterOff aria-hidden />
+                    ) : (
+                      <IconMessages aria-hidden />
+                    )
+                  }
+                  title={
+                    search
+                      ? `No ${tabLabel.toLowerCase()} conversations match “${search}”`
+                      : hasFilters
+                        ? 'Nothing matches these filters'
+                        : `No ${tabLabel.toLowerCase()} conversations in ${viewLabel}`
+                  }
+                  description={
+                    search
+                      ? 'Try another tab or view, or fewer words.'
+                      : hasFilters
+                        ? undefined
+                        : 'New customer messages appear here as they arrive.'
+                  }
+                >
+                  {hasFilters && (
+                    <Button size="xs" variant="light" onClick={onClearFilters}>
+                      Clear filters
+                    </Button>
+                  )}
+                </EmptyState>
+              )}
+            </Box>
+          )}
+        </Box>
+      </Stack>
     </Stack>
   );
 }

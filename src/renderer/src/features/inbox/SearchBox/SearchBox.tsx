@@ -1,5 +1,5 @@
 import '../inbox.css';
-import { CloseButton, TextInput } from '@mantine/core';
+import { CloseButton, Kbd, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { memo, useImperativeHandle, useRef, useState, type Ref } from 'react';
@@ -51,10 +51,22 @@ export const SearchBox = memo(function SearchBox({ onSearch, onLeave, handleRef 
         ref={inputRef}
         type="search"
         aria-label="Search"
-        placeholder="Search names, numbers, messages  ( / )"
+        aria-keyshortcuts="/"
+        // The shortcut is a key cap beside the box rather than the placeholder's tail, which a
+        // narrow list cut mid-glyph; the placeholder itself ends with an ellipsis (inbox.css).
+        placeholder="Search names, numbers, messages"
         value={text}
         leftSection={<IconSearch size={16} aria-hidden />}
-        rightSection={text ? <CloseButton size="sm" aria-label="Clear search" onClick={clear} /> : null}
+        rightSection={
+          text ? (
+            <CloseButton size="sm" aria-label="Clear search" onClick={clear} />
+          ) : (
+            <Kbd size="xs" aria-hidden title="Press / to search">
+              /
+            </Kbd>
+          )
+        }
+        rightSectionPointerEvents={text ? 'all' : 'none'}
         onChange={(e) => {
           setText(e.currentTarget.value);
           debounced(e.currentTarget.value);

@@ -1,8 +1,9 @@
 import { Tabs, VisuallyHidden } from '@mantine/core';
-import { memo, useId } from 'react';
+import { memo, useId, useRef } from 'react';
 import type { ConversationStatus } from '#contract/domain/messaging';
 import type { InboxCounts } from '#contract/ipc/contract';
 import { CountBadge, countSentence } from '../../../components/CountBadge';
+import { useOverflowLevel } from '../../../hooks/useOverflowLevel';
 import { STATUS_TABS } from '../inbox-state';
 
 /** The DOM id prefix of the tabs; a tab's id is `${STATUS_TABS_ID}-tab-${status}`. */
@@ -21,11 +22,16 @@ export interface StatusTabsProps {
 /**
  * The status tabs Open, Pending, Snoozed and Resolved, each with the current view's unread count
  * ("3 unread, 12 conversations" is the tab's description and tooltip; its name is the status
- * alone). The list never wraps: tabs share the width and scroll sideways in a column narrower
- * than the four labels.
+ * alone). The list never wraps and never clips: in a column too narrow for the four labels
+ * and their counts the tabs become compact, step by step (tighter padding, the count as a dot,
+ * smaller text, tighter still), measured like the conversation header (useOverflowLevel).
  */
 export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, panelId }: StatusTabsProps) {
   const baseId = useId();
+  const listRef = useRef<HTMLDivElement>(null);
+  const noFlexible = useRef<HTMLElement>(null);
+  const countsKey = STATUS_TABS.map((t) => counts?.tabs[t.value]?.unread ?? '').join('|');
+  const level = useOverflowLevel({ row: listRef, flexible: noFlexible, minWidth: 0 }, 4, countsKey);
   return (
     <Tabs
       id={STATUS_TABS_ID}
@@ -33,7 +39,12 @@ export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, pa
       onChange={(next) => next && onChange(next as ConversationStatus)}
       activateTabWithKeyboard
     >
-      <Tabs.List aria-label="Status" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
+      <Tabs.List
+        ref={listRef}
+        aria-label="Status"
+        data-compact={level || undefined}
+        style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}
+      >
         {STATUS_TABS.map((t) => {
           const c = counts?.tabs[t.value];
           const descId = `${baseId}-${t.value}`;
@@ -43,9 +54,17 @@ export const StatusTabs = memo(function StatusTabs({ value, onChange, counts, pa
               value={t.value}
               aria-controls={t.value === value ? panelId : undefined}
               aria-describedby={descId}
-              px={8}
+              px={level >= 4 ? 2 : level >= 1 ? 4 : 8}
+              fz={level >= 3 ? 'xs' : undefined}
               rightSection={
-                c ? <CountBadge unread={c.unread} total={c.total} totalNoun="conversations" /> : null
+                c ? (
+                  <CountBadge
+                    unread={c.unread}
+                    total={c.total}
+                    totalNoun="conversations"
+                    compact={level >= 2}
+                  />
+                ) : null
               }
               style={{ flex: '1 0 auto', whiteSpace: 'nowrap' }}
             >

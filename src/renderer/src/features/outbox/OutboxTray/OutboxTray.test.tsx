@@ -60,7 +60,7 @@ function setup(list: OutboxItem[] = items, onOpenConversation = vi.fn()) {
 describe('OutboxTray', () => {
   it('names the button with what waits and what failed', async () => {
     setup();
-    expect(screen.getByRole('button', { name: 'Outbox, 2 waiting, 1 failed' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Outbox, 1 failed, 2 waiting' })).toBeInTheDocument();
     await expectNoAxeViolations();
   });
 

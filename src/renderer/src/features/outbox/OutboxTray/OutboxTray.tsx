@@ -74,7 +74,9 @@ export function OutboxTray({
   const { items, error, retry, discard } = useOutbox(opened);
   const failed = status.failedCount ?? 0;
   const waiting = status.outboxSize;
-  const label = ['Outbox', waiting ? `${waiting} waiting` : null, failed ? `${failed} failed` : null]
+  // The badge's number comes right after "Outbox" in the name, so what is seen is what is heard
+  // (axe label-content-name-mismatch; the badge shows the failed count first).
+  const label = ['Outbox', failed ? `${failed} failed` : null, waiting ? `${waiting} waiting` : null]
     .filter(Boolean)
     .join(', ');
 
@@ -109,7 +111,7 @@ export function OutboxTray({
                 color={failed ? 'red' : 'gray'}
                 variant="filled"
               >
-                {failed || waiting}
+                {/* A space, so "Outbox" and the number read as two words. */} {failed || waiting}
               </Badge>
             ) : null
           }

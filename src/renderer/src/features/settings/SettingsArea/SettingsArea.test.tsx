@@ -33,6 +33,7 @@ describe('SettingsArea', () => {
       'Organization',
       'API keys',
       'Webhooks',
+      'Lead intakes',
       'Audit log',
     ]);
     expect(screen.getByRole('heading', { level: 2, name: 'Profile' })).toBeInTheDocument();
@@ -76,7 +77,7 @@ describe('SettingsArea', () => {
     await expectNoAxeViolations();
   });
 
-  it('says API keys and webhooks need a connection while offline, without calling the server', async () => {
+  it('says API keys, webhooks and lead intakes need a connection while offline, without calling the server', async () => {
     const parley = createFakeParley({ session: signedInSession });
     const { user } = render(
       <SettingsArea
@@ -90,8 +91,11 @@ describe('SettingsArea', () => {
     expect(screen.getByRole('status')).toHaveTextContent('Connect to manage API keys.');
     await user.click(screen.getByRole('button', { name: 'Webhooks' }));
     expect(screen.getByRole('status')).toHaveTextContent('Connect to manage webhook endpoints.');
+    await user.click(screen.getByRole('button', { name: 'Lead intakes' }));
+    expect(screen.getByRole('status')).toHaveTextContent('Connect to manage lead intakes.');
     expect(parley['admin:listApiKeys']).not.toHaveBeenCalled();
     expect(parley['admin:listWebhooks']).not.toHaveBeenCalled();
+    expect(parley['admin:listIntakes']).not.toHaveBeenCalled();
   });
 
   it('opens the notification settings from the profile section', async () => {

@@ -1,6 +1,7 @@
 import { Box, NavLink, ScrollArea, Stack, Title } from '@mantine/core';
 import {
   IconBuilding,
+  IconForms,
   IconBrandWhatsapp,
   IconHistory,
   IconKey,
@@ -24,6 +25,7 @@ import { ProfileSection } from '../profile/ProfileSection';
 import { sectionsFor, type SectionDef, type SectionId } from '../sections';
 import { TeamsSection } from '../teams/TeamsSection';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
+import { IntakesSection } from '../intakes/IntakesSection';
 import { LabelsSection } from '../labels/LabelsSection';
 import { CannedResponsesSection } from '../canned/CannedResponsesSection';
 import { TemplatesSection } from '../templates/TemplatesSection';
@@ -49,6 +51,7 @@ const ICONS: Record<SectionId, typeof IconUser> = {
   organization: IconBuilding,
   'api-keys': IconKey,
   webhooks: IconWebhook,
+  intakes: IconForms,
   audit: IconHistory,
 };
 
@@ -146,6 +149,8 @@ function SectionBody({
       return <ApiKeysSection />;
     case 'webhooks':
       return <WebhooksSection />;
+    case 'intakes':
+      return <IntakesSection />;
     case 'audit':
       return <AuditSection />;
     default:

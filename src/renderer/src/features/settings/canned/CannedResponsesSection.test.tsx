@@ -32,10 +32,10 @@ const mine: CannedResponse = {
   body: 'Best, Ada',
 };
 
-const setup = (role: 'admin' | 'manager' | 'agent') => {
+const setup = (role: 'admin' | 'manager' | 'agent', online = true) => {
   const parley = createFakeParley({ session: signedInSession });
   parley['cannedResponses:list'].mockResolvedValue(ok([greet, mine]));
-  return render(<CannedResponsesSection user={userAs(role)} online />, { parley });
+  return render(<CannedResponsesSection user={userAs(role)} online={online} />, { parley });
 };
 
 describe('CannedResponsesSection', () => {
@@ -81,5 +81,28 @@ describe('CannedResponsesSection', () => {
       title: 'Later',
       body: 'Talk later',
     });
+  });
+
+  it('works offline: says where changes go, and keeps create, edit and delete', async () => {
+    const { user, parley } = setup('manager', false);
+    const note = await screen.findByText(
+      'Changes are kept on this device and reach the server when Parley reconnects.',
+    );
+    expect(note.closest('[role="status"]')).toHaveTextContent('You are offline');
+    await expectNoAxeViolations();
+    const own = screen.getByRole('region', { name: 'Only mine canned responses' });
+    parley['admin:updateCannedResponse'].mockResolvedValue(ok({ ...mine, title: 'Sign-off' }));
+    await user.click(within(own).getByRole('button', { name: 'Edit /sig' }));
+    const edit = screen.getByRole('form', { name: 'Edit /sig' });
+    await user.clear(within(edit).getByRole('textbox', { name: /Title/ }));
+    await user.type(within(edit).getByRole('textbox', { name: /Title/ }), 'Sign-off');
+    await user.click(within(edit).getByRole('button', { name: 'Save response' }));
+    expect(parley['admin:updateCannedResponse']).toHaveBeenCalledWith({
+      id: mine.id,
+      patch: { shortcut: 'sig', title: 'Sign-off', body: 'Best, Ada' },
+    });
+    const orgList = screen.getByRole('region', { name: 'Organization canned responses' });
+    expect(within(orgList).getByRole('button', { name: 'Delete /greet' })).toBeInTheDocument();
+    expect(screen.getByRole('form', { name: 'Create a canned response' })).toBeInTheDocument();
   });
 });

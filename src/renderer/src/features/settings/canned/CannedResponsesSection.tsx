@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Alert,
   Badge,
   Button,
   Card,
@@ -25,7 +26,7 @@ import {
 import type { AppError } from '#contract/result';
 import { useCannedResponses, useParleyClient } from '../../../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ActionError, Loading, OfflineNotice } from '../components/Notices';
+import { ActionError, Loading } from '../components/Notices';
 import { fieldErrorsOf } from '../components/server-errors';
 import { canEditOrganizationCanned } from '../sections';
 
@@ -33,15 +34,15 @@ type Values = { scope: CannedScope; shortcut: string; title: string; body: strin
 
 /**
  * Canned responses: the organization's (admins and managers write them) and my own (anyone).
- * Read from the replica, so the list and the composer's "/" picker work offline; changed over
- * the server's REST API, the change showing once sync brings it back.
+ * Read from and written to the replica (the writes go through the outbox), so the list, the
+ * changes and the composer's "/" picker all work offline; the server gets them on reconnect.
  */
 export function CannedResponsesSection({ user, online }: { user: SessionUser; online: boolean }) {
   const all = useCannedResponses();
   const client = useParleyClient();
   const [error, setError] = useState<AppError | null>(null);
   const [deleting, setDeleting] = useState<CannedResponse | null>(null);
-  const orgEditable = canEditOrganizationCanned(user.role) && online;
+  const orgEditable = canEditOrganizationCanned(user.role);
 
   if (!all) return <Loading what="canned responses" />;
   const groups: { scope: CannedScope; title: string; items: CannedResponse[]; editable: boolean }[] = [
@@ -55,7 +56,7 @@ export function CannedResponsesSection({ user, online }: { user: SessionUser; on
       scope: 'personal',
       title: 'Only mine',
       items: all.filter((c) => c.scope === 'personal'),
-      editable: online,
+      editable: true,
     },
   ];
   return (
@@ -64,8 +65,12 @@ export function CannedResponsesSection({ user, online }: { user: SessionUser; on
         Type <Code>/</Code> and a shortcut in the composer to insert a response. Variables are filled in when
         it is inserted: {CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.
       </Text>
-      {!online && <OfflineNotice note="Connect to change canned responses." />}
-      {online && <CannedForm mayOrganization={canEditOrganizationCanned(user.role)} />}
+      {!online && (
+        <Alert color="gray" variant="light" title="You are offline" role="status">
+          Changes are kept on this device and reach the server when Parley reconnects.
+        </Alert>
+      )}
+      <CannedForm mayOrganization={canEditOrganizationCanned(user.role)} />
       {error && <ActionError error={error} title="The canned response was not deleted" />}
       {groups.map((g) => (
         <Stack key={g.scope} gap="xs" component="section" aria-label={`${g.title} canned responses`}>

@@ -6,6 +6,7 @@ import type { AppError } from '#contract/result';
 import { useParleyClient } from '../../../api';
 import { CopyField } from '../components/CopyField';
 import { fieldErrorsOf } from '../components/server-errors';
+import { useVerifiedAccount, VerificationStep } from './WebhookVerification';
 
 /** A random verify token (URL-safe, 32 characters) the admin may keep or edit. */
 export function generateVerifyToken(): string {
@@ -59,6 +60,8 @@ export function ConnectNumberModal({
   const [connected, setConnected] = useState<{ account: WhatsAppAccount; verifyToken: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The "waiting for Meta's verification… verified" step, live while the dialog shows it.
+  const watched = useVerifiedAccount(connected?.account ?? null, opened && connected !== null);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: {
@@ -110,8 +113,16 @@ export function ConnectNumberModal({
           </Text>
           <CopyField label="Webhook URL" value={connected.account.webhookUrl} />
           <CopyField label="Verify token" value={connected.verifyToken} />
+          <VerificationStep account={watched ?? connected.account} />
           <Group justify="flex-end">
-            <Button onClick={close}>Done</Button>
+            <Button
+              onClick={() => {
+                if (watched) onConnected(watched);
+                close();
+              }}
+            >
+              Done
+            </Button>
           </Group>
         </Stack>
       ) : (

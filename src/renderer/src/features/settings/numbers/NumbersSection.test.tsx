@@ -6,14 +6,16 @@ import {
   render,
   screen,
   signedInSession,
+  waitFor,
   within,
 } from '../../../test-utils/render';
-import { supportNumber } from '../../../test-utils/settings-fixtures';
+import { ada, alan, supportNumber } from '../../../test-utils/settings-fixtures';
 import { NumbersSection } from './NumbersSection';
 
-const setup = () => {
+const setup = (prepare?: (parley: ReturnType<typeof createFakeParley>) => void) => {
   const parley = createFakeParley({ session: signedInSession });
   parley['admin:listNumbers'].mockResolvedValue(ok([supportNumber]));
+  prepare?.(parley);
   return render(<NumbersSection />, { parley });
 };
 
@@ -38,7 +40,12 @@ describe('NumbersSection', () => {
 
   it('connects a number, then shows the webhook URL and verify token with copy buttons', async () => {
     const { user, parley } = setup();
-    const added = { ...supportNumber, id: '0190a1b2-0000-7000-8000-0000000000c2', name: 'Sales' };
+    const added = {
+      ...supportNumber,
+      id: '0190a1b2-0000-7000-8000-0000000000c2',
+      name: 'Sales',
+      webhookVerifiedAt: null,
+    };
     parley['admin:connectNumber'].mockResolvedValue(ok(added));
     await user.click(await screen.findByRole('button', { name: 'Connect number' }));
     const dialog = await screen.findByRole('dialog', { name: 'Connect a WhatsApp number' });
@@ -52,6 +59,14 @@ describe('NumbersSection', () => {
     expect(parley['admin:connectNumber']).toHaveBeenCalledWith(
       expect.objectContaining({ name: 'Sales', phoneNumberId: '111222333', businessAccountId: '444555666' }),
     );
+    // Live: waiting until Meta's handshake succeeded, which the dialog learns by re-reading.
+    expect(within(done).getByRole('status')).toHaveTextContent('Waiting for Meta’s verification');
+    parley['admin:listNumbers'].mockResolvedValue(
+      ok([supportNumber, { ...added, webhookVerifiedAt: '2026-03-01T10:00:00.000Z' }]),
+    );
+    await waitFor(() => expect(within(done).getByRole('status')).toHaveTextContent('Verified by Meta'), {
+      timeout: 5000,
+    });
     await user.click(within(done).getByRole('button', { name: 'Done' }));
     expect(await screen.findByRole('article', { name: 'Number Sales' })).toBeInTheDocument();
   });
@@ -89,5 +104,97 @@ describe('NumbersSection', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Disconnect' }));
     expect(parley['admin:disconnectNumber']).toHaveBeenCalledWith({ id: supportNumber.id });
     expect(await screen.findByText('Disconnected')).toBeInTheDocument();
+  });
+
+  it('shows whether Meta verified the webhook and sets the default team', async () => {
+    const { user, parley } = setup((parley) => {
+      parley['teams:list'].mockResolvedValue(
+        ok([
+          {
+            id: '0190a1b2-0000-7000-8000-0000000000d1',
+            name: 'Sales',
+            memberIds: [],
+            createdAt: supportNumber.createdAt,
+          },
+        ]),
+      );
+      parley['admin:setNumberDefaultTeam'].mockImplementation(async ({ teamId }) =>
+        ok({ ...supportNumber, defaultTeamId: teamId }),
+      );
+    });
+    const card = await screen.findByRole('article', { name: 'Number Support' });
+    expect(card).toHaveTextContent('Webhook verified');
+    await user.click(within(card).getByRole('combobox', { name: 'Default team of Support' }));
+    await user.click(await screen.findByRole('option', { name: 'Sales' }));
+    expect(parley['admin:setNumberDefaultTeam']).toHaveBeenCalledWith({
+      id: supportNumber.id,
+      teamId: '0190a1b2-0000-7000-8000-0000000000d1',
+    });
+    await waitFor(() =>
+      expect(within(card).getByRole('combobox', { name: 'Default team of Support' })).toHaveValue('Sales'),
+    );
+    await expectNoAxeViolations();
+  });
+
+  it('gives a number to a member and back to the organization, and marks the default number', async () => {
+    const { user, parley } = setup((p) => {
+      p['members:list'].mockResolvedValue(
+        ok([
+          ada,
+          alan,
+          {
+            ...alan,
+            id: '0190a1b2-0000-7000-8000-0000000000b2',
+            name: 'Gone Member',
+            deactivatedAt: '2026-03-01T00:00:00.000Z',
+          },
+        ]),
+      );
+      p['admin:getOrganization'].mockImplementation(async () => {
+        const base = await createFakeParley()['admin:getOrganization'](undefined);
+        return base.ok ? ok({ ...base.value, defaultWhatsappAccountId: supportNumber.id }) : base;
+      });
+      p['admin:updateNumber'].mockImplementation(async ({ patch }) =>
+        ok({ ...supportNumber, ownerUserId: patch.ownerUserId ?? null }),
+      );
+    });
+    const card = await screen.findByRole('article', { name: 'Number Support' });
+    await waitFor(() => expect(card).toHaveTextContent('Default number'));
+    const owner = within(card).getByRole('combobox', { name: 'Owner of Support' });
+    expect(owner).toHaveValue('The organization');
+    await user.click(owner);
+    // Deactivated members cannot be given a number.
+    expect(screen.queryByRole('option', { name: 'Gone Member' })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('option', { name: 'Alan Turing' }));
+    expect(parley['admin:updateNumber']).toHaveBeenLastCalledWith({
+      id: supportNumber.id,
+      patch: { ownerUserId: alan.id },
+    });
+    await waitFor(() => expect(owner).toHaveValue('Alan Turing'));
+    await expectNoAxeViolations();
+
+    await user.click(owner);
+    await user.click(await screen.findByRole('option', { name: 'The organization' }));
+    expect(parley['admin:updateNumber']).toHaveBeenLastCalledWith({
+      id: supportNumber.id,
+      patch: { ownerUserId: null },
+    });
+    await waitFor(() => expect(owner).toHaveValue('The organization'));
+  });
+
+  it('says so when the owner was not changed', async () => {
+    const { user, parley } = setup((p) => {
+      p['members:list'].mockResolvedValue(ok([ada, alan]));
+      p['admin:updateNumber'].mockResolvedValue(
+        err({ code: 'invalid_input', message: 'The owner must be an active member of the organization.' }),
+      );
+    });
+    const card = await screen.findByRole('article', { name: 'Number Support' });
+    await user.click(within(card).getByRole('combobox', { name: 'Owner of Support' }));
+    await user.click(await screen.findByRole('option', { name: 'Alan Turing' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The owner of Support was not changed');
+    expect(alert).toHaveTextContent('active member');
+    expect(parley['admin:updateNumber']).toHaveBeenCalledTimes(1);
   });
 });

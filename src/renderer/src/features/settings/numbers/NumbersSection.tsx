@@ -1,27 +1,29 @@
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
-import type { WhatsAppAccount, WhatsAppAccountStatus } from '#contract/api/whatsapp-accounts';
+import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import type { AppError } from '#contract/result';
-import { useParleyClient } from '../../../api';
+import { useMembers, useParleyClient, useTeams } from '../../../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { CopyField } from '../components/CopyField';
 import { ActionError, LoadError, Loading } from '../components/Notices';
 import { useRemote } from '../components/useRemote';
 import { ConnectNumberModal } from './ConnectNumberModal';
+import { NumberCard } from './NumberCard';
 import { ReplaceTokenModal } from './ReplaceTokenModal';
 
-const STATUS: Record<WhatsAppAccountStatus, { label: string; color: string }> = {
-  connected: { label: 'Connected', color: 'green' },
-  token_invalid: { label: 'Token invalid', color: 'red' },
-  disconnected: { label: 'Disconnected', color: 'gray' },
-};
-
-/** WhatsApp numbers (admins): list, connect, replace token, sync templates, disconnect. */
+/**
+ * WhatsApp numbers (admins): list, connect (with the webhook verification step), default team,
+ * owner (a member's number, issue 10), replace token, sync templates, disconnect.
+ */
 export function NumbersSection() {
   const client = useParleyClient();
   const load = useCallback(() => client.call('admin:listNumbers'), [client]);
   const numbers = useRemote(load, true);
+  const teams = useTeams();
+  const members = useMembers();
+  // Only for the "Default number" badge; it is chosen in Settings > Organization.
+  const loadOrg = useCallback(() => client.call('admin:getOrganization'), [client]);
+  const org = useRemote(loadOrg, true);
   const [connecting, setConnecting] = useState(false);
   const [replacing, setReplacing] = useState<WhatsAppAccount | null>(null);
   const [disconnecting, setDisconnecting] = useState<WhatsAppAccount | null>(null);
@@ -47,6 +49,20 @@ export function NumbersSection() {
     else setError({ title: `The templates of ${a.name} were not synced`, error: r.error });
   };
 
+  const setDefaultTeam = async (a: WhatsAppAccount, teamId: string | null) => {
+    setError(null);
+    const r = await client.call('admin:setNumberDefaultTeam', { id: a.id, teamId });
+    if (r.ok) upsert(r.value);
+    else setError({ title: `The default team of ${a.name} was not changed`, error: r.error });
+  };
+
+  const setOwner = async (a: WhatsAppAccount, ownerUserId: string | null) => {
+    setError(null);
+    const r = await client.call('admin:updateNumber', { id: a.id, patch: { ownerUserId } });
+    if (r.ok) upsert(r.value);
+    else setError({ title: `The owner of ${a.name} was not changed`, error: r.error });
+  };
+
   return (
     <Stack>
       <Group justify="space-between">
@@ -66,73 +82,22 @@ export function NumbersSection() {
         <Text size="sm">No number is connected yet. Connect one to start receiving customers’ messages.</Text>
       ) : (
         <SimpleGrid cols={{ base: 1, md: 2 }}>
-          {numbers.data.map((a) => {
-            const status = STATUS[a.status];
-            const disconnected = a.status === 'disconnected';
-            return (
-              <Card key={a.id} withBorder component="article" aria-label={`Number ${a.name}`}>
-                <Stack gap="xs">
-                  <Group justify="space-between">
-                    <Title order={3} size="h5">
-                      {a.name}
-                    </Title>
-                    {/* Dot badges: Mantine's light green label is 3.8:1 on its tint, under AA. */}
-                    <Badge color={status.color} variant="dot">
-                      {status.label}
-                    </Badge>
-                  </Group>
-                  <Text size="sm">
-                    {a.displayPhoneNumber ?? a.phoneNumberId}
-                    {a.verifiedName ? ` · ${a.verifiedName}` : ''}
-                  </Text>
-                  {a.statusReason && (
-                    <Text size="sm" c="red">
-                      {a.statusReason}
-                    </Text>
-                  )}
-                  <Text size="sm" c="dimmed">
-                    Quality: {a.qualityRating ?? 'unknown'} · Throughput: {a.throughputMps} messages/s
-                  </Text>
-                  <CopyField label={`Webhook URL of ${a.name}`} value={a.webhookUrl} />
-                  {synced[a.id] && (
-                    <Text size="sm" role="status">
-                      {synced[a.id]}
-                    </Text>
-                  )}
-                  {!disconnected && (
-                    <Group gap="xs">
-                      <Button
-                        size="xs"
-                        variant="default"
-                        aria-label={`Replace token of ${a.name}`}
-                        onClick={() => setReplacing(a)}
-                      >
-                        Replace token
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="default"
-                        loading={syncing === a.id}
-                        aria-label={`Sync templates of ${a.name}`}
-                        onClick={() => void sync(a)}
-                      >
-                        Sync templates
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Disconnect ${a.name}`}
-                        onClick={() => setDisconnecting(a)}
-                      >
-                        Disconnect
-                      </Button>
-                    </Group>
-                  )}
-                </Stack>
-              </Card>
-            );
-          })}
+          {numbers.data.map((a) => (
+            <NumberCard
+              key={a.id}
+              account={a}
+              teams={teams ?? []}
+              members={members ?? []}
+              isDefault={org.data?.defaultWhatsappAccountId === a.id}
+              syncing={syncing === a.id}
+              synced={synced[a.id]}
+              onReplaceToken={() => setReplacing(a)}
+              onSync={() => void sync(a)}
+              onDisconnect={() => setDisconnecting(a)}
+              onDefaultTeam={(teamId) => void setDefaultTeam(a, teamId)}
+              onOwner={(ownerUserId) => void setOwner(a, ownerUserId)}
+            />
+          ))}
         </SimpleGrid>
       )}
       <ConnectNumberModal opened={connecting} onClose={() => setConnecting(false)} onConnected={upsert} />

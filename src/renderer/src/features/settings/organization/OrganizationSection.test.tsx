@@ -20,6 +20,8 @@ describe('OrganizationSection', () => {
         timeZone: 'UTC',
         businessHours: null,
         awayMessage: { enabled: false, text: null, gapMinutes: 720 },
+        defaultWhatsappAccountId: null,
+        monthlyMessageQuota: null,
         createdAt: '2026-01-01T00:00:00.000Z',
       }),
     );

@@ -8,10 +8,14 @@ import { ActionError, LoadError, Loading } from '../components/Notices';
 import { fieldErrorsOf } from '../components/server-errors';
 import { useRemote } from '../components/useRemote';
 import { BusinessHoursForm } from './BusinessHoursForm';
+import { SendingSettings } from './SendingSettings';
 
 const Schema = UpdateOrganizationBody.extend({ name: OrganizationName });
 
-/** The organization's name and the "agents see all team conversations" switch (admins). */
+/**
+ * The organization's name and the "agents see all team conversations" switch, business hours,
+ * the default number and this month's message usage (admins).
+ */
 export function OrganizationSection() {
   const client = useParleyClient();
   const { refresh } = useSession();
@@ -83,6 +87,11 @@ export function OrganizationSection() {
         </Stack>
       </form>
       <BusinessHoursForm
+        org={org.data}
+        save={(body) => client.call('admin:updateOrganization', body)}
+        onSaved={(next) => org.setData(() => next)}
+      />
+      <SendingSettings
         org={org.data}
         save={(body) => client.call('admin:updateOrganization', body)}
         onSaved={(next) => org.setData(() => next)}

@@ -1,13 +1,12 @@
 import {
-  ActionIcon,
   Alert,
   Box,
   Button,
   Grid,
   Group,
-  Menu,
   Modal,
   Paper,
+  SegmentedControl,
   Select,
   Stack,
   Text,
@@ -15,10 +14,15 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useForm, type UseFormReturnType } from '@mantine/form';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { CreateTemplateBody, TEMPLATE_LIMITS, variableCount, type Template } from '#contract/api/templates';
+import {
+  CreateTemplateBody,
+  EditTemplateBody,
+  exampleOrder,
+  TEMPLATE_LIMITS,
+  type Template,
+} from '#contract/api/templates';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
 import { useParleyClient } from '../../../api';
 import { TemplatePreview, templateFields } from '../../../components/TemplatePreview';
@@ -26,52 +30,54 @@ import { fieldErrorsOf, describeError } from '../components/server-errors';
 import {
   emptyTemplateForm,
   formKeyOf,
-  newButton,
   previewTemplate,
+  templateToForm,
   toCreateBody,
+  toEditBody,
   validateTemplateForm,
   withExamples,
-  type ButtonValues,
-  type TemplateFormValues,
 } from './template-form';
-
-const BUTTON_KINDS: { type: ButtonValues['type']; label: string }[] = [
-  { type: 'QUICK_REPLY', label: 'Quick reply' },
-  { type: 'URL', label: 'Visit website' },
-  { type: 'PHONE_NUMBER', label: 'Call phone number' },
-];
+import { AuthenticationFields, ButtonRows } from './TemplateFormParts';
+import { HeaderSampleField } from './HeaderSampleField';
 
 /**
- * "Create template": the shared schema validates as the admin types (the server checks the same
- * and Meta decides); the preview shows the message as the customer will see it, with examples.
+ * "Create template" and "Edit template": the shared schema validates as the admin types (the
+ * server checks the same and Meta decides); the preview shows the message as the customer will
+ * see it, with the examples. An edit keeps the number, name and language, and Meta reviews it again.
  */
 export function CreateTemplateModal({
   opened,
   numbers,
+  editing = null,
   onClose,
   onCreated,
 }: {
   opened: boolean;
   /** Connected numbers a template can belong to. */
   numbers: WhatsAppAccount[];
+  /** The template being edited; null to create one. */
+  editing?: Template | null;
   onClose(): void;
   onCreated(t: Template): void;
 }) {
   const client = useParleyClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const form = useForm({
-    mode: 'controlled',
-    initialValues: emptyTemplateForm(numbers[0]?.id),
-    validate: validateTemplateForm,
-  });
+  const initial = () => (editing ? templateToForm(editing) : emptyTemplateForm(numbers[0]?.id));
+  const form = useForm({ mode: 'controlled', initialValues: initial(), validate: validateTemplateForm });
   const v = form.getValues();
-  const bodyVars = variableCount(v.bodyText);
-  const headerVars = v.headerFormat === 'TEXT' ? variableCount(v.headerText) : 0;
+  const auth = v.category === 'AUTHENTICATION';
+  const bodyVars = exampleOrder(v.bodyText, v.parameterFormat);
+  const headerVars = v.headerFormat === 'TEXT' ? exampleOrder(v.headerText, v.parameterFormat) : [];
   const preview = previewTemplate(v);
+  const title = editing ? `Edit template ${editing.name}` : 'Create a template';
+  // Meta keeps an approved template's category, and an authentication template stays one.
+  const categoryLocked =
+    editing !== null && (editing.status === 'APPROVED' || editing.category === 'AUTHENTICATION');
+  const sample = '123456';
 
   const close = () => {
-    form.setValues(emptyTemplateForm(numbers[0]?.id));
+    form.setValues(initial());
     form.clearErrors();
     setError(null);
     onClose();
@@ -79,7 +85,12 @@ export function CreateTemplateModal({
   const submit = form.onSubmit(async (values) => {
     setError(null);
     setBusy(true);
-    const r = await client.call('admin:createTemplate', CreateTemplateBody.parse(toCreateBody(values)));
+    const r = editing
+      ? await client.call('admin:editTemplate', {
+          id: editing.id,
+          body: EditTemplateBody.parse(toEditBody(values)),
+        })
+      : await client.call('admin:createTemplate', CreateTemplateBody.parse(toCreateBody(values)));
     setBusy(false);
     if (r.ok) {
       onCreated(r.value);
@@ -97,18 +108,26 @@ export function CreateTemplateModal({
     <Modal
       opened={opened}
       onClose={close}
-      title="Create a template"
+      title={title}
       size="xl"
       closeButtonProps={{ 'aria-label': 'Close' }}
     >
-      <form noValidate onSubmit={(e) => void submit(e)} aria-label="Create a template">
+      <form noValidate onSubmit={(e) => void submit(e)} aria-label={title}>
         <Grid gap="lg">
           <Grid.Col span={{ base: 12, md: 7 }}>
             <Stack gap="sm">
+              {editing && (
+                <Text size="sm" c="dimmed">
+                  Meta reviews the changes again; the template cannot be sent until it approves them. An
+                  approved template can be edited once a day and ten times a month. Give the examples again:
+                  Meta does not return them.
+                </Text>
+              )}
               <Group grow align="flex-start">
                 <Select
                   label="WhatsApp number"
                   required
+                  disabled={editing !== null}
                   allowDeselect={false}
                   data={numbers.map((n) => ({
                     value: n.id,
@@ -119,11 +138,12 @@ export function CreateTemplateModal({
                 <Select
                   label="Category"
                   required
+                  disabled={categoryLocked}
                   allowDeselect={false}
                   data={[
                     { value: 'UTILITY', label: 'Utility' },
                     { value: 'MARKETING', label: 'Marketing' },
-                    { value: 'AUTHENTICATION', label: 'Authentication' },
+                    { value: 'AUTHENTICATION', label: 'Authentication (one-time code)' },
                   ]}
                   {...form.getInputProps('category')}
                 />
@@ -133,84 +153,116 @@ export function CreateTemplateModal({
                   label="Name"
                   description="Lowercase letters, digits and underscores"
                   required
+                  disabled={editing !== null}
                   {...form.getInputProps('name')}
                 />
                 <TextInput
                   label="Language"
                   description="Meta’s code, such as en_US or pt_BR"
                   required
+                  disabled={editing !== null}
                   {...form.getInputProps('language')}
                 />
               </Group>
-              <Group grow align="flex-start">
-                <Select
-                  label="Header"
-                  allowDeselect={false}
-                  data={[
-                    { value: 'NONE', label: 'None' },
-                    { value: 'TEXT', label: 'Text' },
-                    { value: 'IMAGE', label: 'Image' },
-                    { value: 'VIDEO', label: 'Video' },
-                    { value: 'DOCUMENT', label: 'Document' },
-                  ]}
-                  {...form.getInputProps('headerFormat')}
-                />
-                {v.headerFormat === 'TEXT' && (
-                  <TextInput
-                    label="Header text"
-                    description={`Up to ${TEMPLATE_LIMITS.headerText} characters, one variable {{1}}`}
-                    {...form.getInputProps('headerText')}
-                  />
-                )}
-                {v.headerFormat !== 'NONE' && v.headerFormat !== 'TEXT' && (
-                  <TextInput
-                    label="Sample file"
-                    description="An upload handle from Meta, or a public URL"
-                    {...form.getInputProps('headerExample')}
-                  />
-                )}
-              </Group>
-              {headerVars > 0 && (
-                <TextInput label="Example for the header’s {{1}}" {...form.getInputProps('headerExample')} />
-              )}
-              <Textarea
-                label="Body"
-                description={`Up to ${TEMPLATE_LIMITS.body} characters; variables {{1}}, {{2}} … with words around them`}
-                required
-                autosize
-                minRows={3}
-                maxRows={8}
-                {...form.getInputProps('bodyText')}
-              />
-              {bodyVars > 0 && (
-                <Stack gap={4}>
-                  <Group grow align="flex-start">
-                    {Array.from({ length: bodyVars }, (_, i) => (
-                      <TextInput
-                        key={i}
-                        label={`Example for {{${i + 1}}}`}
-                        value={v.bodyExamples[i] ?? ''}
-                        onChange={(e) => {
-                          const next = [...v.bodyExamples];
-                          next[i] = e.currentTarget.value;
-                          form.setFieldValue('bodyExamples', next);
-                        }}
-                      />
-                    ))}
-                  </Group>
-                  {form.errors.bodyExamples && (
-                    <Text size="xs" c="red" role="alert">
-                      {form.errors.bodyExamples}
+              {auth ? (
+                <AuthenticationFields form={form} />
+              ) : (
+                <>
+                  <Stack gap={4}>
+                    <Text size="sm" fw={500} id="variables-label">
+                      Variables
                     </Text>
+                    <SegmentedControl
+                      aria-labelledby="variables-label"
+                      data={[
+                        { value: 'POSITIONAL', label: 'Numbered {{1}}' },
+                        { value: 'NAMED', label: 'Named {{first_name}}' },
+                      ]}
+                      {...form.getInputProps('parameterFormat')}
+                    />
+                  </Stack>
+                  <Group grow align="flex-start">
+                    <Select
+                      label="Header"
+                      allowDeselect={false}
+                      data={[
+                        { value: 'NONE', label: 'None' },
+                        { value: 'TEXT', label: 'Text' },
+                        { value: 'IMAGE', label: 'Image' },
+                        { value: 'VIDEO', label: 'Video' },
+                        { value: 'DOCUMENT', label: 'Document' },
+                      ]}
+                      {...form.getInputProps('headerFormat')}
+                      // A sample (text or file handle) belongs to one format: another format starts empty.
+                      onChange={(f) => {
+                        form.setFieldValue('headerFormat', (f ?? 'NONE') as typeof v.headerFormat);
+                        form.setFieldValue('headerExample', '');
+                      }}
+                    />
+                    {v.headerFormat === 'TEXT' && (
+                      <TextInput
+                        label="Header text"
+                        description={`Up to ${TEMPLATE_LIMITS.headerText} characters, one variable`}
+                        {...form.getInputProps('headerText')}
+                      />
+                    )}
+                    {v.headerFormat !== 'NONE' && v.headerFormat !== 'TEXT' && (
+                      <HeaderSampleField
+                        key={v.headerFormat}
+                        accountId={v.whatsappAccountId}
+                        format={v.headerFormat}
+                        handle={v.headerExample}
+                        error={form.errors.headerExample as string | undefined}
+                        onUploaded={(h) => form.setFieldValue('headerExample', h)}
+                      />
+                    )}
+                  </Group>
+                  {headerVars.length > 0 && (
+                    <TextInput
+                      label={`Example for the header’s {{${headerVars[0]}}}`}
+                      {...form.getInputProps('headerExample')}
+                    />
                   )}
-                </Stack>
+                  <Textarea
+                    label="Body"
+                    description={`Up to ${TEMPLATE_LIMITS.body} characters; variables ${v.parameterFormat === 'NAMED' ? '{{first_name}}, {{order_id}}' : '{{1}}, {{2}}'} … with words around them`}
+                    required
+                    autosize
+                    minRows={3}
+                    maxRows={8}
+                    {...form.getInputProps('bodyText')}
+                  />
+                  {bodyVars.length > 0 && (
+                    <Stack gap={4}>
+                      <Group grow align="flex-start">
+                        {bodyVars.map((name, i) => (
+                          <TextInput
+                            key={name}
+                            label={`Example for {{${name}}}`}
+                            value={v.bodyExamples[i] ?? ''}
+                            onChange={(e) => {
+                              const next = [...v.bodyExamples];
+                              next[i] = e.currentTarget.value;
+                              form.setFieldValue('bodyExamples', next);
+                            }}
+                          />
+                        ))}
+                      </Group>
+                      {form.errors.bodyExamples && (
+                        <Text size="xs" c="red" role="alert">
+                          {form.errors.bodyExamples}
+                        </Text>
+                      )}
+                    </Stack>
+                  )}
+                  <TextInput
+                    label="Footer (optional)"
+                    description={`Up to ${TEMPLATE_LIMITS.footer} characters, no variables`}
+                    {...form.getInputProps('footerText')}
+                  />
+                  <ButtonRows form={form} />
+                </>
               )}
-              <TextInput
-                label="Footer (optional)"
-                description={`Up to ${TEMPLATE_LIMITS.footer} characters, no variables`}
-                {...form.getInputProps('footerText')}
-              />
-              <ButtonRows form={form} />
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
@@ -222,12 +274,18 @@ export function CreateTemplateModal({
               <Paper withBorder p="sm" aria-label="Preview of the template" role="group">
                 <TemplatePreview
                   fields={templateFields(preview)}
-                  headerText={withExamples(v.headerText, [v.headerExample])}
-                  bodyText={withExamples(v.bodyText || 'Your message', v.bodyExamples)}
+                  headerText={withExamples(v.headerText, v.parameterFormat, [v.headerExample])}
+                  bodyText={
+                    auth
+                      ? withExamples(templateFields(preview).body.text, 'POSITIONAL', [sample])
+                      : withExamples(v.bodyText || 'Your message', v.parameterFormat, v.bodyExamples)
+                  }
                 />
               </Paper>
               <Text size="xs" c="dimmed" mt="xs">
-                Meta reviews every new template, usually within minutes. It can be sent once approved.
+                {auth
+                  ? `The code (here ${sample}) is filled in when the template is sent.`
+                  : 'Meta reviews every new or edited template, usually within minutes. It can be sent once approved.'}
               </Text>
             </Box>
           </Grid.Col>
@@ -242,86 +300,10 @@ export function CreateTemplateModal({
             Cancel
           </Button>
           <Button type="submit" loading={busy}>
-            Submit for review
+            {editing ? 'Submit changes for review' : 'Submit for review'}
           </Button>
         </Group>
       </form>
     </Modal>
-  );
-}
-
-type Form = UseFormReturnType<TemplateFormValues, TemplateFormValues, typeof validateTemplateForm>;
-
-/** The buttons: a row per button, added by kind, removed one by one. */
-function ButtonRows({ form }: { form: Form }) {
-  const buttons = form.getValues().buttons;
-  return (
-    <Stack gap="xs">
-      <Group justify="space-between">
-        <Text size="sm" fw={500}>
-          Buttons (optional)
-        </Text>
-        <Menu position="bottom-end">
-          <Menu.Target>
-            <Button size="xs" variant="default" leftSection={<IconPlus size={14} aria-hidden />}>
-              Add button
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            {BUTTON_KINDS.map((k) => (
-              <Menu.Item key={k.type} onClick={() => form.insertListItem('buttons', newButton(k.type))}>
-                {k.label}
-              </Menu.Item>
-            ))}
-          </Menu.Dropdown>
-        </Menu>
-      </Group>
-      {form.errors.buttons && (
-        <Text size="xs" c="red" role="alert">
-          {form.errors.buttons}
-        </Text>
-      )}
-      {buttons.map((b, i) => (
-        <Group key={i} align="flex-start" gap="xs" wrap="nowrap">
-          <TextInput
-            style={{ flex: 1 }}
-            label={`${BUTTON_KINDS.find((k) => k.type === b.type)!.label} button ${i + 1} label`}
-            {...form.getInputProps(`buttons.${i}.text`)}
-          />
-          {b.type === 'URL' && (
-            <TextInput
-              style={{ flex: 1.4 }}
-              label={`Button ${i + 1} web address`}
-              placeholder="https://…"
-              {...form.getInputProps(`buttons.${i}.url`)}
-            />
-          )}
-          {b.type === 'URL' && /\{\{1\}\}\s*$/.test(b.url) && (
-            <TextInput
-              style={{ flex: 1 }}
-              label={`Button ${i + 1} example for {{1}}`}
-              {...form.getInputProps(`buttons.${i}.example`)}
-            />
-          )}
-          {b.type === 'PHONE_NUMBER' && (
-            <TextInput
-              style={{ flex: 1.4 }}
-              label={`Button ${i + 1} phone number`}
-              placeholder="+14155550123"
-              {...form.getInputProps(`buttons.${i}.phoneNumber`)}
-            />
-          )}
-          <ActionIcon
-            mt={26}
-            variant="subtle"
-            color="red"
-            aria-label={`Remove button ${i + 1}`}
-            onClick={() => form.removeListItem('buttons', i)}
-          >
-            <IconTrash size={16} aria-hidden />
-          </ActionIcon>
-        </Group>
-      ))}
-    </Stack>
   );
 }

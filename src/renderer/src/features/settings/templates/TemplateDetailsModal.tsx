@@ -45,13 +45,17 @@ export function StatusBadge({ status }: { status: TemplateStatus }) {
   );
 }
 
-/** A template's details: the message as the customer sees it, Meta's reason, and Delete. */
+/** Statuses Meta lets an edit start from. */
+export const EDITABLE_STATUSES: readonly TemplateStatus[] = ['APPROVED', 'REJECTED', 'PAUSED'];
+
+/** A template's details: the message as the customer sees it, Meta's reason, Edit and Delete. */
 export function TemplateDetailsModal({
   template,
   numberName,
   canDelete,
   deleteNote,
   onDelete,
+  onEdit,
   onClose,
 }: {
   template: Template | null;
@@ -61,6 +65,8 @@ export function TemplateDetailsModal({
   /** Why Delete is unavailable, when it is (offline). */
   deleteNote: string | null;
   onDelete(t: Template): void;
+  /** Opens the edit form (admins, online); Edit shows only for statuses Meta lets be edited. */
+  onEdit(t: Template): void;
   onClose(): void;
 }) {
   const t = template;
@@ -115,9 +121,16 @@ export function TemplateDetailsModal({
               {deleteNote}
             </Text>
             {canDelete && (
-              <Button color="red" variant="light" onClick={() => onDelete(t)}>
-                Delete template
-              </Button>
+              <Group gap="xs">
+                {EDITABLE_STATUSES.includes(t.status) && (
+                  <Button variant="default" onClick={() => onEdit(t)}>
+                    Edit template
+                  </Button>
+                )}
+                <Button color="red" variant="light" onClick={() => onDelete(t)}>
+                  Delete template
+                </Button>
+              </Group>
             )}
           </Group>
         </Stack>

@@ -105,12 +105,109 @@ describe('TemplatesSection', () => {
       name: 'order_ready',
       language: 'en_US',
       category: 'UTILITY',
+      parameterFormat: 'POSITIONAL',
       body: { text: 'Hi {{1}}, it ships soon.', examples: ['Ana'] },
       buttons: [],
     });
     expect(await within(form).findByText(/already has a template named order_ready/)).toBeInTheDocument();
     // Typing a whole form is slow on a loaded machine.
   }, 90_000);
+
+  it('edits an approved template: number, name, language and category kept, examples given again', async () => {
+    const { user, parley } = setup('admin');
+    await user.click(await screen.findByRole('button', { name: 'Open template order_update (en_US)' }));
+    await user.click(await screen.findByRole('button', { name: 'Edit template' }));
+    const form = await screen.findByRole('form', { name: 'Edit template order_update' });
+    expect(within(form).getByRole('textbox', { name: 'Name' })).toBeDisabled();
+    expect(within(form).getByRole('combobox', { name: 'Category' })).toBeDisabled();
+    expect(within(form).getByRole('textbox', { name: 'Body' })).toHaveValue(
+      'Hi {{1}}, your order ships *today*.',
+    );
+    await user.type(within(form).getByRole('textbox', { name: 'Example for {{1}}' }), 'Ana');
+    parley['admin:editTemplate'].mockResolvedValueOnce(ok({ ...approved, status: 'PENDING' }));
+    await user.click(within(form).getByRole('button', { name: 'Submit changes for review' }));
+    expect(parley['admin:editTemplate']).toHaveBeenCalledWith({
+      id: approved.id,
+      body: {
+        category: 'UTILITY',
+        parameterFormat: 'POSITIONAL',
+        header: { format: 'TEXT', text: 'Your order' },
+        body: { text: 'Hi {{1}}, your order ships *today*.', examples: ['Ana'] },
+        footer: { text: 'Acme Bakery' },
+        buttons: [{ type: 'QUICK_REPLY', text: 'Thanks' }],
+      },
+    });
+    expect(await screen.findByText(/Submitted the changes to order_update/)).toBeInTheDocument();
+  }, 60_000);
+
+  it('creates an authentication template from its options, with Meta’s text in the preview', async () => {
+    const { user, parley } = setup('admin');
+    await user.click(await screen.findByRole('button', { name: 'Create template' }));
+    const form = await screen.findByRole('form', { name: 'Create a template' });
+    await user.type(within(form).getByRole('textbox', { name: 'Name' }), 'login_code');
+    await user.click(within(form).getByRole('combobox', { name: 'Category' }));
+    await user.click(await screen.findByRole('option', { name: 'Authentication (one-time code)' }));
+    expect(within(form).queryByRole('textbox', { name: 'Body' })).not.toBeInTheDocument();
+    await user.type(within(form).getByRole('textbox', { name: /Code expires after/ }), '10');
+    expect(within(form).getByRole('group', { name: 'Preview of the template' })).toHaveTextContent(
+      '123456 is your verification code. For your security, do not share this code.This code expires in 10 minutes.',
+    );
+    parley['admin:createTemplate'].mockResolvedValueOnce(ok({ ...approved, name: 'login_code' }));
+    await user.click(within(form).getByRole('button', { name: 'Submit for review' }));
+    expect(parley['admin:createTemplate']).toHaveBeenCalledWith({
+      whatsappAccountId: supportNumber.id,
+      name: 'login_code',
+      language: 'en_US',
+      category: 'AUTHENTICATION',
+      parameterFormat: 'POSITIONAL',
+      buttons: [],
+      authentication: { addSecurityRecommendation: true, codeExpirationMinutes: 10 },
+    });
+  }, 60_000);
+
+  it('creates an IMAGE-header template with the sample file uploaded to Meta, not a typed handle', async () => {
+    const { user, parley } = setup('admin');
+    await user.click(await screen.findByRole('button', { name: 'Create template' }));
+    const form = await screen.findByRole('form', { name: 'Create a template' });
+    await user.type(within(form).getByRole('textbox', { name: 'Name' }), 'new_menu');
+    await user.type(within(form).getByRole('textbox', { name: 'Body' }), 'Our new menu is here.');
+    await user.click(within(form).getByRole('combobox', { name: 'Header' }));
+    await user.click(await screen.findByRole('option', { name: 'Image' }));
+    await user.click(within(form).getByRole('button', { name: 'Submit for review' }));
+    expect(await within(form).findByText('Choose a sample file for Meta to review')).toBeInTheDocument();
+    expect(parley['admin:createTemplate']).not.toHaveBeenCalled();
+
+    parley['admin:uploadTemplateMedia'].mockResolvedValueOnce(ok({ handle: '4::first' }));
+    const input = form.querySelector<HTMLInputElement>('input[type="file"]')!;
+    await user.upload(input, new File(['jpeg'], 'menu.jpg', { type: 'image/jpeg' }));
+    expect(await within(form).findByText('Uploaded menu.jpg')).toBeInTheDocument();
+    // Another format drops the image's handle: a video header needs its own sample.
+    await user.click(within(form).getByRole('combobox', { name: 'Header' }));
+    await user.click(await screen.findByRole('option', { name: 'Video' }));
+    await user.click(within(form).getByRole('button', { name: 'Submit for review' }));
+    expect(await within(form).findByText('Choose a sample file for Meta to review')).toBeInTheDocument();
+    expect(parley['admin:createTemplate']).not.toHaveBeenCalled();
+    await user.click(within(form).getByRole('combobox', { name: 'Header' }));
+    await user.click(await screen.findByRole('option', { name: 'Image' }));
+    parley['admin:uploadTemplateMedia'].mockResolvedValueOnce(ok({ handle: '4::menu' }));
+    await user.upload(
+      form.querySelector<HTMLInputElement>('input[type="file"]')!,
+      new File(['jpeg'], 'menu.jpg', { type: 'image/jpeg' }),
+    );
+    expect(await within(form).findByText('Uploaded menu.jpg')).toBeInTheDocument();
+    parley['admin:createTemplate'].mockResolvedValueOnce(ok({ ...approved, name: 'new_menu' }));
+    await user.click(within(form).getByRole('button', { name: 'Submit for review' }));
+    expect(parley['admin:uploadTemplateMedia']).toHaveBeenCalledWith(
+      expect.objectContaining({
+        whatsappAccountId: supportNumber.id,
+        fileName: 'menu.jpg',
+        mimeType: 'image/jpeg',
+      }),
+    );
+    expect(parley['admin:createTemplate']).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'new_menu', header: { format: 'IMAGE', example: '4::menu' } }),
+    );
+  }, 60_000);
 
   it('lets managers read only, and says what needs a connection when offline', async () => {
     setup('manager');

@@ -64,6 +64,7 @@ export function TemplatesSection({ user, online }: { user: SessionUser; online: 
   const [q, setQ] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Template | null>(null);
   const [deleting, setDeleting] = useState<Template | null>(null);
   const [sync, setSync] = useState<{ done: number; of: number } | null>(null);
   const [syncNote, setSyncNote] = useState<string | null>(null);
@@ -233,8 +234,25 @@ export function TemplatesSection({ user, online }: { user: SessionUser; online: 
         canDelete={isAdmin && online && open?.status !== 'DELETED'}
         deleteNote={isAdmin && !online ? OFFLINE : null}
         onDelete={(t) => setDeleting(t)}
+        onEdit={(t) => {
+          setOpenId(null);
+          setEditing(t);
+        }}
         onClose={() => setOpenId(null)}
       />
+      {editing && numbers.data && (
+        <CreateTemplateModal
+          opened
+          numbers={numbers.data.filter((n) => n.id === editing.whatsappAccountId)}
+          editing={editing}
+          onClose={() => setEditing(null)}
+          onCreated={(t) =>
+            setSyncNote(
+              `Submitted the changes to ${t.name} to Meta for review. Its status updates here when Meta decides.`,
+            )
+          }
+        />
+      )}
       {creating && numbers.data && (
         <CreateTemplateModal
           opened

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Member } from '#contract/api/users';
 import type { Workload } from '#contract/ipc/assignment';
+import { fireEvent } from '@testing-library/react';
 import { expectNoAxeViolations, render, screen, within } from '../../../test-utils/render';
 import { WorkloadView, type WorkloadViewProps } from './WorkloadView';
 
@@ -20,7 +21,32 @@ const member = (n: number, name: string, over: Partial<Member> = {}): Member => 
 const ana = member(1, 'Ana', { capacity: 2 });
 const ben = member(2, 'Ben', { availability: 'away' });
 const workload: Workload = {
-  members: [{ userId: ana.id, open: 2, pending: 1, oldestWaitingSince: '2026-03-01T11:48:00.000Z' }],
+  members: [
+    {
+      userId: ana.id,
+      open: 2,
+      pending: 1,
+      oldestWaitingSince: '2026-03-01T11:48:00.000Z',
+      conversations: [
+        {
+          id: U(30),
+          status: 'open',
+          contactName: 'Hana',
+          contactPhone: null,
+          waitingSince: '2026-03-01T11:48:00.000Z',
+          teamId: U(10),
+        },
+        {
+          id: U(31),
+          status: 'pending',
+          contactName: null,
+          contactPhone: '+4915100',
+          waitingSince: null,
+          teamId: null,
+        },
+      ],
+    },
+  ],
   queues: [
     {
       teamId: U(10),
@@ -100,5 +126,84 @@ describe('WorkloadView', () => {
   it('disables the switch for managers', () => {
     setup({ isAdmin: false });
     expect(screen.getByRole('switch', { name: 'Auto-assign Support' })).toBeDisabled();
+  });
+
+  it('assigns a queue row dropped on a member of its team, and offers only them', () => {
+    const cy = member(3, 'Cy');
+    const { props } = setup({ members: [ana, ben, cy] });
+    const row = within(screen.getByRole('table', { name: 'Support queue' }))
+      .getByText('Grace')
+      .closest('tr')!;
+    const people = screen.getByRole('table', { name: 'People' });
+    const rowOf = (name: string) => within(people).getByText(name).closest('tr')!;
+    const dataTransfer = { setData: vi.fn(), effectAllowed: '', dropEffect: '' };
+    fireEvent.dragStart(row, { dataTransfer });
+    expect(dataTransfer.setData).toHaveBeenCalledWith('application/x-parley-conversation', U(20));
+    expect(rowOf('Ben')).toHaveAttribute('data-drop-target');
+    expect(rowOf('Cy')).not.toHaveAttribute('data-drop-target');
+    // Cy is not in Support: a drop there does nothing.
+    fireEvent.dragOver(rowOf('Cy'), { dataTransfer });
+    fireEvent.drop(rowOf('Cy'), { dataTransfer });
+    expect(props.onAssign).not.toHaveBeenCalled();
+    fireEvent.dragOver(rowOf('Ben'), { dataTransfer });
+    fireEvent.drop(rowOf('Ben'), { dataTransfer });
+    expect(props.onAssign).toHaveBeenCalledWith(U(20), ben.id);
+    fireEvent.dragEnd(row, { dataTransfer });
+    expect(rowOf('Ben')).not.toHaveAttribute('data-drop-target');
+  });
+
+  it("opens a member's conversations and reassigns one from its menu", async () => {
+    const { props, user } = setup();
+    expect(screen.getByRole('button', { name: 'Show Ben’s conversations' })).toBeDisabled();
+    const show = screen.getByRole('button', { name: 'Show Ana’s conversations' });
+    expect(show).toHaveAttribute('aria-expanded', 'false');
+    await user.click(show);
+    const list = screen.getByRole('table', { name: 'Ana’s conversations' });
+    expect(
+      within(list)
+        .getAllByRole('row')
+        .map((r) => r.textContent),
+    ).toEqual([expect.stringContaining('Hana'), expect.stringContaining('+4915100')]);
+    expect(screen.getByRole('button', { name: 'Hide Ana’s conversations' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    await user.click(within(list).getByRole('button', { name: 'Reassign Hana' }));
+    // Only Support's other member: never Ana herself.
+    expect((await screen.findAllByRole('menuitem')).map((m) => m.textContent)).toEqual([
+      expect.stringContaining('Ben'),
+    ]);
+    await user.click(screen.getByRole('menuitem', { name: /Ben/ }));
+    expect(props.onAssign).toHaveBeenCalledWith(U(30), ben.id);
+    await expectNoAxeViolations();
+  });
+
+  it("reassigns a member's conversation dropped on a teammate, never on its holder", async () => {
+    const cy = member(3, 'Cy');
+    const { props, user } = setup({ members: [ana, ben, cy] });
+    await user.click(screen.getByRole('button', { name: 'Show Ana’s conversations' }));
+    const people = screen.getByRole('table', { name: 'People' });
+    const rowOf = (name: string) =>
+      within(people)
+        .getByRole('img', { name: new RegExp(`^${name} —`) })
+        .closest('tr')!;
+    const list = screen.getByRole('table', { name: 'Ana’s conversations' });
+    const dataTransfer = { setData: vi.fn(), effectAllowed: '', dropEffect: '' };
+    // Hana's conversation is Support's: Ben may take it; Ana holds it; Cy is not in Support.
+    fireEvent.dragStart(within(list).getByText('Hana').closest('tr')!, { dataTransfer });
+    expect(rowOf('Ben')).toHaveAttribute('data-drop-target');
+    expect(rowOf('Ana')).not.toHaveAttribute('data-drop-target');
+    expect(rowOf('Cy')).not.toHaveAttribute('data-drop-target');
+    fireEvent.drop(rowOf('Ana'), { dataTransfer });
+    expect(props.onAssign).not.toHaveBeenCalled();
+    fireEvent.dragOver(rowOf('Ben'), { dataTransfer });
+    fireEvent.drop(rowOf('Ben'), { dataTransfer });
+    expect(props.onAssign).toHaveBeenCalledWith(U(30), ben.id);
+    // A conversation without a team may go to anyone but its holder.
+    const noTeam = within(list).getByText('+4915100').closest('tr')!;
+    fireEvent.dragStart(noTeam, { dataTransfer });
+    expect(rowOf('Cy')).toHaveAttribute('data-drop-target');
+    expect(rowOf('Ana')).not.toHaveAttribute('data-drop-target');
+    fireEvent.dragEnd(noTeam, { dataTransfer });
   });
 });

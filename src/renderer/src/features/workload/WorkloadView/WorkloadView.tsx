@@ -1,4 +1,5 @@
 import { Alert, Loader, ScrollArea, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import type { AutoAssignSettings } from '#contract/api/assignment';
 import type { Team } from '#contract/api/teams';
 import type { Member } from '#contract/api/users';
@@ -29,6 +30,8 @@ export interface WorkloadViewProps {
  * Assign; and, for admins, where auto-assignment is on. Counts come from the replica.
  */
 export function WorkloadView(p: WorkloadViewProps) {
+  // The queue row being dragged onto a member (Assign's menu does the same from the keyboard).
+  const [dragging, setDragging] = useState<{ conversationId: string; candidateIds: string[] } | null>(null);
   if (!p.workload || !p.members || !p.teams)
     return (
       <Stack align="center" justify="center" h="100%">
@@ -45,6 +48,13 @@ export function WorkloadView(p: WorkloadViewProps) {
       conversations: [],
     };
   const noTeam = queueOf(null);
+  const teamMembers = (teamId: string | null) => teams.find((t) => t.id === teamId)?.memberIds ?? [];
+  const drag = {
+    onAssign: p.onAssign,
+    onDragStart: (conversationId: string, candidateIds: string[]) =>
+      setDragging({ conversationId, candidateIds }),
+    onDragEnd: () => setDragging(null),
+  };
   return (
     <ScrollArea h="100%" type="auto">
       <Stack p="md" gap="lg" maw={1100}>
@@ -65,12 +75,28 @@ export function WorkloadView(p: WorkloadViewProps) {
             loads={workload.members}
             now={p.now}
             onSetCapacity={p.onSetCapacity}
+            candidatesFor={(c, holderId) =>
+              (c.teamId === null
+                ? active
+                : active.filter((m) => teamMembers(c.teamId).includes(m.id))
+              ).filter((m) => m.id !== holderId)
+            }
+            {...drag}
+            dragging={dragging}
+            onDrop={(conversationId, assigneeId) => {
+              setDragging(null);
+              p.onAssign(conversationId, assigneeId);
+            }}
           />
         </section>
         <section aria-labelledby="workload-queues">
-          <Title order={3} size="h4" id="workload-queues" mb="xs">
+          <Title order={3} size="h4" id="workload-queues" mb={4}>
             Unassigned queues
           </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            Drag a conversation onto a person above to assign it, or use its Assign menu. A person’s
+            conversations (the arrow beside their name) reassign the same way.
+          </Text>
           {p.autoAssign === undefined && (
             <Alert color="gray" mb="xs">
               Auto-assignment settings need a connection to the server.
@@ -91,10 +117,10 @@ export function WorkloadView(p: WorkloadViewProps) {
                     onChange: (on: boolean) => p.onSetAutoAssign('team', t.id, on),
                   },
                 })}
-                onAssign={p.onAssign}
+                {...drag}
               />
             ))}
-            <QueueCard title="No team" queue={noTeam} candidates={active} now={p.now} onAssign={p.onAssign} />
+            <QueueCard title="No team" queue={noTeam} candidates={active} now={p.now} {...drag} />
           </SimpleGrid>
         </section>
         {p.isAdmin && p.autoAssign && p.numbers.length > 0 && (

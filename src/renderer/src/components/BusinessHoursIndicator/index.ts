@@ -1,0 +1,5 @@
+export {
+  BusinessHoursIndicator,
+  describeHours,
+  type BusinessHoursIndicatorProps,
+} from './BusinessHoursIndicator';

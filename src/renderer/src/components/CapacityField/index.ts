@@ -1,0 +1,1 @@
+export { CapacityField } from './CapacityField';

@@ -1,0 +1,1 @@
+export { HeaderSampleField } from './HeaderSampleField';

@@ -73,8 +73,7 @@ test.describe('bulk actions', () => {
       role: 'agent',
     });
     await page.setViewportSize({ width: 1280, height: 720 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const customers = whatsapp.customers.slice(0, 4);
     await customersSendInTurn(
       emulator,
@@ -139,7 +138,6 @@ test.describe('collision', () => {
   test('two signed-in members: presence in the header and "also replying" before sending', async ({
     browser,
     signInPage,
-    appFrame,
     account,
     server,
     emulator,
@@ -155,8 +153,7 @@ test.describe('collision', () => {
       role: 'manager',
     });
     await page.setViewportSize({ width: 1280, height: 720 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const maria = whatsapp.customers[0]!;
     await customersSendInTurn(emulator, whatsapp, [
       { phone: maria.phone, action: { type: 'text', body: 'Is my cake ready?' } },
@@ -173,6 +170,8 @@ test.describe('collision', () => {
       await benScreen.inbox.row(maria.name).click({ timeout: LIVE.timeout });
       const his = new ConversationPage(benScreen.page);
       await expect(mine.view.getByText('Ben Okafor is viewing')).toBeVisible(LIVE);
+      // The roster: everyone else here, as avatars with their availability.
+      await expect(mine.view.getByRole('group', { name: 'Also here: Ben Okafor' })).toBeVisible();
 
       // Ada starts a reply; Ben types too: Ada's header says so.
       await mine.messageBox.fill('Yes, it is ready');

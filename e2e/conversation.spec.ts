@@ -71,10 +71,9 @@ test.describe('conversation', () => {
   // Live round trips (emulator → server → sync → replica) on a loaded machine take a while.
   test.describe.configure({ timeout: 150_000 });
 
-  test.beforeEach(async ({ signInPage, appFrame, account, page }) => {
+  test.beforeEach(async ({ signInPage, account, page }) => {
     await page.setViewportSize({ width: 1400, height: 860 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
   });
 
   test('reply with text and see Sent → Delivered → Read', async ({ page, emulator, whatsapp }) => {
@@ -318,9 +317,11 @@ test.describe('offline', () => {
       await page.setViewportSize({ width: 1400, height: 860 });
       const signIn = new SignInPage(page);
       await signIn.goto(harness.url);
-      await signIn.signIn({ email: account.email, password: account.password, serverUrl: proxy.url });
+      await signIn.signInAs(
+        { email: account.email, password: account.password, serverUrl: proxy.url },
+        account.organizationName,
+      );
       const appFrame = new AppFramePage(page);
-      await appFrame.expectSignedIn(account.organizationName);
       const conversation = await openCustomerConversation(
         page,
         emulator,

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { _electron as electron } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 import { repoRoot } from './harness/build-renderer';
-import { AppFramePage } from './pages/AppFramePage';
 import { SignInPage } from './pages/SignInPage';
 
 /**
@@ -80,8 +79,7 @@ test.describe('Electron smoke test', () => {
       const signIn = new SignInPage(window);
       await expect(signIn.heading).toBeVisible();
       await expect(signIn.serverUrl).toHaveValue(server.url);
-      await signIn.signIn({ email: account.email, password: account.password });
-      await new AppFramePage(window).expectSignedIn(account.organizationName);
+      await signIn.signInAs(account, account.organizationName);
     } finally {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

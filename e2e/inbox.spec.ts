@@ -23,10 +23,9 @@ const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 const LIVE = { timeout: 20_000 };
 
 test.describe('inbox', () => {
-  test.beforeEach(async ({ signInPage, appFrame, account, page }) => {
+  test.beforeEach(async ({ signInPage, account, page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
   });
 
   test('a customer message appears live; views and tabs switch', async ({ inbox, emulator, whatsapp }) => {
@@ -236,7 +235,6 @@ test.describe('reassignment', () => {
     account,
     whatsapp,
     signInPage,
-    appFrame,
     inbox,
     page,
   }) => {
@@ -256,8 +254,7 @@ test.describe('reassignment', () => {
     });
 
     await page.setViewportSize({ width: 1280, height: 800 });
-    await signInPage.signIn({ email: admin.email, password: admin.password });
-    await appFrame.expectSignedIn(admin.organizationName);
+    await signInPage.signInAs(admin, admin.organizationName);
     await customerSends(emulator, whatsapp, whatsapp.customers[0]!.phone, {
       type: 'text',
       body: 'I need help with my order',

@@ -69,8 +69,7 @@ test.describe('integrations', () => {
     const receiver = await startReceiver();
     try {
       await page.setViewportSize({ width: 1280, height: 800 });
-      await signInPage.signIn({ email: account.email, password: account.password });
-      await appFrame.expectSignedIn(account.organizationName);
+      await signInPage.signInAs(account, account.organizationName);
       const settings = new SettingsPage(page);
       await settings.open();
 
@@ -188,7 +187,6 @@ test.describe('integrations', () => {
 
   test('an agent sees neither section, and the server refuses the routes', async ({
     signInPage,
-    appFrame,
     account,
     server,
     page,
@@ -199,8 +197,7 @@ test.describe('integrations', () => {
       email: `alan.${Date.now()}@example.com`,
       role: 'agent',
     });
-    await signInPage.signIn({ email: agent.email, password: agent.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(agent, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     const names = await settings.sectionNames();

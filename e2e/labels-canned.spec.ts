@@ -33,8 +33,7 @@ test.describe('labels and canned responses', () => {
     page,
   }, testInfo) => {
     await page.setViewportSize({ width: 1280, height: 720 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
 
@@ -101,8 +100,7 @@ test.describe('labels and canned responses', () => {
     });
 
     await appFrame.signOut();
-    await signInPage.signIn({ email: agent.email, password: agent.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(agent, account.organizationName);
     await inbox.row(customer.name).click(LIVE);
     const conversation = new ConversationPage(page);
     await expect(conversation.view).toBeVisible();

@@ -30,8 +30,7 @@ test.describe('reports', () => {
       email: `maya.${Date.now()}@example.com`,
       role: 'manager',
     });
-    await signInPage.signIn({ email: manager.email, password: manager.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(manager, account.organizationName);
 
     await page.getByRole('navigation', { name: 'Reports' }).getByRole('button', { name: 'Reports' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Reports' })).toBeVisible();
@@ -68,14 +67,12 @@ test.describe('reports', () => {
 
   test('an admin sets business hours and the away message; agents see no Reports', async ({
     signInPage,
-    appFrame,
     account,
     page,
   }, testInfo) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     mkdirSync(screenshotDir, { recursive: true });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     await settings.section('Organization');

@@ -9,16 +9,15 @@ import { SettingsPage } from './pages/SettingsPage';
 const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
 test.describe('settings', () => {
-  test('an admin connects the emulator’s number and sees it listed', async ({
+  test('an admin connects the emulator’s number, sees Meta verify it, and sets its default team', async ({
     signInPage,
-    appFrame,
     account,
     emulator,
+    server,
     page,
   }) => {
     const business = await newBusiness(emulator);
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     await settings.section('WhatsApp numbers');
@@ -37,9 +36,90 @@ test.describe('settings', () => {
     const done = settings.dialog('Number connected');
     await expect(done.getByRole('textbox', { name: 'Webhook URL' })).toHaveValue(/\/webhooks\/whatsapp\//);
     await expect(done.getByRole('button', { name: 'Copy Verify token' })).toBeVisible();
+    await expect(done.getByRole('status')).toContainText('Waiting for Meta’s verification');
+    // What the admin does in Meta's App Dashboard: paste both, "Verify and save" (the emulator's
+    // handshake against the server).
+    const webhookUrl = new URL(await done.getByRole('textbox', { name: 'Webhook URL' }).inputValue());
+    const verifyToken = await done.getByRole('textbox', { name: 'Verify token' }).inputValue();
+    const hook = await fetch(`${emulator.url}/_emulator/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        phoneNumberId: business.phoneNumberId,
+        callbackUrl: new URL(webhookUrl.pathname, server.url).toString(),
+        appSecret: business.appSecret,
+        verifyToken,
+      }),
+    });
+    expect(await hook.json()).toEqual({ verified: true });
+    await expect(done.getByRole('status')).toContainText('Verified by Meta', { timeout: 10_000 });
+    await page.screenshot({ path: join(screenshotDir, 'settings-numbers-verified.png') });
     await done.getByRole('button', { name: 'Done' }).click();
     const card = page.getByRole('article', { name: 'Number Support line' });
     await expect(card).toContainText('Connected');
+    await expect(card).toContainText('Webhook verified');
+
+    // A default team: created in Teams, chosen on the number's card.
+    await settings.section('Teams');
+    await page.getByRole('textbox', { name: 'New team name' }).fill('Front desk');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await expect(page.getByRole('article', { name: 'Team Front desk' })).toBeVisible();
+    await settings.section('WhatsApp numbers');
+    await card.getByRole('combobox', { name: 'Default team of Support line' }).click();
+    await page.getByRole('option', { name: 'Front desk' }).click();
+    await expect(card.getByRole('combobox', { name: 'Default team of Support line' })).toHaveValue(
+      'Front desk',
+    );
+    // Read back from the server: the choice was stored, not only shown.
+    const token = await accessToken(server.url, account.email, account.password);
+    const numbers = await fetch(`${server.url}/api/v1/whatsapp-accounts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const listed = ((await numbers.json()) as { data: { name: string; defaultTeamId: string | null }[] })
+      .data;
+    expect(listed.find((n) => n.name === 'Support line')?.defaultTeamId).toBeTruthy();
+  });
+
+  test('an admin resets an agent’s password: the agent is signed out and signs in with the new one', async ({
+    signInPage,
+    appFrame,
+    account,
+    server,
+    page,
+  }) => {
+    mkdirSync(screenshotDir, { recursive: true });
+    const adminToken = await accessToken(server.url, account.email, account.password);
+    const agent = await addMember(server.url, adminToken, {
+      name: 'Rita Reset',
+      email: `rita.${Date.now()}@example.com`,
+      role: 'agent',
+    });
+    const agentToken = await accessToken(server.url, agent.email, agent.password);
+    await signInPage.signInAs(account, account.organizationName);
+    const settings = new SettingsPage(page);
+    await settings.open();
+    await settings.section('Members');
+    const row = page.getByRole('row').filter({ hasText: 'Rita Reset' });
+    await expect(row).toContainText('Never');
+    await expect(row.getByRole('textbox', { name: 'Capacity of Rita Reset' })).toBeVisible();
+    await page.screenshot({ path: join(screenshotDir, 'settings-members-columns.png') });
+    await row.getByRole('button', { name: 'Actions for Rita Reset' }).click();
+    await page.getByRole('menuitem', { name: 'Reset password…' }).click();
+    const ask = settings.dialog('Reset Rita Reset’s password?');
+    await expect(ask).toContainText('signed out on every device');
+    await ask.getByRole('button', { name: 'Reset password' }).click();
+    const shown = settings.dialog('New password for Rita Reset');
+    const temporary = await shown.getByRole('textbox', { name: 'Temporary password' }).inputValue();
+    expect(temporary.length).toBeGreaterThanOrEqual(10);
+    await expect(shown.getByRole('button', { name: 'Copy Temporary password' })).toBeVisible();
+    await page.screenshot({ path: join(screenshotDir, 'settings-members-reset.png') });
+    await shown.getByRole('button', { name: 'Done' }).click();
+    // The agent's session ended; the old password no longer works, the temporary one does.
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${agentToken}` } });
+    expect(me.status).toBe(401);
+    await expect(accessToken(server.url, agent.email, agent.password)).rejects.toThrow();
+    await appFrame.signOut();
+    await signInPage.signInAs({ email: agent.email, password: temporary }, account.organizationName);
   });
 
   test('an admin invites an agent, who accepts the link and is signed in', async ({
@@ -49,8 +129,7 @@ test.describe('settings', () => {
     harness,
     page,
   }) => {
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     await settings.section('Members');
@@ -86,9 +165,8 @@ test.describe('settings', () => {
     await expect(page.getByRole('alert')).toContainText('already used or expired');
   });
 
-  test('an admin creates a team', async ({ signInPage, appFrame, account, page }) => {
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+  test('an admin creates a team', async ({ signInPage, account, page }) => {
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     await settings.section('Teams');
@@ -103,7 +181,6 @@ test.describe('settings', () => {
 
   test('an agent sees only their profile and canned responses, and the server refuses the admin routes', async ({
     signInPage,
-    appFrame,
     account,
     server,
     page,
@@ -114,8 +191,7 @@ test.describe('settings', () => {
       email: `alan.${Date.now()}@example.com`,
       role: 'agent',
     });
-    await signInPage.signIn({ email: agent.email, password: agent.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(agent, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     expect(await settings.sectionNames()).toEqual(['Profile', 'Canned responses']);
@@ -129,6 +205,8 @@ test.describe('settings', () => {
       ['POST', '/users'],
       ['POST', '/whatsapp-accounts'],
       ['POST', '/labels'],
+      ['GET', '/intakes'],
+      ['POST', '/intakes'],
     ] as const) {
       const res = await fetch(`${server.url}/api/v1${path}`, {
         method,
@@ -150,8 +228,7 @@ test.describe('settings', () => {
     expect(whatsapp.accountId).toBeTruthy();
     await page.setViewportSize({ width: 1280, height: 800 });
     mkdirSync(screenshotDir, { recursive: true });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     const settings = new SettingsPage(page);
     await settings.open();
     for (const [label, scheme] of [
@@ -168,6 +245,7 @@ test.describe('settings', () => {
         ['WhatsApp numbers', 'numbers', page.getByRole('article', { name: 'Number Support line' })],
         ['Templates', 'templates', page.getByRole('table', { name: 'Templates' })],
         ['Organization', 'organization', page.getByRole('switch', { name: /Agents see all/ })],
+        ['Lead intakes', 'intakes', page.getByRole('button', { name: 'New intake' })],
         ['Audit log', 'audit', page.getByRole('table', { name: 'Audit log' })],
       ] as const) {
         await settings.section(section);

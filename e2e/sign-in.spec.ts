@@ -14,8 +14,7 @@ test.describe('sign-in', () => {
     server,
   }) => {
     await expect(signInPage.serverUrl).toHaveValue(server.url);
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     await expect(appFrame.userMenu).toContainText(account.name);
     await expect(appFrame.emptyState).toBeVisible();
     // The harness keeps the refresh token in memory, so the frame says so.
@@ -76,8 +75,7 @@ test.describe('sign-in', () => {
     account,
     server,
   }) => {
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
     await appFrame.signOut();
     await expect(signInPage.heading).toBeVisible();
     await expect(signInPage.serverUrl).toHaveValue(server.url);

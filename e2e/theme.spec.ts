@@ -7,9 +7,8 @@ import { expect, test } from './fixtures/test';
 const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
 test.describe('theme', () => {
-  test.beforeEach(async ({ signInPage, appFrame, account }) => {
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+  test.beforeEach(async ({ signInPage, account }) => {
+    await signInPage.signInAs(account, account.organizationName);
   });
 
   test('switches between light and dark and keeps the choice across a reload', async ({ appFrame, page }) => {

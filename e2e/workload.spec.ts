@@ -6,7 +6,8 @@ import { accessToken, addMember, customerSends } from './fixtures/whatsapp';
 import { repoRoot } from './harness/build-renderer';
 
 // Issue 13: availability from the user menu reaches the dot (through the server and sync), and
-// the Team workload view reassigns a conversation from a team's queue, its counts moving live.
+// the Team workload view assigns a conversation from a team's queue and reassigns one from a
+// member's list (menu and drag), its counts moving live.
 
 const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 /** Live updates travel emulator → webhook → server → sync socket → core → renderer. */
@@ -16,10 +17,9 @@ test.describe('workload', () => {
   // The first test of a worker also pays for the server, the harness and the renderer build; on a
   // loaded machine that alone can take a minute.
   test.describe.configure({ timeout: 150_000 });
-  test.beforeEach(async ({ signInPage, appFrame, account, page }) => {
+  test.beforeEach(async ({ signInPage, account, page }) => {
     await page.setViewportSize({ width: 1280, height: 720 });
-    await signInPage.signIn({ email: account.email, password: account.password });
-    await appFrame.expectSignedIn(account.organizationName);
+    await signInPage.signInAs(account, account.organizationName);
   });
 
   test('availability set from the user menu shows on the dot', async ({ appFrame, account, page }) => {
@@ -94,5 +94,84 @@ test.describe('workload', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(((await list.json()) as { data: unknown[] }).data).toHaveLength(1);
+  });
+
+  test('the workload view assigns a conversation dragged onto a member', async ({
+    account,
+    server,
+    emulator,
+    whatsapp,
+    inbox,
+    appFrame,
+    page,
+  }) => {
+    const token = await accessToken(server.url, account.email, account.password);
+    const ben = await addMember(server.url, token, {
+      name: 'Ben Agent',
+      email: `ben.${Date.now()}@example.com`,
+      role: 'agent',
+    });
+    await customerSends(emulator, whatsapp, whatsapp.customers[0]!.phone, {
+      type: 'text',
+      body: 'Can someone help?',
+    });
+    await expect(inbox.row('Maria Souza')).toBeVisible(LIVE);
+
+    await page.getByRole('button', { name: 'Team workload' }).click();
+    const people = page.getByRole('table', { name: 'People' });
+    const benRow = people.getByRole('row').filter({ has: page.getByRole('img', { name: /^Ben Agent/ }) });
+    await expect(benRow).toBeVisible(LIVE);
+    const queue = page.getByRole('region', { name: 'No team' });
+    await expect(queue).toContainText('1 unassigned', LIVE);
+    const card = queue.getByRole('row').filter({ hasText: 'Maria Souza' });
+
+    // Mid-drag: the people who may take it are outlined, the one under the pointer filled.
+    await card.hover();
+    await page.mouse.down();
+    await benRow.hover();
+    await benRow.hover({ position: { x: 20, y: 10 } });
+    await expect(benRow).toHaveAttribute('data-drop-target', 'true');
+    await expect(benRow).toHaveAttribute('data-drop-over', 'true');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'workload-drag.png') });
+    await page.mouse.up();
+    await expect(queue).toContainText('0 unassigned', LIVE);
+    await expect(benRow.getByRole('cell').nth(2)).toHaveText('1', LIVE);
+
+    // The same with Playwright's drag: a second customer's conversation, dropped on the signed-in
+    // manager, in the dark theme.
+    await appFrame.userMenu.click();
+    await page.getByRole('menuitem', { name: 'Dark' }).click();
+    await customerSends(emulator, whatsapp, whatsapp.customers[1]!.phone, { type: 'text', body: 'Hello?' });
+    await expect(queue).toContainText('1 unassigned', LIVE);
+    const meRow = people
+      .getByRole('row')
+      .filter({ has: page.getByRole('img', { name: new RegExp(`^${account.name}`) }) });
+    await queue.getByRole('row').first().dragTo(meRow);
+    await expect(queue).toContainText('0 unassigned', LIVE);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshotDir, 'workload-drag-dark.png') });
+
+    // The server agrees: the first conversation is Ben's.
+    const assignedTo = async (userId: string) => {
+      const list = await fetch(`${server.url}/api/v1/conversations?assignee=${userId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await list.json()) as { data: unknown[] }).data.length;
+    };
+    expect(await assignedTo(ben.id)).toBe(1);
+
+    // Reassigning: Ben's row opens onto his conversations, and Maria's is dragged onto the manager.
+    await people.getByRole('button', { name: 'Show Ben Agent’s conversations' }).click();
+    const bens = people.getByRole('table', { name: 'Ben Agent’s conversations' });
+    await expect(bens.getByRole('row')).toHaveCount(1);
+    await expect(bens.getByRole('row').first()).toContainText('Maria Souza');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshotDir, 'workload-member-open-dark.png') });
+    await bens.getByRole('row').first().dragTo(meRow);
+    await expect(benRow.getByRole('cell').nth(2)).toHaveText('0', LIVE);
+    await expect(meRow.getByRole('cell').nth(2)).toHaveText('2', LIVE);
+    // The server agrees: Ben has none left (the manager's two are counted above, from the replica).
+    await expect.poll(() => assignedTo(ben.id), LIVE).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ export function rendererIsStale(): boolean {
   const built = statSync(index).mtimeMs;
   const sources = [
     join(repoRoot, 'src', 'renderer'),
-    join(repoRoot, 'src', 'shared'),
+    join(repoRoot, 'contract'),
     join(repoRoot, 'renderer.vite.config.ts'),
   ];
   return sources.some((s) => existsSync(s) && newestMtime(s) > built);

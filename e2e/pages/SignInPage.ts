@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { AppFramePage } from './AppFramePage';
 
 /** The sign-in screen. */
 export class SignInPage {
@@ -31,5 +32,17 @@ export class SignInPage {
     await this.email.fill(credentials.email);
     await this.password.fill(credentials.password);
     await this.submit.click();
+  }
+
+  /**
+   * The usual preamble: signs in with the button and waits for the signed-in frame of
+   * `organizationName` (the first bootstrap included).
+   */
+  async signInAs(
+    credentials: { email: string; password: string; serverUrl?: string },
+    organizationName: string,
+  ): Promise<void> {
+    await this.signIn(credentials);
+    await new AppFramePage(this.page).expectSignedIn(organizationName);
   }
 }

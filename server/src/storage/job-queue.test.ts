@@ -35,7 +35,7 @@ describe('job queue', () => {
     expect(job).toMatchObject({ id, payload: { a: 2 }, attempts: 1 });
   });
 
-  it('dismisses waiting jobs by dedupe key as done, never a running one or another queue’s', async () => {
+  it('dismisses unfinished jobs by dedupe key as done, a running one losing its lease, never another queue’s', async () => {
     const name = q();
     const other = q();
     const [a, b, c] = (await queue.enqueueMany(database.db, [
@@ -45,10 +45,15 @@ describe('job queue', () => {
     ])) as number[];
     const elsewhere = await queue.enqueue(database.db, { queue: other, dedupeKey: 'd1' });
     const [running] = await queue.claim(name, { workerId: 'w', limit: 1 });
-    expect(await queue.dismiss(name, ['d1', 'd2', 'd3', 'nope'])).toBe(2);
+    // d1 (running), d2 and d3 end.
+    expect(await queue.dismiss(name, ['d1', 'd2', 'd3', 'nope'])).toBe(3);
+    expect(await queue.dismiss(name, ['d2'])).toBe(0);
     const states = await Promise.all([a!, b!, c!].map(async (id) => (await stateOf(id)).state));
-    expect(states.filter((st) => st === 'done')).toHaveLength(2);
-    expect((await stateOf(running!.id)).state).toBe('running');
+    expect(states).toEqual(['done', 'done', 'done']);
+    // The running handler's own outcome then writes nothing: the job stays done.
+    await queue.reschedule(running!, 'w', new Date(Date.now() + 60_000));
+    await queue.fail(running!, 'w', 'late');
+    expect((await stateOf(running!.id)).state).toBe('done');
     expect((await stateOf(elsewhere!)).state).toBe('pending');
     expect(await queue.dismiss(name, [])).toBe(0);
   });

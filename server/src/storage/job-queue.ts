@@ -219,15 +219,18 @@ export function createJobQueue(deps: {
     },
 
     /**
-     * Ends the waiting (not running) jobs of `queue` with these dedupe keys as done: their work
-     * was already done elsewhere (a webhook slot chained through their deliveries). Counts them.
+     * Ends the unfinished jobs of `queue` with these dedupe keys as done: their work was already
+     * done elsewhere (a webhook slot chained through their deliveries). A running one loses its
+     * lease, so what its handler then returns (typically "busy, try again when the lease that
+     * was just settled runs out") writes nothing: leaving it running let it put itself back to
+     * pending for another ~10 s after its work was done. Counts them.
      */
     dismiss: async (queue: string, dedupeKeys: readonly string[]): Promise<number> => {
       if (dedupeKeys.length === 0) return 0;
       const now = clock.now();
       const res = await db.execute(sql`
-        update jobs set state = 'done', updated_at = ${now}
-        where queue = ${q(queue)} and state = 'pending'
+        update jobs set state = 'done', locked_by = null, locked_until = null, updated_at = ${now}
+        where queue = ${q(queue)} and state in ('pending', 'running')
           and dedupe_key in (${sql.join(
             dedupeKeys.map((k) => sql`${k}`),
             sql`, `,

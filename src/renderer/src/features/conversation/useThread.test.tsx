@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { ThreadMessage } from '#contract/ipc/contract';
 import { ok } from '#contract/result';
@@ -6,12 +6,16 @@ import { conversationFake, ids, makeMessage, threadPage } from '../../test-utils
 import { render, screen, waitFor } from '../../test-utils/render';
 import { noteChange, useThread, type Owed, type ThreadState } from './useThread';
 
-/** What the probe saw last (written after each commit). */
+/**
+ * What the probe saw last, written in the commit that put it on screen: a passive effect runs
+ * later, so a test that waited for the text could read the state before it (CI did: `before` was
+ * the empty first state on a loaded machine).
+ */
 const sink: { current?: ThreadState } = {};
 
 function Probe() {
   const state = useThread(ids.conversation);
-  useEffect(() => {
+  useLayoutEffect(() => {
     sink.current = state;
   });
   return <output aria-label="texts">{state.messages.map((m) => m.text).join('|')}</output>;

@@ -52,7 +52,9 @@ function clickAndPaint(page: Page, step: [string, string]): Promise<number> {
           )
         : kind === 'view'
           ? Array.from(document.querySelectorAll<HTMLElement>('nav[aria-label="Views"] button')).find(
-              (b) => b.textContent?.replace(/\d+/g, '') === name,
+              // The button's name: its title when labelled, its aria-label when icons only (its
+              // text also holds the unread badge, whose wording changed under this bench once).
+              (b) => (b.getAttribute('aria-label') ?? b.getAttribute('title')) === name,
             )
           : Array.from(document.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')).find(
               (i) => i.labels?.[0]?.textContent === name,

@@ -32,6 +32,15 @@ const conversationOf = async (accountId: string) => {
   return rows;
 };
 
+/** Gives the number to `ownerUserId` (null: back to the organization) as `headers`' member. */
+const setOwner = (ownerUserId: string | null, headers = org.admin.headers) =>
+  w.t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/whatsapp-accounts/${n.account.id}`,
+    headers,
+    payload: { ownerUserId },
+  });
+
 beforeAll(async () => {
   w = await startWhatsAppWorld();
   org = await createOrg(w.t.app, 'Member-owned numbers');
@@ -54,28 +63,12 @@ afterAll(async () => {
 
 describe('a member-owned number', () => {
   it('is given to a member by an admin only, audited; the owner must be an active member', async () => {
-    const url = `/api/v1/whatsapp-accounts/${n.account.id}`;
-    const asManager = await w.t.app.inject({
-      method: 'PATCH',
-      url,
-      headers: org.manager.headers,
-      payload: { ownerUserId: owner.id },
-    });
+    const asManager = await setOwner(owner.id, org.manager.headers);
     expect(asManager.statusCode).toBe(403);
-    const stranger = await w.t.app.inject({
-      method: 'PATCH',
-      url,
-      headers: org.admin.headers,
-      payload: { ownerUserId: '00000000-0000-4000-8000-000000000000' },
-    });
+    const stranger = await setOwner('00000000-0000-4000-8000-000000000000');
     expect(stranger.statusCode).toBe(400);
     expect(stranger.json().error.message).toContain('active member');
-    const res = await w.t.app.inject({
-      method: 'PATCH',
-      url,
-      headers: org.admin.headers,
-      payload: { ownerUserId: owner.id },
-    });
+    const res = await setOwner(owner.id);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().ownerUserId).toBe(owner.id);
     const events = await w.t.database.db
@@ -153,12 +146,7 @@ describe('a member-owned number', () => {
   it('grants and revokes when the number goes back to the organization', async () => {
     const [conv] = await conversationOf(n.account.id);
     const teammateSocket = sockets[1]!;
-    const res = await w.t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/whatsapp-accounts/${n.account.id}`,
-      headers: org.admin.headers,
-      payload: { ownerUserId: null },
-    });
+    const res = await setOwner(null);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().ownerUserId).toBeNull();
     const entries = await w.t.database.db
@@ -179,12 +167,7 @@ describe('a member-owned number', () => {
     expect((await w.t.app.inject({ url, headers: teammate.headers })).statusCode).toBe(200);
 
     // And back to the owner: the teammate's sight is revoked.
-    const again = await w.t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/whatsapp-accounts/${n.account.id}`,
-      headers: org.admin.headers,
-      payload: { ownerUserId: owner.id },
-    });
+    const again = await setOwner(owner.id);
     expect(again.statusCode).toBe(200);
     await until(
       () => teammateSocket.changes().some((c) => c.op === 'revoke' && c.id === conv!.id),
@@ -257,12 +240,7 @@ describe('a member-owned number', () => {
   it('goes back to the organization when its owner is removed, audited', async () => {
     const leaving = await addMember(w.t.app, org.admin, 'agent', 'Leaving owner');
     const url = `/api/v1/whatsapp-accounts/${n.account.id}`;
-    const give = await w.t.app.inject({
-      method: 'PATCH',
-      url,
-      headers: org.admin.headers,
-      payload: { ownerUserId: leaving.id },
-    });
+    const give = await setOwner(leaving.id);
     expect(give.statusCode, give.body).toBe(200);
     const [owned] = await conversationOf(n.account.id);
     expect(owned!.ownerId).toBe(leaving.id);

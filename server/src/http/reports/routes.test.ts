@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportOverview } from '#contract/api/reports';
 import { createOrg, createTeam, type TestOrg } from '../../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
-import { contacts, conversations, messages } from '../../storage/schema/index';
+import { reportFixtures } from '../../../test/report-fixtures';
 
 // The reports against a hand-computed fixture (issue 13). The rows are written the way every
 // write path writes them (messages inserted, conversation statuses updated), so the database
@@ -65,52 +63,9 @@ beforeAll(async () => {
   });
   expect(set.statusCode, set.body).toBe(200);
 
-  const db = w.t.database.db;
-  const o = org.organizationId;
-  const conv = async (account: string, teamId: string | null, assigneeId: string | null, createdAt: Date) => {
-    const [c] = await db
-      .insert(contacts)
-      .values({ organizationId: o, waId: String(Math.floor(Math.random() * 1e12)), profileName: 'Fixture' })
-      .returning({ id: contacts.id });
-    const [row] = await db
-      .insert(conversations)
-      .values({
-        organizationId: o,
-        whatsappAccountId: account,
-        contactId: c!.id,
-        teamId,
-        assigneeId,
-        createdAt,
-      })
-      .returning({ id: conversations.id });
-    return { id: row!.id, seq: 0 };
-  };
-  const say = async (
-    c: { id: string; seq: number },
-    when: string,
-    authorId: string | null,
-    dir: 'in' | 'out',
-  ) => {
-    c.seq += 1;
-    await db.insert(messages).values({
-      id: randomUUID(),
-      organizationId: o,
-      conversationId: c.id,
-      convSeq: c.seq,
-      direction: dir === 'in' ? 'inbound' : 'outbound',
-      type: 'text',
-      text: 'fixture',
-      authorId,
-      status: dir === 'in' ? 'delivered' : 'sent',
-      waMessageId: `wamid.fixture.${randomUUID()}`,
-      createdAt: at(when),
-    });
-  };
-  const status = (c: { id: string }, s: 'open' | 'resolved', when: string) =>
-    db
-      .update(conversations)
-      .set({ status: s, updatedAt: at(when) })
-      .where(and(eq(conversations.organizationId, o), eq(conversations.id, c.id)));
+  const { conversation, say, status } = reportFixtures(w.t.database.db, org.organizationId, at);
+  const conv = (account: string, teamId: string | null, assigneeId: string | null, createdAt: Date) =>
+    conversation({ whatsappAccountId: account, teamId, assigneeId, createdAt });
 
   const c1 = await conv(n1, team.id, org.agent.id, at('2026-01-05T08:00'));
   await say(c1, '2026-01-05T08:00', null, 'in');

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportOverview } from '#contract/api/reports';
 import { createOrg, type TestOrg } from '../../../test/factories';
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../../test/whatsapp';
-import { contacts, conversations, messages } from '../../storage/schema/index';
+import { reportFixtures, type FixtureConversation } from '../../../test/report-fixtures';
 
 // Local days in a zone whose midnight is not a UTC hour (issue 13): Asia/Kolkata is UTC+05:30,
 // so its days run from 18:30 UTC to 18:30 UTC. An hourly UTC rollup put 00:10 local (18:40 UTC)
@@ -34,49 +32,16 @@ beforeAll(async () => {
   });
   expect(set.statusCode, set.body).toBe(200);
 
-  const db = w.t.database.db;
-  const o = org.organizationId;
-  const conv = async (createdAt: Date) => {
-    const [c] = await db
-      .insert(contacts)
-      .values({ organizationId: o, waId: String(Math.floor(Math.random() * 1e12)), profileName: 'Fixture' })
-      .returning({ id: contacts.id });
-    const [row] = await db
-      .insert(conversations)
-      .values({
-        organizationId: o,
-        whatsappAccountId: n1,
-        contactId: c!.id,
-        assigneeId: org.agent.id,
-        createdAt,
-      })
-      .returning({ id: conversations.id });
-    return { id: row!.id, seq: 0 };
-  };
-  const say = async (c: { id: string; seq: number }, when: string, authorId: string | null) => {
-    c.seq += 1;
-    await db.insert(messages).values({
-      id: randomUUID(),
-      organizationId: o,
-      conversationId: c.id,
-      convSeq: c.seq,
-      direction: authorId === null ? 'inbound' : 'outbound',
-      type: 'text',
-      text: 'fixture',
-      authorId,
-      status: authorId === null ? 'delivered' : 'sent',
-      waMessageId: `wamid.fixture.${randomUUID()}`,
-      createdAt: at(when),
-    });
-  };
+  const { conversation, say: write, status } = reportFixtures(w.t.database.db, org.organizationId, at);
+  const conv = (createdAt: Date) =>
+    conversation({ whatsappAccountId: n1, assigneeId: org.agent.id, createdAt });
+  const say = (c: FixtureConversation, when: string, authorId: string | null) =>
+    write(c, when, authorId, authorId === null ? 'in' : 'out');
 
   const c1 = await conv(at('2026-03-03T23:50'));
   await say(c1, '2026-03-03T23:50', null);
   await say(c1, '2026-03-04T00:10', org.agent.id);
-  await db
-    .update(conversations)
-    .set({ status: 'resolved', updatedAt: at('2026-03-04T00:20') })
-    .where(and(eq(conversations.organizationId, o), eq(conversations.id, c1.id)));
+  await status(c1, 'resolved', '2026-03-04T00:20');
 
   const c2 = await conv(at('2026-03-05T12:00'));
   await say(c2, '2026-03-05T12:00', null);

@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeViolations } from './fixtures/axe';
 import { expect, test } from './fixtures/test';
-import { accessToken, addMember, customerSends } from './fixtures/whatsapp';
+import type { TestAccount } from './fixtures/accounts';
+import type { TestServer } from './fixtures/server';
+import {
+  accessToken,
+  addMember,
+  customerSends,
+  type ConnectedNumber,
+  type MetaEmulator,
+} from './fixtures/whatsapp';
 import { repoRoot } from './harness/build-renderer';
 
 // Issue 13: availability from the user menu reaches the dot (through the server and sync), and
@@ -12,6 +20,35 @@ import { repoRoot } from './harness/build-renderer';
 const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 /** Live updates travel emulator → webhook → server → sync socket → core → renderer. */
 const LIVE = { timeout: 20_000 };
+
+/** A new agent `name` and a customer's message `body` waiting in the inbox, unassigned. */
+async function agentAndWaitingCustomer(
+  {
+    server,
+    account,
+    emulator,
+    whatsapp,
+  }: { server: TestServer; account: TestAccount; emulator: MetaEmulator; whatsapp: ConnectedNumber },
+  name: string,
+  body: string,
+) {
+  const token = await accessToken(server.url, account.email, account.password);
+  const agent = await addMember(server.url, token, {
+    name,
+    email: `${name.split(' ')[0]!.toLowerCase()}.${Date.now()}@example.com`,
+    role: 'agent',
+  });
+  await customerSends(emulator, whatsapp, whatsapp.customers[0]!.phone, { type: 'text', body });
+  return { token, agent };
+}
+
+/** How many conversations the server has assigned to `userId`. */
+async function assignedOnServer(serverUrl: string, token: string, userId: string): Promise<number> {
+  const list = await fetch(`${serverUrl}/api/v1/conversations?assignee=${userId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await list.json()) as { data: unknown[] }).data.length;
+}
 
 test.describe('workload', () => {
   // The first test of a worker also pays for the server, the harness and the renderer build; on a
@@ -49,16 +86,11 @@ test.describe('workload', () => {
     appFrame,
     page,
   }) => {
-    const token = await accessToken(server.url, account.email, account.password);
-    const ana = await addMember(server.url, token, {
-      name: 'Ana Agent',
-      email: `ana.${Date.now()}@example.com`,
-      role: 'agent',
-    });
-    await customerSends(emulator, whatsapp, whatsapp.customers[0]!.phone, {
-      type: 'text',
-      body: 'Is anyone there?',
-    });
+    const { token, agent: ana } = await agentAndWaitingCustomer(
+      { server, account, emulator, whatsapp },
+      'Ana Agent',
+      'Is anyone there?',
+    );
     const row = inbox.row('Maria Souza');
     await expect(row).toBeVisible(LIVE);
     // The row says how long the customer has waited for a reply.
@@ -90,10 +122,7 @@ test.describe('workload', () => {
     await page.screenshot({ path: join(screenshotDir, 'workload-dark.png') });
 
     // The server agrees: the conversation is Ana's.
-    const list = await fetch(`${server.url}/api/v1/conversations?assignee=${ana.id}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(((await list.json()) as { data: unknown[] }).data).toHaveLength(1);
+    expect(await assignedOnServer(server.url, token, ana.id)).toBe(1);
   });
 
   test('the workload view assigns a conversation dragged onto a member', async ({
@@ -105,16 +134,11 @@ test.describe('workload', () => {
     appFrame,
     page,
   }) => {
-    const token = await accessToken(server.url, account.email, account.password);
-    const ben = await addMember(server.url, token, {
-      name: 'Ben Agent',
-      email: `ben.${Date.now()}@example.com`,
-      role: 'agent',
-    });
-    await customerSends(emulator, whatsapp, whatsapp.customers[0]!.phone, {
-      type: 'text',
-      body: 'Can someone help?',
-    });
+    const { token, agent: ben } = await agentAndWaitingCustomer(
+      { server, account, emulator, whatsapp },
+      'Ben Agent',
+      'Can someone help?',
+    );
     await expect(inbox.row('Maria Souza')).toBeVisible(LIVE);
 
     await page.getByRole('button', { name: 'Team workload' }).click();
@@ -153,12 +177,7 @@ test.describe('workload', () => {
     await page.screenshot({ path: join(screenshotDir, 'workload-drag-dark.png') });
 
     // The server agrees: the first conversation is Ben's.
-    const assignedTo = async (userId: string) => {
-      const list = await fetch(`${server.url}/api/v1/conversations?assignee=${userId}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      return ((await list.json()) as { data: unknown[] }).data.length;
-    };
+    const assignedTo = (userId: string) => assignedOnServer(server.url, token, userId);
     expect(await assignedTo(ben.id)).toBe(1);
 
     // Reassigning: Ben's row opens onto his conversations, and Maria's is dragged onto the manager.

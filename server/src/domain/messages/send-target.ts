@@ -55,13 +55,13 @@ export async function resolveSendTarget(
   const extra: Change[] = [];
   if (body.contactId === undefined) {
     // Serialises concurrent first sends to one number (no duplicate contacts).
-    const digits = (body.to ?? '').replace(/\D/g, '');
+    const digits = digitsOf(body);
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${digits}`}))`);
   }
   let contactId = await findContact(tx, organizationId, body);
   if (contactId === null) {
     if (body.contactId !== undefined) return notFound('Contact');
-    const phone = `+${(body.to ?? '').replace(/\D/g, '')}`;
+    const phone = `+${digitsOf(body)}`;
     const [contact] = await tx
       .insert(contacts)
       .values({ organizationId, phoneE164: phone, createdAt: now, updatedAt: now })
@@ -122,7 +122,7 @@ async function findContact(exec: Db, organizationId: string, body: SendToNumberB
       .where(and(eq(contacts.organizationId, organizationId), eq(contacts.id, body.contactId)));
     return c?.id ?? null;
   }
-  const digits = (body.to ?? '').replace(/\D/g, '');
+  const digits = digitsOf(body);
   const phone = `+${digits}`;
   const [contact] = await exec
     .select({ id: contacts.id })
@@ -137,6 +137,9 @@ async function findContact(exec: Db, organizationId: string, body: SendToNumberB
     .limit(1);
   return contact?.id ?? null;
 }
+
+/** The digits of the number `body` sends to: its WhatsApp id, and its E.164 number after a "+". */
+const digitsOf = (body: SendToNumberBody) => (body.to ?? '').replace(/\D/g, '');
 
 const conversationOf = (organizationId: string, accountId: string, contactId: string) =>
   and(

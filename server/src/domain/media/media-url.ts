@@ -4,7 +4,7 @@ import https from 'node:https';
 import ipaddr from 'ipaddr.js';
 import { WHATSAPP_LIMITS, type MediaType } from '#contract/domain/messaging';
 import { fail, ok, type Result } from '#contract/result';
-import { guardedLookup, isPublicAddress } from '../webhooks/safe-http';
+import { checkUrlSyntax, guardedLookup, isPublicAddress } from '../webhooks/safe-http';
 
 // Media by URL (`POST /api/v1/messages` with `media.url`): Meta fetches the file itself from the
 // link; Parley fetches its own copy for the thread. Parley's fetch is a request to an address
@@ -37,24 +37,12 @@ const refuse = (message: string) =>
 
 /** The URL's own checks, before any resolution: scheme, credentials, a literal address. */
 export function checkMediaUrlSyntax(raw: string, allowPrivate: boolean): Result<URL> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return refuse('Enter an absolute https:// URL for the media');
-  }
-  if (url.username || url.password) return refuse('The media URL must not carry a user name or password');
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
-    return refuse('Media URLs must use https://');
-  if (allowPrivate) return ok(url);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (ipaddr.isValid(host)) {
-    if (!isPublicAddress(host))
-      return refuse(`The media URL points at a private or reserved address (${host}); use a public one`);
-  } else if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) {
-    return refuse(`The media URL's host (${host}) is not a public name`);
-  }
-  return ok(url);
+  const r = checkUrlSyntax(raw, allowPrivate, {
+    the: 'The media URL',
+    plural: 'Media URLs',
+    enter: 'Enter an absolute https:// URL for the media',
+  });
+  return r.ok ? ok(r.url) : refuse(r.message);
 }
 
 /**

@@ -20,36 +20,55 @@ export function isPublicAddress(address: string): boolean {
   return ipaddr.process(address).range() === 'unicast';
 }
 
+/** How a URL check's refusals name the URL: "The URL" / "Webhook URLs", "The media URL" / … */
+export type UrlWords = { the: string; plural: string; enter: string };
+
 /**
- * Checks a webhook URL without resolving it: https only, and a literal address must be public
- * (`http://2130706433/` and `http://[::ffff:127.0.0.1]/` arrive here as their canonical forms,
- * which the WHATWG parser produces). Names are checked after resolution ({@link guardedLookup}).
+ * A URL's own checks, before any resolution: https only (http too with `allowPrivate`), no
+ * credentials, and a literal address must be public (`http://2130706433/` and
+ * `http://[::ffff:127.0.0.1]/` arrive here as their canonical forms, which the WHATWG parser
+ * produces); a name must look public. The sentence of the first check that fails, or the URL.
  */
-export function checkWebhookUrl(raw: string, allowPrivate: boolean): Result<URL> {
+export function checkUrlSyntax(
+  raw: string,
+  allowPrivate: boolean,
+  words: UrlWords,
+): { ok: true; url: URL } | { ok: false; message: string } {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return fail('invalid_input', 'Enter an absolute https:// URL');
+    return { ok: false, message: words.enter };
   }
   if (url.username || url.password)
-    return fail('invalid_input', 'The URL must not carry a user name or password');
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-    return fail('invalid_input', 'Webhook URLs must use https://');
-  }
-  if (allowPrivate) return ok(url);
+    return { ok: false, message: `${words.the} must not carry a user name or password` };
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
+    return { ok: false, message: `${words.plural} must use https://` };
+  if (allowPrivate) return { ok: true, url };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (ipaddr.isValid(host)) {
-    if (!isPublicAddress(host)) {
-      return fail(
-        'invalid_input',
-        `The URL points at a private or reserved address (${host}); use a public one`,
-      );
-    }
+    if (!isPublicAddress(host))
+      return {
+        ok: false,
+        message: `${words.the} points at a private or reserved address (${host}); use a public one`,
+      };
   } else if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) {
-    return fail('invalid_input', `The URL's host (${host}) is not a public name`);
+    return { ok: false, message: `${words.the}'s host (${host}) is not a public name` };
   }
-  return ok(url);
+  return { ok: true, url };
+}
+
+/**
+ * Checks a webhook URL without resolving it ({@link checkUrlSyntax}). Names are checked after
+ * resolution ({@link guardedLookup}).
+ */
+export function checkWebhookUrl(raw: string, allowPrivate: boolean): Result<URL> {
+  const r = checkUrlSyntax(raw, allowPrivate, {
+    the: 'The URL',
+    plural: 'Webhook URLs',
+    enter: 'Enter an absolute https:// URL',
+  });
+  return r.ok ? ok(r.url) : fail('invalid_input', r.message);
 }
 
 /** A refused resolution, so the delivery reports why instead of a bare connection error. */

@@ -213,19 +213,13 @@ test.describe('templates Meta’s users create', () => {
     whatsapp,
     page,
   }, testInfo) => {
-    await page.setViewportSize({ width: 1280, height: 720 });
-    await signInPage.signInAs(account, account.organizationName);
-    const settings = new SettingsPage(page);
-    await settings.open();
-    await settings.section('Templates');
-    const table = page.getByRole('table', { name: 'Templates' });
-    await expect(table.getByRole('button', { name: 'Open template order_update (en_US)' })).toBeVisible(LIVE);
+    const opened = await openCreateTemplate(page, signInPage, account);
+    const { settings, table } = opened;
     const suffix = Date.now() % 100000;
 
     // Named variables: the examples are asked by name and the preview fills them in.
     const named = `cake_named_${suffix}`;
-    await page.getByRole('button', { name: 'Create template' }).click();
-    let form = settings.dialog('Create a template');
+    let form = opened.form;
     await form.getByRole('textbox', { name: /^Name/ }).fill(named);
     await form.getByText('Named {{first_name}}').click();
     await form

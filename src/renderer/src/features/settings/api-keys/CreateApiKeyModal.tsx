@@ -11,13 +11,12 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { API_SCOPES, CreateApiKeyBody, type CreatedApiKey } from '#contract/api/api-keys';
-import type { AppError } from '#contract/result';
 import { useParleyClient } from '../../../api';
 import { CopyField } from '../components/CopyField';
 import { ActionError } from '../components/Notices';
 import { fieldErrorsOf } from '../components/server-errors';
+import { useCreateOnce } from '../components/useCreateOnce';
 import { SCOPE_LABELS } from './scopes';
 
 interface Values {
@@ -74,37 +73,28 @@ export function CreateApiKeyModal({
   onCreated(): void;
 }) {
   const client = useParleyClient();
-  const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { name: '', scopes: [], allowedIps: '' },
     validate: validateApiKey,
   });
 
-  const close = () => {
-    form.reset();
-    setCreated(null);
-    setError(null);
-    onClose();
-  };
+  const { created, error, setError, busy, close, create } = useCreateOnce<CreatedApiKey>(
+    form,
+    onClose,
+    onCreated,
+  );
 
   const submit = form.onSubmit(async (values) => {
-    setError(null);
-    setBusy(true);
-    const r = await client.call('admin:createApiKey', CreateApiKeyBody.parse(toBody(values)));
-    setBusy(false);
-    if (r.ok) {
-      setCreated(r.value);
-      onCreated();
-      return;
-    }
+    const failed = await create(() =>
+      client.call('admin:createApiKey', CreateApiKeyBody.parse(toBody(values))),
+    );
+    if (!failed) return;
     // `allowedIps.2` and `allowedIps` both land on the one textarea.
     const fields: Record<string, string> = {};
-    for (const [k, msg] of Object.entries(fieldErrorsOf(r.error))) fields[k.split('.')[0]!] ??= msg;
+    for (const [k, msg] of Object.entries(fieldErrorsOf(failed))) fields[k.split('.')[0]!] ??= msg;
     if (Object.keys(fields).length) form.setErrors(fields);
-    else setError(r.error);
+    else setError(failed);
   });
 
   return (

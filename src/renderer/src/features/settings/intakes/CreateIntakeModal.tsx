@@ -4,11 +4,11 @@ import { useEffect, useState } from 'react';
 import { CreateIntakeBody, type IntakeWithSecret } from '#contract/api/intakes';
 import type { Template } from '#contract/api/templates';
 import type { WhatsAppAccount } from '#contract/api/whatsapp-accounts';
-import type { AppError } from '#contract/result';
 import { useLabels, useParleyClient, useTeams } from '../../../api';
 import { CopyField } from '../components/CopyField';
 import { ActionError } from '../components/Notices';
 import { fieldErrorsOf } from '../components/server-errors';
+import { useCreateOnce } from '../components/useCreateOnce';
 import { bodyMapping, bodyVariables } from './template-fields';
 
 interface Values {
@@ -63,9 +63,6 @@ export function CreateIntakeModal({
   const teams = useTeams() ?? [];
   const labels = useLabels() ?? [];
   const [templates, setTemplates] = useState<Template[]>([]);
-  const [created, setCreated] = useState<IntakeWithSecret | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: initial,
@@ -74,6 +71,11 @@ export function CreateIntakeModal({
       whatsappAccountId: (v) => (v ? null : 'Choose the number leads are greeted from'),
     },
   });
+  const { created, error, setError, busy, close, create } = useCreateOnce<IntakeWithSecret>(
+    form,
+    onClose,
+    onCreated,
+  );
   const accountId = form.values.whatsappAccountId;
   useEffect(() => {
     if (!accountId) return;
@@ -88,12 +90,6 @@ export function CreateIntakeModal({
   const template = templates.find((t) => t.id === form.values.templateId);
   const variables = template ? bodyVariables(template) : [];
 
-  const close = () => {
-    form.reset();
-    setCreated(null);
-    setError(null);
-    onClose();
-  };
   const submit = form.onSubmit(async (values) => {
     setError(null);
     const parsed = intakeBody(values, template);
@@ -101,19 +97,13 @@ export function CreateIntakeModal({
       form.setFieldError('name', parsed.error.issues[0]?.message ?? 'Check the form');
       return;
     }
-    setBusy(true);
-    const r = await client.call('admin:createIntake', parsed.data);
-    setBusy(false);
-    if (r.ok) {
-      setCreated(r.value);
-      onCreated();
-      return;
-    }
-    const fields = fieldErrorsOf(r.error);
+    const failed = await create(() => client.call('admin:createIntake', parsed.data));
+    if (!failed) return;
+    const fields = fieldErrorsOf(failed);
     // The server names the template's parts (template, template.body.0…): show them on its field.
     for (const [k, m] of Object.entries(fields)) if (k.startsWith('template')) fields.templateId ??= m;
     if (Object.keys(fields).length) form.setErrors(fields);
-    else setError(r.error);
+    else setError(failed);
   });
 
   return (

@@ -198,7 +198,8 @@ export function createAuthClient(deps: {
           controller.close();
           return;
         }
-        const chunk = bytes.slice(offset, offset + RAW_CHUNK);
+        // A view, not a copy: the file's bytes are already in memory and are not changed.
+        const chunk = bytes.subarray(offset, offset + RAW_CHUNK);
         offset += chunk.length;
         moved();
         controller.enqueue(chunk);

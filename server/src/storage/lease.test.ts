@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestClock, testDatabase, type TestClock } from '../../test/build-test-app';
+import { createTestClock, testDatabase, testDatabaseUrl, type TestClock } from '../../test/build-test-app';
 import type { Database } from './db';
 import { createLeases, type Leases } from './lease';
 
@@ -38,4 +39,32 @@ describe('leases', () => {
     expect([...(await leases.renewAll([a, c], 'me', 3_000))]).toEqual([c]);
     expect(await leases.renewAll([], 'me', 3_000)).toEqual(new Set());
   });
+
+  // PostgreSQL only (PGlite has one session): a named presence session stands for its holder.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'with presence, a lease whose holder has no session left is free at once; a live holder keeps it',
+    async () => {
+      const presence = `lease-test-${randomUUID().slice(0, 8)}:`;
+      const withPresence = createLeases({ db: database.db, clock, namespace: randomUUID(), presence });
+      const name = `tailer-${randomUUID()}`;
+      const session = new pg.Client({ connectionString: testDatabaseUrl(), application_name: `${presence}A` });
+      await session.connect();
+      try {
+        expect(await withPresence.acquire(name, 'A', 60_000)).not.toBeNull();
+        // A's session is there: B waits for the lease to expire, as without presence.
+        expect(await withPresence.acquire(name, 'B', 60_000)).toBeNull();
+      } finally {
+        await session.end();
+      }
+      // A's process is gone (its session ended): B takes the lease long before it would expire.
+      await expect
+        .poll(() => withPresence.acquire(name, 'B', 60_000), { timeout: 5_000, interval: 50 })
+        .not.toBeNull();
+      expect(await withPresence.holder(name)).toBe('B');
+      // Without presence the same situation waits for the expiry.
+      const plain = createLeases({ db: database.db, clock, namespace: randomUUID() });
+      expect(await plain.acquire(name, 'A', 60_000)).not.toBeNull();
+      expect(await plain.acquire(name, 'B', 60_000)).toBeNull();
+    },
+  );
 });

@@ -38,7 +38,15 @@ export const isPglite = (db: Db): boolean =>
   typeof (driverOf(db) as Partial<PgliteLike>).listen === 'function';
 
 /** Creates the listener over the database behind `db`. */
-export function createNotifications(db: Db, log?: (msg: string, err?: unknown) => void): Notifications {
+export function createNotifications(
+  db: Db,
+  log?: (msg: string, err?: unknown) => void,
+  /**
+   * PostgreSQL: the listening connection's application_name. The sync listener names it after
+   * the process's tailer lease holder, so leases end when the process does (storage/lease.ts).
+   */
+  applicationName?: string,
+): Notifications {
   const handlers = new Map<string, ((payload: string) => void)[]>();
   const reconnects: (() => void)[] = [];
   const dispatch = (channel: string, payload: string) => {
@@ -75,7 +83,11 @@ export function createNotifications(db: Db, log?: (msg: string, err?: unknown) =
   let attempt = 0;
 
   const connect = async (isReconnect: boolean): Promise<void> => {
-    const c = new pg.Client({ ...config, keepAlive: true });
+    const c = new pg.Client({
+      ...config,
+      keepAlive: true,
+      ...(applicationName !== undefined && { application_name: applicationName }),
+    });
     c.on('notification', (n) => dispatch(n.channel, n.payload ?? ''));
     const lost = (e?: unknown) => {
       if (client !== c) return;

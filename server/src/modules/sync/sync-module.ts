@@ -25,6 +25,9 @@ import type { StageTimings } from '../../lib/stage-timings';
 import { createSyncGateway, type SyncGateway } from '../../sync-gateway/gateway';
 import { createSyncTransport } from '../../sync-gateway/transport';
 
+/** application_name prefix of the sync listener's connection: `parley-sync:<holder>`. */
+const TAILER_PRESENCE = 'parley-sync:';
+
 /** What the sync module needs. */
 export type SyncDeps = {
   db: Db;
@@ -113,12 +116,15 @@ export function createSyncModule(deps: SyncDeps) {
         },
       });
       const embedded = isPglite(db);
+      // The tailer lease holder; the notification listener's connection is named after it, so
+      // when this process dies its leases are free at once (storage/lease.ts, presence).
+      const holder = randomUUID();
       const tailers = createTailerHub({
         db,
         toAccount: deps.toAccount,
         emit: transport.emitter,
-        leases: embedded ? undefined : createLeases({ db, clock }),
-        holder: randomUUID(),
+        leases: embedded ? undefined : createLeases({ db, clock, presence: TAILER_PRESENCE }),
+        holder,
         log,
         tickMs: deps.tickMs,
         timings: deps.timings,
@@ -146,7 +152,7 @@ export function createSyncModule(deps: SyncDeps) {
         await deps.availability.heartbeat(gateway.connectedMembers());
         await deps.availability.sweepOffline();
       };
-      const notifications = createNotifications(db, log);
+      const notifications = createNotifications(db, log, `${TAILER_PRESENCE}${holder}`);
       notifications.on(SYNC_CHANNEL, (payload) => {
         const i = payload.lastIndexOf(':');
         const seq = Number(payload.slice(i + 1));

@@ -39,8 +39,9 @@ export type TailerDeps = {
   /**
    * Lease length (default 4 s; renewed every third of it, one statement for all held
    * organizations). It bounds how long an organization's live fan-out stops when its tailer's
-   * process dies (kill -9: the lease is never released); the cluster fault suite measured 20 s
-   * of convergence with the former 15 s.
+   * process stalls or loses the database; a process that dies frees its leases at once through
+   * its listener's presence session (storage/lease.ts; the cluster fault suite measured 5.2 s of
+   * convergence after a kill -9 waiting for this lease, 0.1 s with presence).
    */
   leaseMs?: number;
   /** Log entries read per batch (default 2000). */

@@ -47,7 +47,10 @@ describe('leases', () => {
       const presence = `lease-test-${randomUUID().slice(0, 8)}:`;
       const withPresence = createLeases({ db: database.db, clock, namespace: randomUUID(), presence });
       const name = `tailer-${randomUUID()}`;
-      const session = new pg.Client({ connectionString: testDatabaseUrl(), application_name: `${presence}A` });
+      const session = new pg.Client({
+        connectionString: testDatabaseUrl(),
+        application_name: `${presence}A`,
+      });
       await session.connect();
       try {
         expect(await withPresence.acquire(name, 'A', 60_000)).not.toBeNull();

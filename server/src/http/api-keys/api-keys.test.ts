@@ -197,12 +197,16 @@ describe('key authentication', () => {
     expect(res.json()).toMatchObject({ authorId: null, apiKeyId: key.id });
     const [row] = await w.t.database.db.select().from(messages).where(eq(messages.id, res.json().id));
     expect(row).toMatchObject({ authorId: null, apiKeyId: key.id });
-    const audited = await w.t.database.db.select().from(auditEvents).where(eq(auditEvents.actorId, key.id));
-    expect(audited.map((e) => [e.actorKind, e.action, e.actorLabel])).toContainEqual([
-      'api_key',
-      'api_key.write',
-      'API key Shop backend',
-    ]);
+    // Recorded after the answer (coalesced-audit.ts): wait for it rather than race it.
+    const audited = async () =>
+      (await w.t.database.db.select().from(auditEvents).where(eq(auditEvents.actorId, key.id))).map((e) => [
+        e.actorKind,
+        e.action,
+        e.actorLabel,
+      ]);
+    await expect
+      .poll(audited, { timeout: 5_000, interval: 20 })
+      .toContainEqual(['api_key', 'api_key.write', 'API key Shop backend']);
     const [before] = await w.t.database.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(before!.lastUsedAt).toBeNull();
     await w.t.app.apiPlatform.check.flush();

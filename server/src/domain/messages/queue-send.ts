@@ -9,17 +9,11 @@ import { toMessage } from './message-content';
 import { MEDIA_URL_MAX_ATTEMPTS, MEDIA_URL_QUEUE, type MediaUrlPayload } from '../media/media-url-job';
 import { consumeQuota } from './message-quota';
 import { mediaById, messageInConversation, sendColumns, type SendInput } from './send-content';
-import { SEND_MAX_ATTEMPTS, sendQueueOf, type QueueSendDeps, type SendJobPayload } from './send-queue';
+import { lastOutboundFields, lockSendContexts, outboundMessageRow, sendRefusal } from './send-context';
+import { sendJobOf, type QueueSendDeps } from './send-queue';
 import type { Change } from '../../storage/change-log';
 import type { Tx } from '../../storage/db';
-import {
-  contacts,
-  conversations,
-  media,
-  messages,
-  reactions,
-  whatsappAccounts,
-} from '../../storage/schema/index';
+import { conversations, media, messages, reactions } from '../../storage/schema/index';
 
 // The outbound half of issue #4, up to the queue: every check a send must pass happens here,
 // before anything is written, and a send that passes is ONE transaction — the message (queued,
@@ -37,8 +31,6 @@ export type QueuedSend = {
 };
 
 export type { SendInput } from './send-content';
-
-const fmt = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const conversationNotFound = () => notFound('Conversation');
 
@@ -91,82 +83,11 @@ export async function queueMessageSend(
   }
 
   // The conversation row is locked: conv_seq allocation and the window check see one state.
-  const [ctx] = await tx
-    .select({
-      conversation: conversations,
-      contact: {
-        id: contacts.id,
-        name: contacts.name,
-        profileName: contacts.profileName,
-        optedOut: contacts.optedOut,
-        phoneE164: contacts.phoneE164,
-        waId: contacts.waId,
-        bsuid: contacts.bsuid,
-      },
-      account: {
-        id: whatsappAccounts.id,
-        name: whatsappAccounts.name,
-        status: whatsappAccounts.status,
-        statusReason: whatsappAccounts.statusReason,
-      },
-    })
-    .from(conversations)
-    .innerJoin(
-      contacts,
-      and(
-        eq(contacts.organizationId, conversations.organizationId),
-        eq(contacts.id, conversations.contactId),
-      ),
-    )
-    .innerJoin(
-      whatsappAccounts,
-      and(
-        eq(whatsappAccounts.organizationId, conversations.organizationId),
-        eq(whatsappAccounts.id, conversations.whatsappAccountId),
-      ),
-    )
-    .where(
-      and(
-        eq(conversations.organizationId, organizationId),
-        eq(conversations.id, conversationId),
-        visibleConversationSql(organizationId, actor),
-      ),
-    )
-    .for('update', { of: conversations });
+  const [ctx] = await lockSendContexts(tx, organizationId, actor, [conversationId]);
   if (!ctx) return conversationNotFound();
-  const { conversation, contact, account } = ctx;
-
-  if (account.status === 'token_invalid')
-    return fail(
-      'meta_token_invalid',
-      `WhatsApp rejected the access token of “${account.name}”. An admin needs to reconnect the number before messages can be sent.`,
-    );
-  if (account.status !== 'connected')
-    return fail(
-      'unprocessable',
-      `The WhatsApp number “${account.name}” is disconnected; messages cannot be sent from it.`,
-    );
-  const who = contact.name ?? contact.profileName ?? contact.phoneE164 ?? 'This contact';
-  if (contact.optedOut)
-    return fail('opted_out', `${who} asked not to receive WhatsApp messages from you (opted out).`);
-  if (!contact.phoneE164 && !contact.waId && !contact.bsuid)
-    return fail('unprocessable', `${who} has no WhatsApp number or id to send to.`);
-
-  if (body.type !== 'template') {
-    const closes = conversation.windowExpiresAt;
-    if (!closes)
-      return fail(
-        'window_closed',
-        'The customer has not written to this number yet, so the 24-hour reply window is not open; send an approved template.',
-        { windowExpiresAt: null },
-      );
-    if (closes.getTime() <= now.getTime())
-      return fail(
-        'window_closed',
-        `The 24-hour reply window closed at ${fmt(closes)}; send an approved template.`,
-        { windowExpiresAt: closes.toISOString() },
-      );
-  }
+  const refused = sendRefusal(ctx, body, now);
+  if (refused) return refused;
+  const { account } = ctx;
 
   // Reply context: a message of this conversation (its wamid is looked up at send time).
   if ('replyToMessageId' in body && body.replyToMessageId) {
@@ -226,43 +147,27 @@ export async function queueMessageSend(
       lastConvSeq: sql`${conversations.lastConvSeq} + 1`,
       updatedAt: now,
       // A reaction shows on its target, not as the conversation's latest message.
-      ...(!isReaction && {
-        lastMessageAt: now,
-        lastMessageId: messageId,
-        lastMessagePreview: preview,
-        lastMessageType: body.type,
-        lastMessageDirection: 'outbound' as const,
-        lastMessageStatus: 'queued' as const,
-        // A reply: the customer no longer waits (the inbox's "Waiting").
-        waitingSince: null,
-      }),
+      ...(!isReaction && lastOutboundFields(messageId, preview, body.type, now)),
     })
     .where(and(eq(conversations.organizationId, organizationId), eq(conversations.id, conversationId)))
     .returning({ convSeq: conversations.lastConvSeq });
   const [row] = await tx
     .insert(messages)
-    .values({
-      id: messageId,
-      organizationId,
-      conversationId,
-      convSeq: seq!.convSeq,
-      direction: 'outbound',
-      type: body.type,
-      // A key is no user: its sends name the key instead (the thread shows "via API key ‹name›").
-      // A signed lead intake is neither: its greeting has no author; nor has the organization's
-      // automatic away message.
-      authorId: actor.apiKey || actor.intakeId || opts.asOrganization ? null : actor.userId,
-      apiKeyId: opts.asOrganization ? null : (actor.apiKey?.id ?? null),
-      text,
-      caption,
-      content,
-      mediaId: mediaRow?.id ?? null,
-      replyToMessageId: ('replyToMessageId' in body && body.replyToMessageId) || null,
-      status: 'queued',
-      statusAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
+    .values(
+      outboundMessageRow(actor, {
+        id: messageId,
+        organizationId,
+        conversationId,
+        convSeq: seq!.convSeq,
+        body,
+        text,
+        caption,
+        content,
+        mediaId: mediaRow?.id ?? null,
+        asOrganization: opts.asOrganization,
+        now,
+      }),
+    )
     .returning();
   const changes: Change[] = [
     { entity: 'message', entityId: messageId, conversationId },
@@ -287,13 +192,9 @@ export async function queueMessageSend(
       .returning({ id: reactions.id });
     changes.push({ entity: 'reaction', entityId: r!.id, conversationId });
   }
-  await deps.jobs.enqueue(tx, {
-    queue: sendQueueOf(account.id),
-    organizationId,
-    orderingKey: conversationId,
-    payload: { messageId } satisfies SendJobPayload,
-    maxAttempts: SEND_MAX_ATTEMPTS,
-    runAt: now,
-  });
+  await deps.jobs.enqueue(
+    tx,
+    sendJobOf({ organizationId, accountId: account.id, conversationId, messageId }, now),
+  );
   return ok({ message: toMessage(row!, { media: mediaRow }), changes, replayed: false });
 }

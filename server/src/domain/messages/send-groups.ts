@@ -21,10 +21,24 @@ const SAVEPOINT = sql.raw('savepoint send');
 const ROLLBACK_TO_SAVEPOINT = sql.raw('rollback to savepoint send');
 
 /** What one send writes in the group's transaction: its answer and the changes to log. */
-export type GroupStep<T> = (tx: Tx) => Promise<{ value: T; changes: Change[]; queued: boolean }>;
+export type GroupStep<T> = (tx: Tx) => Promise<Written<T>>;
+type Written<T> = { value: T; changes: Change[]; queued: boolean };
+
+/**
+ * Writes several sends of a group at once (send-batch.ts): per item what its step would have
+ * written, or null for an item whose step must run (in its savepoint, after the batch). Throwing
+ * sends the group one send at a time.
+ */
+export type GroupBatch<B> = (
+  tx: Tx,
+  organizationId: string,
+  items: B[],
+) => Promise<(Written<unknown> | null)[]>;
 
 type Waiter<T> = {
   step: GroupStep<T>;
+  /** The send as the batch takes it, when it may go in one. */
+  item: unknown;
   resolve: (value: T) => void;
   reject: (e: unknown) => void;
 };
@@ -40,16 +54,44 @@ type Settled<T> =
 export type SendGroups = ReturnType<typeof createSendGroups>;
 
 /** Creates the group committer over `db`; `onQueued` runs after a commit that queued sends. */
-export function createSendGroups(deps: { db: Db; onQueued?: (() => void) | undefined }) {
+export function createSendGroups<B = never>(deps: {
+  db: Db;
+  onQueued?: (() => void) | undefined;
+  batch?: GroupBatch<B> | undefined;
+}) {
   const { db } = deps;
   const waiting = new Map<string, Waiter<unknown>[]>();
+  /** The waiters of `group` a batch may take, when there are enough to be worth one. */
+  const batchOf = (group: Waiter<unknown>[]): number[] => {
+    if (!deps.batch) return [];
+    const items = group.flatMap((w, i) => (w.item !== undefined ? [i] : []));
+    return items.length >= 2 ? items : [];
+  };
 
-  /** One attempt at a group: every step in its savepoint, one log append, one commit. */
-  const attempt = async (organizationId: string, group: Waiter<unknown>[]) => {
+  /**
+   * One attempt at a group: the batchable sends written together (`useBatch`), every other step
+   * in its savepoint, one log append, one commit.
+   */
+  const attempt = async (organizationId: string, group: Waiter<unknown>[], useBatch: boolean) => {
     const settled: Settled<unknown>[] = [];
     await db.transaction(async (tx) => {
       settled.length = 0;
-      for (const w of group) {
+      const batched = new Map<number, Written<unknown>>();
+      const items = useBatch ? batchOf(group) : [];
+      if (items.length > 0) {
+        const written = await deps.batch!(
+          tx,
+          organizationId,
+          items.map((i) => group[i]!.item as B),
+        );
+        written.forEach((r, k) => r && batched.set(items[k]!, r));
+      }
+      for (const [i, w] of group.entries()) {
+        const done = batched.get(i);
+        if (done) {
+          settled.push({ kind: 'kept', ...done });
+          continue;
+        }
         if (group.length === 1) {
           // Alone: no savepoint (a lone send costs what it did before groups); a failure rolls
           // the transaction back and is thrown to the caller as before.
@@ -79,8 +121,16 @@ export function createSendGroups(deps: { db: Db; onQueued?: (() => void) | undef
   /** Runs one group to the end: answers each waiter after the commit (or runs it alone). */
   const runGroup = async (organizationId: string, group: Waiter<unknown>[]) => {
     let settled: Settled<unknown>[];
+    const useBatch = batchOf(group).length > 0;
     try {
-      settled = await retryTransientConflicts(() => attempt(organizationId, group));
+      settled = await retryTransientConflicts(() => attempt(organizationId, group, useBatch)).catch(
+        // A batch that failed or declined: the same group again, one send at a time, which
+        // answers each send exactly as it always did.
+        (e: unknown) => {
+          if (!useBatch) throw e;
+          return retryTransientConflicts(() => attempt(organizationId, group, false));
+        },
+      );
     } catch (e) {
       // A lone send's failure is its own; a group that failed as a whole answers each alike.
       for (const w of group) w.reject(e);
@@ -109,11 +159,12 @@ export function createSendGroups(deps: { db: Db; onQueued?: (() => void) | undef
     /**
      * Runs `step` in the next transaction of `organizationId`'s sends and resolves with its value
      * once that transaction committed; rejects with what `step` threw (its writes rolled back,
-     * its neighbours' kept).
+     * its neighbours' kept). With `item`, the send may be written in the group's batch instead
+     * of by `step` (which then runs only if the batch hands it back).
      */
-    run: <T>(organizationId: string, step: GroupStep<T>): Promise<T> =>
+    run: <T>(organizationId: string, step: GroupStep<T>, item?: B): Promise<T> =>
       new Promise<T>((resolve, reject) => {
-        const w = { step, resolve, reject } as Waiter<unknown>;
+        const w = { step, item, resolve, reject } as Waiter<unknown>;
         const queue = waiting.get(organizationId);
         if (queue) {
           queue.push(w);

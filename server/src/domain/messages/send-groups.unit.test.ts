@@ -93,4 +93,47 @@ describe('send groups', () => {
     await Promise.all([groups.run('a', step('1')), groups.run('b', step('2')), groups.run('a', step('3'))]);
     expect(transactions).toHaveLength(3);
   });
+
+  it('a batch writes the sends it takes; those it hands back run their steps in savepoints', async () => {
+    const { db, transactions } = scriptedDb();
+    const seen: string[][] = [];
+    const groups = createSendGroups<string>({
+      db,
+      batch: async (_tx, _org, items) => {
+        seen.push(items);
+        return items.map((v) =>
+          v === 'c'
+            ? null
+            : { value: `batched ${v}`, changes: [{ entity: 'message', entityId: v }], queued: true },
+        );
+      },
+    });
+    const answers = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((v) => groups.run('org', step(`step ${v}`), v === 'e' ? undefined : v)),
+    );
+    // a alone (a batch needs two); b, c, d offered to the batch, c handed back; e has no item.
+    expect(answers).toEqual(['step a', 'batched b', 'step c', 'batched d', 'step e']);
+    expect(seen).toEqual([['b', 'c', 'd']]);
+    expect(transactions).toHaveLength(2);
+    expect(transactions[1]!.filter((s) => s.startsWith('savepoint'))).toHaveLength(2);
+    expect(transactions[1]!.filter((s) => s.startsWith('with clock'))).toHaveLength(1);
+  });
+
+  it('a batch that throws sends its group again, one send at a time', async () => {
+    const { db, transactions } = scriptedDb();
+    let batches = 0;
+    const groups = createSendGroups<string>({
+      db,
+      batch: async () => {
+        batches += 1;
+        throw new Error('declined');
+      },
+    });
+    const answers = await Promise.all(['a', 'b', 'c'].map((v) => groups.run('org', step(`step ${v}`), v)));
+    expect(answers).toEqual(['step a', 'step b', 'step c']);
+    expect(batches).toBe(1);
+    // a alone; b+c tried as a batch (failed), then again with a savepoint each.
+    expect(transactions).toHaveLength(3);
+    expect(transactions[2]!.filter((s) => s.startsWith('savepoint'))).toHaveLength(2);
+  });
 });

@@ -5,7 +5,8 @@ import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../../lib/clock';
 import type { QueuedSend } from './queue-send';
-import { createSendGroups } from './send-groups';
+import { BatchDeclined, queueSendBatch, type BatchSend, type SendBatchDeps } from './send-batch';
+import { createSendGroups, type GroupBatch } from './send-groups';
 import { rowsOf, type Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
 import { isUniqueViolation } from '../../storage/errors';
@@ -50,14 +51,71 @@ export const requestHash = (route: string, actor: Principal, body: unknown): str
 export type IdempotentSends = ReturnType<typeof createIdempotentSends>;
 
 /** Creates the idempotent runner of the send routes. */
-export function createIdempotentSends(deps: {
-  db: Db;
-  clock: Clock;
-  /** Called after a transaction that queued a send committed (wakes the send worker). */
-  onQueued?: (() => void) | undefined;
-}) {
+export function createIdempotentSends(
+  deps: SendBatchDeps & {
+    db: Db;
+    clock: Clock;
+    /** Called after a transaction that queued a send committed (wakes the send worker). */
+    onQueued?: (() => void) | undefined;
+  },
+) {
   const { db, clock } = deps;
-  const groups = createSendGroups(deps);
+
+  /** Stores the first answer of each keyed send in `tx`; false when another request holds a key. */
+  const storeKeys = async (
+    tx: Tx,
+    organizationId: string,
+    keyed: readonly { key: string; hash: string; message: Message }[],
+  ): Promise<boolean> => {
+    if (keyed.length === 0) return true;
+    const now = clock.now();
+    const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+    const json = JSON.stringify(keyed.map((k) => ({ k: k.key, h: k.hash, r: k.message })));
+    const stored = rowsOf(
+      await tx.execute(sql`
+        insert into idempotency_keys (organization_id, key, request_hash, status_code, response, created_at)
+        select ${organizationId}, v.k, v.h, 202, v.r, ${now}
+        from json_to_recordset(${json}::json) as v(k text, h text, r jsonb)
+        on conflict (organization_id, key) do update set request_hash = excluded.request_hash,
+          status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at
+        where idempotency_keys.created_at < ${cutoff}
+        returning key`),
+    );
+    return stored.length === keyed.length;
+  };
+
+  type Item = { send: BatchSend; key: string | null; hash: string };
+  /** A group's batchable sends at once (send-batch.ts), each first answer stored under its key. */
+  const batch: GroupBatch<Item> = async (tx, organizationId, items) => {
+    // A key twice in one group: the first goes in the batch; the other runs after it and replays it.
+    const keys = new Set<string>();
+    const taken = items.map((it) => {
+      if (it.key === null) return true;
+      if (keys.has(it.key)) return false;
+      keys.add(it.key);
+      return true;
+    });
+    const picked = items.filter((_, i) => taken[i]);
+    const queued = await queueSendBatch(
+      tx,
+      deps,
+      organizationId,
+      picked.map((it) => it.send),
+    );
+    const keyed = picked.flatMap((it, k) =>
+      it.key !== null && queued[k] ? [{ key: it.key, hash: it.hash, message: queued[k].message }] : [],
+    );
+    // A key another request holds (a race the check before the group did not see): the group
+    // goes one send at a time, where the loser answers with the winner's result.
+    if (!(await storeKeys(tx, organizationId, keyed))) throw new BatchDeclined('an idempotency key is taken');
+    let k = 0;
+    return items.map((_, i) => {
+      if (!taken[i]) return null;
+      const q = queued[k++];
+      return q ? { value: { message: q.message, replayed: false }, changes: q.changes, queued: true } : null;
+    });
+  };
+  const groups = createSendGroups<Item>({ ...deps, batch });
 
   /** The stored first result of `key`, a conflict when the request differs, or null (unused key). */
   const storedResult = async (
@@ -88,6 +146,8 @@ export function createIdempotentSends(deps: {
     key: string | null,
     hash: string,
     run: (tx: Tx) => Promise<Result<QueuedSend & { extraChanges?: Change[] }>>,
+    /** The send as a batch takes it, when it is {@link batchable}: then `run` may not run. */
+    batchSend?: BatchSend,
   ): Promise<Result<SendResponse>> => {
     if (key) {
       const stored = await storedResult(db, organizationId, key, hash);
@@ -97,31 +157,23 @@ export function createIdempotentSends(deps: {
       // The send joins its organization's next group transaction (send-groups.ts), which logs
       // the changes of all its sends last, in one clock bump, and answers after the commit.
       return ok(
-        await groups.run(organizationId, async (tx) => {
-          const outcome = await run(tx);
-          if (!outcome.ok) throw new Rollback(outcome);
-          const { message, changes, replayed, extraChanges = [] } = outcome.value;
-          if (key && !replayed) {
-            const now = clock.now();
-            const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
-            const stored = rowsOf(
-              await tx.execute(sql`
-              insert into idempotency_keys (organization_id, key, request_hash, status_code, response, created_at)
-              values (${organizationId}, ${key}, ${hash}, 202, ${JSON.stringify(message)}::jsonb, ${now})
-              on conflict (organization_id, key) do update set request_hash = excluded.request_hash,
-                status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at
-              where idempotency_keys.created_at < ${cutoff}
-              returning key`),
-            );
+        await groups.run(
+          organizationId,
+          async (tx) => {
+            const outcome = await run(tx);
+            if (!outcome.ok) throw new Rollback(outcome);
+            const { message, changes, replayed, extraChanges = [] } = outcome.value;
             // A concurrent request with the same key committed first: ours rolls back, theirs answers.
-            if (stored.length === 0) throw new Rollback({ replayOf: key });
-          }
-          return {
-            value: { message, replayed },
-            changes: [...extraChanges, ...changes],
-            queued: !replayed,
-          };
-        }),
+            if (key && !replayed && !(await storeKeys(tx, organizationId, [{ key, hash, message }])))
+              throw new Rollback({ replayOf: key });
+            return {
+              value: { message, replayed },
+              changes: [...extraChanges, ...changes],
+              queued: !replayed,
+            };
+          },
+          batchSend && { send: batchSend, key, hash },
+        ),
       );
     } catch (e) {
       if (e instanceof Rollback) {

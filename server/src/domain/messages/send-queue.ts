@@ -1,4 +1,4 @@
-import type { JobQueue } from '../../storage/job-queue';
+import type { JobQueue, NewJob } from '../../storage/job-queue';
 import type { MonthlyQuota } from './message-quota';
 import type { Clock } from '../../lib/clock';
 
@@ -15,6 +15,19 @@ export type SendJobPayload = { messageId: string };
 
 /** Attempts a send job gets for transient failures (130429, 5xx, network…) before it fails. */
 export const SEND_MAX_ATTEMPTS = 10;
+
+/** The send job of a queued message: on its number's queue, in order within its conversation. */
+export const sendJobOf = (
+  m: { organizationId: string; accountId: string; conversationId: string; messageId: string },
+  now: Date,
+): NewJob => ({
+  queue: sendQueueOf(m.accountId),
+  organizationId: m.organizationId,
+  orderingKey: m.conversationId,
+  payload: { messageId: m.messageId } satisfies SendJobPayload,
+  maxAttempts: SEND_MAX_ATTEMPTS,
+  runAt: now,
+});
 
 /** Queue of the mark-read calls (deduplicated by wamid). */
 export const MARK_READ_QUEUE = 'mark_read';

@@ -10,6 +10,7 @@ import { markConversationRead } from './mark-read';
 import type { SendInput } from './send-content';
 import { findSendTarget, resolveSendTarget } from './send-target';
 import { queueMessageSend } from './queue-send';
+import { batchable } from './send-batch';
 import { createIdempotentSends, requestHash, Rollback, type SendResponse } from './send-idempotency';
 import type { MonthlyQuota } from './message-quota';
 import type { JobQueue } from '../../storage/job-queue';
@@ -25,7 +26,7 @@ import { conversations } from '../../storage/schema/index';
 export type SendServiceDeps = {
   db: Db;
   clock: Clock;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
   /** The monthly quota sends count against (issue 10). */
   quota?: MonthlyQuota | undefined;
   /** Called after a transaction that queued work committed (wakes the in-process send worker). */
@@ -56,6 +57,7 @@ export function createSendService(deps: SendServiceDeps) {
         keyOf(idempotencyKey, body),
         requestHash(`conversations/${conversationId}/messages`, actor, body),
         (tx) => queueMessageSend(tx, deps, organizationId, actor, conversationId, body),
+        batchable(actor, body) ? { actor, conversationId, body } : undefined,
       ),
 
     /**
@@ -99,6 +101,9 @@ export function createSendService(deps: SendServiceDeps) {
           const outcome = await queueMessageSend(tx, deps, organizationId, actor, convId, input);
           return outcome.ok ? ok({ ...outcome.value, extraChanges: extra }) : outcome;
         },
+        // Batched with the group's other sends when it can be (send-batch.ts); when the batch
+        // hands it back, the step above gives the answer.
+        known !== null && batchable(actor, input) ? { actor, conversationId: known, body: input } : undefined,
       );
     },
 

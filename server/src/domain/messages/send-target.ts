@@ -4,9 +4,10 @@ import { atLeast } from '#contract/domain/roles';
 import { fail, ok, type Result } from '#contract/result';
 import type { Principal } from '../auth/auth-service';
 import { notFound } from '../failure';
-import type { Change } from '../../storage/change-log';
 import type { Db, Tx } from '../../storage/db';
-import { contacts, conversations, whatsappAccounts } from '../../storage/schema/index';
+import type { Change } from '../../storage/change-log';
+import { executePrepared } from '../../storage/prepared';
+import { contacts, conversations, organizationSettings, whatsappAccounts } from '../../storage/schema/index';
 import { readDefaultNumber } from '../organization/message-settings';
 
 // Where `POST /messages` sends: the number (named, the organization's default, or its only connected one),
@@ -30,15 +31,41 @@ export async function findSendTarget(
   actor: Principal,
   body: SendToNumberBody,
 ): Promise<string | null> {
-  const account = await checkedAccount(exec, organizationId, actor, body);
-  if (!account.ok) return null;
-  const contactId = await findContact(exec, organizationId, body);
-  if (contactId === null) return null;
-  const [conv] = await exec
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(conversationOf(organizationId, account.value.id, contactId));
-  return conv?.id ?? null;
+  // One statement (it runs once per send, beside every other send on the pool): the number as
+  // pickAccount and checkedAccount choose and check it, the contact as findContact picks it (the
+  // same order, so never another of a number's contacts), then their conversation.
+  const live = sql`(select case when count(*) = 1 then (array_agg(${whatsappAccounts.id}))[1] end
+    from ${whatsappAccounts} where ${whatsappAccounts.organizationId} = ${organizationId}
+      and ${whatsappAccounts.status} <> 'disconnected')`;
+  const defaultNumber = sql`(select ${organizationSettings.defaultWhatsappAccountId} from ${organizationSettings}
+    where ${organizationSettings.organizationId} = ${organizationId})`;
+  const owned = atLeast(actor.role, 'manager')
+    ? sql`true`
+    : sql`(a.owner_user_id is null or a.owner_user_id = ${actor.userId})`;
+  const digits = digitsOf(body);
+  const contact =
+    body.contactId !== undefined
+      ? sql`select id from contacts where organization_id = ${organizationId} and id = ${body.contactId}`
+      : sql`select id from contacts where organization_id = ${organizationId}
+          and (wa_id = ${digits} or phone_e164 = ${`+${digits}`})
+          order by wa_id = ${digits} desc nulls last, created_at limit 1`;
+  // One prepared statement per shape: by contact id or by number, for managers or members.
+  const shape = `${body.contactId !== undefined ? 'id' : 'to'}:${atLeast(actor.role, 'manager') ? 'all' : 'own'}`;
+  const [row] = await executePrepared<{ id: string }>(
+    exec,
+    `find-send-target:${shape}`,
+    sql`
+      with a as (
+        select id, owner_user_id from whatsapp_accounts
+        where organization_id = ${organizationId} and status = 'connected'
+          and id = coalesce(${body.whatsappAccountId ?? null}::uuid, ${defaultNumber}, ${live})
+      ), c as (${contact})
+      select cv.id from conversations cv
+        join a on cv.whatsapp_account_id = a.id and ${owned}
+        join c on cv.contact_id = c.id
+      where cv.organization_id = ${organizationId}`,
+  );
+  return row?.id ?? null;
 }
 
 /** Resolves (and creates as needed) the conversation `body` sends in. */

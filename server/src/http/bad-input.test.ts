@@ -20,6 +20,7 @@ import {
   syncClients,
   webhookEndpoints,
 } from '../storage/schema/index';
+import { inAnyOrder } from '../../test/in-any-order';
 
 // Every route that takes a JSON body, from the route table, gets missing fields, wrong-typed
 // fields, malformed JSON and an oversize body. Each must answer in the error format and write
@@ -225,7 +226,7 @@ const bodyRoutes = () =>
 const snapshot = async () => {
   const db = t.database.db;
   const o = org.organizationId;
-  return {
+  return inAnyOrder({
     memberships: await db.select().from(memberships).where(eq(memberships.organizationId, o)),
     teams: await db.select().from(teams).where(eq(teams.organizationId, o)),
     teamMembers: await db.select().from(teamMembers).where(eq(teamMembers.organizationId, o)),
@@ -246,7 +247,7 @@ const snapshot = async () => {
     jobs: await db.select().from(jobs).where(eq(jobs.organizationId, o)),
     idempotencyKeys: await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.organizationId, o)),
     webhookEndpoints: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, o)),
-  };
+  });
 };
 
 describe('bad input on every body route', () => {

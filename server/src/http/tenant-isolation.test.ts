@@ -31,6 +31,7 @@ import {
   webhookEvents,
   whatsappAccounts,
 } from '../storage/schema/index';
+import { inAnyOrder } from '../../test/in-any-order';
 
 // The cross-tenant matrix (quality bar 5.5.1): every REST route with an id in its path, taken
 // from the app's route table at run time, is called by an admin of organization A with ids of
@@ -221,7 +222,7 @@ const bodies: Record<string, object> = {
 const snapshotOfB = async () => {
   const db = t.database.db;
   const org = b.organizationId;
-  return {
+  return inAnyOrder({
     organization: await db.select().from(organizations).where(eq(organizations.id, org)),
     settings: await db
       .select()
@@ -260,7 +261,7 @@ const snapshotOfB = async () => {
       .select()
       .from(autoAssignScopes)
       .where(eq(autoAssignScopes.organizationId, org)),
-  };
+  });
 };
 
 const idRoutes = () =>

@@ -7,6 +7,7 @@ import { connectSync, mutation, seedConversation, type TestSocket } from '../../
 import { startWhatsAppWorld, type WhatsAppWorld } from '../../test/whatsapp';
 import { createFsMediaStore, mediaKey } from '../domain/media/media-store';
 import { cannedResponses, contacts, conversations, media, messages, notes } from '../storage/schema/index';
+import { inAnyOrder } from '../../test/in-any-order';
 
 // Issue 9, finding 4: within an organization the visibility module decides, on REST as on sync.
 // Every REST route on a conversation, its messages, its contact or its media (enumerated from the
@@ -127,7 +128,7 @@ const routeCases = (): Record<string, { url: string; payload?: object; expect: R
 
 const snapshot = async () => {
   const db = w.t.database.db;
-  return {
+  return inAnyOrder({
     conversation: await db.select().from(conversations).where(eq(conversations.id, conv.conversationId)),
     contact: await db.select().from(contacts).where(eq(contacts.id, conv.contactId)),
     messages: await db.select().from(messages).where(eq(messages.conversationId, conv.conversationId)),
@@ -136,7 +137,7 @@ const snapshot = async () => {
       .select()
       .from(cannedResponses)
       .where(eq(cannedResponses.organizationId, org.organizationId)),
-  };
+  });
 };
 
 const SCOPED = /^\/api\/v1\/(conversations|messages|contacts|media|canned-responses)\/:id/;

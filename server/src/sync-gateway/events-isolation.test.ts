@@ -16,6 +16,7 @@ import {
   syncLog,
   syncMutationResults,
 } from '../storage/schema/index';
+import { inAnyOrder } from '../../test/in-any-order';
 
 // Quality bar 5.5.1/5.5.3 for Socket.IO: every client → server event of the contract
 // (`clientToServer`, enumerated at run time: a new event without a case below fails) is sent by
@@ -61,7 +62,7 @@ afterAll(async () => {
 const snapshotOfB = async () => {
   const db = w.t.database.db;
   const org = b.organizationId;
-  return {
+  return inAnyOrder({
     conversations: await db.select().from(conversations).where(eq(conversations.organizationId, org)),
     messages: await db.select().from(messages).where(eq(messages.organizationId, org)),
     contacts: await db.select().from(contacts).where(eq(contacts.organizationId, org)),
@@ -73,7 +74,7 @@ const snapshotOfB = async () => {
     ),
     results: await db.select().from(syncMutationResults).where(eq(syncMutationResults.organizationId, org)),
     log: await db.select().from(syncLog).where(eq(syncLog.organizationId, org)),
-  };
+  });
 };
 
 /** One case per client → server event: what A sends with B's ids, and what A must get back. */

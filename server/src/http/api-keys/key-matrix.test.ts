@@ -6,6 +6,7 @@ import { createOrg, type TestOrg } from '../../../test/factories';
 import { multipartBody, startOutboundWorld, type OutboundWorld } from '../../../test/outbound';
 import { generateJpeg } from '../../meta-emulator/media-samples';
 import { apiKeys, contacts, conversations, media, messages } from '../../storage/schema/index';
+import { inAnyOrder } from '../../../test/in-any-order';
 
 // The cross-tenant × cross-scope matrix, driven by the route table: every route an API key may
 // call (it declares a scope) × (no credentials, another organization's key, a key without the
@@ -128,12 +129,12 @@ const requestFor = (
 const snapshot = async () => {
   const db = w.t.database.db;
   const o = w.org.organizationId;
-  return {
+  return inAnyOrder({
     messages: await db.select().from(messages).where(eq(messages.organizationId, o)),
     conversations: await db.select().from(conversations).where(eq(conversations.organizationId, o)),
     contacts: await db.select().from(contacts).where(eq(contacts.organizationId, o)),
     media: await db.select().from(media).where(eq(media.organizationId, o)),
-  };
+  });
 };
 
 describe('API key matrix', () => {

@@ -15,6 +15,7 @@ import {
   syncLog,
   whatsappAccounts,
 } from '../../storage/schema/index';
+import { inAnyOrder } from '../../../test/in-any-order';
 
 // The checks a send must pass before anything is queued, idempotency, scope and the change log.
 
@@ -45,7 +46,7 @@ const snapshot = async () => {
   await w.quiesce();
   const db = w.t.database.db;
   const o = w.org.organizationId;
-  return {
+  return inAnyOrder({
     messages: await db.select().from(messages).where(eq(messages.organizationId, o)),
     conversations: await db.select().from(conversations).where(eq(conversations.organizationId, o)),
     contacts: await db.select().from(contacts).where(eq(contacts.organizationId, o)),
@@ -56,7 +57,7 @@ const snapshot = async () => {
     keys: await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.organizationId, o)),
     log: await db.select().from(syncLog).where(eq(syncLog.organizationId, o)),
     reactions: await db.select().from(reactions).where(eq(reactions.organizationId, o)),
-  };
+  });
 };
 
 const setWindow = (conversationId: string, at: Date | null) =>
